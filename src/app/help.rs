@@ -1,0 +1,74 @@
+//! The command list shown by `/tandem help` and on the Home tab. One table,
+//! so help, usage hints and "coming soon" labels never disagree.
+
+/// One `/tandem` subcommand as users see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandDoc {
+    /// The words that select it, e.g. `["goal", "add"]`; the first is the key.
+    pub words: &'static [&'static str],
+    /// Usage line without the `/tandem ` prefix.
+    pub usage: &'static str,
+    pub summary: &'static str,
+    /// Built and working end to end.
+    pub available: bool,
+    /// Only for program admins.
+    pub admin: bool,
+}
+
+const fn doc(
+    words: &'static [&'static str],
+    usage: &'static str,
+    summary: &'static str,
+    available: bool,
+    admin: bool,
+) -> CommandDoc {
+    CommandDoc {
+        words,
+        usage,
+        summary,
+        available,
+        admin,
+    }
+}
+
+/// Every subcommand of DESIGN.md §2, in the order help lists them.
+pub const COMMANDS: &[CommandDoc] = &[
+    doc(&["help"], "help", "this list", true, false),
+    doc(&["join"], "join", "join the program and fill in your profile", false, false),
+    doc(&["profile"], "profile [offer: …; learn: …; level: …]", "see or change what you offer and want to learn", false, false),
+    doc(&["status"], "status", "your partner or circle, next meeting and goals", false, false),
+    doc(&["goal"], "goal add <text> · goal step <n> <text> · goal done <n> · goal drop <n>", "set goals and break them into steps", false, false),
+    doc(&["goals"], "goals", "list your goals", false, false),
+    doc(&["note"], "note <text> · note done <n>", "a private follow-up for your next meeting", false, false),
+    doc(&["notes"], "notes", "list your follow-up notes", false, false),
+    doc(&["share"], "share <url> [why]", "send a resource to your partner or circle", false, false),
+    doc(&["checkin"], "checkin", "start your check-in now", false, false),
+    doc(&["pause"], "pause [2w | until 2027-01-10]", "take a break from matching and prompts", false, false),
+    doc(&["resume"], "resume", "come back from a pause", false, false),
+    doc(&["leave"], "leave", "leave the program", false, false),
+    doc(&["forget"], "forget", "erase everything Tandem holds about you", false, false),
+    doc(&["admin"], "admin round [preview] · admin checkins · admin circles [size] · admin stats · admin export", "run the program (admins only)", false, true),
+];
+
+/// The doc whose first word is `word`.
+pub fn find(word: &str) -> Option<&'static CommandDoc> {
+    COMMANDS.iter().find(|d| d.words[0] == word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_first_word_is_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for d in COMMANDS {
+            assert!(seen.insert(d.words[0]), "{} listed twice", d.words[0]);
+        }
+    }
+
+    #[test]
+    fn help_is_available() {
+        assert!(find("help").unwrap().available);
+    }
+}

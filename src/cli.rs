@@ -1,0 +1,112 @@
+//! The `tandem` command line. Every failure is one clear line on stderr and a
+//! non-zero exit — never a panic or a backtrace.
+
+use crate::config::{self, Problem};
+use crate::settings::Settings;
+use crate::startup::{shutdown_signal, Application, Bind};
+use clap::{Parser, Subcommand};
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "tandem", version, about = "Peer mentoring in Slack: complementary pairs, circles and check-ins")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP mode.
+    Serve {
+        /// Port for HTTP mode and for /healthz, /readyz, /metrics.
+        #[arg(long, env = "PORT")]
+        port: Option<u16>,
+        /// Config file (default: $TANDEM_CONFIG or config/default.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Load and validate the configuration; print each problem with its file
+    /// (or variable) and key; exit 1 on any.
+    CheckConfig {
+        /// Config file (default: $TANDEM_CONFIG or config/default.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+/// Parses arguments and runs; the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::CheckConfig { config } => check_config(config),
+        Command::Serve { port, config } => serve(port, config),
+    }
+}
+
+fn print_problems(problems: &[Problem]) {
+    for p in problems {
+        eprintln!("tandem: {p}");
+    }
+}
+
+fn check_config(path: Option<PathBuf>) -> ExitCode {
+    let path = path.unwrap_or_else(config::config_path_from_env);
+    match config::load_and_validate(&path) {
+        Ok(_) => {
+            println!("{}: configuration is valid", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            print_problems(&problems);
+            eprintln!(
+                "tandem: {} problem{} found",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(port: Option<u16>, path: Option<PathBuf>) -> ExitCode {
+    crate::telemetry::init(std::io::stderr);
+    let path = path.unwrap_or_else(config::config_path_from_env);
+    let config = match config::load_and_validate(&path) {
+        Ok(c) => c,
+        Err(problems) => {
+            print_problems(&problems);
+            return ExitCode::FAILURE;
+        }
+    };
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("tandem: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let bind = Bind {
+        host: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        port: port.unwrap_or(config.server.port),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tandem: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        let app = Application::build(config, settings, bind).await?;
+        app.run_until_stopped(shutdown_signal()).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tandem: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

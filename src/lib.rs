@@ -1,0 +1,27 @@
+//! Tandem: a self-hosted Slack bot for workplace peer mentoring.
+//!
+//! Module map (see ARCHITECTURE.md for the invariants):
+//! - [`cli`] — the `tandem` command line (`serve`, `check-config`).
+//! - [`startup`] — builds and runs the service; tests call it directly.
+//! - [`config`] — the TOML config with `TANDEM__…` overrides, and its checks.
+//! - [`settings`] — secrets and endpoints from the environment.
+//! - [`app`] — use cases; knows neither Slack's wire format nor Redis.
+//! - [`slack`] — the only module that knows Slack: transports, payloads,
+//!   signature checks, Block Kit views, Web API client.
+//! - [`store`] — the only module that knows Redis (plus an in-memory twin).
+//! - [`schedule`] — cron and time-zone maths; pure.
+//! - [`ops`] — `/healthz`, `/readyz`, `/metrics`.
+//! - [`metrics`], [`telemetry`], [`ids`] — cross-cutting pieces.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod ids;
+pub mod metrics;
+pub mod ops;
+pub mod schedule;
+pub mod settings;
+pub mod slack;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

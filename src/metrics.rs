@@ -1,0 +1,97 @@
+//! Prometheus metrics served on `GET /metrics`.
+//!
+//! Labels are small closed sets (route names, Slack method names, outcome
+//! words), never user input, so cardinality stays bounded.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    pub route: &'static str,
+    pub outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SlackCallLabels {
+    pub method: &'static str,
+    pub result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct EventLabels {
+    pub kind: &'static str,
+    pub outcome: &'static str,
+}
+
+/// Shared handle to every metric; cheap to clone.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    requests: Family<RequestLabels, Counter>,
+    slack_calls: Family<SlackCallLabels, Counter>,
+    events: Family<EventLabels, Counter>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("tandem");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let slack_calls = Family::<SlackCallLabels, Counter>::default();
+        let events = Family::<EventLabels, Counter>::default();
+        registry.register(
+            "requests",
+            "Requests received from Slack, by route and outcome",
+            requests.clone(),
+        );
+        registry.register(
+            "slack_api_calls",
+            "Calls made to Slack, by method and result",
+            slack_calls.clone(),
+        );
+        registry.register(
+            "slack_events",
+            "Slack events and interactions handled, by kind and outcome",
+            events.clone(),
+        );
+        Self {
+            registry: Arc::new(registry),
+            requests,
+            slack_calls,
+            events,
+        }
+    }
+
+    pub fn request(&self, route: &'static str, outcome: &'static str) {
+        self.requests
+            .get_or_create(&RequestLabels { route, outcome })
+            .inc();
+    }
+
+    pub fn slack_call(&self, method: &'static str, result: &'static str) {
+        self.slack_calls
+            .get_or_create(&SlackCallLabels { method, result })
+            .inc();
+    }
+
+    pub fn event(&self, kind: &'static str, outcome: &'static str) {
+        self.events.get_or_create(&EventLabels { kind, outcome }).inc();
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}

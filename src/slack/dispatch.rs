@@ -1,0 +1,172 @@
+//! Turns Slack payloads into app calls and carries out the app's answers.
+//! Shared by both transports, so HTTP and Socket Mode behave identically.
+//!
+//! Slack wants every request acknowledged within 3 seconds, so commands are
+//! acknowledged at once and answered through their `response_url` from a
+//! tracked background task; shutdown waits for those tasks.
+
+use super::client::{describe_error, SlackApi};
+use super::views;
+use crate::app::{App, CommandRequest, Effect, EventKind, InboundEvent};
+use crate::ids::{TeamId, UserId};
+use crate::metrics::Metrics;
+use crate::store::StoreError;
+use slack_morphism::prelude::*;
+use tokio_util::task::TaskTracker;
+use tracing::{info, warn};
+
+/// A payload that cannot be acted on (bad ids); the transport answers 400.
+#[derive(Debug, thiserror::Error)]
+#[error("malformed payload: {0}")]
+pub struct Malformed(pub String);
+
+/// Why an event could not be taken; the transport asks Slack to retry.
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    #[error(transparent)]
+    Malformed(#[from] Malformed),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What every transport needs to serve Slack.
+pub struct SlackContext {
+    pub app: App,
+    pub api: SlackApi,
+    pub metrics: Metrics,
+    pub tasks: TaskTracker,
+}
+
+impl SlackContext {
+    pub fn new(app: App, api: SlackApi, metrics: Metrics) -> Self {
+        Self {
+            app,
+            api,
+            metrics,
+            tasks: TaskTracker::new(),
+        }
+    }
+
+    /// Accepts a slash command. Returns at once; the reply follows through
+    /// the command's `response_url`.
+    pub fn accept_command(&self, event: SlackCommandEvent) -> Result<(), Malformed> {
+        let team = parse_team(&event.team_id)?;
+        let user = parse_user(&event.user_id)?;
+        let request = CommandRequest {
+            team,
+            user,
+            text: event.text.unwrap_or_default(),
+        };
+        let reply = self.app.handle_command(&request);
+        // The subcommand word is logged only when it is a known one; the rest
+        // of the text is the user's own words and stays out of the logs.
+        info!(user = %request.user, reply = ?reply_kind(&reply), "slash command");
+        let api = self.api.clone();
+        let content = views::reply(&reply);
+        let response_url = event.response_url;
+        self.tasks.spawn(async move {
+            if let Err(e) = api.respond(&response_url, content).await {
+                warn!(user = %request.user, error = %describe_error(&e), "could not deliver a command reply");
+            }
+        });
+        Ok(())
+    }
+
+    /// Accepts an Events API callback: de-duplicates it and schedules its
+    /// effects. An error means "not taken": the transport makes Slack retry.
+    pub async fn accept_event(&self, callback: SlackPushEventCallback) -> Result<(), EventError> {
+        let event = to_inbound(&callback)?;
+        let kind = kind_name(&callback.event);
+        let (outcome, effects) = self.app.handle_event(&event).await.inspect_err(|e| {
+            self.metrics.event(kind, "store_error");
+            warn!(event_type = kind, error = %e, "event not taken: store unavailable");
+        })?;
+        self.metrics.event(kind, outcome.as_str());
+        if let EventKind::Ignored { name } = &event.kind {
+            tracing::debug!(event_type = %name, "event ignored");
+        }
+        for effect in effects {
+            let api = self.api.clone();
+            self.tasks.spawn(async move { run_effect(&api, effect).await });
+        }
+        Ok(())
+    }
+
+    /// Accepts an interaction (button, modal). No view Tandem sends has
+    /// interactive parts yet, so each is acknowledged and logged.
+    pub fn accept_interaction(&self, event: &SlackInteractionEvent) {
+        let kind = match event {
+            SlackInteractionEvent::BlockActions(_) => "block_actions",
+            SlackInteractionEvent::ViewSubmission(_) => "view_submission",
+            SlackInteractionEvent::ViewClosed(_) => "view_closed",
+            SlackInteractionEvent::Shortcut(_) => "shortcut",
+            SlackInteractionEvent::MessageAction(_) => "message_action",
+            _ => "other",
+        };
+        self.metrics.event(kind, "ignored");
+        info!(interaction = kind, "interaction acknowledged; nothing handles it yet");
+    }
+}
+
+async fn run_effect(api: &SlackApi, effect: Effect) {
+    match effect {
+        Effect::PublishHome { user } => {
+            let slack_user = SlackUserId::new(user.as_str().to_owned());
+            if let Err(e) = api.publish_home(&slack_user, views::home_view()).await {
+                warn!(user = %user, error = %describe_error(&e), "could not publish the Home tab");
+            }
+        }
+    }
+}
+
+fn reply_kind(reply: &crate::app::Reply) -> &'static str {
+    match reply {
+        crate::app::Reply::Help => "help",
+        crate::app::Reply::ComingSoon { .. } => "coming_soon",
+        crate::app::Reply::Unknown { .. } => "unknown",
+    }
+}
+
+fn parse_team(id: &SlackTeamId) -> Result<TeamId, Malformed> {
+    TeamId::parse(&id.0).map_err(|e| Malformed(e.to_string()))
+}
+
+fn parse_user(id: &SlackUserId) -> Result<UserId, Malformed> {
+    UserId::parse(&id.0).map_err(|e| Malformed(e.to_string()))
+}
+
+/// Slack's name for an event body, for metrics and logs (a closed set, except
+/// unknown types, which are reported as "unknown").
+fn kind_name(body: &SlackEventCallbackBody) -> &'static str {
+    match body {
+        SlackEventCallbackBody::AppHomeOpened(_) => "app_home_opened",
+        SlackEventCallbackBody::AppUninstalled(_) => "app_uninstalled",
+        SlackEventCallbackBody::MemberJoinedChannel(_) => "member_joined_channel",
+        SlackEventCallbackBody::Message(_) => "message",
+        SlackEventCallbackBody::Unknown(v) if v["type"] == "tokens_revoked" => "tokens_revoked",
+        _ => "other",
+    }
+}
+
+fn to_inbound(callback: &SlackPushEventCallback) -> Result<InboundEvent, Malformed> {
+    let team = parse_team(&callback.team_id)?;
+    let kind = match &callback.event {
+        SlackEventCallbackBody::AppHomeOpened(e) if e.tab.as_deref() != Some("messages") => {
+            EventKind::AppHomeOpened {
+                user: parse_user(&e.user)?,
+            }
+        }
+        SlackEventCallbackBody::AppUninstalled(_) => EventKind::Uninstalled,
+        body => match kind_name(body) {
+            "tokens_revoked" => EventKind::Uninstalled,
+            name => EventKind::Ignored {
+                name: name.to_owned(),
+            },
+        },
+    };
+    Ok(InboundEvent {
+        team,
+        event_id: callback.event_id.0.clone(),
+        kind,
+    })
+}

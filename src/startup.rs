@@ -1,0 +1,204 @@
+//! Builds the running service from configuration and settings, in a form
+//! tests can call (`Application::build` → `port()` → `run_until_stopped`).
+
+use crate::app::App;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::settings::{Settings, Transport};
+use crate::slack::client::{build_client, describe_error};
+use crate::slack::socket::SocketMode;
+use crate::slack::{http, SlackApi, SlackContext};
+use crate::store::{Keys, MemoryStore, RedisStore, Store};
+use crate::{ops, settings};
+use anyhow::{bail, Context};
+use axum::Router;
+use slack_morphism::errors::SlackClientError;
+use std::future::IntoFuture;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tracing::{info, warn};
+
+/// Where to listen. Production binds every interface on the configured port;
+/// tests bind loopback port 0.
+#[derive(Debug, Clone, Copy)]
+pub struct Bind {
+    pub host: IpAddr,
+    pub port: u16,
+}
+
+/// Slack's answers to `auth.test` that mean the token itself is wrong.
+const TOKEN_REJECTED: &[&str] = &[
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "not_allowed_token_type",
+];
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    ctx: Arc<SlackContext>,
+    socket: Option<SocketMode>,
+    grace: Duration,
+}
+
+impl Application {
+    /// Connects everything and binds the port; does not serve yet.
+    pub async fn build(config: Config, settings: Settings, bind: Bind) -> anyhow::Result<Self> {
+        // slack-morphism brings rustls with ring only; installing it
+        // explicitly keeps start-up deterministic should another provider
+        // ever be linked in. A second call (tests) is a harmless no-op.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+
+        let config = Arc::new(config);
+        let metrics = Metrics::new();
+        let keys = Keys::new(config.store.key_prefix.clone());
+        let store: Arc<dyn Store> = match &settings.redis_url {
+            Some(url) => Arc::new(
+                RedisStore::connect_lazily(settings::expose(url), keys)
+                    .context("REDIS_URL could not be used")?,
+            ),
+            None => {
+                warn!(
+                    "REDIS_URL is not set: using the IN-MEMORY store. NOTHING SURVIVES A RESTART. \
+                     Set REDIS_URL=redis://127.0.0.1:6379/0 to keep the program's data."
+                );
+                Arc::new(MemoryStore::new(keys))
+            }
+        };
+
+        let client = build_client(&settings.slack_api_url)
+            .context("could not load the system's TLS root certificates")?;
+        let api = SlackApi::new(client.clone(), &settings.bot_token, metrics.clone());
+        match api.auth_test().await {
+            Ok(auth) => info!(team = %auth.team_id, bot_user = %auth.user_id, "connected to Slack"),
+            Err(SlackClientError::ApiError(e)) if TOKEN_REJECTED.contains(&e.code.as_str()) => bail!(
+                "SLACK_BOT_TOKEN was rejected by Slack ({}): reinstall the app to your workspace \
+                 and copy the Bot User OAuth Token from \"OAuth & Permissions\"",
+                e.code
+            ),
+            // Slack unreachable is not a configuration error: start anyway and
+            // let calls retry, so a network blip does not crash-loop the bot.
+            Err(e) => warn!(error = %describe_error(&e), "could not check SLACK_BOT_TOKEN with auth.test; continuing"),
+        }
+
+        let app = App::new(config.clone(), store.clone());
+        let ctx = Arc::new(SlackContext::new(app, api, metrics.clone()));
+
+        let mut router = ops::routes(store.clone(), metrics.clone());
+        if let Transport::Http { signing_secret } = &settings.transport {
+            router = router.merge(http::routes(
+                ctx.clone(),
+                signing_secret,
+                config.server.max_body_bytes,
+            ));
+        }
+
+        let addr = SocketAddr::new(bind.host, bind.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("could not listen on {addr} (is another process using the port? set PORT or --port)"))?;
+
+        let socket = match &settings.transport {
+            Transport::SocketMode { app_token } => Some(
+                SocketMode::start(ctx.clone(), client, app_token)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("Socket Mode could not start: {}", describe_error(&e)))?,
+            ),
+            Transport::Http { .. } => None,
+        };
+        info!(
+            mode = settings.mode_name(),
+            store = store.kind(),
+            port = listener.local_addr()?.port(),
+            "Tandem is running"
+        );
+
+        Ok(Self {
+            listener,
+            router,
+            ctx,
+            socket,
+            grace: Duration::from_secs(config.server.shutdown_grace_secs),
+        })
+    }
+
+    /// The bound port (useful when binding port 0).
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
+    }
+
+    /// Serves until `shutdown` resolves, then drains: Socket Mode closes,
+    /// the HTTP server stops accepting and finishes in-flight requests, and
+    /// pending replies get up to the grace period to be delivered.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut server_stop = stop_rx.clone();
+        let server = tokio::spawn(
+            axum::serve(self.listener, self.router)
+                .with_graceful_shutdown(async move {
+                    let _ = server_stop.wait_for(|stop| *stop).await;
+                })
+                .into_future(),
+        );
+        shutdown.await;
+        info!("shutting down: no new work is taken; finishing what is in flight");
+        if let Some(socket) = &self.socket {
+            socket.shutdown().await;
+        }
+        let _ = stop_tx.send(true);
+        match tokio::time::timeout(self.grace, server).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => warn!(error = %e, "HTTP server stopped with an error"),
+            Ok(Err(e)) => warn!(error = %e, "HTTP server task failed"),
+            Err(_) => warn!("in-flight requests did not finish within the grace period"),
+        }
+        self.ctx.tasks.close();
+        if tokio::time::timeout(self.grace, self.ctx.tasks.wait())
+            .await
+            .is_err()
+        {
+            warn!(
+                pending = self.ctx.tasks.len(),
+                "some replies were not delivered within the grace period"
+            );
+        }
+        info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,61 @@
+//! Every Redis key format, in one place.
+//!
+//! Keys are `<prefix>:{<team>}:<kind>:…`. The team id sits in a Redis Cluster
+//! hash tag so that all of one workspace's keys live in one slot: multi-key
+//! transactions and Lua scripts work on Cluster, and workspaces never share
+//! a key.
+
+use crate::ids::TeamId;
+
+/// Longest event id we key on; Slack's are ~12 characters.
+const MAX_EVENT_ID_LEN: usize = 64;
+
+#[derive(Debug, Clone)]
+pub struct Keys {
+    prefix: String,
+}
+
+impl Keys {
+    pub fn new(prefix: impl Into<String>) -> Self {
+        Self {
+            prefix: prefix.into(),
+        }
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    fn team(&self, team: &TeamId) -> String {
+        format!("{}:{{{}}}", self.prefix, team)
+    }
+
+    /// Marker that an event id was seen (`SET NX` with a TTL).
+    pub fn event_seen(&self, team: &TeamId, event_id: &str) -> String {
+        let id: String = event_id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_' || *c == '.')
+            .take(MAX_EVENT_ID_LEN)
+            .collect();
+        format!("{}:event:{}", self.team(team), id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn team_is_a_hash_tag() {
+        let k = Keys::new("tandem");
+        let t = TeamId::parse("T0123").unwrap();
+        assert_eq!(k.event_seen(&t, "Ev01ABC"), "tandem:{T0123}:event:Ev01ABC");
+    }
+
+    #[test]
+    fn event_ids_cannot_escape_their_key() {
+        let k = Keys::new("p");
+        let t = TeamId::parse("T1").unwrap();
+        assert_eq!(k.event_seen(&t, "a}:{b c*"), "p:{T1}:event:abc");
+    }
+}

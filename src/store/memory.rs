@@ -1,0 +1,54 @@
+//! In-memory implementation of [`Store`] for single-process trials: same
+//! contract as Redis, nothing survives a restart.
+
+use super::{Keys, Store, StoreResult};
+use crate::ids::TeamId;
+use async_trait::async_trait;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub struct MemoryStore {
+    keys: Keys,
+    /// Key → expiry instant.
+    expiring: Mutex<HashMap<String, Instant>>,
+}
+
+impl MemoryStore {
+    pub fn new(keys: Keys) -> Self {
+        Self {
+            keys,
+            expiring: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn ping(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
+    async fn claim_event(
+        &self,
+        team: &TeamId,
+        event_id: &str,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        let key = self.keys.event_seen(team, event_id);
+        let now = Instant::now();
+        // A poisoned lock only means another task panicked mid-insert; the map
+        // itself is still a valid map.
+        let mut map = self.expiring.lock().unwrap_or_else(|p| p.into_inner());
+        map.retain(|_, expiry| *expiry > now);
+        if map.contains_key(&key) {
+            return Ok(false);
+        }
+        map.insert(key, now + ttl);
+        Ok(true)
+    }
+
+    fn kind(&self) -> &'static str {
+        "memory"
+    }
+}

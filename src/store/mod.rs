@@ -1,0 +1,42 @@
+//! The store of record. Only this module knows Redis.
+//!
+//! [`Store`] is the contract; [`RedisStore`] is the production implementation
+//! and [`MemoryStore`] serves single-process trials when `REDIS_URL` is unset.
+//! One contract test-suite (`tests/store_contract.rs`) runs against both.
+
+mod keys;
+mod memory;
+mod redis;
+
+pub use self::keys::Keys;
+pub use self::memory::MemoryStore;
+pub use self::redis::RedisStore;
+
+use crate::ids::TeamId;
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// A store failure. The detail is for logs; users are told the store is
+/// unavailable and to try again.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Cheap round trip proving the store answers (used by `/readyz`).
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Records that `event_id` from `team` is being handled. Returns `true`
+    /// the first time within `ttl`, `false` for a repeat (Slack's retries),
+    /// so the caller can skip a second effect.
+    async fn claim_event(&self, team: &TeamId, event_id: &str, ttl: Duration)
+        -> StoreResult<bool>;
+
+    /// Which implementation this is, for logs and `/metrics`.
+    fn kind(&self) -> &'static str;
+}

@@ -1,0 +1,79 @@
+//! Redis implementation of [`Store`] over a reconnecting `ConnectionManager`.
+
+use super::{Keys, Store, StoreError, StoreResult};
+use crate::ids::TeamId;
+use async_trait::async_trait;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::time::Duration;
+
+/// How long one Redis command may take before we call the store unavailable;
+/// a Slack request must still be answered within its 3-second window.
+const RESPONSE_TIMEOUT: Duration = Duration::from_millis(1500);
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
+
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    keys: Keys,
+}
+
+impl RedisStore {
+    /// Prepares a connection without requiring Redis to be up yet: the bot
+    /// starts, `/readyz` reports 503, and it connects as soon as Redis answers.
+    pub fn connect_lazily(url: &str, keys: Keys) -> StoreResult<Self> {
+        let client = redis::Client::open(url)
+            .map_err(|e| StoreError::Unavailable(format!("bad REDIS_URL: {e}")))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_number_of_retries(1);
+        let conn = ConnectionManager::new_lazy_with_config(client, config)
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self { conn, keys })
+    }
+
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+}
+
+fn unavailable(e: redis::RedisError) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+#[async_trait]
+impl Store for RedisStore {
+    async fn ping(&self) -> StoreResult<()> {
+        let mut conn = self.conn.clone();
+        let _: String = redis::cmd("PING")
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn claim_event(
+        &self,
+        team: &TeamId,
+        event_id: &str,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        let mut conn = self.conn.clone();
+        let key = self.keys.event_seen(team, event_id);
+        let millis = ttl.as_millis().max(1) as u64;
+        let set: Option<String> = redis::cmd("SET")
+            .arg(&key)
+            .arg(1)
+            .arg("NX")
+            .arg("PX")
+            .arg(millis)
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(set.is_some())
+    }
+
+    fn kind(&self) -> &'static str {
+        "redis"
+    }
+}
