@@ -1,0 +1,268 @@
+//! A local fake of Slack's Web API. It records every call (method, token,
+//! decoded body) and answers like Slack; a test can script the next answers
+//! of a method as an error or a `429` with `Retry-After`.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, post};
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+/// The team every fake answer belongs to.
+pub const TEAM: &str = "T0TEST";
+pub const BOT_USER: &str = "U0BOT";
+
+/// One recorded call.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// Web API method, or `response_url` for posts to a response URL.
+    pub method: String,
+    /// The bearer token, if any.
+    pub token: Option<String>,
+    /// JSON body, form fields or query parameters, as JSON.
+    pub body: Value,
+    pub at: Instant,
+}
+
+/// A scripted answer that replaces the next normal one.
+#[derive(Debug, Clone)]
+pub enum Scripted {
+    /// `{"ok": false, "error": code}` with HTTP 200, as Slack does.
+    Error(&'static str),
+    /// HTTP 429 with `Retry-After: secs`.
+    RateLimited { retry_after_secs: u64 },
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: Vec<Call>,
+    scripted: HashMap<String, VecDeque<Scripted>>,
+    socket_url: Option<String>,
+}
+
+#[derive(Clone)]
+struct Shared {
+    inner: Arc<Mutex<Inner>>,
+    changed: Arc<Notify>,
+}
+
+#[derive(Clone)]
+pub struct FakeSlack {
+    pub base_url: String,
+    shared: Shared,
+}
+
+impl FakeSlack {
+    pub async fn start() -> Self {
+        let shared = Shared {
+            inner: Arc::new(Mutex::new(Inner::default())),
+            changed: Arc::new(Notify::new()),
+        };
+        let router = Router::new()
+            .route("/api/{method}", any(api))
+            .route("/respond/{id}", post(respond))
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        Self { base_url, shared }
+    }
+
+    /// What `SLACK_API_URL` should be.
+    pub fn api_url(&self) -> String {
+        format!("{}/api", self.base_url)
+    }
+
+    /// A response URL the fake records posts to.
+    pub fn response_url(&self, id: &str) -> String {
+        format!("{}/respond/{id}", self.base_url)
+    }
+
+    /// Makes `apps.connections.open` hand out this WebSocket URL.
+    pub fn set_socket_url(&self, url: &str) {
+        self.shared.inner.lock().unwrap().socket_url = Some(url.to_owned());
+    }
+
+    /// Queues an answer for the next call of `method`.
+    pub fn script(&self, method: &str, answer: Scripted) {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .scripted
+            .entry(method.to_owned())
+            .or_default()
+            .push_back(answer);
+    }
+
+    /// Every call of `method` so far.
+    pub fn calls(&self, method: &str) -> Vec<Call> {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .cloned()
+            .collect()
+    }
+
+    /// Every call so far, any method.
+    pub fn all_calls(&self) -> Vec<Call> {
+        self.shared.inner.lock().unwrap().calls.clone()
+    }
+
+    /// Waits until `method` has been called at least `n` times; panics after
+    /// `timeout` with what was called instead.
+    pub async fn wait_for(&self, method: &str, n: usize, timeout: Duration) -> Vec<Call> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.shared.changed.notified();
+            let calls = self.calls(method);
+            if calls.len() >= n {
+                return calls;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                let seen: Vec<String> = self.all_calls().into_iter().map(|c| c.method).collect();
+                panic!("waited {timeout:?} for {n} call(s) of {method}; calls seen: {seen:?}");
+            }
+        }
+    }
+}
+
+fn token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned)
+}
+
+fn decode(headers: &HeaderMap, query: Option<String>, body: &Bytes) -> Value {
+    let is_json = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return serde_json::from_slice(body).unwrap_or(Value::Null);
+    }
+    let text = if body.is_empty() {
+        query.unwrap_or_default()
+    } else {
+        String::from_utf8_lossy(body).into_owned()
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&text).unwrap_or_default();
+    Value::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect::<Map<_, _>>(),
+    )
+}
+
+impl Shared {
+    fn record(&self, method: &str, token: Option<String>, body: Value) -> Option<Scripted> {
+        let mut inner = self.inner.lock().unwrap();
+        inner.calls.push(Call {
+            method: method.to_owned(),
+            token,
+            body,
+            at: Instant::now(),
+        });
+        let answer = inner.scripted.get_mut(method).and_then(|q| q.pop_front());
+        drop(inner);
+        self.changed.notify_waiters();
+        answer
+    }
+}
+
+fn scripted_response(answer: Scripted) -> Response {
+    match answer {
+        Scripted::Error(code) => Json(json!({ "ok": false, "error": code })).into_response(),
+        Scripted::RateLimited { retry_after_secs } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", retry_after_secs.to_string())],
+            Json(json!({ "ok": false, "error": "ratelimited" })),
+        )
+            .into_response(),
+    }
+}
+
+async fn api(
+    State(shared): State<Shared>,
+    Path(method): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let decoded = decode(&headers, query, &body);
+    if let Some(answer) = shared.record(&method, token(&headers), decoded.clone()) {
+        return scripted_response(answer);
+    }
+    let socket_url = shared.inner.lock().unwrap().socket_url.clone();
+    Json(normal_answer(&method, &decoded, socket_url)).into_response()
+}
+
+async fn respond(
+    State(shared): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut decoded = decode(&headers, None, &body);
+    if let Value::Object(map) = &mut decoded {
+        map.insert("_response_url_id".into(), Value::String(id));
+    }
+    if let Some(answer) = shared.record("response_url", token(&headers), decoded) {
+        return scripted_response(answer);
+    }
+    Json(json!({ "ok": true })).into_response()
+}
+
+/// What Slack answers when all is well, reduced to the fields clients read.
+fn normal_answer(method: &str, body: &Value, socket_url: Option<String>) -> Value {
+    match method {
+        "auth.test" => json!({
+            "ok": true, "url": "https://acme.slack.com/", "team": "Acme",
+            "user": "tandem", "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT"
+        }),
+        "apps.connections.open" => json!({
+            "ok": true,
+            "url": socket_url.unwrap_or_else(|| "ws://127.0.0.1:9/unset".into())
+        }),
+        "users.info" => {
+            let id = body["user"].as_str().unwrap_or("U0UNKNOWN");
+            json!({ "ok": true, "user": {
+                "id": id, "team_id": TEAM, "name": id.to_lowercase(),
+                "tz": "Europe/Berlin", "tz_offset": 3600,
+                "is_admin": false, "is_owner": false,
+                "profile": { "real_name": id, "display_name": id }
+            }})
+        }
+        "conversations.open" => json!({ "ok": true, "channel": { "id": "D0FAKE0001" } }),
+        "chat.postMessage" => json!({
+            "ok": true, "channel": body["channel"].clone(), "ts": "1700000000.000100"
+        }),
+        "chat.postEphemeral" => json!({ "ok": true, "message_ts": "1700000000.000200" }),
+        "views.open" | "views.publish" | "views.update" => {
+            let mut view = body["view"].clone();
+            if let Value::String(s) = &view {
+                view = serde_json::from_str(s).unwrap_or(Value::Null);
+            }
+            if let Value::Object(map) = &mut view {
+                map.insert("id".into(), json!("V0FAKE0001"));
+                map.insert("team_id".into(), json!(TEAM));
+                map.insert("hash".into(), json!("1700000000.fakehash"));
+            }
+            json!({ "ok": true, "view": view })
+        }
+        _ => json!({ "ok": true }),
+    }
+}

@@ -1,0 +1,295 @@
+//! Test harness in the zero-to-production style: `spawn_app()` starts the
+//! real service on a random port against a fake Slack and a real Redis,
+//! under a key prefix of its own so tests run in parallel.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+pub mod fake_slack;
+
+use fake_slack::FakeSlack;
+use hmac::{Hmac, Mac};
+use rand::Rng;
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tandem::config::Config;
+use tandem::settings::Settings;
+use tandem::startup::{Application, Bind};
+
+pub const SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+pub const BOT_TOKEN: &str = "xoxb-test-bot-token";
+pub const APP_TOKEN: &str = "xapp-test-app-token";
+
+/// How long a test waits for something asynchronous before failing.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// Which store the app under test uses.
+#[derive(Debug, Clone)]
+pub enum StoreChoice {
+    /// The test Redis (`TEST_REDIS_URL`, default 127.0.0.1:6379).
+    Redis,
+    /// `REDIS_URL` unset.
+    Memory,
+    /// A Redis URL where nothing listens, to see the bot cope.
+    ClosedPort,
+}
+
+#[derive(Debug, Clone)]
+pub enum Transport {
+    Http,
+    Socket,
+}
+
+pub fn init_test_logging() {
+    // Silent unless TEST_LOG is set, so failures are readable.
+    if std::env::var_os("TEST_LOG").is_some() {
+        tandem::telemetry::init(std::io::stderr);
+    }
+}
+
+/// The Redis URL tests use.
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into())
+}
+
+/// Fails loudly — never skips — when Redis is not there.
+pub async fn require_redis() -> String {
+    let url = redis_url();
+    let ok = async {
+        let client = redis::Client::open(url.as_str()).ok()?;
+        let mut conn = tokio::time::timeout(
+            Duration::from_secs(2),
+            client.get_multiplexed_async_connection(),
+        )
+        .await
+        .ok()?
+        .ok()?;
+        let pong: String = redis::cmd("PING").query_async(&mut conn).await.ok()?;
+        Some(pong)
+    }
+    .await;
+    if ok.is_none() {
+        panic!(
+            "These tests need a real Redis at {url}, and none answers.\n\
+             Start one with:  redis-server --daemonize yes --save '' --appendonly no\n\
+             (install it with: apt-get install -y redis-server), or run `bash .ci/run`, which\n\
+             does both; or point TEST_REDIS_URL at another Redis."
+        );
+    }
+    url
+}
+
+/// A key prefix no other test uses.
+pub fn random_prefix() -> String {
+    let n: u64 = rand::rng().random();
+    format!("tandem-test-{n:016x}")
+}
+
+/// The default config with a fresh key prefix (no env overrides).
+pub fn test_config(prefix: &str) -> Config {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
+    let env = figment::providers::Env::prefixed("TANDEM_TEST_NO_OVERRIDES__");
+    let mut config = tandem::config::load_with_env(&path, env)
+        .unwrap_or_else(|p| panic!("default config does not load: {p:?}"))
+        .config;
+    config.store.key_prefix = prefix.to_owned();
+    config.server.shutdown_grace_secs = 5;
+    config
+}
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub fake: FakeSlack,
+    pub prefix: String,
+    pub http: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+pub struct Spawn {
+    pub transport: Transport,
+    pub store: StoreChoice,
+    /// Set before the app starts (e.g. the Socket Mode URL).
+    pub fake: Option<FakeSlack>,
+}
+
+impl Default for Spawn {
+    fn default() -> Self {
+        Self {
+            transport: Transport::Http,
+            store: StoreChoice::Redis,
+            fake: None,
+        }
+    }
+}
+
+/// HTTP mode, real Redis.
+pub async fn spawn_app() -> TestApp {
+    spawn(Spawn::default()).await
+}
+
+pub async fn spawn(options: Spawn) -> TestApp {
+    init_test_logging();
+    let fake = match options.fake {
+        Some(f) => f,
+        None => FakeSlack::start().await,
+    };
+    let prefix = random_prefix();
+    let mut vars: HashMap<&str, String> = HashMap::new();
+    vars.insert("SLACK_BOT_TOKEN", BOT_TOKEN.into());
+    vars.insert("SLACK_API_URL", fake.api_url());
+    match options.transport {
+        Transport::Http => vars.insert("SLACK_SIGNING_SECRET", SIGNING_SECRET.into()),
+        Transport::Socket => vars.insert("SLACK_APP_TOKEN", APP_TOKEN.into()),
+    };
+    match options.store {
+        StoreChoice::Redis => {
+            vars.insert("REDIS_URL", require_redis().await);
+        }
+        StoreChoice::Memory => {}
+        StoreChoice::ClosedPort => {
+            let port = closed_port().await;
+            vars.insert("REDIS_URL", format!("redis://127.0.0.1:{port}/0"));
+        }
+    }
+    let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
+    let bind = Bind {
+        host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        port: 0,
+    };
+    let app = Application::build(test_config(&prefix), settings, bind)
+        .await
+        .expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address,
+        fake,
+        prefix,
+        http: reqwest::Client::new(),
+        stop: Some(stop),
+        handle: Some(handle),
+    }
+}
+
+/// A loopback port with nothing listening on it.
+pub async fn closed_port() -> u16 {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    port
+}
+
+pub fn now_ts() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// Slack's v0 signature of `body` at `ts`.
+pub fn sign(secret: &str, ts: i64, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("v0:{ts}:{body}").as_bytes());
+    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The form Slack posts for `/tandem <text>`.
+pub fn command_form(user: &str, text: &str, response_url: &str) -> String {
+    serde_urlencoded::to_string([
+        ("token", "deprecated-verification-token"),
+        ("team_id", fake_slack::TEAM),
+        ("team_domain", "acme"),
+        ("channel_id", "C0GENERAL"),
+        ("channel_name", "general"),
+        ("user_id", user),
+        ("user_name", "someone"),
+        ("command", "/tandem"),
+        ("text", text),
+        ("api_app_id", "A0TANDEM"),
+        ("response_url", response_url),
+        ("trigger_id", "13345224609.738474920.8088930838d88f008e0"),
+    ])
+    .unwrap()
+}
+
+/// An `event_callback` envelope around `event`.
+pub fn event_callback(event_id: &str, event: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "token": "deprecated-verification-token",
+        "team_id": fake_slack::TEAM,
+        "api_app_id": "A0TANDEM",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": 1_700_000_000,
+    })
+}
+
+impl TestApp {
+    /// POSTs `body` to `path`, signed as Slack would at `ts`.
+    pub async fn post_signed_at(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        ts: i64,
+        secret: &str,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.address, path))
+            .header("content-type", content_type)
+            .header("x-slack-request-timestamp", ts.to_string())
+            .header("x-slack-signature", sign(secret, ts, body))
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_signed(&self, path: &str, content_type: &str, body: &str) -> reqwest::Response {
+        self.post_signed_at(path, content_type, body, now_ts(), SIGNING_SECRET)
+            .await
+    }
+
+    /// Sends `/tandem <text>` as `user`; the reply goes to response URL `reply_id`.
+    pub async fn command(&self, user: &str, text: &str, reply_id: &str) -> reqwest::Response {
+        let form = command_form(user, text, &self.fake.response_url(reply_id));
+        self.post_signed("/slack/commands", "application/x-www-form-urlencoded", &form)
+            .await
+    }
+
+    pub async fn event(&self, body: &serde_json::Value) -> reqwest::Response {
+        self.post_signed("/slack/events", "application/json", &body.to_string())
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Stops the app as SIGTERM would and waits for it to exit.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.handle.take().unwrap().await.expect("app task")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
