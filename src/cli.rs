@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "tandem", version, about = "Peer mentoring in Slack: complementary pairs, circles and check-ins")]
+#[command(
+    name = "tandem",
+    version,
+    about = "Peer mentoring in Slack: complementary pairs, circles and check-ins"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -84,7 +84,9 @@ impl Metrics {
     }
 
     pub fn event(&self, kind: &'static str, outcome: &'static str) {
-        self.events.get_or_create(&EventLabels { kind, outcome }).inc();
+        self.events
+            .get_or_create(&EventLabels { kind, outcome })
+            .inc();
     }
 
     /// The Prometheus text exposition of every metric.

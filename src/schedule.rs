@@ -20,7 +20,8 @@ pub fn parse_cron(expr: &str) -> Result<cron::Schedule, ScheduleError> {
     if fields.len() >= 6 && fields[5].bytes().any(|b| b.is_ascii_digit()) {
         return Err(ScheduleError::NumericWeekday(expr.to_owned()));
     }
-    cron::Schedule::from_str(expr).map_err(|e| ScheduleError::BadCron(expr.to_owned(), e.to_string()))
+    cron::Schedule::from_str(expr)
+        .map_err(|e| ScheduleError::BadCron(expr.to_owned(), e.to_string()))
 }
 
 /// Parses an IANA time zone name.
@@ -50,7 +51,10 @@ mod tests {
 
     #[test]
     fn garbage_is_refused() {
-        assert!(matches!(parse_cron("every monday"), Err(ScheduleError::BadCron(..))));
+        assert!(matches!(
+            parse_cron("every monday"),
+            Err(ScheduleError::BadCron(..))
+        ));
         assert!(matches!(parse_cron(""), Err(ScheduleError::BadCron(..))));
     }
 

@@ -52,32 +52,31 @@ impl Settings {
             ));
         }
 
-        let transport = match non_empty("SLACK_APP_TOKEN") {
-            Some(app_token) if app_token.starts_with("xapp-") => Transport::SocketMode {
-                app_token: app_token.into(),
-            },
-            Some(_) => {
-                return Err(SettingsError(
+        let transport =
+            match non_empty("SLACK_APP_TOKEN") {
+                Some(app_token) if app_token.starts_with("xapp-") => Transport::SocketMode {
+                    app_token: app_token.into(),
+                },
+                Some(_) => return Err(SettingsError(
                     "SLACK_APP_TOKEN does not look like an app-level token: it must start with \
                      \"xapp-\" (create one with the connections:write scope under \"Basic \
                      Information → App-Level Tokens\"), or unset it to run in HTTP mode"
                         .into(),
-                ))
-            }
-            None => {
-                let signing_secret = non_empty("SLACK_SIGNING_SECRET").ok_or_else(|| {
-                    SettingsError(
+                )),
+                None => {
+                    let signing_secret = non_empty("SLACK_SIGNING_SECRET").ok_or_else(|| {
+                        SettingsError(
                         "SLACK_SIGNING_SECRET is not set: HTTP mode (no SLACK_APP_TOKEN) needs it \
                          to verify Slack's requests; copy the Signing Secret from your app's \
                          \"Basic Information\" page, or set SLACK_APP_TOKEN for Socket Mode"
                             .into(),
                     )
-                })?;
-                Transport::Http {
-                    signing_secret: signing_secret.into(),
+                    })?;
+                    Transport::Http {
+                        signing_secret: signing_secret.into(),
+                    }
                 }
-            }
-        };
+            };
 
         let slack_api_url = non_empty("SLACK_API_URL")
             .map(|u| u.trim_end_matches('/').to_owned())
@@ -179,9 +178,15 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let s = from(&[("SLACK_BOT_TOKEN", "xoxb-supersecret"), ("SLACK_SIGNING_SECRET", "shh")])
-            .unwrap();
+        let s = from(&[
+            ("SLACK_BOT_TOKEN", "xoxb-supersecret"),
+            ("SLACK_SIGNING_SECRET", "shh"),
+        ])
+        .unwrap();
         let debug = format!("{s:?}");
-        assert!(!debug.contains("supersecret") && !debug.contains("shh"), "{debug}");
+        assert!(
+            !debug.contains("supersecret") && !debug.contains("shh"),
+            "{debug}"
+        );
     }
 }

@@ -13,8 +13,8 @@ use crate::{ops, settings};
 use anyhow::{bail, Context};
 use axum::Router;
 use slack_morphism::errors::SlackClientError;
-use std::future::IntoFuture;
 use std::future::Future;
+use std::future::IntoFuture;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -77,14 +77,18 @@ impl Application {
         let api = SlackApi::new(client.clone(), &settings.bot_token, metrics.clone());
         match api.auth_test().await {
             Ok(auth) => info!(team = %auth.team_id, bot_user = %auth.user_id, "connected to Slack"),
-            Err(SlackClientError::ApiError(e)) if TOKEN_REJECTED.contains(&e.code.as_str()) => bail!(
+            Err(SlackClientError::ApiError(e)) if TOKEN_REJECTED.contains(&e.code.as_str()) => {
+                bail!(
                 "SLACK_BOT_TOKEN was rejected by Slack ({}): reinstall the app to your workspace \
                  and copy the Bot User OAuth Token from \"OAuth & Permissions\"",
                 e.code
-            ),
+            )
+            }
             // Slack unreachable is not a configuration error: start anyway and
             // let calls retry, so a network blip does not crash-loop the bot.
-            Err(e) => warn!(error = %describe_error(&e), "could not check SLACK_BOT_TOKEN with auth.test; continuing"),
+            Err(e) => {
+                warn!(error = %describe_error(&e), "could not check SLACK_BOT_TOKEN with auth.test; continuing")
+            }
         }
 
         let app = App::new(config.clone(), store.clone());
@@ -108,7 +112,9 @@ impl Application {
             Transport::SocketMode { app_token } => Some(
                 SocketMode::start(ctx.clone(), client, app_token)
                     .await
-                    .map_err(|e| anyhow::anyhow!("Socket Mode could not start: {}", describe_error(&e)))?,
+                    .map_err(|e| {
+                        anyhow::anyhow!("Socket Mode could not start: {}", describe_error(&e))
+                    })?,
             ),
             Transport::Http { .. } => None,
         };

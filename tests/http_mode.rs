@@ -24,15 +24,31 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
         "replies are ephemeral: {body}"
     );
     let blocks = body["blocks"].as_array().expect("blocks");
-    assert_eq!(blocks[0]["text"]["text"], "Tandem — peer mentoring in Slack");
+    assert_eq!(
+        blocks[0]["text"]["text"],
+        "Tandem — peer mentoring in Slack"
+    );
     assert_eq!(
         blocks[2]["text"]["text"],
         "*Ready now*\n• `/tandem help` — this list"
     );
     let soon = blocks[3]["text"]["text"].as_str().unwrap();
     assert!(soon.starts_with("*Coming soon*"), "{soon}");
-    for command in ["join", "profile", "goal add", "note", "share", "checkin", "pause", "forget", "admin round"] {
-        assert!(soon.contains(&format!("`/tandem {command}")), "help lacks {command}: {soon}");
+    for command in [
+        "join",
+        "profile",
+        "goal add",
+        "note",
+        "share",
+        "checkin",
+        "pause",
+        "forget",
+        "admin round",
+    ] {
+        assert!(
+            soon.contains(&format!("`/tandem {command}")),
+            "help lacks {command}: {soon}"
+        );
     }
 }
 
@@ -41,13 +57,21 @@ async fn empty_command_shows_help() {
     let app = spawn_app().await;
     app.command("U0ANA", "", "r1").await;
     let calls = app.fake.wait_for("response_url", 1, WAIT).await;
-    assert_eq!(calls[0].body["blocks"][0]["text"]["text"], "Tandem — peer mentoring in Slack");
+    assert_eq!(
+        calls[0].body["blocks"][0]["text"]["text"],
+        "Tandem — peer mentoring in Slack"
+    );
 }
 
 #[tokio::test]
 async fn unknown_subcommand_gets_a_one_line_hint() {
     let app = spawn_app().await;
-    assert_eq!(app.command("U0ANA", "frobnicate please", "r1").await.status(), 200);
+    assert_eq!(
+        app.command("U0ANA", "frobnicate please", "r1")
+            .await
+            .status(),
+        200
+    );
     let calls = app.fake.wait_for("response_url", 1, WAIT).await;
     assert_eq!(
         calls[0].body["text"],
@@ -118,7 +142,13 @@ async fn stale_timestamp_is_refused_with_401() {
     let form = command_form("U0ANA", "help", &app.fake.response_url("stale"));
     let six_minutes_ago = now_ts() - 6 * 60;
     let response = app
-        .post_signed_at("/slack/commands", FORM, &form, six_minutes_ago, SIGNING_SECRET)
+        .post_signed_at(
+            "/slack/commands",
+            FORM,
+            &form,
+            six_minutes_ago,
+            SIGNING_SECRET,
+        )
         .await;
     assert_eq!(response.status(), 401);
     assert_only_valid_reply(&app).await;
@@ -147,7 +177,10 @@ async fn url_verification_echoes_the_challenge() {
     let response = app.event(&body).await;
     assert_eq!(response.status(), 200);
     let answer: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(answer["challenge"], "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    assert_eq!(
+        answer["challenge"],
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
 }
 
 fn home_opened(user: &str) -> serde_json::Value {
@@ -161,18 +194,29 @@ async fn app_home_opened_publishes_the_home_tab_once_per_event_id() {
     // Slack retries the same event id when it thinks we were slow.
     assert_eq!(app.event(&first).await.status(), 200);
     assert_eq!(app.event(&first).await.status(), 200);
-    assert_eq!(app.event(&event_callback("Ev0002", home_opened("U0BEN"))).await.status(), 200);
+    assert_eq!(
+        app.event(&event_callback("Ev0002", home_opened("U0BEN")))
+            .await
+            .status(),
+        200
+    );
 
     let calls = app.fake.wait_for("views.publish", 2, WAIT).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let calls_after = app.fake.calls("views.publish");
     assert_eq!(calls_after.len(), 2, "a retried event had a second effect");
-    let mut users: Vec<_> = calls.iter().map(|c| c.body["user_id"].as_str().unwrap().to_owned()).collect();
+    let mut users: Vec<_> = calls
+        .iter()
+        .map(|c| c.body["user_id"].as_str().unwrap().to_owned())
+        .collect();
     users.sort();
     assert_eq!(users, ["U0ANA", "U0BEN"]);
     assert_eq!(calls[0].token.as_deref(), Some(BOT_TOKEN));
     assert_eq!(calls[0].body["view"]["type"], "home");
-    assert_eq!(calls[0].body["view"]["blocks"][0]["text"]["text"], "Welcome to Tandem");
+    assert_eq!(
+        calls[0].body["view"]["blocks"][0]["text"]["text"],
+        "Welcome to Tandem"
+    );
 }
 
 #[tokio::test]
@@ -182,7 +226,9 @@ async fn events_are_refused_with_503_while_redis_is_down_so_slack_retries() {
         ..Spawn::default()
     })
     .await;
-    let response = app.event(&event_callback("Ev0003", home_opened("U0ANA"))).await;
+    let response = app
+        .event(&event_callback("Ev0003", home_opened("U0ANA")))
+        .await;
     assert_eq!(response.status(), 503);
     assert!(app.fake.calls("views.publish").is_empty());
 }
@@ -198,10 +244,17 @@ async fn readyz_reports_redis() {
         ..Spawn::default()
     })
     .await;
-    assert_eq!(down.get("/healthz").await.status(), 200, "alive even without Redis");
+    assert_eq!(
+        down.get("/healthz").await.status(),
+        200,
+        "alive even without Redis"
+    );
     let ready = down.get("/readyz").await;
     assert_eq!(ready.status(), 503);
-    assert_eq!(ready.text().await.unwrap(), "not ready: redis store does not answer\n");
+    assert_eq!(
+        ready.text().await.unwrap(),
+        "not ready: redis store does not answer\n"
+    );
 }
 
 #[tokio::test]
@@ -223,20 +276,36 @@ async fn memory_store_serves_a_trial_without_redis() {
 #[tokio::test]
 async fn a_429_on_the_reply_is_retried_after_retry_after_and_arrives_once() {
     let app = spawn_app().await;
-    app.fake.script("response_url", Scripted::RateLimited { retry_after_secs: 1 });
+    app.fake.script(
+        "response_url",
+        Scripted::RateLimited {
+            retry_after_secs: 1,
+        },
+    );
     app.command("U0ANA", "help", "limited").await;
     let calls = app.fake.wait_for("response_url", 2, WAIT).await;
     let waited = calls[1].at.duration_since(calls[0].at);
-    assert!(waited >= Duration::from_millis(950), "retried after only {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(950),
+        "retried after only {waited:?}"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.fake.calls("response_url").len(), 2, "one refused + one delivered");
-    assert_eq!(calls[1].body["blocks"][0]["text"]["text"], "Tandem — peer mentoring in Slack");
+    assert_eq!(
+        app.fake.calls("response_url").len(),
+        2,
+        "one refused + one delivered"
+    );
+    assert_eq!(
+        calls[1].body["blocks"][0]["text"]["text"],
+        "Tandem — peer mentoring in Slack"
+    );
 }
 
 #[tokio::test]
 async fn a_slack_error_on_a_reply_is_logged_and_the_bot_keeps_serving() {
     let app = spawn_app().await;
-    app.fake.script("response_url", Scripted::Error("expired_url"));
+    app.fake
+        .script("response_url", Scripted::Error("expired_url"));
     app.command("U0ANA", "help", "expired").await;
     app.command("U0ANA", "help", "fine").await;
     let calls = app.fake.wait_for("response_url", 2, WAIT).await;
@@ -251,18 +320,29 @@ async fn oversized_body_gets_413_and_broken_payloads_get_400() {
     let response = app.post_signed("/slack/commands", FORM, &huge).await;
     assert_eq!(response.status(), 413);
 
-    let response = app.post_signed("/slack/commands", FORM, "team_id=T0TEST&text=help").await;
+    let response = app
+        .post_signed("/slack/commands", FORM, "team_id=T0TEST&text=help")
+        .await;
     assert_eq!(response.status(), 400, "form lacking required fields");
 
-    let response = app.post_signed("/slack/events", "application/json", "{not json").await;
+    let response = app
+        .post_signed("/slack/events", "application/json", "{not json")
+        .await;
     assert_eq!(response.status(), 400);
 
-    let response = app.post_signed("/slack/interactions", FORM, "payload=%7Bnope").await;
+    let response = app
+        .post_signed("/slack/interactions", FORM, "payload=%7Bnope")
+        .await;
     assert_eq!(response.status(), 400);
 
-    let bad_team = command_form("U0ANA", "help", &app.fake.response_url("x")).replace("T0TEST", "t0%7Bbad");
+    let bad_team =
+        command_form("U0ANA", "help", &app.fake.response_url("x")).replace("T0TEST", "t0%7Bbad");
     let response = app.post_signed("/slack/commands", FORM, &bad_team).await;
-    assert_eq!(response.status(), 400, "ids that could break a key are refused");
+    assert_eq!(
+        response.status(),
+        400,
+        "ids that could break a key are refused"
+    );
 }
 
 #[tokio::test]
@@ -289,7 +369,8 @@ async fn metrics_count_requests_and_slack_calls() {
     app.command("U0ANA", "help", "m1").await;
     app.fake.wait_for("response_url", 1, WAIT).await;
     let form = command_form("U0ANA", "help", &app.fake.response_url("m2"));
-    app.post_signed_at("/slack/commands", FORM, &form, now_ts(), "wrong").await;
+    app.post_signed_at("/slack/commands", FORM, &form, now_ts(), "wrong")
+        .await;
     // The reply's metric is recorded right after the call returns.
     tokio::time::sleep(Duration::from_millis(200)).await;
 
@@ -307,7 +388,12 @@ async fn metrics_count_requests_and_slack_calls() {
 #[tokio::test]
 async fn shutdown_waits_for_a_reply_in_flight() {
     let app = spawn_app().await;
-    app.fake.script("response_url", Scripted::RateLimited { retry_after_secs: 1 });
+    app.fake.script(
+        "response_url",
+        Scripted::RateLimited {
+            retry_after_secs: 1,
+        },
+    );
     assert_eq!(app.command("U0ANA", "help", "late").await.status(), 200);
     // Stop while the reply waits out its Retry-After.
     app.fake.wait_for("response_url", 1, WAIT).await;

@@ -55,14 +55,22 @@ mod tests {
 
     #[test]
     fn listed_but_unbuilt_is_coming_soon() {
-        assert!(matches!(parse("goal add learn sql"), Command::ComingSoon(d) if d.words[0] == "goal"));
+        assert!(
+            matches!(parse("goal add learn sql"), Command::ComingSoon(d) if d.words[0] == "goal")
+        );
     }
 
     #[test]
     fn unknown_echoes_a_safe_word() {
-        assert_eq!(parse("frobnicate now"), Command::Unknown("frobnicate".into()));
+        assert_eq!(
+            parse("frobnicate now"),
+            Command::Unknown("frobnicate".into())
+        );
         assert_eq!(parse("`<!here>`"), Command::Unknown("!here".into()));
         let long = "x".repeat(80);
-        assert_eq!(parse(&long), Command::Unknown(format!("{}…", "x".repeat(30))));
+        assert_eq!(
+            parse(&long),
+            Command::Unknown(format!("{}…", "x".repeat(30)))
+        );
     }
 }

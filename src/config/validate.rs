@@ -22,7 +22,10 @@ pub fn validate(loaded: &Loaded) -> Vec<Problem> {
     };
 
     if c.server.port == 0 {
-        report("server.port", "must be a port number from 1 to 65535".into());
+        report(
+            "server.port",
+            "must be a port number from 1 to 65535".into(),
+        );
     }
     if !(1024..=16 * 1024 * 1024).contains(&c.server.max_body_bytes) {
         report(

@@ -87,7 +87,8 @@ impl SlackContext {
         }
         for effect in effects {
             let api = self.api.clone();
-            self.tasks.spawn(async move { run_effect(&api, effect).await });
+            self.tasks
+                .spawn(async move { run_effect(&api, effect).await });
         }
         Ok(())
     }
@@ -104,7 +105,10 @@ impl SlackContext {
             _ => "other",
         };
         self.metrics.event(kind, "ignored");
-        info!(interaction = kind, "interaction acknowledged; nothing handles it yet");
+        info!(
+            interaction = kind,
+            "interaction acknowledged; nothing handles it yet"
+        );
     }
 }
 

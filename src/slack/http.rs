@@ -27,9 +27,14 @@ struct HttpState {
 }
 
 /// The `/slack/*` routes.
-pub fn routes(ctx: Arc<SlackContext>, signing_secret: &SecretString, max_body_bytes: usize) -> Router {
-    let verifier =
-        SlackEventSignatureVerifier::new(&SlackSigningSecret::new(expose(signing_secret).to_owned()));
+pub fn routes(
+    ctx: Arc<SlackContext>,
+    signing_secret: &SecretString,
+    max_body_bytes: usize,
+) -> Router {
+    let verifier = SlackEventSignatureVerifier::new(&SlackSigningSecret::new(
+        expose(signing_secret).to_owned(),
+    ));
     Router::new()
         .route("/slack/commands", post(commands))
         .route("/slack/interactions", post(interactions))
@@ -164,14 +169,14 @@ async fn events(
             SlackPushEvent::UrlVerification(v) => {
                 Ok(Json(serde_json::json!({ "challenge": v.challenge })).into_response())
             }
-            SlackPushEvent::EventCallback(callback) => match state.ctx.accept_event(callback).await {
+            SlackPushEvent::EventCallback(callback) => match state.ctx.accept_event(callback).await
+            {
                 Ok(()) => Ok(StatusCode::OK.into_response()),
                 Err(EventError::Malformed(e)) => Err(bad_request(ROUTE, "event ids", e)),
                 // Not taken: a 503 makes Slack retry later, so nothing is lost.
-                Err(EventError::Store(_)) => Err(Refusal::new(
-                    "unavailable",
-                    StatusCode::SERVICE_UNAVAILABLE,
-                )),
+                Err(EventError::Store(_)) => {
+                    Err(Refusal::new("unavailable", StatusCode::SERVICE_UNAVAILABLE))
+                }
             },
             SlackPushEvent::AppRateLimited(_) => {
                 warn!("Slack reports this app exceeded the Events API rate limit");

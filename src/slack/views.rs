@@ -66,7 +66,9 @@ pub fn help_message() -> SlackMessageContent {
             .into(),
     ];
     blocks.extend(command_blocks());
-    blocks.push(SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(PRIVACY_NOTE))]).into());
+    blocks.push(
+        SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(PRIVACY_NOTE))]).into(),
+    );
     SlackMessageContent::new()
         .with_text("Tandem commands: /tandem help lists them.".to_owned())
         .with_blocks(blocks)
@@ -89,7 +91,9 @@ pub fn home_view() -> SlackView {
         SlackDividerBlock::new().into(),
     ];
     blocks.extend(command_blocks());
-    blocks.push(SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(PRIVACY_NOTE))]).into());
+    blocks.push(
+        SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(PRIVACY_NOTE))]).into(),
+    );
     SlackView::Home(SlackHomeView::new(blocks))
 }
 
@@ -128,7 +132,10 @@ mod tests {
         assert_within_limits(&json["blocks"]);
         let blocks = json["blocks"].as_array().unwrap();
         assert_eq!(blocks[0]["type"], "header");
-        assert_eq!(blocks[0]["text"]["text"], "Tandem — peer mentoring in Slack");
+        assert_eq!(
+            blocks[0]["text"]["text"],
+            "Tandem — peer mentoring in Slack"
+        );
         assert_eq!(
             blocks[2]["text"]["text"],
             "*Ready now*\n• `/tandem help` — this list"

@@ -29,12 +29,7 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn claim_event(
-        &self,
-        team: &TeamId,
-        event_id: &str,
-        ttl: Duration,
-    ) -> StoreResult<bool> {
+    async fn claim_event(&self, team: &TeamId, event_id: &str, ttl: Duration) -> StoreResult<bool> {
         let key = self.keys.event_seen(team, event_id);
         let now = Instant::now();
         // A poisoned lock only means another task panicked mid-insert; the map

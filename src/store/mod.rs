@@ -34,8 +34,7 @@ pub trait Store: Send + Sync + 'static {
     /// Records that `event_id` from `team` is being handled. Returns `true`
     /// the first time within `ttl`, `false` for a repeat (Slack's retries),
     /// so the caller can skip a second effect.
-    async fn claim_event(&self, team: &TeamId, event_id: &str, ttl: Duration)
-        -> StoreResult<bool>;
+    async fn claim_event(&self, team: &TeamId, event_id: &str, ttl: Duration) -> StoreResult<bool>;
 
     /// Which implementation this is, for logs and `/metrics`.
     fn kind(&self) -> &'static str;

@@ -52,12 +52,7 @@ impl Store for RedisStore {
         Ok(())
     }
 
-    async fn claim_event(
-        &self,
-        team: &TeamId,
-        event_id: &str,
-        ttl: Duration,
-    ) -> StoreResult<bool> {
+    async fn claim_event(&self, team: &TeamId, event_id: &str, ttl: Duration) -> StoreResult<bool> {
         let mut conn = self.conn.clone();
         let key = self.keys.event_seen(team, event_id);
         let millis = ttl.as_millis().max(1) as u64;

@@ -252,7 +252,12 @@ impl TestApp {
             .expect("request sent")
     }
 
-    pub async fn post_signed(&self, path: &str, content_type: &str, body: &str) -> reqwest::Response {
+    pub async fn post_signed(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> reqwest::Response {
         self.post_signed_at(path, content_type, body, now_ts(), SIGNING_SECRET)
             .await
     }
@@ -260,8 +265,12 @@ impl TestApp {
     /// Sends `/tandem <text>` as `user`; the reply goes to response URL `reply_id`.
     pub async fn command(&self, user: &str, text: &str, reply_id: &str) -> reqwest::Response {
         let form = command_form(user, text, &self.fake.response_url(reply_id));
-        self.post_signed("/slack/commands", "application/x-www-form-urlencoded", &form)
-            .await
+        self.post_signed(
+            "/slack/commands",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
     }
 
     pub async fn event(&self, body: &serde_json::Value) -> reqwest::Response {

@@ -1,0 +1,152 @@
+//! One contract, two stores: every check runs against real Redis (under a
+//! random key prefix) and against the in-memory store.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+use support::{random_prefix, require_redis};
+use tandem::ids::TeamId;
+use tandem::store::{Keys, MemoryStore, RedisStore, Store, StoreError};
+
+fn team(id: &str) -> TeamId {
+    TeamId::parse(id).unwrap()
+}
+
+async fn redis_store(prefix: &str) -> Arc<dyn Store> {
+    let url = require_redis().await;
+    Arc::new(RedisStore::connect_lazily(&url, Keys::new(prefix)).unwrap())
+}
+
+fn memory_store(prefix: &str) -> Arc<dyn Store> {
+    Arc::new(MemoryStore::new(Keys::new(prefix)))
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+async fn answers_ping(store: Arc<dyn Store>) {
+    store.ping().await.unwrap();
+}
+
+async fn first_claim_wins_and_repeats_lose(store: Arc<dyn Store>) {
+    let t = team("T0AAA");
+    assert!(store.claim_event(&t, "Ev1", MINUTE).await.unwrap());
+    assert!(!store.claim_event(&t, "Ev1", MINUTE).await.unwrap());
+    assert!(!store.claim_event(&t, "Ev1", MINUTE).await.unwrap());
+    assert!(store.claim_event(&t, "Ev2", MINUTE).await.unwrap());
+}
+
+async fn workspaces_never_share_claims(store: Arc<dyn Store>) {
+    assert!(store
+        .claim_event(&team("T0AAA"), "Ev1", MINUTE)
+        .await
+        .unwrap());
+    assert!(store
+        .claim_event(&team("T0BBB"), "Ev1", MINUTE)
+        .await
+        .unwrap());
+}
+
+async fn claims_expire_after_their_ttl(store: Arc<dyn Store>) {
+    let t = team("T0AAA");
+    let ttl = Duration::from_millis(80);
+    assert!(store.claim_event(&t, "Ev1", ttl).await.unwrap());
+    assert!(!store.claim_event(&t, "Ev1", ttl).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert!(
+        store.claim_event(&t, "Ev1", ttl).await.unwrap(),
+        "claim did not expire"
+    );
+}
+
+async fn concurrent_claims_have_one_winner(store: Arc<dyn Store>) {
+    let t = team("T0AAA");
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let store = store.clone();
+            let t = t.clone();
+            tokio::spawn(async move { store.claim_event(&t, "EvRace", MINUTE).await.unwrap() })
+        })
+        .collect();
+    let mut winners = 0;
+    for task in tasks {
+        winners += task.await.unwrap() as usize;
+    }
+    assert_eq!(winners, 1);
+}
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod redis_contract {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(redis_store(&random_prefix()).await).await;
+                }
+            )*
+        }
+        mod memory_contract {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(memory_store(&random_prefix())).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    answers_ping,
+    first_claim_wins_and_repeats_lose,
+    workspaces_never_share_claims,
+    claims_expire_after_their_ttl,
+    concurrent_claims_have_one_winner,
+);
+
+#[tokio::test]
+async fn redis_keys_carry_the_prefix_and_the_team_hash_tag() {
+    let prefix = random_prefix();
+    let store = redis_store(&prefix).await;
+    store
+        .claim_event(&team("T0AAA"), "Ev9", MINUTE)
+        .await
+        .unwrap();
+
+    let client = redis::Client::open(require_redis().await).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}:*"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(keys, vec![format!("{prefix}:{{T0AAA}}:event:Ev9")]);
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(&keys[0])
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert!((1..=60).contains(&ttl), "claims are short-lived, ttl={ttl}");
+    let _: () = redis::cmd("DEL")
+        .arg(&keys[0])
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn redis_down_is_an_error_not_a_panic() {
+    let port = support::closed_port().await;
+    let store =
+        RedisStore::connect_lazily(&format!("redis://127.0.0.1:{port}/0"), Keys::new("x")).unwrap();
+    assert!(matches!(
+        store.ping().await,
+        Err(StoreError::Unavailable(_))
+    ));
+    assert!(matches!(
+        store.claim_event(&team("T0AAA"), "Ev1", MINUTE).await,
+        Err(StoreError::Unavailable(_))
+    ));
+}
