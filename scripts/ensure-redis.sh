@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes sure a Redis answers on 127.0.0.1:6379 (or $REDIS_HOST:$REDIS_PORT):
+# installs redis-server from Debian/Ubuntu packages if it is missing, starts
+# it without persistence, and waits until it answers PING.
+set -euo pipefail
+
+host="${REDIS_HOST:-127.0.0.1}"
+port="${REDIS_PORT:-6379}"
+
+# PING over bash's /dev/tcp, so redis-cli is not needed to check.
+ping_redis() {
+  local reply=""
+  exec 3<>"/dev/tcp/$host/$port" 2>/dev/null || return 1
+  printf 'PING\r\n' >&3
+  IFS= read -r -t 2 reply <&3 || true
+  exec 3<&- 3>&-
+  [[ "$reply" == +PONG* ]]
+}
+
+if ping_redis; then
+  echo "redis: answering on $host:$port"
+  exit 0
+fi
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "redis: not installed; installing redis-server"
+  sudo_cmd=""
+  if [[ "$(id -u)" != 0 ]]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
+fi
+
+echo "redis: starting redis-server on $host:$port"
+redis-server --daemonize yes --bind "$host" --port "$port" \
+  --save "" --appendonly no --dir /tmp --logfile /tmp/tandem-redis.log
+
+for _ in $(seq 1 50); do
+  if ping_redis; then
+    echo "redis: answering on $host:$port"
+    exit 0
+  fi
+  sleep 0.2
+done
+echo "redis: started but does not answer on $host:$port; see /tmp/tandem-redis.log" >&2
+exit 1
