@@ -9,12 +9,12 @@ port="${REDIS_PORT:-6379}"
 
 # PING over bash's /dev/tcp, so redis-cli is not needed to check.
 ping_redis() {
-  local reply=""
-  exec 3<>"/dev/tcp/$host/$port" 2>/dev/null || return 1
-  printf 'PING\r\n' >&3
-  IFS= read -r -t 2 reply <&3 || true
-  exec 3<&- 3>&-
-  [[ "$reply" == +PONG* ]]
+  (
+    exec 3<>"/dev/tcp/$host/$port" || exit 1
+    printf 'PING\r\n' >&3
+    IFS= read -r -t 2 reply <&3 || exit 1
+    [[ "$reply" == +PONG* ]]
+  ) 2>/dev/null
 }
 
 if ping_redis; then
