@@ -19,6 +19,7 @@ pub mod config;
 pub mod ids;
 pub mod metrics;
 pub mod ops;
+pub mod pairing;
 pub mod schedule;
 pub mod settings;
 pub mod slack;

@@ -1,0 +1,728 @@
+//! Exact maximum-weight matching in general graphs (Edmonds' blossom
+//! algorithm with the primal-dual method), on a sparse edge list.
+//!
+//! The structure follows Galil's survey ("Efficient Algorithms for Finding
+//! Maximum Matching in Graphs", ACM Computing Surveys 1986): stages that each
+//! grow alternating trees from every free vertex at once, shrink odd cycles
+//! into blossoms, and adjust dual variables until an augmenting path of
+//! tight edges appears. Everything is integer arithmetic (weights are doubled
+//! so every dual stays integral), so the result is exact.
+//!
+//! Pure: no I/O, no allocation after set-up beyond the blossom lists.
+
+const NONE: usize = usize::MAX;
+
+/// Largest absolute edge weight accepted; keeps every dual far from overflow.
+pub const MAX_ABS_WEIGHT: i64 = 1 << 40;
+
+/// Maximum-weight matching: the matching of largest total weight, whatever
+/// its size. Returns each vertex's mate. Non-positive edges never help such a
+/// matching and are ignored; duplicate edges keep their largest weight;
+/// self-loops are ignored.
+///
+/// # Panics
+/// If an edge names a vertex `>= n` or a weight's magnitude exceeds
+/// [`MAX_ABS_WEIGHT`] — both are programming errors, not data errors.
+pub fn max_weight_matching(n: usize, edges: &[(usize, usize, i64)]) -> Vec<Option<usize>> {
+    solve(n, edges, false)
+}
+
+/// Maximum-cardinality matching of maximum weight: among the matchings that
+/// pair as many vertices as possible, one of largest total weight. Used for
+/// rounds, so that as many people as possible get a partner. Every edge
+/// counts, whatever its sign.
+///
+/// # Panics
+/// As [`max_weight_matching`].
+pub fn max_weight_max_cardinality_matching(
+    n: usize,
+    edges: &[(usize, usize, i64)],
+) -> Vec<Option<usize>> {
+    solve(n, edges, true)
+}
+
+/// Total weight of `mates` under `edges` (largest weight per pair).
+pub fn matching_weight(mates: &[Option<usize>], edges: &[(usize, usize, i64)]) -> i64 {
+    let mut best = std::collections::HashMap::new();
+    for &(a, b, w) in edges {
+        if a != b {
+            let key = (a.min(b), a.max(b));
+            let e = best.entry(key).or_insert(w);
+            *e = (*e).max(w);
+        }
+    }
+    mates
+        .iter()
+        .enumerate()
+        .filter_map(|(v, m)| m.filter(|&u| v < u).map(|u| best[&(v, u)]))
+        .sum()
+}
+
+fn solve(n: usize, edges: &[(usize, usize, i64)], max_cardinality: bool) -> Vec<Option<usize>> {
+    let prepared = prepare(n, edges, max_cardinality);
+    if prepared.is_empty() {
+        return vec![None; n];
+    }
+    let mut solver = Solver::new(n, prepared, max_cardinality);
+    solver.run();
+    solver.mates()
+}
+
+/// Validates, de-duplicates and rescales the edges: positive, doubled weights.
+fn prepare(n: usize, edges: &[(usize, usize, i64)], max_cardinality: bool) -> Vec<(usize, usize, i64)> {
+    let mut list: Vec<(usize, usize, i64)> = Vec::with_capacity(edges.len());
+    for &(a, b, w) in edges {
+        assert!(a < n && b < n, "edge ({a}, {b}) names a vertex outside 0..{n}");
+        assert!(w.abs() <= MAX_ABS_WEIGHT, "edge weight {w} exceeds ±2^40");
+        if a == b || (!max_cardinality && w <= 0) {
+            continue;
+        }
+        list.push((a.min(b), a.max(b), w));
+    }
+    // Keep the heaviest copy of each pair.
+    list.sort_unstable_by(|x, y| (x.0, x.1, y.2).cmp(&(y.0, y.1, x.2)));
+    list.dedup_by(|later, first| later.0 == first.0 && later.1 == first.1);
+    // Among maximum-cardinality matchings every matching has the same number
+    // of edges, so adding one constant to every weight keeps their order; it
+    // lets the solver work with positive weights only.
+    if max_cardinality {
+        if let Some(min) = list.iter().map(|e| e.2).min() {
+            if min <= 0 {
+                let shift = 1 - min;
+                list.iter_mut().for_each(|e| e.2 += shift);
+            }
+        }
+    }
+    list.iter_mut().for_each(|e| e.2 *= 2);
+    list
+}
+
+/// Labels of top-level blossoms during a stage.
+const FREE: u8 = 0;
+const OUTER: u8 = 1; // "S": even distance from a free vertex
+const INNER: u8 = 2; // "T": odd distance
+const CRUMB: u8 = 5; // OUTER + breadcrumb while scanning for a blossom base
+
+struct Solver {
+    n: usize,
+    max_cardinality: bool,
+    /// `endpoint[2k]`, `endpoint[2k+1]` are the two ends of edge `k`.
+    endpoint: Vec<usize>,
+    weight: Vec<i64>,
+    /// For each vertex, the remote endpoints (indices into `endpoint`) of its edges.
+    neighbours: Vec<Vec<usize>>,
+    /// For each vertex, the remote endpoint of its matched edge, or NONE.
+    mate: Vec<usize>,
+    /// Per vertex and blossom (0..2n).
+    label: Vec<u8>,
+    label_end: Vec<usize>,
+    in_blossom: Vec<usize>,
+    blossom_parent: Vec<usize>,
+    blossom_children: Vec<Vec<usize>>,
+    blossom_base: Vec<usize>,
+    /// Endpoints joining consecutive children, for non-trivial blossoms.
+    blossom_endpoints: Vec<Vec<usize>>,
+    /// Least-slack edge to a different OUTER blossom (or, for a free vertex, to any OUTER vertex).
+    best_edge: Vec<usize>,
+    /// For non-trivial OUTER blossoms: least-slack edges to each neighbouring OUTER blossom.
+    blossom_best_edges: Vec<Option<Vec<usize>>>,
+    unused_blossoms: Vec<usize>,
+    dual: Vec<i64>,
+    allowed: Vec<bool>,
+    allowed_touched: Vec<usize>,
+    queue: Vec<usize>,
+    /// Scratch: best edge to each blossom while merging (reset after use).
+    scratch_best: Vec<usize>,
+    scratch_leaves: Vec<usize>,
+}
+
+impl Solver {
+    fn new(n: usize, edges: Vec<(usize, usize, i64)>, max_cardinality: bool) -> Self {
+        let m = edges.len();
+        let mut endpoint = Vec::with_capacity(2 * m);
+        let mut weight = Vec::with_capacity(m);
+        let mut neighbours = vec![Vec::new(); n];
+        let mut max_weight = 0;
+        for (k, &(a, b, w)) in edges.iter().enumerate() {
+            endpoint.push(a);
+            endpoint.push(b);
+            weight.push(w);
+            neighbours[a].push(2 * k + 1);
+            neighbours[b].push(2 * k);
+            max_weight = max_weight.max(w);
+        }
+        let mut dual = vec![max_weight; n];
+        dual.extend(std::iter::repeat_n(0, n));
+        Self {
+            n,
+            max_cardinality,
+            endpoint,
+            weight,
+            neighbours,
+            mate: vec![NONE; n],
+            label: vec![FREE; 2 * n],
+            label_end: vec![NONE; 2 * n],
+            in_blossom: (0..n).collect(),
+            blossom_parent: vec![NONE; 2 * n],
+            blossom_children: vec![Vec::new(); 2 * n],
+            blossom_base: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
+            blossom_endpoints: vec![Vec::new(); 2 * n],
+            best_edge: vec![NONE; 2 * n],
+            blossom_best_edges: vec![None; 2 * n],
+            unused_blossoms: (n..2 * n).rev().collect(),
+            dual,
+            allowed: vec![false; m],
+            allowed_touched: Vec::new(),
+            queue: Vec::new(),
+            scratch_best: vec![NONE; 2 * n],
+            scratch_leaves: Vec::new(),
+        }
+    }
+
+    fn mates(&self) -> Vec<Option<usize>> {
+        self.mate
+            .iter()
+            .map(|&p| (p != NONE).then(|| self.endpoint[p]))
+            .collect()
+    }
+
+    /// Reduced cost of edge `k`; zero means tight.
+    fn slack(&self, k: usize) -> i64 {
+        self.dual[self.endpoint[2 * k]] + self.dual[self.endpoint[2 * k + 1]] - 2 * self.weight[k]
+    }
+
+    fn allow(&mut self, k: usize) {
+        if !self.allowed[k] {
+            self.allowed[k] = true;
+            self.allowed_touched.push(k);
+        }
+    }
+
+    /// Appends the vertices inside blossom `b` to `out`.
+    fn leaves_into(&self, b: usize, out: &mut Vec<usize>) {
+        if b < self.n {
+            out.push(b);
+            return;
+        }
+        let mut stack = vec![b];
+        while let Some(x) = stack.pop() {
+            for &c in self.blossom_children[x].iter().rev() {
+                if c < self.n {
+                    out.push(c);
+                } else {
+                    stack.push(c);
+                }
+            }
+        }
+    }
+
+    fn leaves(&mut self, b: usize) -> Vec<usize> {
+        let mut out = std::mem::take(&mut self.scratch_leaves);
+        out.clear();
+        self.leaves_into(b, &mut out);
+        out
+    }
+
+    fn give_back(&mut self, leaves: Vec<usize>) {
+        self.scratch_leaves = leaves;
+    }
+
+    /// Labels the top-level blossom containing `w` with `t`, reached through
+    /// endpoint `p`; an INNER blossom passes OUTER on to its base's mate.
+    fn assign_label(&mut self, mut w: usize, mut t: u8, mut p: usize) {
+        loop {
+            let b = self.in_blossom[w];
+            self.label[w] = t;
+            self.label[b] = t;
+            self.label_end[w] = p;
+            self.label_end[b] = p;
+            self.best_edge[w] = NONE;
+            self.best_edge[b] = NONE;
+            if t == OUTER {
+                let leaves = self.leaves(b);
+                self.queue.extend_from_slice(&leaves);
+                self.give_back(leaves);
+                return;
+            }
+            let base = self.blossom_base[b];
+            let mate = self.mate[base];
+            w = self.endpoint[mate];
+            t = OUTER;
+            p = mate ^ 1;
+        }
+    }
+
+    /// Walks up from `v` and `w` (both OUTER) to find a common base: a new
+    /// blossom. Returns NONE when the trees differ (an augmenting path).
+    fn scan_blossom(&mut self, mut v: usize, mut w: usize) -> usize {
+        let mut path = Vec::new();
+        let mut base = NONE;
+        while v != NONE || w != NONE {
+            if v != NONE {
+                let b = self.in_blossom[v];
+                if self.label[b] == CRUMB {
+                    base = self.blossom_base[b];
+                    break;
+                }
+                path.push(b);
+                self.label[b] = CRUMB;
+                if self.label_end[b] == NONE {
+                    v = NONE; // reached a root
+                } else {
+                    let t = self.endpoint[self.label_end[b]];
+                    let bt = self.in_blossom[t];
+                    v = self.endpoint[self.label_end[bt]];
+                }
+            }
+            if w != NONE {
+                std::mem::swap(&mut v, &mut w);
+            }
+        }
+        for b in path {
+            self.label[b] = OUTER;
+        }
+        base
+    }
+
+    /// Shrinks the odd cycle closed by edge `k` into a new blossom with `base`.
+    fn add_blossom(&mut self, base: usize, k: usize) {
+        let (mut v, mut w) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
+        let bb = self.in_blossom[base];
+        let mut bv = self.in_blossom[v];
+        let mut bw = self.in_blossom[w];
+        let b = self.unused_blossoms.pop().expect("at most n blossoms exist");
+        self.blossom_base[b] = base;
+        self.blossom_parent[b] = NONE;
+        self.blossom_parent[bb] = b;
+        let mut children = Vec::new();
+        let mut endps = Vec::new();
+        while bv != bb {
+            self.blossom_parent[bv] = b;
+            children.push(bv);
+            endps.push(self.label_end[bv]);
+            v = self.endpoint[self.label_end[bv]];
+            bv = self.in_blossom[v];
+        }
+        children.push(bb);
+        children.reverse();
+        endps.reverse();
+        endps.push(2 * k);
+        while bw != bb {
+            self.blossom_parent[bw] = b;
+            children.push(bw);
+            endps.push(self.label_end[bw] ^ 1);
+            w = self.endpoint[self.label_end[bw]];
+            bw = self.in_blossom[w];
+        }
+        self.label[b] = OUTER;
+        self.label_end[b] = self.label_end[bb];
+        self.dual[b] = 0;
+        let leaves = self.leaves_from(&children);
+        for &x in &leaves {
+            if self.label[self.in_blossom[x]] == INNER {
+                // INNER vertices become OUTER inside the new blossom.
+                self.queue.push(x);
+            }
+            self.in_blossom[x] = b;
+        }
+        drop(leaves);
+
+        // Least-slack edges from the new blossom to each neighbouring OUTER blossom.
+        let mut touched = Vec::new();
+        for &child in &children {
+            let candidate_edges: Vec<usize> = match self.blossom_best_edges[child].take() {
+                Some(list) => list,
+                None => {
+                    let mut leaves = Vec::new();
+                    self.leaves_into(child, &mut leaves);
+                    leaves
+                        .iter()
+                        .flat_map(|&x| self.neighbours[x].iter().map(|&p| p / 2))
+                        .collect()
+                }
+            };
+            for k in candidate_edges {
+                let (mut i, mut j) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
+                if self.in_blossom[j] == b {
+                    std::mem::swap(&mut i, &mut j);
+                }
+                let _ = i;
+                let bj = self.in_blossom[j];
+                if bj != b && self.label[bj] == OUTER {
+                    let current = self.scratch_best[bj];
+                    if current == NONE {
+                        touched.push(bj);
+                        self.scratch_best[bj] = k;
+                    } else if self.slack(k) < self.slack(current) {
+                        self.scratch_best[bj] = k;
+                    }
+                }
+            }
+            self.best_edge[child] = NONE;
+        }
+        let mut best_list = Vec::with_capacity(touched.len());
+        let mut best = NONE;
+        for bj in touched {
+            let k = self.scratch_best[bj];
+            self.scratch_best[bj] = NONE;
+            if best == NONE || self.slack(k) < self.slack(best) {
+                best = k;
+            }
+            best_list.push(k);
+        }
+        self.blossom_best_edges[b] = Some(best_list);
+        self.best_edge[b] = best;
+        self.blossom_children[b] = children;
+        self.blossom_endpoints[b] = endps;
+    }
+
+    fn leaves_from(&self, children: &[usize]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for &c in children {
+            self.leaves_into(c, &mut out);
+        }
+        out
+    }
+
+    /// Index into a blossom's cyclic child list, allowing negative positions.
+    fn at(list: &[usize], j: isize) -> usize {
+        list[j.rem_euclid(list.len() as isize) as usize]
+    }
+
+    /// Dissolves blossom `b` into its children. Mid-stage (`end_stage` false)
+    /// an INNER blossom relabels the part of its cycle on the alternating path.
+    fn expand_blossom(&mut self, b: usize, end_stage: bool) {
+        let children = std::mem::take(&mut self.blossom_children[b]);
+        for &s in &children {
+            self.blossom_parent[s] = NONE;
+            if s < self.n {
+                self.in_blossom[s] = s;
+            } else if end_stage && self.dual[s] == 0 {
+                self.expand_blossom(s, end_stage);
+            } else {
+                let leaves = self.leaves(s);
+                for &x in &leaves {
+                    self.in_blossom[x] = s;
+                }
+                self.give_back(leaves);
+            }
+        }
+        if !end_stage && self.label[b] == INNER {
+            let endps = std::mem::take(&mut self.blossom_endpoints[b]);
+            let len = children.len() as isize;
+            let entry_child = self.in_blossom[self.endpoint[self.label_end[b] ^ 1]];
+            let mut j = children.iter().position(|&c| c == entry_child).unwrap() as isize;
+            let (jstep, trick): (isize, usize) = if j & 1 == 1 {
+                j -= len;
+                (1, 0)
+            } else {
+                (-1, 1)
+            };
+            let endp = |j: isize| Self::at(&endps, j - trick as isize) ^ trick;
+            let mut p = self.label_end[b];
+            while j != 0 {
+                // Relabel the INNER/OUTER pair of children along the path.
+                let e1 = self.endpoint[p ^ 1];
+                self.label[e1] = FREE;
+                let q = endp(j);
+                let e2 = self.endpoint[q ^ 1];
+                self.label[e2] = FREE;
+                self.assign_label(e1, INNER, p);
+                self.allow(q / 2);
+                j += jstep;
+                p = endp(j);
+                self.allow(p / 2);
+                j += jstep;
+            }
+            let bv = Self::at(&children, j);
+            let e = self.endpoint[p ^ 1];
+            self.label[e] = INNER;
+            self.label[bv] = INNER;
+            self.label_end[e] = p;
+            self.label_end[bv] = p;
+            self.best_edge[bv] = NONE;
+            j += jstep;
+            while Self::at(&children, j) != entry_child {
+                let bv = Self::at(&children, j);
+                if self.label[bv] == OUTER {
+                    j += jstep;
+                    continue;
+                }
+                // A child off the path: reachable again only if one of its
+                // vertices was labelled INNER from outside the blossom.
+                let leaves = self.leaves(bv);
+                let labelled = leaves.iter().copied().find(|&x| self.label[x] != FREE);
+                self.give_back(leaves);
+                if let Some(x) = labelled {
+                    debug_assert_eq!(self.label[x], INNER);
+                    self.label[x] = FREE;
+                    let mate_of_base = self.mate[self.blossom_base[bv]];
+                    let partner = self.endpoint[mate_of_base];
+                    self.label[partner] = FREE;
+                    let end = self.label_end[x];
+                    self.assign_label(x, INNER, end);
+                }
+                j += jstep;
+            }
+            self.blossom_endpoints[b] = endps;
+        }
+        self.label[b] = FREE;
+        self.label_end[b] = NONE;
+        self.blossom_endpoints[b].clear();
+        self.blossom_base[b] = NONE;
+        self.blossom_best_edges[b] = None;
+        self.best_edge[b] = NONE;
+        self.unused_blossoms.push(b);
+    }
+
+    /// Swaps matched and unmatched edges inside blossom `b` so that vertex
+    /// `v` becomes its base.
+    fn augment_blossom(&mut self, b: usize, v: usize) {
+        let mut t = v;
+        while self.blossom_parent[t] != b {
+            t = self.blossom_parent[t];
+        }
+        if t >= self.n {
+            self.augment_blossom(t, v);
+        }
+        let len = self.blossom_children[b].len() as isize;
+        let i = self.blossom_children[b].iter().position(|&c| c == t).unwrap();
+        let mut j = i as isize;
+        let (jstep, trick): (isize, usize) = if i & 1 == 1 {
+            j -= len;
+            (1, 0)
+        } else {
+            (-1, 1)
+        };
+        while j != 0 {
+            j += jstep;
+            let t1 = Self::at(&self.blossom_children[b], j);
+            let p = Self::at(&self.blossom_endpoints[b], j - trick as isize) ^ trick;
+            if t1 >= self.n {
+                self.augment_blossom(t1, self.endpoint[p]);
+            }
+            j += jstep;
+            let t2 = Self::at(&self.blossom_children[b], j);
+            if t2 >= self.n {
+                self.augment_blossom(t2, self.endpoint[p ^ 1]);
+            }
+            self.mate[self.endpoint[p]] = p ^ 1;
+            self.mate[self.endpoint[p ^ 1]] = p;
+        }
+        self.blossom_children[b].rotate_left(i);
+        self.blossom_endpoints[b].rotate_left(i);
+        self.blossom_base[b] = self.blossom_base[self.blossom_children[b][0]];
+    }
+
+    /// Flips the augmenting path through edge `k` between two trees.
+    fn augment_matching(&mut self, k: usize) {
+        let (v, w) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
+        for (mut s, mut p) in [(v, 2 * k + 1), (w, 2 * k)] {
+            loop {
+                let bs = self.in_blossom[s];
+                if bs >= self.n {
+                    self.augment_blossom(bs, s);
+                }
+                self.mate[s] = p;
+                if self.label_end[bs] == NONE {
+                    break; // reached the root
+                }
+                let t = self.endpoint[self.label_end[bs]];
+                let bt = self.in_blossom[t];
+                s = self.endpoint[self.label_end[bt]];
+                let j = self.endpoint[self.label_end[bt] ^ 1];
+                if bt >= self.n {
+                    self.augment_blossom(bt, j);
+                }
+                self.mate[j] = self.label_end[bt];
+                p = self.label_end[bt] ^ 1;
+            }
+        }
+    }
+
+    fn reset_stage(&mut self) {
+        self.label.fill(FREE);
+        self.best_edge.fill(NONE);
+        for b in self.n..2 * self.n {
+            self.blossom_best_edges[b] = None;
+        }
+        for k in self.allowed_touched.drain(..) {
+            self.allowed[k] = false;
+        }
+        self.queue.clear();
+    }
+
+    fn run(&mut self) {
+        let n = self.n;
+        for _stage in 0..n {
+            self.reset_stage();
+            for v in 0..n {
+                if self.mate[v] == NONE && self.label[self.in_blossom[v]] == FREE {
+                    self.assign_label(v, OUTER, NONE);
+                }
+            }
+            let mut augmented = false;
+            loop {
+                while let Some(v) = self.queue.pop() {
+                    for idx in 0..self.neighbours[v].len() {
+                        let p = self.neighbours[v][idx];
+                        let k = p / 2;
+                        let w = self.endpoint[p];
+                        if self.in_blossom[v] == self.in_blossom[w] {
+                            continue;
+                        }
+                        let mut kslack = 0;
+                        if !self.allowed[k] {
+                            kslack = self.slack(k);
+                            if kslack <= 0 {
+                                self.allow(k);
+                            }
+                        }
+                        let bw = self.in_blossom[w];
+                        if self.allowed[k] {
+                            if self.label[bw] == FREE {
+                                self.assign_label(w, INNER, p ^ 1);
+                            } else if self.label[bw] == OUTER {
+                                let base = self.scan_blossom(v, w);
+                                if base != NONE {
+                                    self.add_blossom(base, k);
+                                } else {
+                                    self.augment_matching(k);
+                                    augmented = true;
+                                    break;
+                                }
+                            } else if self.label[w] == FREE {
+                                // w sits inside an INNER blossom without a label of its own.
+                                self.label[w] = INNER;
+                                self.label_end[w] = p ^ 1;
+                            }
+                        } else if self.label[bw] == OUTER {
+                            let b = self.in_blossom[v];
+                            if self.best_edge[b] == NONE || kslack < self.slack(self.best_edge[b]) {
+                                self.best_edge[b] = k;
+                            }
+                        } else if self.label[w] == FREE
+                            && (self.best_edge[w] == NONE || kslack < self.slack(self.best_edge[w]))
+                        {
+                            self.best_edge[w] = k;
+                        }
+                    }
+                    if augmented {
+                        break;
+                    }
+                }
+                if augmented {
+                    break;
+                }
+                if !self.adjust_duals() {
+                    break;
+                }
+            }
+            if !augmented {
+                break;
+            }
+            for b in n..2 * n {
+                if self.blossom_parent[b] == NONE
+                    && self.blossom_base[b] != NONE
+                    && self.label[b] == OUTER
+                    && self.dual[b] == 0
+                {
+                    self.expand_blossom(b, true);
+                }
+            }
+        }
+    }
+
+    /// Finds the largest dual change that keeps every edge feasible, applies
+    /// it, and acts on what became tight. Returns false when the stage (and
+    /// so the algorithm) is finished.
+    fn adjust_duals(&mut self) -> bool {
+        let n = self.n;
+        #[derive(PartialEq)]
+        enum Kind {
+            None,
+            Finish,
+            FreeVertexEdge(usize),
+            OuterOuterEdge(usize),
+            ExpandInner(usize),
+        }
+        let mut kind = Kind::None;
+        let mut delta = 0i64;
+        if !self.max_cardinality {
+            kind = Kind::Finish;
+            delta = *self.dual[..n].iter().min().unwrap();
+        }
+        for v in 0..n {
+            let e = self.best_edge[v];
+            if self.label[self.in_blossom[v]] == FREE && e != NONE {
+                let d = self.slack(e);
+                if kind == Kind::None || d < delta {
+                    delta = d;
+                    kind = Kind::FreeVertexEdge(e);
+                }
+            }
+        }
+        for b in 0..2 * n {
+            let e = self.best_edge[b];
+            if self.blossom_parent[b] == NONE && self.label[b] == OUTER && e != NONE {
+                let s = self.slack(e);
+                debug_assert!(s % 2 == 0, "odd slack between outer blossoms");
+                let d = s / 2;
+                if kind == Kind::None || d < delta {
+                    delta = d;
+                    kind = Kind::OuterOuterEdge(e);
+                }
+            }
+        }
+        for b in n..2 * n {
+            if self.blossom_base[b] != NONE
+                && self.blossom_parent[b] == NONE
+                && self.label[b] == INNER
+                && (kind == Kind::None || self.dual[b] < delta)
+            {
+                delta = self.dual[b];
+                kind = Kind::ExpandInner(b);
+            }
+        }
+        if kind == Kind::None {
+            // Maximum cardinality reached: one last adjustment for optimality.
+            kind = Kind::Finish;
+            delta = (*self.dual[..n].iter().min().unwrap()).max(0);
+        }
+        for v in 0..n {
+            match self.label[self.in_blossom[v]] {
+                OUTER => self.dual[v] -= delta,
+                INNER => self.dual[v] += delta,
+                _ => {}
+            }
+        }
+        for b in n..2 * n {
+            if self.blossom_base[b] != NONE && self.blossom_parent[b] == NONE {
+                match self.label[b] {
+                    OUTER => self.dual[b] += delta,
+                    INNER => self.dual[b] -= delta,
+                    _ => {}
+                }
+            }
+        }
+        match kind {
+            Kind::None | Kind::Finish => false,
+            Kind::FreeVertexEdge(k) => {
+                self.allow(k);
+                let (i, j) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
+                let outer = if self.label[self.in_blossom[i]] == FREE { j } else { i };
+                self.queue.push(outer);
+                true
+            }
+            Kind::OuterOuterEdge(k) => {
+                self.allow(k);
+                self.queue.push(self.endpoint[2 * k]);
+                true
+            }
+            Kind::ExpandInner(b) => {
+                self.expand_blossom(b, false);
+                true
+            }
+        }
+    }
+}

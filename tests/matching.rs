@@ -1,0 +1,190 @@
+//! The matcher against brute force (n ≤ 12) and against an independent
+//! published solver (`mwmatching`, dev-dependency only) up to n = 300, on
+//! dense and sparse random graphs with zero and negative weights.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use tandem::pairing::{matching_weight, max_weight_matching, max_weight_max_cardinality_matching};
+
+type Edges = Vec<(usize, usize, i64)>;
+
+fn random_graph(rng: &mut ChaCha8Rng, n: usize, density: f64, lo: i64, hi: i64) -> Edges {
+    let mut edges = Vec::new();
+    for a in 0..n {
+        for b in a + 1..n {
+            if rng.random_bool(density) {
+                edges.push((a, b, rng.random_range(lo..=hi)));
+            }
+        }
+    }
+    edges
+}
+
+/// Asserts `mates` is a matching that uses only edges of the graph.
+fn assert_valid(n: usize, edges: &Edges, mates: &[Option<usize>]) {
+    assert_eq!(mates.len(), n);
+    let present: std::collections::HashSet<(usize, usize)> =
+        edges.iter().map(|&(a, b, _)| (a.min(b), a.max(b))).collect();
+    for (v, m) in mates.iter().enumerate() {
+        if let Some(u) = *m {
+            assert_ne!(u, v, "vertex matched to itself");
+            assert_eq!(mates[u], Some(v), "mates not symmetric at {v}");
+            assert!(present.contains(&(v.min(u), v.max(u))), "({v},{u}) is not an edge");
+        }
+    }
+}
+
+fn cardinality(mates: &[Option<usize>]) -> usize {
+    mates.iter().filter(|m| m.is_some()).count() / 2
+}
+
+/// Best (cardinality, weight) by exhaustive search; `max_card` orders by
+/// cardinality first.
+fn brute_force(n: usize, edges: &Edges, max_card: bool) -> (usize, i64) {
+    let mut w = vec![vec![None; n]; n];
+    for &(a, b, x) in edges {
+        if a != b {
+            let cur: Option<i64> = w[a][b];
+            let best = cur.map_or(x, |c| c.max(x));
+            w[a][b] = Some(best);
+            w[b][a] = Some(best);
+        }
+    }
+    fn go(v: usize, used: &mut Vec<bool>, w: &Vec<Vec<Option<i64>>>, max_card: bool) -> (usize, i64) {
+        let n = used.len();
+        let mut v = v;
+        while v < n && used[v] {
+            v += 1;
+        }
+        if v == n {
+            return (0, 0);
+        }
+        used[v] = true;
+        let mut best = go(v + 1, used, w, max_card);
+        for u in v + 1..n {
+            if let (false, Some(x)) = (used[u], w[v][u]) {
+                used[u] = true;
+                let (c, s) = go(v + 1, used, w, max_card);
+                used[u] = false;
+                let cand = (c + 1, s + x);
+                let better = if max_card { cand > best } else { cand.1 > best.1 };
+                if better {
+                    best = cand;
+                }
+            }
+        }
+        used[v] = false;
+        best
+    }
+    go(0, &mut vec![false; n], &w, max_card)
+}
+
+#[test]
+fn equals_brute_force_on_small_graphs() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    for case in 0..1500 {
+        let n = rng.random_range(0..=12);
+        let density = [0.2, 0.5, 1.0][case % 3];
+        let edges = random_graph(&mut rng, n, density, -5, 20);
+        for max_card in [false, true] {
+            let mates = if max_card {
+                max_weight_max_cardinality_matching(n, &edges)
+            } else {
+                max_weight_matching(n, &edges)
+            };
+            assert_valid(n, &edges, &mates);
+            let (card, weight) = brute_force(n, &edges, max_card);
+            assert_eq!(
+                matching_weight(&mates, &edges),
+                weight,
+                "case {case} max_card={max_card} n={n} edges={edges:?}"
+            );
+            if max_card {
+                assert_eq!(cardinality(&mates), card, "case {case}: not maximum cardinality");
+            }
+        }
+    }
+}
+
+/// The oracle's answer, fed the same normalised problem.
+fn oracle(n: usize, edges: &Edges, max_card: bool) -> i64 {
+    let mut list: Edges = edges.iter().copied().filter(|e| max_card || e.2 > 0).collect();
+    if list.is_empty() {
+        return 0;
+    }
+    let shift = if max_card { 1 - list.iter().map(|e| e.2).min().unwrap().min(1) } else { 0 };
+    let input: Vec<(usize, usize, i32)> = list.iter_mut().map(|e| (e.0, e.1, (e.2 + shift) as i32)).collect();
+    let mut m = mwmatching::Matching::new(input);
+    if max_card {
+        m.max_cardinality();
+    }
+    let mates = m.solve();
+    let mates: Vec<Option<usize>> = (0..n)
+        .map(|v| mates.get(v).copied().filter(|&u| u != mwmatching::SENTINEL))
+        .collect();
+    matching_weight(&mates, edges)
+}
+
+#[test]
+fn equals_an_independent_solver_up_to_300_vertices() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let sizes = [20, 50, 100, 150, 200, 300];
+    for (case, &n) in sizes.iter().cycle().take(30).enumerate() {
+        let density = if case % 2 == 0 { 0.9 } else { 8.0 / n as f64 };
+        let edges = random_graph(&mut rng, n, density, -50, 1000);
+        for max_card in [false, true] {
+            let mates = if max_card {
+                max_weight_max_cardinality_matching(n, &edges)
+            } else {
+                max_weight_matching(n, &edges)
+            };
+            assert_valid(n, &edges, &mates);
+            assert_eq!(
+                matching_weight(&mates, &edges),
+                oracle(n, &edges, max_card),
+                "case {case}: n={n} density={density} max_card={max_card}"
+            );
+        }
+    }
+}
+
+#[test]
+fn max_cardinality_pairs_as_many_as_possible() {
+    // A path a-b-c-d: the heavy middle edge alone weighs more than both ends,
+    // but pairing everyone needs the two ends.
+    let edges = vec![(0, 1, 1), (1, 2, 10), (2, 3, 1)];
+    assert_eq!(max_weight_matching(4, &edges), vec![None, Some(2), Some(1), None]);
+    assert_eq!(
+        max_weight_max_cardinality_matching(4, &edges),
+        vec![Some(1), Some(0), Some(3), Some(2)]
+    );
+}
+
+#[test]
+fn edge_cases() {
+    assert_eq!(max_weight_matching(0, &[]), Vec::<Option<usize>>::new());
+    assert_eq!(max_weight_matching(3, &[]), vec![None, None, None]);
+    // Self-loops ignored; duplicates keep the heaviest; non-positive unused.
+    let edges = vec![(0, 0, 100), (0, 1, 2), (1, 0, 7), (2, 3, 0), (3, 4, -3)];
+    let mates = max_weight_matching(5, &edges);
+    assert_eq!(mates, vec![Some(1), Some(0), None, None, None]);
+    assert_eq!(matching_weight(&mates, &edges), 7);
+    // Odd n with max cardinality: one vertex is left over.
+    let triangle = vec![(0, 1, 5), (1, 2, 6), (0, 2, 7)];
+    let mates = max_weight_max_cardinality_matching(3, &triangle);
+    assert_eq!(cardinality(&mates), 1);
+    assert_eq!(matching_weight(&mates, &triangle), 7);
+    // Negative weights still count in max-cardinality mode.
+    let negative = vec![(0, 1, -5), (2, 3, -1)];
+    assert_eq!(cardinality(&max_weight_max_cardinality_matching(4, &negative)), 2);
+}
+
+#[test]
+fn deterministic() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let edges = random_graph(&mut rng, 120, 0.3, 1, 5);
+    let first = max_weight_max_cardinality_matching(120, &edges);
+    for _ in 0..3 {
+        assert_eq!(max_weight_max_cardinality_matching(120, &edges), first);
+    }
+}
