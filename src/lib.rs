@@ -1,7 +1,9 @@
 //! Tandem: a self-hosted Slack bot for workplace peer mentoring.
 //!
 //! Module map (see ARCHITECTURE.md for the invariants):
-//! - [`cli`] — the `tandem` command line (`serve`, `check-config`).
+//! - [`cli`] — the `tandem` command line (`serve`, `check-config`, `match`).
+//! - [`match_cmd`] — `tandem match`, the offline pairing preview.
+//! - [`pairing`] — the pure pairing engine (matching, scores, circles).
 //! - [`startup`] — builds and runs the service; tests call it directly.
 //! - [`config`] — the TOML config with `TANDEM__…` overrides, and its checks.
 //! - [`settings`] — secrets and endpoints from the environment.
@@ -17,6 +19,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod ids;
+pub mod match_cmd;
 pub mod metrics;
 pub mod ops;
 pub mod pairing;

@@ -23,13 +23,18 @@ fn random_graph(rng: &mut ChaCha8Rng, n: usize, density: f64, lo: i64, hi: i64) 
 /// Asserts `mates` is a matching that uses only edges of the graph.
 fn assert_valid(n: usize, edges: &Edges, mates: &[Option<usize>]) {
     assert_eq!(mates.len(), n);
-    let present: std::collections::HashSet<(usize, usize)> =
-        edges.iter().map(|&(a, b, _)| (a.min(b), a.max(b))).collect();
+    let present: std::collections::HashSet<(usize, usize)> = edges
+        .iter()
+        .map(|&(a, b, _)| (a.min(b), a.max(b)))
+        .collect();
     for (v, m) in mates.iter().enumerate() {
         if let Some(u) = *m {
             assert_ne!(u, v, "vertex matched to itself");
             assert_eq!(mates[u], Some(v), "mates not symmetric at {v}");
-            assert!(present.contains(&(v.min(u), v.max(u))), "({v},{u}) is not an edge");
+            assert!(
+                present.contains(&(v.min(u), v.max(u))),
+                "({v},{u}) is not an edge"
+            );
         }
     }
 }
@@ -50,7 +55,12 @@ fn brute_force(n: usize, edges: &Edges, max_card: bool) -> (usize, i64) {
             w[b][a] = Some(best);
         }
     }
-    fn go(v: usize, used: &mut Vec<bool>, w: &Vec<Vec<Option<i64>>>, max_card: bool) -> (usize, i64) {
+    fn go(
+        v: usize,
+        used: &mut Vec<bool>,
+        w: &Vec<Vec<Option<i64>>>,
+        max_card: bool,
+    ) -> (usize, i64) {
         let n = used.len();
         let mut v = v;
         while v < n && used[v] {
@@ -67,7 +77,11 @@ fn brute_force(n: usize, edges: &Edges, max_card: bool) -> (usize, i64) {
                 let (c, s) = go(v + 1, used, w, max_card);
                 used[u] = false;
                 let cand = (c + 1, s + x);
-                let better = if max_card { cand > best } else { cand.1 > best.1 };
+                let better = if max_card {
+                    cand > best
+                } else {
+                    cand.1 > best.1
+                };
                 if better {
                     best = cand;
                 }
@@ -100,7 +114,11 @@ fn equals_brute_force_on_small_graphs() {
                 "case {case} max_card={max_card} n={n} edges={edges:?}"
             );
             if max_card {
-                assert_eq!(cardinality(&mates), card, "case {case}: not maximum cardinality");
+                assert_eq!(
+                    cardinality(&mates),
+                    card,
+                    "case {case}: not maximum cardinality"
+                );
             }
         }
     }
@@ -108,12 +126,23 @@ fn equals_brute_force_on_small_graphs() {
 
 /// The oracle's answer, fed the same normalised problem.
 fn oracle(n: usize, edges: &Edges, max_card: bool) -> i64 {
-    let mut list: Edges = edges.iter().copied().filter(|e| max_card || e.2 > 0).collect();
+    let mut list: Edges = edges
+        .iter()
+        .copied()
+        .filter(|e| max_card || e.2 > 0)
+        .collect();
     if list.is_empty() {
         return 0;
     }
-    let shift = if max_card { 1 - list.iter().map(|e| e.2).min().unwrap().min(1) } else { 0 };
-    let input: Vec<(usize, usize, i32)> = list.iter_mut().map(|e| (e.0, e.1, (e.2 + shift) as i32)).collect();
+    let shift = if max_card {
+        1 - list.iter().map(|e| e.2).min().unwrap().min(1)
+    } else {
+        0
+    };
+    let input: Vec<(usize, usize, i32)> = list
+        .iter_mut()
+        .map(|e| (e.0, e.1, (e.2 + shift) as i32))
+        .collect();
     let mut m = mwmatching::Matching::new(input);
     if max_card {
         m.max_cardinality();
@@ -153,7 +182,10 @@ fn max_cardinality_pairs_as_many_as_possible() {
     // A path a-b-c-d: the heavy middle edge alone weighs more than both ends,
     // but pairing everyone needs the two ends.
     let edges = vec![(0, 1, 1), (1, 2, 10), (2, 3, 1)];
-    assert_eq!(max_weight_matching(4, &edges), vec![None, Some(2), Some(1), None]);
+    assert_eq!(
+        max_weight_matching(4, &edges),
+        vec![None, Some(2), Some(1), None]
+    );
     assert_eq!(
         max_weight_max_cardinality_matching(4, &edges),
         vec![Some(1), Some(0), Some(3), Some(2)]
@@ -176,7 +208,10 @@ fn edge_cases() {
     assert_eq!(matching_weight(&mates, &triangle), 7);
     // Negative weights still count in max-cardinality mode.
     let negative = vec![(0, 1, -5), (2, 3, -1)];
-    assert_eq!(cardinality(&max_weight_max_cardinality_matching(4, &negative)), 2);
+    assert_eq!(
+        cardinality(&max_weight_max_cardinality_matching(4, &negative)),
+        2
+    );
 }
 
 #[test]

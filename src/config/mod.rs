@@ -223,3 +223,37 @@ fn describe_source(metadata: Option<&figment::Metadata>, key: &str, file: &str) 
         None => file.to_owned(),
     }
 }
+
+/// `skills.toml` beside the config file.
+pub fn skills_path(config_path: &Path) -> PathBuf {
+    config_path
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join("skills.toml")
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SkillsFile {
+    #[serde(default)]
+    synonyms: std::collections::HashMap<String, Vec<String>>,
+}
+
+/// The skill synonyms (canonical → other names). A missing file means none.
+pub fn load_skills(path: &Path) -> Result<std::collections::HashMap<String, Vec<String>>, Problem> {
+    if !path.is_file() {
+        return Ok(Default::default());
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Problem {
+        source: path.display().to_string(),
+        key: "-".into(),
+        message: format!("cannot read: {e}"),
+    })?;
+    toml::from_str::<SkillsFile>(&text)
+        .map(|f| f.synonyms)
+        .map_err(|e| Problem {
+            source: path.display().to_string(),
+            key: "synonyms".into(),
+            message: e.message().to_owned(),
+        })
+}

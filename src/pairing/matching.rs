@@ -69,10 +69,17 @@ fn solve(n: usize, edges: &[(usize, usize, i64)], max_cardinality: bool) -> Vec<
 }
 
 /// Validates, de-duplicates and rescales the edges: positive, doubled weights.
-fn prepare(n: usize, edges: &[(usize, usize, i64)], max_cardinality: bool) -> Vec<(usize, usize, i64)> {
+fn prepare(
+    n: usize,
+    edges: &[(usize, usize, i64)],
+    max_cardinality: bool,
+) -> Vec<(usize, usize, i64)> {
     let mut list: Vec<(usize, usize, i64)> = Vec::with_capacity(edges.len());
     for &(a, b, w) in edges {
-        assert!(a < n && b < n, "edge ({a}, {b}) names a vertex outside 0..{n}");
+        assert!(
+            a < n && b < n,
+            "edge ({a}, {b}) names a vertex outside 0..{n}"
+        );
         assert!(w.abs() <= MAX_ABS_WEIGHT, "edge weight {w} exceeds ±2^40");
         if a == b || (!max_cardinality && w <= 0) {
             continue;
@@ -290,7 +297,10 @@ impl Solver {
         let bb = self.in_blossom[base];
         let mut bv = self.in_blossom[v];
         let mut bw = self.in_blossom[w];
-        let b = self.unused_blossoms.pop().expect("at most n blossoms exist");
+        let b = self
+            .unused_blossoms
+            .pop()
+            .expect("at most n blossoms exist");
         self.blossom_base[b] = base;
         self.blossom_parent[b] = NONE;
         self.blossom_parent[bb] = b;
@@ -486,7 +496,10 @@ impl Solver {
             self.augment_blossom(t, v);
         }
         let len = self.blossom_children[b].len() as isize;
-        let i = self.blossom_children[b].iter().position(|&c| c == t).unwrap();
+        let i = self.blossom_children[b]
+            .iter()
+            .position(|&c| c == t)
+            .unwrap();
         let mut j = i as isize;
         let (jstep, trick): (isize, usize) = if i & 1 == 1 {
             j -= len;
@@ -710,7 +723,11 @@ impl Solver {
             Kind::FreeVertexEdge(k) => {
                 self.allow(k);
                 let (i, j) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
-                let outer = if self.label[self.in_blossom[i]] == FREE { j } else { i };
+                let outer = if self.label[self.in_blossom[i]] == FREE {
+                    j
+                } else {
+                    i
+                };
                 self.queue.push(outer);
                 true
             }

@@ -1,6 +1,19 @@
 //! The pairing engine. Pure: plain data in, plain data out — no tokio, no
 //! Redis, no Slack — and deterministic for a given input and seed.
+//!
+//! - [`matching`] — exact maximum-weight matching (Edmonds' blossoms).
+//! - [`skills`], [`roster`] — people, their skills, the roster CSV.
+//! - [`score`] — pair scores, hard constraints and human reasons.
+//! - [`round`] — candidate pruning, the round's matching, the odd one out.
+//! - [`circles`] — groups of `size ± 1` by greedy + local search.
+//! - [`history`] — past rounds, in the same shape `tandem match` prints.
 
+pub mod circles;
+pub mod history;
 pub mod matching;
+pub mod roster;
+pub mod round;
+pub mod score;
+pub mod skills;
 
 pub use matching::{matching_weight, max_weight_matching, max_weight_max_cardinality_matching};

@@ -1,0 +1,224 @@
+//! `tandem match`: an offline pairing preview from a roster CSV. No Slack, no
+//! Redis. Reads files, runs the engine, renders text for people or JSON for
+//! tools (the JSON doubles as `--history` for the next run).
+
+use crate::config::{self, Config};
+use crate::pairing::circles::form_circles;
+use crate::pairing::history::History;
+use crate::pairing::roster::{parse_roster, Roster};
+use crate::pairing::round::{plan_round, Group, RoundPlan};
+use crate::pairing::score::{Rules, Scorer, SCALE};
+use crate::pairing::skills::SkillNormaliser;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct MatchArgs {
+    pub roster: PathBuf,
+    pub history: Option<PathBuf>,
+    pub rounds: u32,
+    pub circles: Option<usize>,
+    pub format: Format,
+    pub seed: u64,
+    pub config: PathBuf,
+}
+
+/// One simulated round.
+pub struct RoundResult {
+    pub plan: RoundPlan,
+}
+
+/// Runs the preview; `Err` is the one line to print.
+pub fn run(args: &MatchArgs, at: DateTime<Utc>) -> Result<String, String> {
+    let config = config::load_and_validate(&args.config).map_err(|problems| {
+        problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\ntandem: ")
+    })?;
+    let synonyms =
+        config::load_skills(&config::skills_path(&args.config)).map_err(|p| p.to_string())?;
+    let roster_text = read(&args.roster)?;
+    let roster = parse_roster(&roster_text, &SkillNormaliser::new(&synonyms))
+        .map_err(|e| format!("{}: {e}", args.roster.display()))?;
+    if roster.people.len() < 2 {
+        return Err(format!(
+            "{}: a roster needs at least two people",
+            args.roster.display()
+        ));
+    }
+    let mut history = match &args.history {
+        Some(path) => serde_json::from_str::<History>(&read(path)?).map_err(|e| {
+            format!(
+                "{}: not a Tandem history (expected the JSON that `tandem match --format json` prints): {e}",
+                path.display()
+            )
+        })?,
+        None => History::default(),
+    };
+    if let Some(size) = args.circles {
+        if !(3..=6).contains(&size) {
+            return Err(format!("--circles {size}: a circle has 3 to 6 people"));
+        }
+    }
+    if !(1..=100).contains(&args.rounds) {
+        return Err(format!(
+            "--rounds {}: simulate 1 to 100 rounds",
+            args.rounds
+        ));
+    }
+    let results = simulate(&roster, &mut history, &config, args, at);
+    Ok(match args.format {
+        Format::Text => render_text(&roster, &results, args.circles.is_some()),
+        Format::Json => render_json(&roster, &results),
+    })
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}
+
+fn simulate(
+    roster: &Roster,
+    history: &mut History,
+    config: &Config,
+    args: &MatchArgs,
+    at: DateTime<Utc>,
+) -> Vec<RoundResult> {
+    let everyone: Vec<usize> = (0..roster.people.len()).collect();
+    let mut results = Vec::new();
+    for r in 0..args.rounds {
+        let scorer = Scorer::new(roster, history, Rules::from(&config.pairing), at);
+        let seed = args.seed.wrapping_add(r as u64);
+        let plan = match args.circles {
+            Some(size) => {
+                let groups = form_circles(&scorer, &everyone, size, seed);
+                let total = groups.iter().map(|g| g.score).sum();
+                RoundPlan {
+                    groups,
+                    sat_out: Vec::new(),
+                    total,
+                }
+            }
+            None => plan_round(&scorer, &everyone, seed),
+        };
+        let ids = |g: &Group| {
+            g.members
+                .iter()
+                .map(|&i| roster.people[i].id.clone())
+                .collect()
+        };
+        history.push(
+            plan.groups.iter().map(ids).collect(),
+            plan.sat_out
+                .iter()
+                .map(|s| roster.people[s.person].id.clone())
+                .collect(),
+        );
+        results.push(RoundResult { plan });
+    }
+    results
+}
+
+fn points(p: i64) -> f64 {
+    (p as f64 / SCALE * 100.0).round() / 100.0
+}
+
+fn render_json(roster: &Roster, results: &[RoundResult]) -> String {
+    let rounds: Vec<_> = results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            json!({
+                "round": i + 1,
+                "groups": r.plan.groups.iter().map(|g| json!({
+                    "members": g.members.iter().map(|&m| &roster.people[m].id).collect::<Vec<_>>(),
+                    "score": points(g.score),
+                    "reasons": g.reasons,
+                })).collect::<Vec<_>>(),
+                "sat_out": r.plan.sat_out.iter().map(|s| json!({
+                    "id": roster.people[s.person].id,
+                    "reason": s.reason,
+                })).collect::<Vec<_>>(),
+                "total": points(r.plan.total),
+            })
+        })
+        .collect();
+    let total: i64 = results.iter().map(|r| r.plan.total).sum();
+    let mut out =
+        serde_json::to_string_pretty(&json!({ "rounds": rounds, "total": points(total) }))
+            .expect("JSON values serialise");
+    out.push('\n');
+    out
+}
+
+fn render_text(roster: &Roster, results: &[RoundResult], circles: bool) -> String {
+    let mut out = String::new();
+    for (i, r) in results.iter().enumerate() {
+        let mut sizes: HashMap<usize, usize> = HashMap::new();
+        for g in &r.plan.groups {
+            *sizes.entry(g.members.len()).or_default() += 1;
+        }
+        let summary = if circles {
+            format!("{} circles", r.plan.groups.len())
+        } else {
+            let pairs = sizes.get(&2).copied().unwrap_or(0);
+            let trios = sizes.get(&3).copied().unwrap_or(0);
+            let mut s = format!("{pairs} pair{}", if pairs == 1 { "" } else { "s" });
+            if trios > 0 {
+                s.push_str(&format!(
+                    " and {trios} trio{}",
+                    if trios == 1 { "" } else { "s" }
+                ));
+            }
+            s
+        };
+        out.push_str(&format!(
+            "Round {} — {summary} for {} people · total score {:.2}\n\n",
+            i + 1,
+            roster.people.len(),
+            points(r.plan.total)
+        ));
+        for (n, g) in r.plan.groups.iter().enumerate() {
+            let names: Vec<String> = g
+                .members
+                .iter()
+                .map(|&m| {
+                    let p = &roster.people[m];
+                    format!("{} ({})", p.name, p.team)
+                })
+                .collect();
+            out.push_str(&format!(
+                "{:>4}. {} — {:.2}\n",
+                n + 1,
+                names.join(" + "),
+                points(g.score)
+            ));
+            // The teaching reason reads best alone; the rest fit on one line.
+            if let Some((first, rest)) = g.reasons.split_first() {
+                out.push_str(&format!("      {first}\n"));
+                if !rest.is_empty() {
+                    out.push_str(&format!("      {}\n", rest.join(" · ")));
+                }
+            }
+        }
+        if !r.plan.sat_out.is_empty() {
+            out.push_str("\n  Sitting out this round:\n");
+            for s in &r.plan.sat_out {
+                let p = &roster.people[s.person];
+                out.push_str(&format!("    • {} ({}) — {}\n", p.name, p.id, s.reason));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}

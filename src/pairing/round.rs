@@ -1,0 +1,251 @@
+//! One pairing round: candidate edges (pruned for large programs), an exact
+//! maximum-cardinality maximum-weight matching, then the odd one out.
+
+use super::matching::max_weight_max_cardinality_matching;
+use super::score::{Blocked, Scorer};
+use crate::config::OddOneOut;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// Random extra candidates kept per person beyond the best ones, so that
+/// pruning never strands anyone whose best candidates are taken.
+pub const EXTRA_CANDIDATES: usize = 4;
+
+/// Bonus (in points) on every edge of someone who sat out last round: large
+/// enough that leaving them out again is never the better matching.
+const PRIORITY_BONUS: i64 = 1 << 34;
+
+/// A pair or trio (or, for circles, a circle) with its score and reasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Indices into the roster.
+    pub members: Vec<usize>,
+    /// Sum of pairwise points (hundredths).
+    pub score: i64,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SatOut {
+    pub person: usize,
+    /// What the bot tells them.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoundPlan {
+    pub groups: Vec<Group>,
+    pub sat_out: Vec<SatOut>,
+    pub total: i64,
+}
+
+/// A deterministic pseudo-random key for (seed, a, b): breaks ties and picks
+/// the extra candidates, so the seed changes the plan but reruns do not.
+pub fn mix(seed: u64, a: usize, b: usize) -> u64 {
+    let (lo, hi) = (a.min(b) as u64, a.max(b) as u64);
+    let mut z =
+        seed ^ lo.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ hi.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Candidate edges among `people` (indices): every eligible pair when the
+/// program is small, else each person's best `candidates_per_person` plus
+/// [`EXTRA_CANDIDATES`] random eligible ones. Weights are points.
+pub fn candidate_edges(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, usize, i64)> {
+    let k = scorer.rules.candidates_per_person;
+    let n = people.len();
+    if n <= k + EXTRA_CANDIDATES + 1 {
+        let mut edges = Vec::new();
+        for (x, &a) in people.iter().enumerate() {
+            for &b in &people[x + 1..] {
+                if let Some(s) = scorer.score(a, b) {
+                    edges.push((a, b, s));
+                }
+            }
+        }
+        return edges;
+    }
+    // Min-heaps of the best k (by score, then tie key) and of k random extras.
+    type Best = BinaryHeap<Reverse<(i64, u64, usize)>>;
+    type Extra = BinaryHeap<Reverse<(u64, usize, i64)>>;
+    let mut best: Vec<Best> = vec![BinaryHeap::with_capacity(k + 1); n];
+    let mut extra: Vec<Extra> = vec![BinaryHeap::with_capacity(EXTRA_CANDIDATES + 1); n];
+    let keep = |heap: &mut Best, item: (i64, u64, usize)| {
+        if heap.len() < k {
+            heap.push(Reverse(item));
+        } else if heap.peek().is_some_and(|Reverse(min)| item > *min) {
+            heap.pop();
+            heap.push(Reverse(item));
+        }
+    };
+    let keep_extra = |heap: &mut Extra, item: (u64, usize, i64)| {
+        if heap.len() < EXTRA_CANDIDATES {
+            heap.push(Reverse(item));
+        } else if heap.peek().is_some_and(|Reverse(min)| item > *min) {
+            heap.pop();
+            heap.push(Reverse(item));
+        }
+    };
+    for x in 0..n {
+        for y in x + 1..n {
+            let (a, b) = (people[x], people[y]);
+            if let Some(s) = scorer.score(a, b) {
+                let tie = mix(seed, a, b);
+                keep(&mut best[x], (s, tie, y));
+                keep(&mut best[y], (s, tie, x));
+                let r = mix(!seed, a, b);
+                keep_extra(&mut extra[x], (r, y, s));
+                keep_extra(&mut extra[y], (r, x, s));
+            }
+        }
+    }
+    let mut chosen: HashMap<(usize, usize), i64> = HashMap::new();
+    for x in 0..n {
+        for Reverse((s, _, y)) in best[x].drain() {
+            chosen.insert((x.min(y), x.max(y)), s);
+        }
+        for Reverse((_, y, s)) in extra[x].drain() {
+            chosen.insert((x.min(y), x.max(y)), s);
+        }
+    }
+    let mut edges: Vec<(usize, usize, i64)> = chosen
+        .into_iter()
+        .map(|((x, y), s)| (people[x], people[y], s))
+        .collect();
+    edges.sort_unstable();
+    edges
+}
+
+/// Plans one round for the `people` who take part (indices into the roster).
+pub fn plan_round(scorer: &Scorer, people: &[usize], seed: u64) -> RoundPlan {
+    let edges = candidate_edges(scorer, people, seed);
+    // The matcher numbers vertices densely: map roster index → position.
+    let position: HashMap<usize, usize> = people.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+    // Edge order only decides between equally good matchings; ordering by a
+    // seeded key makes that choice depend on the seed, never on chance.
+    let mut edges = edges;
+    edges.sort_by_key(|&(a, b, _)| mix(seed, a, b));
+    let weighted: Vec<(usize, usize, i64)> = edges
+        .iter()
+        .map(|&(a, b, s)| {
+            let mut w = s;
+            if scorer.sat_out_last_round(a) {
+                w += PRIORITY_BONUS;
+            }
+            if scorer.sat_out_last_round(b) {
+                w += PRIORITY_BONUS;
+            }
+            (position[&a], position[&b], w)
+        })
+        .collect();
+    let mates = max_weight_max_cardinality_matching(people.len(), &weighted);
+
+    let mut groups = Vec::new();
+    let mut unmatched = Vec::new();
+    for (i, mate) in mates.iter().enumerate() {
+        match *mate {
+            Some(j) if i < j => {
+                let (a, b) = (people[i], people[j]);
+                groups.push(Group {
+                    members: vec![a, b],
+                    score: scorer.points(a, b),
+                    reasons: scorer.reasons(a, b),
+                });
+            }
+            Some(_) => {}
+            None => unmatched.push(people[i]),
+        }
+    }
+    // Those who waited last round are placed first.
+    unmatched.sort_by_key(|&p| (!scorer.sat_out_last_round(p), p));
+
+    let mut sat_out = Vec::new();
+    for u in unmatched {
+        let trio = match scorer.rules.odd_one_out {
+            OddOneOut::Trio => best_trio(scorer, &groups, u),
+            OddOneOut::SitOut => None,
+        };
+        match trio {
+            Some(g) => {
+                let group = &mut groups[g];
+                let (a, b) = (group.members[0], group.members[1]);
+                group.score += scorer.points(u, a) + scorer.points(u, b);
+                let best_link = if scorer.points(u, a) >= scorer.points(u, b) {
+                    a
+                } else {
+                    b
+                };
+                group.reasons.push(format!(
+                    "{} joins as a third: {}",
+                    scorer.person(u).name,
+                    scorer.reasons(u, best_link).join("; ")
+                ));
+                group.members.push(u);
+            }
+            None => sat_out.push(SatOut {
+                person: u,
+                reason: sit_out_reason(scorer, people, u),
+            }),
+        }
+    }
+    groups.sort_by_key(|g| Reverse(g.score));
+    let total = groups.iter().map(|g| g.score).sum();
+    RoundPlan {
+        groups,
+        sat_out,
+        total,
+    }
+}
+
+/// The pair `u` adds the most to, among pairs where both may meet `u`.
+fn best_trio(scorer: &Scorer, groups: &[Group], u: usize) -> Option<usize> {
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.members.len() == 2)
+        .filter_map(|(i, g)| {
+            let a = scorer.score(u, g.members[0])?;
+            let b = scorer.score(u, g.members[1])?;
+            Some((a + b, Reverse(i)))
+        })
+        .max()
+        .map(|(_, Reverse(i))| i)
+}
+
+fn sit_out_reason(scorer: &Scorer, people: &[usize], u: usize) -> String {
+    let mut counts: HashMap<Blocked, usize> = HashMap::new();
+    let mut eligible = 0;
+    for &v in people {
+        if v == u {
+            continue;
+        }
+        match scorer.blocked(u, v) {
+            Some(b) => *counts.entry(b).or_default() += 1,
+            None => eligible += 1,
+        }
+    }
+    if eligible == 0 {
+        let mut parts: Vec<(Blocked, usize)> = counts.into_iter().collect();
+        parts.sort_by_key(|&(b, c)| (Reverse(c), b.describe()));
+        let detail: Vec<String> = parts
+            .iter()
+            .map(|(b, c)| format!("{c} {}", b.describe()))
+            .collect();
+        return format!(
+            "nobody this round can be paired with them ({})",
+            detail.join(", ")
+        );
+    }
+    if scorer.sat_out_last_round(u) {
+        return "every possible partner was needed elsewhere again; they come first next round"
+            .into();
+    }
+    match scorer.rules.odd_one_out {
+        OddOneOut::SitOut => "odd number of people this round; they come first next round".into(),
+        OddOneOut::Trio => {
+            "every possible partner is already paired and no pair can take a third; they come first next round".into()
+        }
+    }
+}

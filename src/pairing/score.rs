@@ -1,0 +1,327 @@
+//! Scoring a candidate pair: hard constraints remove the pair; every weighted
+//! term adds (or subtracts) points and, where it matters, a human reason.
+//!
+//! Points are fixed-point hundredths (`i64`), so matching stays exact.
+
+use super::history::History;
+use super::roster::{Person, Roster};
+use crate::config::{OddOneOut, PairingConfig, Weights};
+use chrono::{DateTime, Offset, TimeZone, Utc};
+use std::collections::HashMap;
+
+/// Fixed-point scale: 1 point = 100.
+pub const SCALE: f64 = 100.0;
+
+/// Working day used for overlap: 09:00–17:00 local.
+const WORKDAY_HOURS: f64 = 8.0;
+
+/// The knobs of pairing, from `[pairing]` in the config.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub weights: Weights,
+    pub max_level_gap: u32,
+    pub min_overlap_hours: f64,
+    pub no_repeat_rounds: u32,
+    pub candidates_per_person: usize,
+    pub odd_one_out: OddOneOut,
+}
+
+impl From<&PairingConfig> for Rules {
+    fn from(c: &PairingConfig) -> Self {
+        Self {
+            weights: c.weights.clone(),
+            max_level_gap: c.max_level_gap,
+            min_overlap_hours: c.min_overlap_hours,
+            no_repeat_rounds: c.no_repeat_rounds,
+            candidates_per_person: c.candidates_per_person,
+            odd_one_out: c.odd_one_out,
+        }
+    }
+}
+
+/// Why two people cannot be paired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Blocked {
+    ManagerReport,
+    DoNotPair,
+    LevelGap,
+    TooLittleOverlap,
+    PairedRecently,
+}
+
+impl Blocked {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Blocked::ManagerReport => "is their manager or report",
+            Blocked::DoNotPair => "is on a do-not-pair list",
+            Blocked::LevelGap => "is too far apart in level",
+            Blocked::TooLittleOverlap => "shares too few working hours",
+            Blocked::PairedRecently => "was paired with them recently",
+        }
+    }
+}
+
+/// Pair scores for one roster, history and moment (time zones need a date:
+/// offsets change with daylight saving).
+pub struct Scorer<'a> {
+    pub roster: &'a Roster,
+    pub rules: Rules,
+    offsets: Vec<f64>,
+    team: Vec<usize>,
+    manager: Vec<Option<usize>>,
+    do_not_pair: Vec<Vec<usize>>,
+    /// Per person: (partner, rounds ago) for every past grouping.
+    past: Vec<Vec<(usize, u32)>>,
+    /// Per person: sat out in the most recent round.
+    sat_out_last: Vec<bool>,
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(roster: &'a Roster, history: &History, rules: Rules, at: DateTime<Utc>) -> Self {
+        let index = roster.index();
+        let mut teams: HashMap<String, usize> = HashMap::new();
+        let people = &roster.people;
+        let team = people
+            .iter()
+            .map(|p| {
+                let next = teams.len();
+                *teams.entry(p.team.trim().to_lowercase()).or_insert(next)
+            })
+            .collect();
+        let offsets = people
+            .iter()
+            .map(|p| {
+                let secs = p
+                    .timezone
+                    .offset_from_utc_datetime(&at.naive_utc())
+                    .fix()
+                    .local_minus_utc();
+                secs as f64 / 3600.0
+            })
+            .collect();
+        let manager = people
+            .iter()
+            .map(|p| p.manager.as_deref().and_then(|m| index.get(m).copied()))
+            .collect();
+        let do_not_pair = people
+            .iter()
+            .map(|p| {
+                p.do_not_pair
+                    .iter()
+                    .filter_map(|d| index.get(d.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let mut past = vec![Vec::new(); people.len()];
+        let mut sat_out_last = vec![false; people.len()];
+        let total = history.rounds.len();
+        for (r, round) in history.rounds.iter().enumerate() {
+            let ago = (total - r) as u32;
+            for group in &round.groups {
+                let ids: Vec<usize> = group
+                    .members
+                    .iter()
+                    .filter_map(|m| index.get(m.as_str()).copied())
+                    .collect();
+                for &x in &ids {
+                    for &y in &ids {
+                        if x != y {
+                            past[x].push((y, ago));
+                        }
+                    }
+                }
+            }
+            if ago == 1 {
+                for s in &round.sat_out {
+                    if let Some(&i) = index.get(s.id.as_str()) {
+                        sat_out_last[i] = true;
+                    }
+                }
+            }
+        }
+        Self {
+            roster,
+            rules,
+            offsets,
+            team,
+            manager,
+            do_not_pair,
+            past,
+            sat_out_last,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.roster.people.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.roster.people.is_empty()
+    }
+
+    pub fn person(&self, i: usize) -> &Person {
+        &self.roster.people[i]
+    }
+
+    pub fn sat_out_last_round(&self, i: usize) -> bool {
+        self.sat_out_last[i]
+    }
+
+    /// Shared working hours of two people (09:00–17:00 local each).
+    pub fn overlap_hours(&self, a: usize, b: usize) -> f64 {
+        let d = (self.offsets[a] - self.offsets[b]).abs() % 24.0;
+        let d = d.min(24.0 - d);
+        (WORKDAY_HOURS - d).max(0.0)
+    }
+
+    fn level_gap(&self, a: usize, b: usize) -> u32 {
+        self.person(a).level.abs_diff(self.person(b).level) as u32
+    }
+
+    /// The first hard constraint that forbids pairing `a` and `b`, if any.
+    pub fn blocked(&self, a: usize, b: usize) -> Option<Blocked> {
+        if a == b {
+            return Some(Blocked::DoNotPair);
+        }
+        if self.manager[a] == Some(b) || self.manager[b] == Some(a) {
+            return Some(Blocked::ManagerReport);
+        }
+        if self.do_not_pair[a].contains(&b) || self.do_not_pair[b].contains(&a) {
+            return Some(Blocked::DoNotPair);
+        }
+        if self.level_gap(a, b) > self.rules.max_level_gap {
+            return Some(Blocked::LevelGap);
+        }
+        if self.overlap_hours(a, b) < self.rules.min_overlap_hours {
+            return Some(Blocked::TooLittleOverlap);
+        }
+        if self.past[a]
+            .iter()
+            .any(|&(o, ago)| o == b && ago <= self.rules.no_repeat_rounds)
+        {
+            return Some(Blocked::PairedRecently);
+        }
+        None
+    }
+
+    /// Points for pairing `a` with `b`, or `None` when a hard constraint
+    /// forbids it. Symmetric.
+    pub fn score(&self, a: usize, b: usize) -> Option<i64> {
+        if self.blocked(a, b).is_some() {
+            return None;
+        }
+        Some(self.points(a, b))
+    }
+
+    /// Points regardless of hard constraints (circles penalise instead).
+    pub fn points(&self, a: usize, b: usize) -> i64 {
+        let w = &self.rules.weights;
+        let (pa, pb) = (self.person(a), self.person(b));
+        let ab = pa.offers.common_count(&pb.wants) as f64;
+        let ba = pb.offers.common_count(&pa.wants) as f64;
+        let mut s = w.teach * (ab + ba);
+        if ab > 0.0 && ba > 0.0 {
+            s += w.mutual_bonus;
+        }
+        s += w.level_closeness * self.closeness(a, b);
+        let same_team = self.team[a] == self.team[b];
+        if !same_team {
+            s += w.different_team;
+        }
+        s += w.overlap_per_hour * self.overlap_hours(a, b);
+        s -= self.repeat_penalty(a, b);
+        if same_team && pa.wants.common_count(&pb.wants) > 0 {
+            s -= w.same_team_goal_penalty;
+        }
+        (s * SCALE).round() as i64
+    }
+
+    fn closeness(&self, a: usize, b: usize) -> f64 {
+        let gap = self.level_gap(a, b) as f64;
+        let max = self.rules.max_level_gap as f64;
+        if max == 0.0 {
+            if gap == 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        } else {
+            (1.0 - gap / max).max(0.0)
+        }
+    }
+
+    /// Halves with every round since the two were last grouped.
+    fn repeat_penalty(&self, a: usize, b: usize) -> f64 {
+        self.past[a]
+            .iter()
+            .filter(|&&(o, _)| o == b)
+            .map(|&(_, ago)| self.rules.weights.repeat_penalty * 0.5f64.powi(ago as i32 - 1))
+            .sum()
+    }
+
+    /// The human reasons behind a pair's score, most important first.
+    pub fn reasons(&self, a: usize, b: usize) -> Vec<String> {
+        let r = self.roster;
+        let (pa, pb) = (self.person(a), self.person(b));
+        let mut out = Vec::new();
+        let ab = r.skill_names(&pa.offers.intersection(&pb.wants));
+        let ba = r.skill_names(&pb.offers.intersection(&pa.wants));
+        let teach = |x: &Person, y: &Person, skills: &[&str]| {
+            format!("{} can help {} with {}", x.name, y.name, join(skills))
+        };
+        match (ab.is_empty(), ba.is_empty()) {
+            (false, false) => out.push(format!("{}; {}", teach(pa, pb, &ab), teach(pb, pa, &ba))),
+            (false, true) => out.push(teach(pa, pb, &ab)),
+            (true, false) => out.push(teach(pb, pa, &ba)),
+            (true, true) => {}
+        }
+        if self.team[a] != self.team[b] {
+            out.push(format!("different teams ({} and {})", pa.team, pb.team));
+        }
+        match self.level_gap(a, b) {
+            0 => out.push(format!("same level ({})", pa.level)),
+            g if g <= self.rules.max_level_gap => {
+                out.push(format!("similar level ({} and {})", pa.level, pb.level))
+            }
+            _ => {}
+        }
+        let hours = self.overlap_hours(a, b);
+        if hours >= WORKDAY_HOURS {
+            out.push("same working hours".to_owned());
+        } else if hours > 0.0 {
+            out.push(format!("{} h of shared working hours", trim_float(hours)));
+        }
+        if let Some(ago) = self.past[a]
+            .iter()
+            .filter(|&&(o, _)| o == b)
+            .map(|&(_, ago)| ago)
+            .min()
+        {
+            out.push(format!("paired before, {ago} rounds ago"));
+        }
+        if self.team[a] == self.team[b] && pa.wants.common_count(&pb.wants) > 0 {
+            out.push(format!(
+                "same team and both learning {}",
+                join(&r.skill_names(&pa.wants.intersection(&pb.wants)))
+            ));
+        }
+        out
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+pub fn join(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {}", rest.join(", "), last),
+    }
+}
+
+fn trim_float(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
