@@ -138,6 +138,17 @@ struct Solver {
     allowed: Vec<bool>,
     allowed_touched: Vec<usize>,
     queue: Vec<usize>,
+    /// Vertices labelled this stage (each once): only they change duals or
+    /// need resetting, which keeps a stage proportional to the trees it grows
+    /// rather than to the whole graph.
+    labelled: Vec<usize>,
+    in_labelled: Vec<bool>,
+    /// Free vertices whose `best_edge` was set this stage (may hold stale entries).
+    free_with_best: Vec<usize>,
+    /// Blossoms (trivial or not) whose `best_edge` was set this stage.
+    outer_with_best: Vec<usize>,
+    /// Non-trivial blossoms in use.
+    active_blossoms: Vec<usize>,
     /// Scratch: best edge to each blossom while merging (reset after use).
     scratch_best: Vec<usize>,
     scratch_leaves: Vec<usize>,
@@ -181,6 +192,11 @@ impl Solver {
             allowed: vec![false; m],
             allowed_touched: Vec::new(),
             queue: Vec::new(),
+            labelled: Vec::new(),
+            in_labelled: vec![false; n],
+            free_with_best: Vec::new(),
+            outer_with_best: Vec::new(),
+            active_blossoms: Vec::new(),
             scratch_best: vec![NONE; 2 * n],
             scratch_leaves: Vec::new(),
         }
@@ -245,12 +261,19 @@ impl Solver {
             self.label_end[b] = p;
             self.best_edge[w] = NONE;
             self.best_edge[b] = NONE;
+            let leaves = self.leaves(b);
+            for &x in &leaves {
+                if !self.in_labelled[x] {
+                    self.in_labelled[x] = true;
+                    self.labelled.push(x);
+                }
+            }
             if t == OUTER {
-                let leaves = self.leaves(b);
                 self.queue.extend_from_slice(&leaves);
                 self.give_back(leaves);
                 return;
             }
+            self.give_back(leaves);
             let base = self.blossom_base[b];
             let mate = self.mate[base];
             w = self.endpoint[mate];
@@ -382,6 +405,10 @@ impl Solver {
         }
         self.blossom_best_edges[b] = Some(best_list);
         self.best_edge[b] = best;
+        if best != NONE {
+            self.outer_with_best.push(b);
+        }
+        self.active_blossoms.push(b);
         self.blossom_children[b] = children;
         self.blossom_endpoints[b] = endps;
     }
@@ -482,6 +509,9 @@ impl Solver {
         self.blossom_base[b] = NONE;
         self.blossom_best_edges[b] = None;
         self.best_edge[b] = NONE;
+        if let Some(i) = self.active_blossoms.iter().position(|&x| x == b) {
+            self.active_blossoms.swap_remove(i);
+        }
         self.unused_blossoms.push(b);
     }
 
@@ -554,9 +584,22 @@ impl Solver {
     }
 
     fn reset_stage(&mut self) {
-        self.label.fill(FREE);
-        self.best_edge.fill(NONE);
-        for b in self.n..2 * self.n {
+        for v in std::mem::take(&mut self.labelled) {
+            self.in_labelled[v] = false;
+            self.label[v] = FREE;
+            self.best_edge[v] = NONE;
+        }
+        for v in std::mem::take(&mut self.free_with_best) {
+            self.best_edge[v] = NONE;
+        }
+        for b in std::mem::take(&mut self.outer_with_best) {
+            self.label[b] = FREE;
+            self.best_edge[b] = NONE;
+        }
+        for i in 0..self.active_blossoms.len() {
+            let b = self.active_blossoms[i];
+            self.label[b] = FREE;
+            self.best_edge[b] = NONE;
             self.blossom_best_edges[b] = None;
         }
         for k in self.allowed_touched.drain(..) {
@@ -611,13 +654,19 @@ impl Solver {
                             }
                         } else if self.label[bw] == OUTER {
                             let b = self.in_blossom[v];
-                            if self.best_edge[b] == NONE || kslack < self.slack(self.best_edge[b]) {
+                            if self.best_edge[b] == NONE {
+                                self.outer_with_best.push(b);
+                                self.best_edge[b] = k;
+                            } else if kslack < self.slack(self.best_edge[b]) {
                                 self.best_edge[b] = k;
                             }
-                        } else if self.label[w] == FREE
-                            && (self.best_edge[w] == NONE || kslack < self.slack(self.best_edge[w]))
-                        {
-                            self.best_edge[w] = k;
+                        } else if self.label[w] == FREE {
+                            if self.best_edge[w] == NONE {
+                                self.free_with_best.push(w);
+                                self.best_edge[w] = k;
+                            } else if kslack < self.slack(self.best_edge[w]) {
+                                self.best_edge[w] = k;
+                            }
                         }
                     }
                     if augmented {
@@ -634,9 +683,10 @@ impl Solver {
             if !augmented {
                 break;
             }
-            for b in n..2 * n {
-                if self.blossom_parent[b] == NONE
-                    && self.blossom_base[b] != NONE
+            let blossoms = self.active_blossoms.clone();
+            for b in blossoms {
+                if self.blossom_base[b] != NONE
+                    && self.blossom_parent[b] == NONE
                     && self.label[b] == OUTER
                     && self.dual[b] == 0
                 {
@@ -650,7 +700,6 @@ impl Solver {
     /// it, and acts on what became tight. Returns false when the stage (and
     /// so the algorithm) is finished.
     fn adjust_duals(&mut self) -> bool {
-        let n = self.n;
         #[derive(PartialEq)]
         enum Kind {
             None,
@@ -661,11 +710,17 @@ impl Solver {
         }
         let mut kind = Kind::None;
         let mut delta = 0i64;
+        // Every free vertex is labelled OUTER and they share the smallest
+        // vertex dual, so the labelled vertices hold that minimum.
+        let min_dual = self.labelled.iter().map(|&v| self.dual[v]).min();
+        let Some(min_dual) = min_dual else {
+            return false; // nobody is free: nothing left to augment
+        };
         if !self.max_cardinality {
             kind = Kind::Finish;
-            delta = *self.dual[..n].iter().min().unwrap();
+            delta = min_dual;
         }
-        for v in 0..n {
+        for &v in &self.free_with_best {
             let e = self.best_edge[v];
             if self.label[self.in_blossom[v]] == FREE && e != NONE {
                 let d = self.slack(e);
@@ -675,7 +730,7 @@ impl Solver {
                 }
             }
         }
-        for b in 0..2 * n {
+        for &b in &self.outer_with_best {
             let e = self.best_edge[b];
             if self.blossom_parent[b] == NONE && self.label[b] == OUTER && e != NONE {
                 let s = self.slack(e);
@@ -687,7 +742,7 @@ impl Solver {
                 }
             }
         }
-        for b in n..2 * n {
+        for &b in &self.active_blossoms {
             if self.blossom_base[b] != NONE
                 && self.blossom_parent[b] == NONE
                 && self.label[b] == INNER
@@ -700,16 +755,16 @@ impl Solver {
         if kind == Kind::None {
             // Maximum cardinality reached: one last adjustment for optimality.
             kind = Kind::Finish;
-            delta = (*self.dual[..n].iter().min().unwrap()).max(0);
+            delta = min_dual.max(0);
         }
-        for v in 0..n {
+        for &v in &self.labelled {
             match self.label[self.in_blossom[v]] {
                 OUTER => self.dual[v] -= delta,
                 INNER => self.dual[v] += delta,
                 _ => {}
             }
         }
-        for b in n..2 * n {
+        for &b in &self.active_blossoms {
             if self.blossom_base[b] != NONE && self.blossom_parent[b] == NONE {
                 match self.label[b] {
                     OUTER => self.dual[b] += delta,
