@@ -273,19 +273,40 @@ fn match_previews_the_example_roster_for_people() {
         .args(["match", "--roster", "examples/roster.csv"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with("Round 1 — 18 pairs for 36 people · total score "), "{text}");
+    assert!(
+        text.starts_with("Round 1 — 18 pairs for 36 people · total score "),
+        "{text}"
+    );
     assert!(text.contains(" can help "), "reasons missing:\n{text}");
 }
 
 #[test]
 fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
     let out = tandem()
-        .args(["match", "--roster", "examples/roster.csv", "--rounds", "3", "--format", "json", "--seed", "7"])
+        .args([
+            "match",
+            "--roster",
+            "examples/roster.csv",
+            "--rounds",
+            "3",
+            "--format",
+            "json",
+            "--seed",
+            "7",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rounds = json["rounds"].as_array().unwrap();
     assert_eq!(rounds.len(), 3);
@@ -294,7 +315,12 @@ fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
     for round in rounds {
         let mut placed = 0;
         for g in round["groups"].as_array().unwrap() {
-            let members: Vec<&str> = g["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+            let members: Vec<&str> = g["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap())
+                .collect();
             placed += members.len();
             assert!(g["score"].is_number());
             let key = members.join("+");
@@ -308,7 +334,17 @@ fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
 
     // The same input and seed give the same output.
     let again = tandem()
-        .args(["match", "--roster", "examples/roster.csv", "--rounds", "3", "--format", "json", "--seed", "7"])
+        .args([
+            "match",
+            "--roster",
+            "examples/roster.csv",
+            "--rounds",
+            "3",
+            "--format",
+            "json",
+            "--seed",
+            "7",
+        ])
         .output()
         .unwrap();
     assert_eq!(again.stdout, out.stdout);
@@ -316,29 +352,62 @@ fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
     // The output is a valid history for the next run.
     let history = temp_file("history.json", &String::from_utf8_lossy(&out.stdout));
     let next = tandem()
-        .args(["match", "--roster", "examples/roster.csv", "--format", "json", "--history"])
+        .args([
+            "match",
+            "--roster",
+            "examples/roster.csv",
+            "--format",
+            "json",
+            "--history",
+        ])
         .arg(&history)
         .output()
         .unwrap();
-    assert!(next.status.success(), "{}", String::from_utf8_lossy(&next.stderr));
+    assert!(
+        next.status.success(),
+        "{}",
+        String::from_utf8_lossy(&next.stderr)
+    );
     let next: serde_json::Value = serde_json::from_slice(&next.stdout).unwrap();
     for g in next["rounds"][0]["groups"].as_array().unwrap() {
-        let members: Vec<&str> = g["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
-        assert!(!met.contains(&members.join("+")), "repeated a pair from the history");
+        let members: Vec<&str> = g["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_str().unwrap())
+            .collect();
+        assert!(
+            !met.contains(&members.join("+")),
+            "repeated a pair from the history"
+        );
     }
 }
 
 #[test]
 fn match_forms_circles() {
     let out = tandem()
-        .args(["match", "--roster", "examples/roster.csv", "--circles", "4", "--format", "json"])
+        .args([
+            "match",
+            "--roster",
+            "examples/roster.csv",
+            "--circles",
+            "4",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let groups = json["rounds"][0]["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 9);
-    assert!(groups.iter().all(|g| g["members"].as_array().unwrap().len() == 4));
+    assert!(groups
+        .iter()
+        .all(|g| g["members"].as_array().unwrap().len() == 4));
 }
 
 #[test]
@@ -347,7 +416,11 @@ fn match_names_the_line_and_problem_of_a_bad_roster() {
         "roster.csv",
         "id,name,team,level,timezone,offers,wants\nana,Ana,D,3,UTC,sql,rust\nben,Ben,D,3,Nowhere/City,sql,rust\n",
     );
-    let out = tandem().args(["match", "--roster"]).arg(&path).output().unwrap();
+    let out = tandem()
+        .args(["match", "--roster"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -357,7 +430,10 @@ fn match_names_the_line_and_problem_of_a_bad_roster() {
             path.display()
         )
     );
-    let out = tandem().args(["match", "--roster", "no/such.csv"]).output().unwrap();
+    let out = tandem()
+        .args(["match", "--roster", "no/such.csv"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("tandem: no/such.csv: cannot read"));
     let bad_history = temp_file("h.json", "{\"not\": \"history\"}");

@@ -143,6 +143,11 @@ struct Solver {
     /// rather than to the whole graph.
     labelled: Vec<usize>,
     in_labelled: Vec<bool>,
+    /// Root (free vertex) of the alternating tree each labelled vertex is in.
+    tree_root: Vec<usize>,
+    /// Trees that already augmented this stage; their labels are stale.
+    dead: Vec<bool>,
+    dead_roots: Vec<usize>,
     /// Free vertices whose `best_edge` was set this stage (may hold stale entries).
     free_with_best: Vec<usize>,
     /// Blossoms (trivial or not) whose `best_edge` was set this stage.
@@ -194,6 +199,9 @@ impl Solver {
             queue: Vec::new(),
             labelled: Vec::new(),
             in_labelled: vec![false; n],
+            tree_root: vec![NONE; n],
+            dead: vec![false; n],
+            dead_roots: Vec::new(),
             free_with_best: Vec::new(),
             outer_with_best: Vec::new(),
             active_blossoms: Vec::new(),
@@ -261,8 +269,14 @@ impl Solver {
             self.label_end[b] = p;
             self.best_edge[w] = NONE;
             self.best_edge[b] = NONE;
+            let root = if p == NONE {
+                w
+            } else {
+                self.tree_root[self.endpoint[p]]
+            };
             let leaves = self.leaves(b);
             for &x in &leaves {
+                self.tree_root[x] = root;
                 if !self.in_labelled[x] {
                     self.in_labelled[x] = true;
                     self.labelled.push(x);
@@ -605,6 +619,9 @@ impl Solver {
         for k in self.allowed_touched.drain(..) {
             self.allowed[k] = false;
         }
+        for r in self.dead_roots.drain(..) {
+            self.dead[r] = false;
+        }
         self.queue.clear();
     }
 
@@ -619,12 +636,22 @@ impl Solver {
             }
             let mut augmented = false;
             loop {
+                // Several trees may augment in one stage: each augmentation
+                // retires its two trees, and the others keep growing on the
+                // edges that are already tight. Duals change only in a stage
+                // that has not augmented yet, so retired trees never matter.
                 while let Some(v) = self.queue.pop() {
+                    if self.dead[self.tree_root[v]] {
+                        continue;
+                    }
                     for idx in 0..self.neighbours[v].len() {
                         let p = self.neighbours[v][idx];
                         let k = p / 2;
                         let w = self.endpoint[p];
                         if self.in_blossom[v] == self.in_blossom[w] {
+                            continue;
+                        }
+                        if self.label[self.in_blossom[w]] != FREE && self.dead[self.tree_root[w]] {
                             continue;
                         }
                         let mut kslack = 0;
@@ -643,6 +670,10 @@ impl Solver {
                                 if base != NONE {
                                     self.add_blossom(base, k);
                                 } else {
+                                    for r in [self.tree_root[v], self.tree_root[w]] {
+                                        self.dead[r] = true;
+                                        self.dead_roots.push(r);
+                                    }
                                     self.augment_matching(k);
                                     augmented = true;
                                     break;
@@ -668,9 +699,6 @@ impl Solver {
                                 self.best_edge[w] = k;
                             }
                         }
-                    }
-                    if augmented {
-                        break;
                     }
                 }
                 if augmented {

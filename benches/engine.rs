@@ -1,0 +1,177 @@
+//! Engine speed and quality: `cargo bench --bench engine`.
+//! - a whole round (scoring every pair, pruning, matching) on generated rosters
+//! - circles for 1,200 members
+//! - pruning loss against the complete graph at n = 2,000
+//! - quality: share of pairs where both can teach the other, and where
+//!   neither can, against random pairing of the same roster.
+
+use chrono::{TimeZone, Utc};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::time::Instant;
+use tandem::pairing::circles::form_circles;
+use tandem::pairing::history::History;
+use tandem::pairing::roster::{Person, Roster, SkillSet};
+use tandem::pairing::round::{candidate_edges, plan_round};
+use tandem::pairing::score::{Rules, Scorer};
+use tandem::pairing::{matching_weight, max_weight_max_cardinality_matching};
+
+const ZONES: [&str; 4] = [
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "Europe/Madrid",
+];
+
+/// `scarce`: a few skills are offered by few and wanted by many.
+fn roster(n: usize, scarce: bool, seed: u64) -> Roster {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let skills = 40;
+    let pick = |rng: &mut ChaCha8Rng, popular: bool| -> usize {
+        if scarce && popular && rng.random_bool(0.6) {
+            rng.random_range(0..5) // everyone wants the first five…
+        } else if scarce && !popular {
+            rng.random_range(5..skills) // …which almost nobody offers
+        } else {
+            rng.random_range(0..skills)
+        }
+    };
+    let people = (0..n)
+        .map(|i| {
+            let mut offers = SkillSet::default();
+            let mut wants = SkillSet::default();
+            for _ in 0..3 {
+                offers.insert(pick(&mut rng, false));
+                wants.insert(pick(&mut rng, true));
+            }
+            Person {
+                id: format!("p{i}"),
+                name: format!("P{i}"),
+                team: format!("team{}", rng.random_range(0..25)),
+                level: rng.random_range(2..=6),
+                timezone: ZONES[rng.random_range(0..ZONES.len())].parse().unwrap(),
+                offers,
+                wants,
+                manager: None,
+                do_not_pair: vec![],
+            }
+        })
+        .collect();
+    Roster {
+        people,
+        skills: (0..skills).map(|s| format!("s{s}")).collect(),
+    }
+}
+
+fn rules() -> Rules {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
+    let config = tandem::config::load(&path)
+        .ok()
+        .expect("config loads")
+        .config;
+    Rules::from(&config.pairing)
+}
+
+fn quality(r: &Roster, pairs: &[(usize, usize)]) -> (f64, f64) {
+    let mut both = 0;
+    let mut neither = 0;
+    for &(a, b) in pairs {
+        let ab = r.people[a].offers.common_count(&r.people[b].wants) > 0;
+        let ba = r.people[b].offers.common_count(&r.people[a].wants) > 0;
+        both += usize::from(ab && ba);
+        neither += usize::from(!ab && !ba);
+    }
+    let n = pairs.len().max(1) as f64;
+    (100.0 * both as f64 / n, 100.0 * neither as f64 / n)
+}
+
+fn main() {
+    let at = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
+    let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+
+    if want("round") {
+        for n in [1_000, 10_000] {
+            let r = roster(n, false, 1);
+            let everyone: Vec<usize> = (0..n).collect();
+            let scorer = Scorer::new(&r, &History::default(), rules(), at);
+            let start = Instant::now();
+            let edges = candidate_edges(&scorer, &everyone, 0);
+            let t_edges = start.elapsed();
+            let plan = plan_round(&scorer, &everyone, 0);
+            let t_all = start.elapsed() - t_edges;
+            println!(
+                "round n={n:>6}: candidates {:>8} edges in {:>6.3}s; whole round (score+prune+match) {:>6.3}s; {} groups",
+                edges.len(),
+                t_edges.as_secs_f64(),
+                t_all.as_secs_f64(),
+                plan.groups.len()
+            );
+        }
+    }
+    if want("circles") {
+        let r = roster(1_200, false, 2);
+        let everyone: Vec<usize> = (0..1_200).collect();
+        let scorer = Scorer::new(&r, &History::default(), rules(), at);
+        let start = Instant::now();
+        let circles = form_circles(&scorer, &everyone, 4, 0);
+        println!(
+            "circles n=  1200 size 4: {} circles in {:.3}s",
+            circles.len(),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    if want("pruning") {
+        let n = 2_000;
+        let r = roster(n, false, 3);
+        let everyone: Vec<usize> = (0..n).collect();
+        let mut full_rules = rules();
+        full_rules.candidates_per_person = n;
+        let full = Scorer::new(&r, &History::default(), full_rules, at);
+        let all = candidate_edges(&full, &everyone, 0);
+        let start = Instant::now();
+        let best = matching_weight(&max_weight_max_cardinality_matching(n, &all), &all);
+        let t_full = start.elapsed();
+        let scorer = Scorer::new(&r, &History::default(), rules(), at);
+        let pruned = candidate_edges(&scorer, &everyone, 0);
+        let start = Instant::now();
+        let got = matching_weight(&max_weight_max_cardinality_matching(n, &pruned), &pruned);
+        let t_pruned = start.elapsed();
+        println!(
+            "pruning n=2000: complete graph {} edges → optimum {} in {:.3}s; pruned {} edges → {} in {:.3}s; kept {:.3}% of the optimum",
+            all.len(),
+            best,
+            t_full.as_secs_f64(),
+            pruned.len(),
+            got,
+            t_pruned.as_secs_f64(),
+            100.0 * got as f64 / best as f64
+        );
+    }
+    if want("quality") {
+        for scarce in [false, true] {
+            let n = 1_000;
+            let r = roster(n, scarce, 4);
+            let everyone: Vec<usize> = (0..n).collect();
+            let scorer = Scorer::new(&r, &History::default(), rules(), at);
+            let plan = plan_round(&scorer, &everyone, 0);
+            let ours: Vec<(usize, usize)> = plan
+                .groups
+                .iter()
+                .map(|g| (g.members[0], g.members[1]))
+                .collect();
+            let mut rng = ChaCha8Rng::seed_from_u64(5);
+            let mut order = everyone.clone();
+            for i in (1..n).rev() {
+                order.swap(i, rng.random_range(0..=i));
+            }
+            let random: Vec<(usize, usize)> = order.chunks(2).map(|c| (c[0], c[1])).collect();
+            let (ob, on) = quality(&r, &ours);
+            let (rb, rn) = quality(&r, &random);
+            println!(
+                "quality n=1000 {} supply: both teach {ob:.1}% (random {rb:.1}%), neither teaches {on:.1}% (random {rn:.1}%)",
+                if scarce { "scarce  " } else { "balanced" }
+            );
+        }
+    }
+}
