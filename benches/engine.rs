@@ -65,10 +65,10 @@ fn roster(n: usize, scarce: bool, seed: u64) -> Roster {
 
 fn rules() -> Rules {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
-    let config = tandem::config::load(&path)
-        .ok()
-        .expect("config loads")
-        .config;
+    let config = match tandem::config::load(&path) {
+        Ok(loaded) => loaded.config,
+        Err(problems) => panic!("config does not load: {problems:?}"),
+    };
     Rules::from(&config.pairing)
 }
 
