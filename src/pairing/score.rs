@@ -66,7 +66,14 @@ impl Blocked {
 pub struct Scorer<'a> {
     pub roster: &'a Roster,
     pub rules: Rules,
-    offsets: Vec<f64>,
+    /// UTC offsets in minutes.
+    offsets: Vec<i32>,
+    level: Vec<u8>,
+    /// Skill bitsets laid out flat (`words` per person) so that scoring
+    /// millions of pairs touches contiguous memory.
+    words: usize,
+    offers: Vec<u64>,
+    wants: Vec<u64>,
     team: Vec<usize>,
     manager: Vec<Option<usize>>,
     do_not_pair: Vec<Vec<usize>>,
@@ -96,9 +103,22 @@ impl<'a> Scorer<'a> {
                     .offset_from_utc_datetime(&at.naive_utc())
                     .fix()
                     .local_minus_utc();
-                secs as f64 / 3600.0
+                secs / 60
             })
             .collect();
+        let words = roster.skills.len().div_ceil(64).max(1);
+        let flat = |pick: &dyn Fn(&Person) -> &super::roster::SkillSet| {
+            let mut out = vec![0u64; people.len() * words];
+            for (i, p) in people.iter().enumerate() {
+                for id in pick(p).ids() {
+                    out[i * words + id / 64] |= 1 << (id % 64);
+                }
+            }
+            out
+        };
+        let offers = flat(&|p| &p.offers);
+        let wants = flat(&|p| &p.wants);
+        let level = people.iter().map(|p| p.level).collect();
         let manager = people
             .iter()
             .map(|p| p.manager.as_deref().and_then(|m| index.get(m).copied()))
@@ -143,6 +163,10 @@ impl<'a> Scorer<'a> {
             roster,
             rules,
             offsets,
+            level,
+            words,
+            offers,
+            wants,
             team,
             manager,
             do_not_pair,
@@ -169,13 +193,24 @@ impl<'a> Scorer<'a> {
 
     /// Shared working hours of two people (09:00–17:00 local each).
     pub fn overlap_hours(&self, a: usize, b: usize) -> f64 {
-        let d = (self.offsets[a] - self.offsets[b]).abs() % 24.0;
-        let d = d.min(24.0 - d);
-        (WORKDAY_HOURS - d).max(0.0)
+        const DAY: i32 = 24 * 60;
+        let d = (self.offsets[a] - self.offsets[b]).abs() % DAY;
+        let d = d.min(DAY - d);
+        (WORKDAY_HOURS - d as f64 / 60.0).max(0.0)
     }
 
     fn level_gap(&self, a: usize, b: usize) -> u32 {
-        self.person(a).level.abs_diff(self.person(b).level) as u32
+        self.level[a].abs_diff(self.level[b]) as u32
+    }
+
+    /// |X ∩ Y| over the flat bitsets of persons `a` and `b`.
+    fn common(&self, x: &[u64], a: usize, y: &[u64], b: usize) -> u32 {
+        let w = self.words;
+        x[a * w..a * w + w]
+            .iter()
+            .zip(&y[b * w..b * w + w])
+            .map(|(p, q)| (p & q).count_ones())
+            .sum()
     }
 
     /// The first hard constraint that forbids pairing `a` and `b`, if any.
@@ -183,14 +218,15 @@ impl<'a> Scorer<'a> {
         if a == b {
             return Some(Blocked::DoNotPair);
         }
+        // Cheapest checks first: this runs for every pair of a large program.
+        if self.level_gap(a, b) > self.rules.max_level_gap {
+            return Some(Blocked::LevelGap);
+        }
         if self.manager[a] == Some(b) || self.manager[b] == Some(a) {
             return Some(Blocked::ManagerReport);
         }
         if self.do_not_pair[a].contains(&b) || self.do_not_pair[b].contains(&a) {
             return Some(Blocked::DoNotPair);
-        }
-        if self.level_gap(a, b) > self.rules.max_level_gap {
-            return Some(Blocked::LevelGap);
         }
         if self.overlap_hours(a, b) < self.rules.min_overlap_hours {
             return Some(Blocked::TooLittleOverlap);
@@ -216,9 +252,8 @@ impl<'a> Scorer<'a> {
     /// Points regardless of hard constraints (circles penalise instead).
     pub fn points(&self, a: usize, b: usize) -> i64 {
         let w = &self.rules.weights;
-        let (pa, pb) = (self.person(a), self.person(b));
-        let ab = pa.offers.common_count(&pb.wants) as f64;
-        let ba = pb.offers.common_count(&pa.wants) as f64;
+        let ab = self.common(&self.offers, a, &self.wants, b) as f64;
+        let ba = self.common(&self.offers, b, &self.wants, a) as f64;
         let mut s = w.teach * (ab + ba);
         if ab > 0.0 && ba > 0.0 {
             s += w.mutual_bonus;
@@ -230,7 +265,7 @@ impl<'a> Scorer<'a> {
         }
         s += w.overlap_per_hour * self.overlap_hours(a, b);
         s -= self.repeat_penalty(a, b);
-        if same_team && pa.wants.common_count(&pb.wants) > 0 {
+        if same_team && self.common(&self.wants, a, &self.wants, b) > 0 {
             s -= w.same_team_goal_penalty;
         }
         (s * SCALE).round() as i64
