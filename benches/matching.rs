@@ -1,6 +1,9 @@
-//! Matching speed: `cargo bench --bench matching`.
+//! Matching speed: `cargo bench --bench matching [-- FILTER] [--python PATH]`.
 //! Times Tandem's solver and, on the same graphs in the same run, the
-//! `mwmatching` crate (van Rantwijk's algorithm in Rust). Prints ratios.
+//! `mwmatching` crate (van Rantwijk's algorithm in Rust) and — when a Python
+//! with rustworkx and networkx is given (`scripts/bench-peers.sh` makes one)
+//! — rustworkx, and networkx for n ≤ 500. Prints times and ratios, and checks
+//! every peer found the same optimum weight.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -55,7 +58,41 @@ fn oracle(edges: &Edges, max_card: bool) -> Vec<Option<usize>> {
         .collect()
 }
 
-fn run(name: &str, n: usize, edges: &Edges, with_oracle: bool) {
+/// Runs the Python peers on `edges`; their (name, seconds) pairs.
+fn python_peers(python: &str, n: usize, edges: &Edges, expected: i64) -> Vec<(&'static str, f64)> {
+    let path = std::env::temp_dir().join(format!("tandem-bench-{n}-{}.txt", edges.len()));
+    let mut text = format!("{n} {}\n", edges.len());
+    for (a, b, w) in edges {
+        text.push_str(&format!("{a} {b} {w}\n"));
+    }
+    std::fs::write(&path, text).expect("temp file");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers.py");
+    let out = std::process::Command::new(python)
+        .args([script, path.to_str().unwrap(), "500"])
+        .output()
+        .expect("python runs");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("peers print JSON");
+    let mut peers = Vec::new();
+    for name in ["rustworkx", "networkx"] {
+        if let Some(secs) = json[format!("{name}_s")].as_f64() {
+            assert_eq!(
+                json[format!("{name}_weight")].as_i64(),
+                Some(expected),
+                "{name} disagrees"
+            );
+            peers.push((name, secs));
+        }
+    }
+    peers
+}
+
+fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, python: Option<&str>) {
     let (ours, t_ours) = time(|| max_weight_matching(n, edges));
     let (_, t_card) = time(|| max_weight_max_cardinality_matching(n, edges));
     print!(
@@ -78,24 +115,50 @@ fn run(name: &str, n: usize, edges: &Edges, with_oracle: bool) {
             t_theirs.as_secs_f64() / t_ours.as_secs_f64()
         );
     }
+    if let Some(python) = python {
+        for (peer, secs) in python_peers(python, n, edges, matching_weight(&ours, edges)) {
+            print!(
+                "  {peer} {secs:>8.3}s  ratio {:>6.1}x",
+                secs / t_ours.as_secs_f64()
+            );
+        }
+    }
     println!();
 }
 
 fn main() {
-    let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let args: Vec<String> = std::env::args().collect();
+    let python = args
+        .iter()
+        .position(|a| a == "--python")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let filter = args
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-') && Some(*a) != python.as_ref())
+        .cloned();
     let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
     if want("complete") {
         for n in [200, 500, 1000] {
-            run("complete, weights 1-1000", n, &complete(n, n as u64), true);
+            run_with(
+                "complete, weights 1-1000",
+                n,
+                &complete(n, n as u64),
+                true,
+                python.as_deref(),
+            );
         }
     }
     if want("sparse") {
         for n in [1000, 2000, 10_000] {
-            run(
+            let edges = sparse(n, 18, n as u64);
+            run_with(
                 "sparse ~36 edges/person",
                 n,
-                &sparse(n, 18, n as u64),
+                &edges,
                 n <= 2000,
+                python.as_deref(),
             );
         }
     }

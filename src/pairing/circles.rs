@@ -49,31 +49,36 @@ pub fn circle_sizes(n: usize, size: usize) -> Vec<usize> {
         .unwrap_or_default()
 }
 
-struct State<'s> {
+struct State {
     pair: Vec<i64>,
     m: usize,
-    offers: Vec<&'s SkillSet>,
-    wants: Vec<&'s SkillSet>,
+    /// Skill bitsets, `words` per member, laid out flat.
+    words: usize,
+    offers: Vec<u64>,
+    wants: Vec<u64>,
     coverage_weight: f64,
     groups: Vec<Vec<usize>>,
 }
 
-impl State<'_> {
+impl State {
     fn pair(&self, x: usize, y: usize) -> i64 {
         self.pair[x * self.m + y]
     }
 
     /// Skills wanted by someone and offered by someone else in `members`, as points.
     fn coverage(&self, members: &[usize]) -> i64 {
-        let mut count = 0;
-        for &x in members {
-            let mut others = SkillSet::default();
-            for &y in members {
-                if y != x {
-                    others.union_with(self.offers[y]);
+        let w = self.words;
+        let mut count = 0u32;
+        for (i, &x) in members.iter().enumerate() {
+            for word in 0..w {
+                let mut others = 0u64;
+                for (j, &y) in members.iter().enumerate() {
+                    if j != i {
+                        others |= self.offers[y * w + word];
+                    }
                 }
+                count += (self.wants[x * w + word] & others).count_ones();
             }
-            count += self.wants[x].common_count(&others);
         }
         (self.coverage_weight * count as f64 * SCALE).round() as i64
     }
@@ -108,11 +113,24 @@ pub fn form_circles(scorer: &Scorer, members: &[usize], size: usize, seed: u64) 
         }
     }
     let people = &scorer.roster.people;
+    let words = scorer.roster.skills.len().div_ceil(64).max(1);
+    let flat = |sets: Vec<&SkillSet>| {
+        let mut out = vec![0u64; m * words];
+        for (x, set) in sets.into_iter().enumerate() {
+            for id in set.ids() {
+                out[x * words + id / 64] |= 1 << (id % 64);
+            }
+        }
+        out
+    };
+    let offers = flat(members.iter().map(|&i| &people[i].offers).collect());
+    let wants = flat(members.iter().map(|&i| &people[i].wants).collect());
     let mut state = State {
         pair,
         m,
-        offers: members.iter().map(|&i| &people[i].offers).collect(),
-        wants: members.iter().map(|&i| &people[i].wants).collect(),
+        words,
+        offers,
+        wants,
         coverage_weight: scorer.rules.weights.teach,
         groups: Vec::new(),
     };
@@ -144,6 +162,8 @@ pub fn form_circles(scorer: &Scorer, members: &[usize], size: usize, seed: u64) 
 
     // Local search: apply any swap between two circles that raises the total.
     let mut values: Vec<i64> = state.groups.iter().map(|g| state.value(g)).collect();
+    // Reused buffers: the search evaluates hundreds of thousands of swaps.
+    let (mut a, mut b) = (Vec::new(), Vec::new());
     for _ in 0..MAX_PASSES {
         let mut improved = false;
         for g1 in 0..state.groups.len() {
@@ -151,14 +171,16 @@ pub fn form_circles(scorer: &Scorer, members: &[usize], size: usize, seed: u64) 
                 for i in 0..state.groups[g1].len() {
                     for j in 0..state.groups[g2].len() {
                         let (x, y) = (state.groups[g1][i], state.groups[g2][j]);
-                        let mut a = state.groups[g1].clone();
-                        let mut b = state.groups[g2].clone();
+                        a.clear();
+                        a.extend_from_slice(&state.groups[g1]);
+                        b.clear();
+                        b.extend_from_slice(&state.groups[g2]);
                         a[i] = y;
                         b[j] = x;
                         let (va, vb) = (state.value(&a), state.value(&b));
                         if va + vb > values[g1] + values[g2] {
-                            state.groups[g1] = a;
-                            state.groups[g2] = b;
+                            state.groups[g1].copy_from_slice(&a);
+                            state.groups[g2].copy_from_slice(&b);
                             values[g1] = va;
                             values[g2] = vb;
                             improved = true;
