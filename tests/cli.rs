@@ -445,3 +445,49 @@ fn match_names_the_line_and_problem_of_a_bad_roster() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a Tandem history"));
 }
+
+/// Twenty people with identical skills, 19 rounds through `--rounds`: how
+/// long until some pair meets again, against shuffling at random.
+#[test]
+fn match_rounds_delay_repeats_far_beyond_random_pairing() {
+    let mut csv = String::from("id,name,team,level,timezone,offers,wants\n");
+    for i in 0..20 {
+        csv.push_str(&format!("p{i},P{i},All,3,Europe/Berlin,sql,sql\n"));
+    }
+    let roster = temp_file("uniform.csv", &csv);
+    let out = tandem()
+        .args(["match", "--rounds", "19", "--format", "json", "--roster"])
+        .arg(&roster)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut met = std::collections::HashSet::new();
+    let mut first_repeat = 20;
+    'rounds: for (r, round) in json["rounds"].as_array().unwrap().iter().enumerate() {
+        for g in round["groups"].as_array().unwrap() {
+            let mut m: Vec<&str> = g["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect();
+            m.sort();
+            for i in 0..m.len() {
+                for j in i + 1..m.len() {
+                    if !met.insert((m[i].to_owned(), m[j].to_owned())) {
+                        first_repeat = r + 1;
+                        break 'rounds;
+                    }
+                }
+            }
+        }
+    }
+    println!("tandem match --rounds 19: first repeated pair in round {first_repeat}");
+    // Random pairing repeats in round 3 on average (see BENCHMARKS.md).
+    assert!(first_repeat >= 12, "first repeat in round {first_repeat}");
+}
