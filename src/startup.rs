@@ -5,7 +5,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::settings::{Settings, Transport};
-use crate::slack::client::{build_client, describe_error};
+use crate::slack::client::{build_client, build_reply_client, describe_error};
 use crate::slack::socket::SocketMode;
 use crate::slack::{http, SlackApi, SlackContext};
 use crate::store::{Keys, MemoryStore, RedisStore, Store};
@@ -74,7 +74,14 @@ impl Application {
 
         let client = build_client(&settings.slack_api_url)
             .context("could not load the system's TLS root certificates")?;
-        let api = SlackApi::new(client.clone(), &settings.bot_token, metrics.clone());
+        let reply_client = build_reply_client(&settings.slack_api_url)
+            .context("could not load the system's TLS root certificates")?;
+        let api = SlackApi::new(
+            client.clone(),
+            reply_client,
+            &settings.bot_token,
+            metrics.clone(),
+        );
         match api.auth_test().await {
             Ok(auth) => info!(team = %auth.team_id, bot_user = %auth.user_id, "connected to Slack"),
             Err(SlackClientError::ApiError(e)) if TOKEN_REJECTED.contains(&e.code.as_str()) => {

@@ -220,7 +220,7 @@ async fn serve_answers_stops_on_sigterm_and_logs_no_secrets_or_free_text() {
     }
     assert!(up, "the bot did not come up");
 
-    let private = "my private goal is to get promoted";
+    let private = "goal add my private goal is to get promoted";
     let form = command_form("U0ANA", private, &fake.response_url("private"));
     let ts = now_ts();
     let response = http

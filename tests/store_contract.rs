@@ -150,3 +150,67 @@ async fn redis_down_is_an_error_not_a_panic() {
         Err(StoreError::Unavailable(_))
     ));
 }
+
+mod documents {
+    use super::*;
+    use tandem::ids::UserId;
+    use tandem::store::Doc;
+
+    fn user(id: &str) -> UserId {
+        UserId::parse(id).unwrap()
+    }
+
+    async fn compare_and_set(store: Arc<dyn Store>) {
+        let (t, u) = (team("T0AAA"), user("U0ANA"));
+        assert_eq!(store.load_doc(&t, &u, Doc::Goals).await.unwrap(), None);
+        assert!(store
+            .swap_doc(&t, &u, Doc::Goals, None, "{\"v\":1}")
+            .await
+            .unwrap());
+        assert!(
+            !store
+                .swap_doc(&t, &u, Doc::Goals, None, "{\"v\":2}")
+                .await
+                .unwrap(),
+            "absent expected"
+        );
+        assert!(!store
+            .swap_doc(&t, &u, Doc::Goals, Some("stale"), "x")
+            .await
+            .unwrap());
+        assert!(store
+            .swap_doc(&t, &u, Doc::Goals, Some("{\"v\":1}"), "{\"v\":3}")
+            .await
+            .unwrap());
+        assert_eq!(
+            store.load_doc(&t, &u, Doc::Goals).await.unwrap().as_deref(),
+            Some("{\"v\":3}")
+        );
+        // Other documents, members and workspaces are separate.
+        assert_eq!(store.load_doc(&t, &u, Doc::Notes).await.unwrap(), None);
+        assert_eq!(
+            store
+                .load_doc(&t, &user("U0BEN"), Doc::Goals)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .load_doc(&team("T0BBB"), &u, Doc::Goals)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn redis_compare_and_set() {
+        compare_and_set(redis_store(&random_prefix()).await).await;
+    }
+
+    #[tokio::test]
+    async fn memory_compare_and_set() {
+        compare_and_set(memory_store(&random_prefix())).await;
+    }
+}

@@ -8,6 +8,16 @@ const ECHO_LIMIT: usize = 30;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Help,
+    /// Known subcommand, malformed arguments: show its usage line.
+    Usage(&'static CommandDoc),
+    GoalAdd(String),
+    GoalStep(u32, String),
+    GoalDone(u32),
+    GoalDrop(u32),
+    Goals,
+    NoteAdd(String),
+    NoteDone(u32),
+    Notes,
     /// Listed in help but not built yet.
     ComingSoon(&'static CommandDoc),
     /// Not a subcommand; carries the first word, sanitised for display.
@@ -19,11 +29,69 @@ pub enum Command {
 pub fn parse(text: &str) -> Command {
     let first = text.split_whitespace().next().unwrap_or("help");
     let word = first.to_lowercase();
+    // What follows the first word, with the member's own spacing and case.
+    let rest = text.trim_start()[first.len().min(text.trim_start().len())..].trim();
     match help::find(&word) {
         Some(doc) if doc.words[0] == "help" => Command::Help,
+        Some(doc) if doc.words[0] == "goal" => parse_goal(rest, doc),
+        Some(doc) if doc.words[0] == "goals" => Command::Goals,
+        Some(doc) if doc.words[0] == "note" => parse_note(rest, doc),
+        Some(doc) if doc.words[0] == "notes" => Command::Notes,
         Some(doc) => Command::ComingSoon(doc),
         None if matches!(word.as_str(), "-h" | "--help" | "?") => Command::Help,
         None => Command::Unknown(sanitise(first)),
+    }
+}
+
+/// Splits off the first word of `text` (lower-cased) and the rest.
+fn split_word(text: &str) -> (String, &str) {
+    let text = text.trim();
+    match text.split_once(char::is_whitespace) {
+        Some((w, rest)) => (w.to_lowercase(), rest.trim()),
+        None => (text.to_lowercase(), ""),
+    }
+}
+
+/// A goal or note number: `3` or `#3`.
+fn number(text: &str) -> Option<u32> {
+    text.trim()
+        .trim_start_matches('#')
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+}
+
+fn parse_goal(rest: &str, doc: &'static CommandDoc) -> Command {
+    let (verb, args) = split_word(rest);
+    match verb.as_str() {
+        "add" if !args.is_empty() => Command::GoalAdd(args.to_owned()),
+        "step" => {
+            let (n, text) = split_word(args);
+            match number(&n) {
+                Some(n) if !text.is_empty() => Command::GoalStep(n, text.to_owned()),
+                _ => Command::Usage(doc),
+            }
+        }
+        "done" => number(args).map_or(Command::Usage(doc), Command::GoalDone),
+        "drop" => number(args).map_or(Command::Usage(doc), Command::GoalDrop),
+        "" | "list" => Command::Goals,
+        _ => Command::Usage(doc),
+    }
+}
+
+fn parse_note(rest: &str, doc: &'static CommandDoc) -> Command {
+    let (verb, args) = split_word(rest);
+    match verb.as_str() {
+        "" => Command::Usage(doc),
+        "done" => match number(args) {
+            Some(n) => Command::NoteDone(n),
+            // "note done with the review" is a note, not a command.
+            None if !args.is_empty() && args.parse::<i64>().is_err() => {
+                Command::NoteAdd(rest.to_owned())
+            }
+            None => Command::Usage(doc),
+        },
+        _ => Command::NoteAdd(rest.to_owned()),
     }
 }
 
@@ -55,9 +123,36 @@ mod tests {
 
     #[test]
     fn listed_but_unbuilt_is_coming_soon() {
-        assert!(
-            matches!(parse("goal add learn sql"), Command::ComingSoon(d) if d.words[0] == "goal")
+        assert!(matches!(parse("join"), Command::ComingSoon(d) if d.words[0] == "join"));
+    }
+
+    #[test]
+    fn goals_and_notes() {
+        assert_eq!(
+            parse("goal add Learn SQL  window functions"),
+            Command::GoalAdd("Learn SQL  window functions".into())
         );
+        assert_eq!(
+            parse("Goal Step 2 read the docs"),
+            Command::GoalStep(2, "read the docs".into())
+        );
+        assert_eq!(parse("goal done #3"), Command::GoalDone(3));
+        assert_eq!(parse("goal drop 1"), Command::GoalDrop(1));
+        assert_eq!(parse("goals"), Command::Goals);
+        assert!(matches!(parse("goal done three"), Command::Usage(d) if d.words[0] == "goal"));
+        assert!(matches!(parse("goal add"), Command::Usage(_)));
+        assert!(matches!(parse("goal step 2"), Command::Usage(_)));
+        assert_eq!(
+            parse("note Ask Ben about indexes"),
+            Command::NoteAdd("Ask Ben about indexes".into())
+        );
+        assert_eq!(parse("note done 4"), Command::NoteDone(4));
+        assert_eq!(
+            parse("note done with the review"),
+            Command::NoteAdd("done with the review".into())
+        );
+        assert_eq!(parse("notes"), Command::Notes);
+        assert!(matches!(parse("note"), Command::Usage(d) if d.words[0] == "note"));
     }
 
     #[test]

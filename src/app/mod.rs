@@ -5,12 +5,17 @@
 //! command, or [`Effect`]s that `slack/` carries out.
 
 pub mod command;
+pub mod goals;
 pub mod help;
+pub mod notes;
 
 use crate::config::Config;
 use crate::ids::{TeamId, UserId};
-use crate::store::{Store, StoreError};
+use crate::store::{Doc, Store, StoreError};
 use command::Command;
+use goals::{GoalBook, GoalState};
+use notes::NoteBook;
+use serde::{de::DeserializeOwned, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,6 +33,22 @@ pub struct CommandRequest {
 pub enum Reply {
     /// The command list.
     Help,
+    /// A known subcommand used wrongly: its usage line.
+    Usage { usage: &'static str },
+    /// The member's goals, after `headline` (what just changed), if any.
+    Goals {
+        headline: Option<String>,
+        book: GoalBook,
+    },
+    /// The member's notes, after `headline`, if any.
+    Notes {
+        headline: Option<String>,
+        book: NoteBook,
+    },
+    /// A change that was refused, with what to do instead.
+    Refused { message: String },
+    /// The store did not answer; nothing changed.
+    StoreDown,
     /// A listed command that is not built yet.
     ComingSoon { usage: &'static str },
     /// An unknown subcommand; `word` is what they typed, trimmed for display.
@@ -52,11 +73,39 @@ pub enum EventKind {
     Ignored { name: String },
 }
 
+/// What the Home tab shows a member: only their own data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HomeModel {
+    pub goals: GoalBook,
+    pub notes: NoteBook,
+}
+
 /// Something `slack/` must do on the app's behalf.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Publish the Home tab for this user.
-    PublishHome { user: UserId },
+    PublishHome { user: UserId, home: HomeModel },
+}
+
+/// How often a document update is retried when another edit won the race;
+/// with a short random pause between tries, even a burst of simultaneous
+/// edits by one member all land.
+const UPDATE_ATTEMPTS: usize = 64;
+
+/// A stored document that is not valid JSON of the expected shape. Never
+/// overwritten silently: the member's data stays as it is.
+#[derive(Debug, thiserror::Error)]
+#[error("stored {0} document is unreadable")]
+pub struct Corrupt(&'static str);
+
+#[derive(Debug, thiserror::Error)]
+enum UpdateError<E> {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Corrupt(#[from] Corrupt),
+    #[error("refused")]
+    Refused(E),
 }
 
 /// What happened to an event, for metrics and logs.
@@ -97,13 +146,180 @@ impl App {
         &self.store
     }
 
-    /// Answers a slash command. Pure for now: no command yet needs the store.
-    pub fn handle_command(&self, request: &CommandRequest) -> Reply {
-        match command::parse(&request.text) {
-            Command::Help => Reply::Help,
-            Command::ComingSoon(doc) => Reply::ComingSoon { usage: doc.usage },
-            Command::Unknown(word) => Reply::Unknown { word },
+    /// Answers a slash command; effects (such as refreshing the Home tab
+    /// after a change) follow the reply.
+    pub async fn handle_command(&self, request: &CommandRequest) -> (Reply, Vec<Effect>) {
+        let (team, user) = (&request.team, &request.user);
+        let result = match command::parse(&request.text) {
+            Command::Help => return (Reply::Help, Vec::new()),
+            Command::Usage(doc) => return (Reply::Usage { usage: doc.usage }, Vec::new()),
+            Command::ComingSoon(doc) => return (Reply::ComingSoon { usage: doc.usage }, Vec::new()),
+            Command::Unknown(word) => return (Reply::Unknown { word }, Vec::new()),
+            Command::Goals => self.load::<GoalBook>(team, user, Doc::Goals).await.map(|book| {
+                let headline = (book.active().count() == 0).then(|| {
+                    "You have no active goals yet. Add one with `/tandem goal add <text>`.".to_owned()
+                });
+                (Reply::Goals { headline, book }, false)
+            }),
+            Command::Notes => self.load::<NoteBook>(team, user, Doc::Notes).await.map(|book| {
+                let headline = (book.open().count() == 0).then(|| {
+                    "No open notes. Add one with `/tandem note <text>`.".to_owned()
+                });
+                (Reply::Notes { headline, book }, false)
+            }),
+            Command::GoalAdd(text) => self.change_goals(team, user, |b| {
+                b.add(&text).map(|n| format!("Added goal {n}. Break it into steps with `/tandem goal step {n} <next step>`."))
+            })
+            .await,
+            Command::GoalStep(n, text) => self.change_goals(team, user, |b| {
+                b.add_step(n, &text).map(|_| format!("Added a step to goal {n}."))
+            })
+            .await,
+            Command::GoalDone(n) => self.change_goals(team, user, |b| {
+                b.set_state(n, GoalState::Done).map(|_| format!("Goal {n} is done. Well done!"))
+            })
+            .await,
+            Command::GoalDrop(n) => self.change_goals(team, user, |b| {
+                b.set_state(n, GoalState::Dropped).map(|_| format!("Dropped goal {n}."))
+            })
+            .await,
+            Command::NoteAdd(text) => self.change_notes(team, user, |b| {
+                b.add(&text).map(|n| format!("Noted as {n}. It will be on your Home tab for your next meeting."))
+            })
+            .await,
+            Command::NoteDone(n) => self.change_notes(team, user, |b| {
+                b.done(n).map(|_| format!("Ticked off note {n}."))
+            })
+            .await,
+        };
+        match result {
+            Ok((reply, changed)) => {
+                let effects = if changed {
+                    match self.home(team, user).await {
+                        Ok(home) => vec![Effect::PublishHome {
+                            user: user.clone(),
+                            home,
+                        }],
+                        Err(e) => {
+                            tracing::warn!(error = %e, "Home tab not refreshed");
+                            Vec::new()
+                        }
+                    }
+                } else {
+                    Vec::new()
+                };
+                (reply, effects)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "command not served: store problem");
+                (Reply::StoreDown, Vec::new())
+            }
         }
+    }
+
+    async fn change_goals(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        f: impl Fn(&mut GoalBook) -> Result<String, goals::GoalError>,
+    ) -> Result<(Reply, bool), anyhow::Error> {
+        match self.update(team, user, Doc::Goals, f).await {
+            Ok((headline, book)) => Ok((
+                Reply::Goals {
+                    headline: Some(headline),
+                    book,
+                },
+                true,
+            )),
+            Err(UpdateError::Refused(e)) => Ok((
+                Reply::Refused {
+                    message: e.to_string(),
+                },
+                false,
+            )),
+            Err(UpdateError::Store(e)) => Err(e.into()),
+            Err(UpdateError::Corrupt(e)) => Err(e.into()),
+        }
+    }
+
+    async fn change_notes(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        f: impl Fn(&mut NoteBook) -> Result<String, notes::NoteError>,
+    ) -> Result<(Reply, bool), anyhow::Error> {
+        match self.update(team, user, Doc::Notes, f).await {
+            Ok((headline, book)) => Ok((
+                Reply::Notes {
+                    headline: Some(headline),
+                    book,
+                },
+                true,
+            )),
+            Err(UpdateError::Refused(e)) => Ok((
+                Reply::Refused {
+                    message: e.to_string(),
+                },
+                false,
+            )),
+            Err(UpdateError::Store(e)) => Err(e.into()),
+            Err(UpdateError::Corrupt(e)) => Err(e.into()),
+        }
+    }
+
+    /// A member's document, or its default when they have none yet.
+    async fn load<T: DeserializeOwned + Default>(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+    ) -> Result<T, anyhow::Error> {
+        match self.store.load_doc(team, user, doc).await? {
+            Some(json) => Ok(serde_json::from_str(&json).map_err(|_| Corrupt(doc.name()))?),
+            None => Ok(T::default()),
+        }
+    }
+
+    /// Read, change, compare-and-set; retried when a concurrent edit won.
+    async fn update<T, R, E>(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+        f: impl Fn(&mut T) -> Result<R, E>,
+    ) -> Result<(R, T), UpdateError<E>>
+    where
+        T: Serialize + DeserializeOwned + Default,
+    {
+        for _ in 0..UPDATE_ATTEMPTS {
+            let current = self.store.load_doc(team, user, doc).await?;
+            let mut value: T = match &current {
+                Some(json) => serde_json::from_str(json).map_err(|_| Corrupt(doc.name()))?,
+                None => T::default(),
+            };
+            let result = f(&mut value).map_err(UpdateError::Refused)?;
+            let new = serde_json::to_string(&value).expect("documents serialise");
+            if self
+                .store
+                .swap_doc(team, user, doc, current.as_deref(), &new)
+                .await?
+            {
+                return Ok((result, value));
+            }
+            let pause = rand::random_range(1..=5);
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+        }
+        Err(UpdateError::Store(StoreError::Unavailable(
+            "too many concurrent edits".into(),
+        )))
+    }
+
+    /// Everything the member's Home tab shows.
+    pub async fn home(&self, team: &TeamId, user: &UserId) -> Result<HomeModel, anyhow::Error> {
+        Ok(HomeModel {
+            goals: self.load(team, user, Doc::Goals).await?,
+            notes: self.load(team, user, Doc::Notes).await?,
+        })
     }
 
     /// Handles an event once: Slack's retries of the same `event_id` return
@@ -112,8 +328,8 @@ impl App {
         &self,
         event: &InboundEvent,
     ) -> Result<(EventOutcome, Vec<Effect>), StoreError> {
-        let effects = match &event.kind {
-            EventKind::AppHomeOpened { user } => vec![Effect::PublishHome { user: user.clone() }],
+        let user = match &event.kind {
+            EventKind::AppHomeOpened { user } => user,
             EventKind::Uninstalled | EventKind::Ignored { .. } => {
                 return Ok((EventOutcome::Ignored, Vec::new()))
             }
@@ -126,6 +342,20 @@ impl App {
         {
             return Ok((EventOutcome::Duplicate, Vec::new()));
         }
-        Ok((EventOutcome::Handled, effects))
+        let home = match self.home(&event.team, user).await {
+            Ok(home) => home,
+            Err(e) => {
+                // The claim is made; show the tab without data rather than nothing.
+                tracing::warn!(error = %e, "Home tab shown without the member's data");
+                HomeModel::default()
+            }
+        };
+        Ok((
+            EventOutcome::Handled,
+            vec![Effect::PublishHome {
+                user: user.clone(),
+                home,
+            }],
+        ))
     }
 }

@@ -21,22 +21,40 @@ const MAX_RETRIES: usize = 5;
 /// Longest we wait for a rate-limit slot before giving up on a call.
 const MAX_DELAY: Duration = Duration::from_secs(60);
 
-/// Builds the HTTP client. `http://` is accepted only because the base URL is
-/// an operator's choice (a local fake or proxy); Slack itself is `https://`.
-pub fn build_client(api_url: &str) -> std::io::Result<Arc<Client>> {
+/// Longest `Retry-After` we honour on a response URL before giving up.
+const MAX_REPLY_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+fn connector(
+    api_url: &str,
+) -> std::io::Result<SlackClientHyperConnector<HttpsConnector<HttpConnector>>> {
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()?
         .https_or_http()
         .enable_http1()
         .enable_http2()
         .build();
+    Ok(SlackClientHyperConnector::with_connector(https).with_slack_api_url(api_url))
+}
+
+/// Builds the Web API client, with slack-morphism's rate control on (tier
+/// limits and `Retry-After` retries). `http://` is accepted only because the
+/// base URL is an operator's choice (a local fake or proxy).
+pub fn build_client(api_url: &str) -> std::io::Result<Arc<Client>> {
     let rate_control = SlackApiRateControlConfig::new()
         .with_max_retries(MAX_RETRIES)
         .with_max_delay_timeout(MAX_DELAY);
-    let connector = SlackClientHyperConnector::with_connector(https)
-        .with_slack_api_url(api_url)
-        .with_rate_control(rate_control);
-    Ok(Arc::new(SlackClient::new(connector)))
+    Ok(Arc::new(SlackClient::new(
+        connector(api_url)?.with_rate_control(rate_control),
+    )))
+}
+
+/// Builds the client for `response_url` replies. slack-morphism's rate
+/// control puts *every* response URL in one 1-per-second bucket, while Slack
+/// limits each URL on its own; through it, twenty people typing at once
+/// would wait twenty seconds for their replies. So replies skip that
+/// throttle, and [`SlackApi::respond`] honours `Retry-After` itself.
+pub fn build_reply_client(api_url: &str) -> std::io::Result<Arc<Client>> {
+    Ok(Arc::new(SlackClient::new(connector(api_url)?)))
 }
 
 /// A short, log-safe description of a failed call: Slack's error code or the
@@ -58,15 +76,22 @@ pub fn describe_error(err: &SlackClientError) -> String {
 #[derive(Clone)]
 pub struct SlackApi {
     client: Arc<Client>,
+    reply_client: Arc<Client>,
     token: SlackApiToken,
     metrics: Metrics,
 }
 
 impl SlackApi {
-    pub fn new(client: Arc<Client>, bot_token: &SecretString, metrics: Metrics) -> Self {
+    pub fn new(
+        client: Arc<Client>,
+        reply_client: Arc<Client>,
+        bot_token: &SecretString,
+        metrics: Metrics,
+    ) -> Self {
         let token = SlackApiToken::new(SlackApiTokenValue::new(expose(bot_token).to_owned()));
         Self {
             client,
+            reply_client,
             token,
             metrics,
         }
@@ -101,13 +126,26 @@ impl SlackApi {
         content: SlackMessageContent,
     ) -> ClientResult<()> {
         let request = SlackApiPostWebhookMessageRequest::new(content);
-        let result = self
-            .client
-            .respond_to_event(response_url, &request)
-            .await
-            .map(|_| ());
-        self.count("response_url", &result);
-        result
+        let mut retries = 0;
+        loop {
+            let result = self
+                .reply_client
+                .respond_to_event(response_url, &request)
+                .await
+                .map(|_| ());
+            self.count("response_url", &result);
+            match result {
+                Err(SlackClientError::RateLimitError(e)) if retries < MAX_RETRIES => {
+                    let wait = e.retry_after.unwrap_or(Duration::from_secs(1));
+                    if wait > MAX_REPLY_RETRY_AFTER {
+                        return Err(SlackClientError::RateLimitError(e));
+                    }
+                    retries += 1;
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Publishes a user's Home tab.

@@ -57,16 +57,20 @@ impl SlackContext {
             user,
             text: event.text.unwrap_or_default(),
         };
-        let reply = self.app.handle_command(&request);
-        // The subcommand word is logged only when it is a known one; the rest
-        // of the text is the user's own words and stays out of the logs.
-        info!(user = %request.user, reply = ?reply_kind(&reply), "slash command");
+        let app = self.app.clone();
         let api = self.api.clone();
-        let content = views::reply(&reply);
         let response_url = event.response_url;
+        // Acknowledged now; the work (which may touch the store) and the
+        // reply happen in a tracked task that shutdown waits for.
         self.tasks.spawn(async move {
-            if let Err(e) = api.respond(&response_url, content).await {
+            let (reply, effects) = app.handle_command(&request).await;
+            // Only the kind of reply is logged, never the member's words.
+            info!(user = %request.user, reply = reply_kind(&reply), "slash command");
+            if let Err(e) = api.respond(&response_url, views::reply(&reply)).await {
                 warn!(user = %request.user, error = %describe_error(&e), "could not deliver a command reply");
+            }
+            for effect in effects {
+                run_effect(&api, effect).await;
             }
         });
         Ok(())
@@ -114,9 +118,9 @@ impl SlackContext {
 
 async fn run_effect(api: &SlackApi, effect: Effect) {
     match effect {
-        Effect::PublishHome { user } => {
+        Effect::PublishHome { user, home } => {
             let slack_user = SlackUserId::new(user.as_str().to_owned());
-            if let Err(e) = api.publish_home(&slack_user, views::home_view()).await {
+            if let Err(e) = api.publish_home(&slack_user, views::home_view(&home)).await {
                 warn!(user = %user, error = %describe_error(&e), "could not publish the Home tab");
             }
         }
@@ -126,6 +130,11 @@ async fn run_effect(api: &SlackApi, effect: Effect) {
 fn reply_kind(reply: &crate::app::Reply) -> &'static str {
     match reply {
         crate::app::Reply::Help => "help",
+        crate::app::Reply::Usage { .. } => "usage",
+        crate::app::Reply::Goals { .. } => "goals",
+        crate::app::Reply::Notes { .. } => "notes",
+        crate::app::Reply::Refused { .. } => "refused",
+        crate::app::Reply::StoreDown => "store_down",
         crate::app::Reply::ComingSoon { .. } => "coming_soon",
         crate::app::Reply::Unknown { .. } => "unknown",
     }

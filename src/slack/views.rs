@@ -1,8 +1,10 @@
 //! Block Kit builders: pure functions of app data, so their JSON can be
 //! snapshot-tested and checked against Slack's limits.
 
+use crate::app::goals::GoalBook;
 use crate::app::help::{CommandDoc, COMMANDS};
-use crate::app::Reply;
+use crate::app::notes::NoteBook;
+use crate::app::{HomeModel, Reply};
 use slack_morphism::prelude::*;
 
 /// Slack's limits that every view here must respect.
@@ -22,7 +24,83 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
         Reply::Unknown { word } => text_message(format!(
             "I don't know `/tandem {word}`. Try `/tandem help` for the list of commands."
         )),
+        Reply::Usage { usage } => text_message(format!("Usage: {}", usage_spans(usage))),
+        Reply::Refused { message } => text_message(message.clone()),
+        Reply::StoreDown => text_message(
+            "Tandem can't reach its storage right now, so nothing was changed. Please try again in a minute."
+                .to_owned(),
+        ),
+        Reply::Goals { headline, book } => list_message(headline.as_deref(), goal_blocks(book)),
+        Reply::Notes { headline, book } => list_message(headline.as_deref(), note_blocks(book)),
     }
+}
+
+/// Escapes the three characters Slack's mrkdwn treats as markup, so member
+/// text can never become a mention, link or broadcast.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Cuts `text` to Slack's per-section limit.
+fn fit(text: String) -> String {
+    if text.chars().count() <= MAX_SECTION_TEXT {
+        text
+    } else {
+        let mut cut: String = text.chars().take(MAX_SECTION_TEXT - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn section(text: String) -> SlackBlock {
+    SlackSectionBlock::new().with_text(md!(fit(text))).into()
+}
+
+fn list_message(headline: Option<&str>, blocks: Vec<SlackBlock>) -> SlackMessageContent {
+    let mut all = Vec::new();
+    if let Some(h) = headline {
+        all.push(section(h.to_owned()));
+    }
+    all.extend(blocks);
+    SlackMessageContent::new()
+        .with_text(headline.unwrap_or("Your Tandem list").to_owned())
+        .with_blocks(all)
+}
+
+/// One section per active goal (numbered, with its steps).
+fn goal_blocks(book: &GoalBook) -> Vec<SlackBlock> {
+    let mut blocks = Vec::new();
+    for goal in book.active() {
+        let mut text = format!("*{}.* {}", goal.number, escape(&goal.text));
+        for step in &goal.steps {
+            text.push_str(&format!("\n      • {}", escape(&step.text)));
+        }
+        blocks.push(section(text));
+    }
+    let done = book
+        .goals
+        .iter()
+        .filter(|g| g.state == crate::app::goals::GoalState::Done)
+        .count();
+    if done > 0 {
+        blocks.push(
+            SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(format!(
+                "{done} goal{} done so far.",
+                if done == 1 { "" } else { "s" }
+            )))])
+            .into(),
+        );
+    }
+    blocks
+}
+
+/// One section per open note.
+fn note_blocks(book: &NoteBook) -> Vec<SlackBlock> {
+    book.open()
+        .map(|n| section(format!("*{}.* {}", n.number, escape(&n.text))))
+        .collect()
 }
 
 fn text_message(text: String) -> SlackMessageContent {
@@ -31,8 +109,17 @@ fn text_message(text: String) -> SlackMessageContent {
         .with_blocks(vec![SlackSectionBlock::new().with_text(md!(text)).into()])
 }
 
+/// `/tandem goal add <text> · goal done <n>` → each form in its own code span.
+fn usage_spans(usage: &str) -> String {
+    usage
+        .split(" · ")
+        .map(|u| format!("`/tandem {u}`"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn command_lines(docs: impl Iterator<Item = &'static CommandDoc>) -> String {
-    docs.map(|d| format!("• `/tandem {}` — {}", d.usage, d.summary))
+    docs.map(|d| format!("• {} — {}", usage_spans(d.usage), d.summary))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -74,8 +161,8 @@ pub fn help_message() -> SlackMessageContent {
         .with_blocks(blocks)
 }
 
-/// The Home tab.
-pub fn home_view() -> SlackView {
+/// The Home tab: the member's own goals and notes, then how Tandem works.
+pub fn home_view(home: &HomeModel) -> SlackView {
     let mut blocks: Vec<SlackBlock> = vec![
         SlackHeaderBlock::new(pt!("Welcome to Tandem")).into(),
         SlackSectionBlock::new()
@@ -89,7 +176,25 @@ pub fn home_view() -> SlackView {
             ))
             .into(),
         SlackDividerBlock::new().into(),
+        SlackHeaderBlock::new(pt!("Your goals")).into(),
     ];
+    let goals = goal_blocks(&home.goals);
+    if home.goals.active().next().is_none() {
+        blocks.push(section(
+            "No active goals yet. Add one with `/tandem goal add <what you want to achieve>`."
+                .into(),
+        ));
+    }
+    blocks.extend(goals);
+    blocks.push(SlackHeaderBlock::new(pt!("Follow-ups for your next meeting")).into());
+    let notes = note_blocks(&home.notes);
+    if notes.is_empty() {
+        blocks.push(section(
+            "Nothing to follow up. Jot something down with `/tandem note <text>`.".into(),
+        ));
+    }
+    blocks.extend(notes);
+    blocks.push(SlackDividerBlock::new().into());
     blocks.extend(command_blocks());
     blocks.push(
         SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(PRIVACY_NOTE))]).into(),
@@ -138,7 +243,11 @@ mod tests {
         );
         assert_eq!(
             blocks[2]["text"]["text"],
-            "*Ready now*\n• `/tandem help` — this list"
+            "*Ready now*\n• `/tandem help` — this list\n\
+             • `/tandem goal add <text>` · `/tandem goal step <n> <text>` · `/tandem goal done <n>` · `/tandem goal drop <n>` — set goals and break them into steps\n\
+             • `/tandem goals` — list your goals\n\
+             • `/tandem note <text>` · `/tandem note done <n>` — a private follow-up for your next meeting\n\
+             • `/tandem notes` — list your follow-up notes"
         );
         let soon = blocks[3]["text"]["text"].as_str().unwrap();
         assert!(soon.starts_with("*Coming soon*\n• `/tandem join` — join the program"));
@@ -148,10 +257,51 @@ mod tests {
 
     #[test]
     fn home_snapshot() {
-        let json = serde_json::to_value(home_view()).unwrap();
+        let json = serde_json::to_value(home_view(&HomeModel::default())).unwrap();
         assert_eq!(json["type"], "home");
         assert_within_limits(&json["blocks"]);
         assert_eq!(json["blocks"][0]["text"]["text"], "Welcome to Tandem");
+        assert_eq!(json["blocks"][3]["text"]["text"], "Your goals");
+    }
+
+    #[test]
+    fn fullest_home_stays_within_slack_limits() {
+        use crate::app::goals::{GoalBook, MAX_ACTIVE, MAX_STEPS, MAX_TEXT};
+        use crate::app::notes::{NoteBook, MAX_OPEN};
+        let mut goals = GoalBook::default();
+        for g in 0..MAX_ACTIVE {
+            let n = goals.add(&"g".repeat(MAX_TEXT)).unwrap();
+            let _ = g;
+            for _ in 0..MAX_STEPS {
+                goals.add_step(n, &"<s>".repeat(MAX_TEXT / 3)).unwrap();
+            }
+        }
+        let mut notes = NoteBook::default();
+        for _ in 0..MAX_OPEN {
+            notes.add(&"n".repeat(crate::app::notes::MAX_TEXT)).unwrap();
+        }
+        let home = HomeModel { goals, notes };
+        let json = serde_json::to_value(home_view(&home)).unwrap();
+        assert_within_limits(&json["blocks"]);
+        let text = json.to_string();
+        assert!(!text.contains("<s>"), "member text is escaped");
+    }
+
+    #[test]
+    fn goal_list_snapshot() {
+        let mut book = GoalBook::default();
+        book.add("Learn SQL <window> functions").unwrap();
+        book.add_step(1, "read the docs").unwrap();
+        let json = serde_json::to_value(reply(&Reply::Goals {
+            headline: Some("Added a step to goal 1.".into()),
+            book,
+        }))
+        .unwrap();
+        assert_eq!(json["blocks"][0]["text"]["text"], "Added a step to goal 1.");
+        assert_eq!(
+            json["blocks"][1]["text"]["text"],
+            "*1.* Learn SQL &lt;window&gt; functions\n      • read the docs"
+        );
     }
 
     #[test]

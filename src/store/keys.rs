@@ -5,7 +5,7 @@
 //! transactions and Lua scripts work on Cluster, and workspaces never share
 //! a key.
 
-use crate::ids::TeamId;
+use crate::ids::{TeamId, UserId};
 
 /// Longest event id we key on; Slack's are ~12 characters.
 const MAX_EVENT_ID_LEN: usize = 64;
@@ -28,6 +28,11 @@ impl Keys {
 
     fn team(&self, team: &TeamId) -> String {
         format!("{}:{{{}}}", self.prefix, team)
+    }
+
+    /// A member's document (`goals`, `notes`).
+    pub fn doc(&self, team: &TeamId, user: &UserId, doc: super::Doc) -> String {
+        format!("{}:user:{}:{}", self.team(team), user, doc.name())
     }
 
     /// Marker that an event id was seen (`SET NX` with a TTL).

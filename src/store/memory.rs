@@ -1,8 +1,8 @@
 //! In-memory implementation of [`Store`] for single-process trials: same
 //! contract as Redis, nothing survives a restart.
 
-use super::{Keys, Store, StoreResult};
-use crate::ids::TeamId;
+use super::{Doc, Keys, Store, StoreResult};
+use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,6 +12,7 @@ pub struct MemoryStore {
     keys: Keys,
     /// Key → expiry instant.
     expiring: Mutex<HashMap<String, Instant>>,
+    values: Mutex<HashMap<String, String>>,
 }
 
 impl MemoryStore {
@@ -19,6 +20,7 @@ impl MemoryStore {
         Self {
             keys,
             expiring: Mutex::new(HashMap::new()),
+            values: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -40,6 +42,33 @@ impl Store for MemoryStore {
             return Ok(false);
         }
         map.insert(key, now + ttl);
+        Ok(true)
+    }
+
+    async fn load_doc(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+    ) -> StoreResult<Option<String>> {
+        let map = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(map.get(&self.keys.doc(team, user, doc)).cloned())
+    }
+
+    async fn swap_doc(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+        expected: Option<&str>,
+        new: &str,
+    ) -> StoreResult<bool> {
+        let key = self.keys.doc(team, user, doc);
+        let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        if map.get(&key).map(String::as_str) != expected {
+            return Ok(false);
+        }
+        map.insert(key, new.to_owned());
         Ok(true)
     }
 

@@ -12,7 +12,7 @@ pub use self::keys::Keys;
 pub use self::memory::MemoryStore;
 pub use self::redis::RedisStore;
 
-use crate::ids::TeamId;
+use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use std::time::Duration;
 
@@ -26,6 +26,23 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A per-member document, stored as one versioned JSON value so that every
+/// change is a single atomic write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doc {
+    Goals,
+    Notes,
+}
+
+impl Doc {
+    pub fn name(self) -> &'static str {
+        match self {
+            Doc::Goals => "goals",
+            Doc::Notes => "notes",
+        }
+    }
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Cheap round trip proving the store answers (used by `/readyz`).
@@ -35,6 +52,22 @@ pub trait Store: Send + Sync + 'static {
     /// the first time within `ttl`, `false` for a repeat (Slack's retries),
     /// so the caller can skip a second effect.
     async fn claim_event(&self, team: &TeamId, event_id: &str, ttl: Duration) -> StoreResult<bool>;
+
+    /// A member's document, if they have one.
+    async fn load_doc(&self, team: &TeamId, user: &UserId, doc: Doc)
+        -> StoreResult<Option<String>>;
+
+    /// Compare-and-set: writes `new` only if the stored value still equals
+    /// `expected` (`None`: absent). Returns whether it wrote; callers reload
+    /// and retry, so concurrent edits never overwrite each other.
+    async fn swap_doc(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+        expected: Option<&str>,
+        new: &str,
+    ) -> StoreResult<bool>;
 
     /// Which implementation this is, for logs and `/metrics`.
     fn kind(&self) -> &'static str;

@@ -1,7 +1,7 @@
 //! Redis implementation of [`Store`] over a reconnecting `ConnectionManager`.
 
-use super::{Keys, Store, StoreError, StoreResult};
-use crate::ids::TeamId;
+use super::{Doc, Keys, Store, StoreError, StoreResult};
+use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
@@ -10,6 +10,19 @@ use std::time::Duration;
 /// a Slack request must still be answered within its 3-second window.
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(1500);
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
+
+/// Sets KEYS[1] to ARGV[3] only if it still holds ARGV[2] (ARGV[1] = "1"),
+/// or is still absent (ARGV[1] = "0"). Atomic on the server.
+const SWAP_SCRIPT: &str = r#"
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3])
+return 1
+"#;
 
 #[derive(Clone)]
 pub struct RedisStore {
@@ -66,6 +79,40 @@ impl Store for RedisStore {
             .await
             .map_err(unavailable)?;
         Ok(set.is_some())
+    }
+
+    async fn load_doc(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+    ) -> StoreResult<Option<String>> {
+        let mut conn = self.conn.clone();
+        redis::cmd("GET")
+            .arg(self.keys.doc(team, user, doc))
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn swap_doc(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+        expected: Option<&str>,
+        new: &str,
+    ) -> StoreResult<bool> {
+        let mut conn = self.conn.clone();
+        let wrote: i64 = redis::Script::new(SWAP_SCRIPT)
+            .key(self.keys.doc(team, user, doc))
+            .arg(if expected.is_some() { "1" } else { "0" })
+            .arg(expected.unwrap_or(""))
+            .arg(new)
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(wrote == 1)
     }
 
     fn kind(&self) -> &'static str {
