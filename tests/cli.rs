@@ -235,6 +235,30 @@ async fn serve_answers_stops_on_sigterm_and_logs_no_secrets_or_free_text() {
     assert_eq!(response.status(), 200);
     fake.wait_for("response_url", 1, WAIT).await;
 
+    // A note, then forget (button press), all with private words around.
+    let post = |path: &'static str, body: String| {
+        let ts = now_ts();
+        http.post(format!("{base}{path}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-slack-request-timestamp", ts.to_string())
+            .header("x-slack-signature", sign(SIGNING_SECRET, ts, &body))
+            .body(body)
+            .send()
+    };
+    let note = command_form(
+        "U0ANA",
+        "note ask about the promotion letter",
+        &fake.response_url("n"),
+    );
+    assert_eq!(post("/slack/commands", note).await.unwrap().status(), 200);
+    fake.wait_for("response_url", 2, WAIT).await;
+    let press = block_action_form("U0ANA", "forget_confirm", &fake.response_url("f"));
+    assert_eq!(
+        post("/slack/interactions", press).await.unwrap().status(),
+        200
+    );
+    fake.wait_for("response_url", 3, WAIT).await;
+
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -262,7 +286,14 @@ async fn serve_answers_stops_on_sigterm_and_logs_no_secrets_or_free_text() {
         "loud warning missing:\n{logs}"
     );
     assert!(logs.contains("shutting down"), "{logs}");
-    for secret in [BOT_TOKEN, SIGNING_SECRET, "private goal", "promoted"] {
+    assert!(logs.contains("member forgotten"), "{logs}");
+    for secret in [
+        BOT_TOKEN,
+        SIGNING_SECRET,
+        "private goal",
+        "promoted",
+        "promotion letter",
+    ] {
         assert!(!logs.contains(secret), "logs contain {secret:?}:\n{logs}");
     }
 }

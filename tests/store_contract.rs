@@ -214,3 +214,46 @@ mod documents {
         compare_and_set(memory_store(&random_prefix())).await;
     }
 }
+
+mod erasing {
+    use super::*;
+    use tandem::ids::UserId;
+    use tandem::store::Doc;
+
+    async fn erase_member_removes_only_that_member(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        let (ana, ben) = (
+            UserId::parse("U0ANA").unwrap(),
+            UserId::parse("U0BEN").unwrap(),
+        );
+        for (u, d) in [(&ana, Doc::Goals), (&ana, Doc::Notes), (&ben, Doc::Goals)] {
+            assert!(store.swap_doc(&t, u, d, None, "{}").await.unwrap());
+        }
+        assert_eq!(store.erase_member(&t, &ana).await.unwrap(), 2);
+        assert_eq!(store.load_doc(&t, &ana, Doc::Goals).await.unwrap(), None);
+        assert_eq!(store.load_doc(&t, &ana, Doc::Notes).await.unwrap(), None);
+        assert_eq!(
+            store
+                .load_doc(&t, &ben, Doc::Goals)
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("{}")
+        );
+        assert_eq!(
+            store.erase_member(&t, &ana).await.unwrap(),
+            0,
+            "erasing twice is harmless"
+        );
+    }
+
+    #[tokio::test]
+    async fn redis_erase_member() {
+        erase_member_removes_only_that_member(redis_store(&random_prefix()).await).await;
+    }
+
+    #[tokio::test]
+    async fn memory_erase_member() {
+        erase_member_removes_only_that_member(memory_store(&random_prefix())).await;
+    }
+}

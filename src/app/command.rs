@@ -18,6 +18,7 @@ pub enum Command {
     NoteAdd(String),
     NoteDone(u32),
     Notes,
+    Forget,
     /// Listed in help but not built yet.
     ComingSoon(&'static CommandDoc),
     /// Not a subcommand; carries the first word, sanitised for display.
@@ -37,6 +38,7 @@ pub fn parse(text: &str) -> Command {
         Some(doc) if doc.words[0] == "goals" => Command::Goals,
         Some(doc) if doc.words[0] == "note" => parse_note(rest, doc),
         Some(doc) if doc.words[0] == "notes" => Command::Notes,
+        Some(doc) if doc.words[0] == "forget" => Command::Forget,
         Some(doc) => Command::ComingSoon(doc),
         None if matches!(word.as_str(), "-h" | "--help" | "?") => Command::Help,
         None => Command::Unknown(sanitise(first)),

@@ -46,7 +46,7 @@ pub const COMMANDS: &[CommandDoc] = &[
     doc(&["pause"], "pause [2w | until 2027-01-10]", "take a break from matching and prompts", false, false),
     doc(&["resume"], "resume", "come back from a pause", false, false),
     doc(&["leave"], "leave", "leave the program", false, false),
-    doc(&["forget"], "forget", "erase everything Tandem holds about you", false, false),
+    doc(&["forget"], "forget", "erase everything Tandem holds about you", true, false),
     doc(&["admin"], "admin round [preview] · admin checkins · admin circles [size] · admin stats · admin export", "run the program (admins only)", false, true),
 ];
 

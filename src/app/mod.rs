@@ -49,10 +49,44 @@ pub enum Reply {
     Refused { message: String },
     /// The store did not answer; nothing changed.
     StoreDown,
+    /// `/tandem forget`: what will go, with confirm and cancel buttons.
+    ConfirmForget,
+    /// Everything about the member is erased.
+    Forgotten,
+    /// The member cancelled `forget`.
+    ForgetCancelled,
     /// A listed command that is not built yet.
     ComingSoon { usage: &'static str },
     /// An unknown subcommand; `word` is what they typed, trimmed for display.
     Unknown { word: String },
+}
+
+/// A button press, already authenticated: `user` is who pressed it.
+#[derive(Debug, Clone)]
+pub struct ActionRequest {
+    pub team: TeamId,
+    pub user: UserId,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    ForgetConfirm,
+    ForgetCancel,
+}
+
+impl Action {
+    /// The `action_id` Slack sends back for each button.
+    pub const FORGET_CONFIRM: &'static str = "forget_confirm";
+    pub const FORGET_CANCEL: &'static str = "forget_cancel";
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        match id {
+            Self::FORGET_CONFIRM => Some(Action::ForgetConfirm),
+            Self::FORGET_CANCEL => Some(Action::ForgetCancel),
+            _ => None,
+        }
+    }
 }
 
 /// A Slack event, reduced to what the app cares about.
@@ -155,6 +189,7 @@ impl App {
             Command::Usage(doc) => return (Reply::Usage { usage: doc.usage }, Vec::new()),
             Command::ComingSoon(doc) => return (Reply::ComingSoon { usage: doc.usage }, Vec::new()),
             Command::Unknown(word) => return (Reply::Unknown { word }, Vec::new()),
+            Command::Forget => return (Reply::ConfirmForget, Vec::new()),
             Command::Goals => self.load::<GoalBook>(team, user, Doc::Goals).await.map(|book| {
                 let headline = (book.active().count() == 0).then(|| {
                     "You have no active goals yet. Add one with `/tandem goal add <text>`.".to_owned()
@@ -213,6 +248,30 @@ impl App {
             Err(e) => {
                 tracing::warn!(error = %e, "command not served: store problem");
                 (Reply::StoreDown, Vec::new())
+            }
+        }
+    }
+
+    /// Handles a button press. It acts only on the member who pressed it,
+    /// whatever the message carried.
+    pub async fn handle_action(&self, request: &ActionRequest) -> (Reply, Vec<Effect>) {
+        match request.action {
+            Action::ForgetCancel => (Reply::ForgetCancelled, Vec::new()),
+            Action::ForgetConfirm => {
+                match self.store.erase_member(&request.team, &request.user).await {
+                    Ok(removed) => {
+                        tracing::info!(user = %request.user, keys = removed, "member forgotten");
+                        let home = Effect::PublishHome {
+                            user: request.user.clone(),
+                            home: HomeModel::default(),
+                        };
+                        (Reply::Forgotten, vec![home])
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "forget failed: store problem");
+                        (Reply::StoreDown, Vec::new())
+                    }
+                }
             }
         }
     }

@@ -118,14 +118,37 @@ impl SlackApi {
         result
     }
 
-    /// Answers a slash command or action through its `response_url`
-    /// (ephemeral unless the content says otherwise).
+    /// Answers a slash command through its `response_url` (ephemeral).
     pub async fn respond(
         &self,
         response_url: &SlackResponseUrl,
         content: SlackMessageContent,
     ) -> ClientResult<()> {
-        let request = SlackApiPostWebhookMessageRequest::new(content);
+        self.post_reply(
+            response_url,
+            SlackApiPostWebhookMessageRequest::new(content),
+        )
+        .await
+    }
+
+    /// Replaces the message a button was pressed on.
+    pub async fn replace(
+        &self,
+        response_url: &SlackResponseUrl,
+        content: SlackMessageContent,
+    ) -> ClientResult<()> {
+        self.post_reply(
+            response_url,
+            SlackApiPostWebhookMessageRequest::new(content).with_replace_original(true),
+        )
+        .await
+    }
+
+    async fn post_reply(
+        &self,
+        response_url: &SlackResponseUrl,
+        request: SlackApiPostWebhookMessageRequest,
+    ) -> ClientResult<()> {
         let mut retries = 0;
         loop {
             let result = self

@@ -7,7 +7,7 @@
 
 use super::client::{describe_error, SlackApi};
 use super::views;
-use crate::app::{App, CommandRequest, Effect, EventKind, InboundEvent};
+use crate::app::{Action, ActionRequest, App, CommandRequest, Effect, EventKind, InboundEvent};
 use crate::ids::{TeamId, UserId};
 use crate::metrics::Metrics;
 use crate::store::StoreError;
@@ -97,22 +97,55 @@ impl SlackContext {
         Ok(())
     }
 
-    /// Accepts an interaction (button, modal). No view Tandem sends has
-    /// interactive parts yet, so each is acknowledged and logged.
-    pub fn accept_interaction(&self, event: &SlackInteractionEvent) {
-        let kind = match event {
-            SlackInteractionEvent::BlockActions(_) => "block_actions",
-            SlackInteractionEvent::ViewSubmission(_) => "view_submission",
-            SlackInteractionEvent::ViewClosed(_) => "view_closed",
-            SlackInteractionEvent::Shortcut(_) => "shortcut",
-            SlackInteractionEvent::MessageAction(_) => "message_action",
-            _ => "other",
+    /// Accepts an interaction. Button presses Tandem knows are answered
+    /// through the message's `response_url`, replacing the message; the
+    /// member acted on is always the one Slack says pressed the button.
+    pub fn accept_interaction(&self, event: &SlackInteractionEvent) -> Result<(), Malformed> {
+        let SlackInteractionEvent::BlockActions(press) = event else {
+            let kind = match event {
+                SlackInteractionEvent::ViewSubmission(_) => "view_submission",
+                SlackInteractionEvent::ViewClosed(_) => "view_closed",
+                SlackInteractionEvent::Shortcut(_) => "shortcut",
+                SlackInteractionEvent::MessageAction(_) => "message_action",
+                _ => "other",
+            };
+            self.metrics.event(kind, "ignored");
+            info!(
+                interaction = kind,
+                "interaction acknowledged; nothing handles it"
+            );
+            return Ok(());
         };
-        self.metrics.event(kind, "ignored");
-        info!(
-            interaction = kind,
-            "interaction acknowledged; nothing handles it yet"
-        );
+        let team = parse_team(&press.team.id)?;
+        let user = press
+            .user
+            .as_ref()
+            .ok_or_else(|| Malformed("button press without a user".into()))
+            .and_then(|u| parse_user(&u.id))?;
+        let action = press
+            .actions
+            .iter()
+            .flatten()
+            .find_map(|a| Action::from_id(&a.action_id.0));
+        let (Some(action), Some(response_url)) = (action, press.response_url.clone()) else {
+            self.metrics.event("block_actions", "ignored");
+            return Ok(());
+        };
+        self.metrics.event("block_actions", "handled");
+        let request = ActionRequest { team, user, action };
+        let app = self.app.clone();
+        let api = self.api.clone();
+        self.tasks.spawn(async move {
+            let (reply, effects) = app.handle_action(&request).await;
+            info!(user = %request.user, reply = reply_kind(&reply), "button press");
+            if let Err(e) = api.replace(&response_url, views::reply(&reply)).await {
+                warn!(user = %request.user, error = %describe_error(&e), "could not answer a button press");
+            }
+            for effect in effects {
+                run_effect(&api, effect).await;
+            }
+        });
+        Ok(())
     }
 }
 
@@ -135,6 +168,9 @@ fn reply_kind(reply: &crate::app::Reply) -> &'static str {
         crate::app::Reply::Notes { .. } => "notes",
         crate::app::Reply::Refused { .. } => "refused",
         crate::app::Reply::StoreDown => "store_down",
+        crate::app::Reply::ConfirmForget => "confirm_forget",
+        crate::app::Reply::Forgotten => "forgotten",
+        crate::app::Reply::ForgetCancelled => "forget_cancelled",
         crate::app::Reply::ComingSoon { .. } => "coming_soon",
         crate::app::Reply::Unknown { .. } => "unknown",
     }

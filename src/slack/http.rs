@@ -149,7 +149,10 @@ async fn interactions(
             .ok_or_else(|| bad_request(ROUTE, "interaction form", "no payload field"))?;
         let event: SlackInteractionEvent = serde_json::from_str(payload)
             .map_err(|e| bad_request(ROUTE, "interaction payload", e))?;
-        state.ctx.accept_interaction(&event);
+        state
+            .ctx
+            .accept_interaction(&event)
+            .map_err(|e| bad_request(ROUTE, "interaction ids", e))?;
         Ok(StatusCode::OK.into_response())
     })();
     finish(&state, ROUTE, result)

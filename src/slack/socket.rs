@@ -97,8 +97,13 @@ async fn on_interaction(
     states: SlackClientEventsUserState,
 ) -> UserCallbackResult<()> {
     let ctx = context(&states).await;
-    ctx.metrics.request("socket_interactions", "ok");
-    ctx.accept_interaction(&event);
+    match ctx.accept_interaction(&event) {
+        Ok(()) => ctx.metrics.request("socket_interactions", "ok"),
+        Err(e) => {
+            ctx.metrics.request("socket_interactions", "bad_request");
+            warn!(error = %e, "malformed interaction over Socket Mode");
+        }
+    }
     Ok(())
 }
 

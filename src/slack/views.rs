@@ -4,7 +4,7 @@
 use crate::app::goals::GoalBook;
 use crate::app::help::{CommandDoc, COMMANDS};
 use crate::app::notes::NoteBook;
-use crate::app::{HomeModel, Reply};
+use crate::app::{Action, HomeModel, Reply};
 use slack_morphism::prelude::*;
 
 /// Slack's limits that every view here must respect.
@@ -30,9 +30,39 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
             "Tandem can't reach its storage right now, so nothing was changed. Please try again in a minute."
                 .to_owned(),
         ),
+        Reply::ConfirmForget => confirm_forget(),
+        Reply::Forgotten => text_message(
+            "Done. Everything Tandem held about you — goals, steps and notes — is erased. \
+             You can start again any time with `/tandem join`."
+                .to_owned(),
+        ),
+        Reply::ForgetCancelled => text_message("Nothing was erased.".to_owned()),
         Reply::Goals { headline, book } => list_message(headline.as_deref(), goal_blocks(book)),
         Reply::Notes { headline, book } => list_message(headline.as_deref(), note_blocks(book)),
     }
+}
+
+/// The `/tandem forget` warning, with a confirm dialog on the red button.
+fn confirm_forget() -> SlackMessageContent {
+    let warning = "This erases everything Tandem holds about you: your goals and their steps, \
+                   and your follow-up notes. It cannot be undone.";
+    let erase = SlackBlockButtonElement::new(pt!("Erase everything"))
+        .with_action_id(SlackActionId::new(Action::FORGET_CONFIRM.to_owned()))
+        .with_style(SlackBlockButtonStyle::Danger)
+        .with_confirm(SlackBlockConfirmItem::new(
+            pt!("Erase everything?"),
+            md!("Your goals and notes will be gone for good."),
+            pt!("Erase"),
+            pt!("Keep my data"),
+        ));
+    let cancel = SlackBlockButtonElement::new(pt!("Cancel"))
+        .with_action_id(SlackActionId::new(Action::FORGET_CANCEL.to_owned()));
+    SlackMessageContent::new()
+        .with_text(warning.to_owned())
+        .with_blocks(vec![
+            section(warning.to_owned()),
+            SlackActionsBlock::new(vec![erase.into(), cancel.into()]).into(),
+        ])
 }
 
 /// Escapes the three characters Slack's mrkdwn treats as markup, so member

@@ -30,6 +30,11 @@ impl Keys {
         format!("{}:{{{}}}", self.prefix, team)
     }
 
+    /// Everything under one member: the pattern `forget` erases.
+    pub fn member_prefix(&self, team: &TeamId, user: &UserId) -> String {
+        format!("{}:user:{}:", self.team(team), user)
+    }
+
     /// A member's document (`goals`, `notes`).
     pub fn doc(&self, team: &TeamId, user: &UserId, doc: super::Doc) -> String {
         format!("{}:user:{}:{}", self.team(team), user, doc.name())

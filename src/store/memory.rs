@@ -72,6 +72,14 @@ impl Store for MemoryStore {
         Ok(true)
     }
 
+    async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {
+        let prefix = self.keys.member_prefix(team, user);
+        let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        let before = map.len();
+        map.retain(|k, _| !k.starts_with(&prefix));
+        Ok(before - map.len())
+    }
+
     fn kind(&self) -> &'static str {
         "memory"
     }

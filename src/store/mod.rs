@@ -69,6 +69,10 @@ pub trait Store: Send + Sync + 'static {
         new: &str,
     ) -> StoreResult<bool>;
 
+    /// Erases every key that belongs to one member (all of
+    /// `…:user:<id>:…`); returns how many were removed.
+    async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize>;
+
     /// Which implementation this is, for logs and `/metrics`.
     fn kind(&self) -> &'static str;
 }

@@ -115,6 +115,41 @@ impl Store for RedisStore {
         Ok(wrote == 1)
     }
 
+    async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {
+        let mut conn = self.conn.clone();
+        // Ids and prefix hold no glob characters (checked when parsed), so
+        // the prefix can be matched literally.
+        let pattern = format!("{}*", self.keys.member_prefix(team, user));
+        let mut keys: Vec<String> = Vec::new();
+        let mut cursor: u64 = 0;
+        loop {
+            let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(500)
+                .query_async(&mut conn)
+                .await
+                .map_err(unavailable)?;
+            keys.extend(batch);
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        if keys.is_empty() {
+            return Ok(0);
+        }
+        // One DEL: the keys share the team's hash slot, and either all go or none.
+        let removed: usize = redis::cmd("DEL")
+            .arg(&keys)
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(removed)
+    }
+
     fn kind(&self) -> &'static str {
         "redis"
     }

@@ -302,3 +302,45 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// The form Slack posts when `user` presses the button `action_id`.
+pub fn block_action_form(user: &str, action_id: &str, response_url: &str) -> String {
+    let payload = serde_json::json!({
+        "type": "block_actions",
+        "team": { "id": fake_slack::TEAM, "domain": "acme" },
+        "user": { "id": user, "team_id": fake_slack::TEAM },
+        "api_app_id": "A0TANDEM",
+        "token": "deprecated-verification-token",
+        "trigger_id": "1.2.3",
+        "container": { "type": "message", "message_ts": "1700000000.000100", "channel_id": "D0FAKE0001", "is_ephemeral": true },
+        "response_url": response_url,
+        "actions": [{ "type": "button", "action_id": action_id, "block_id": "b1", "value": "U0ANA", "action_ts": "1700000001.0001" }]
+    });
+    serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+}
+
+impl TestApp {
+    /// Presses a button as `user`; the answer goes to response URL `reply_id`.
+    pub async fn press(&self, user: &str, action_id: &str, reply_id: &str) -> reqwest::Response {
+        let form = block_action_form(user, action_id, &self.fake.response_url(reply_id));
+        self.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
+    }
+
+    /// Every Redis key under this app's prefix.
+    pub async fn redis_keys(&self) -> Vec<String> {
+        let client = redis::Client::open(redis_url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        let mut keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("{}:*", self.prefix))
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        keys.sort();
+        keys
+    }
+}
