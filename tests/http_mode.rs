@@ -33,7 +33,7 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
         ready.starts_with("*Ready now*\n• `/tandem help` — this list"),
         "{ready}"
     );
-    for command in ["goal add", "goals", "note <text>", "notes"] {
+    for command in ["goal add", "goals", "note <text>", "notes", "forget"] {
         assert!(
             ready.contains(&format!("`/tandem {command}")),
             "help lacks {command}: {ready}"
@@ -47,7 +47,6 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
         "share",
         "checkin",
         "pause",
-        "forget",
         "admin round",
     ] {
         assert!(

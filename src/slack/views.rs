@@ -277,11 +277,12 @@ mod tests {
              • `/tandem goal add <text>` · `/tandem goal step <n> <text>` · `/tandem goal done <n>` · `/tandem goal drop <n>` — set goals and break them into steps\n\
              • `/tandem goals` — list your goals\n\
              • `/tandem note <text>` · `/tandem note done <n>` — a private follow-up for your next meeting\n\
-             • `/tandem notes` — list your follow-up notes"
+             • `/tandem notes` — list your follow-up notes\n\
+             • `/tandem forget` — erase everything Tandem holds about you"
         );
         let soon = blocks[3]["text"]["text"].as_str().unwrap();
         assert!(soon.starts_with("*Coming soon*\n• `/tandem join` — join the program"));
-        assert!(soon.contains("`/tandem forget`"));
+        assert!(soon.contains("`/tandem admin round"));
         assert_eq!(blocks.last().unwrap()["type"], "context");
     }
 
