@@ -18,6 +18,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod ids;
 pub mod match_cmd;
 pub mod metrics;

@@ -24,6 +24,8 @@ pub struct Settings {
     pub slack_api_url: String,
     /// `None` means the in-memory store.
     pub redis_url: Option<SecretString>,
+    /// Base64 key for encrypting members' text at rest (already checked).
+    pub encryption_key: Option<SecretString>,
 }
 
 /// A start-up problem with one variable, phrased for the person deploying.
@@ -102,11 +104,18 @@ impl Settings {
             }
         }
 
+        let encryption_key = non_empty("TANDEM_ENCRYPTION_KEY");
+        if let Some(key) = &encryption_key {
+            crate::crypto::Sealer::from_base64_key(key)
+                .map_err(|e| SettingsError(e.to_string()))?;
+        }
+
         Ok(Settings {
             bot_token: bot_token.into(),
             transport,
             slack_api_url,
             redis_url: redis_url.map(Into::into),
+            encryption_key: encryption_key.map(Into::into),
         })
     }
 
@@ -173,6 +182,21 @@ mod tests {
                 .unwrap_err()
                 .0
                 .starts_with("SLACK_APP_TOKEN does not look like")
+        );
+    }
+
+    #[test]
+    fn encryption_key_is_checked() {
+        let err = from(&[
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("SLACK_APP_TOKEN", "xapp-1"),
+            ("TANDEM_ENCRYPTION_KEY", "nope"),
+        ])
+        .unwrap_err()
+        .0;
+        assert!(
+            err.starts_with("TANDEM_ENCRYPTION_KEY must be 32 bytes in base64"),
+            "{err}"
         );
     }
 

@@ -3,6 +3,7 @@
 
 use crate::app::App;
 use crate::config::Config;
+use crate::crypto::Sealer;
 use crate::metrics::Metrics;
 use crate::settings::{Settings, Transport};
 use crate::slack::client::{build_client, build_reply_client, describe_error};
@@ -98,7 +99,20 @@ impl Application {
             }
         }
 
-        let app = App::new(config.clone(), store.clone());
+        let sealer = match &settings.encryption_key {
+            Some(key) => Sealer::from_base64_key(settings::expose(key))?,
+            None => {
+                warn!(
+                    "TANDEM_ENCRYPTION_KEY is not set: members' goals and notes are stored in \
+                     the clear. Set a 32-byte base64 key to encrypt them at rest."
+                );
+                Sealer::clear()
+            }
+        };
+        if sealer.encrypts() {
+            check_encryption_key(store.as_ref(), &sealer).await?;
+        }
+        let app = App::new(config.clone(), store.clone(), sealer);
         let ctx = Arc::new(SlackContext::new(app, api, metrics.clone()));
 
         let mut router = ops::routes(store.clone(), metrics.clone());
@@ -189,6 +203,28 @@ impl Application {
         }
         info!("stopped");
         Ok(())
+    }
+}
+
+/// Name of the sealed value that proves the key matches the stored data.
+const CANARY: &str = "encryption-canary";
+const CANARY_TEXT: &str = "tandem encryption canary";
+
+/// Refuses to start with a key other than the one the data was sealed with,
+/// instead of failing on every member's request later.
+async fn check_encryption_key(store: &dyn Store, sealer: &Sealer) -> anyhow::Result<()> {
+    match store.init_meta(CANARY, &sealer.seal(CANARY_TEXT)).await {
+        Ok(stored) => match sealer.open(&stored) {
+            Ok(text) if text == CANARY_TEXT => Ok(()),
+            _ => bail!(
+                "TANDEM_ENCRYPTION_KEY does not match the key Tandem's stored data was encrypted \
+                 with; start with the original key"
+            ),
+        },
+        Err(e) => {
+            warn!(error = %e, "could not check TANDEM_ENCRYPTION_KEY against the store yet");
+            Ok(())
+        }
     }
 }
 

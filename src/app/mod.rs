@@ -10,6 +10,7 @@ pub mod help;
 pub mod notes;
 
 use crate::config::Config;
+use crate::crypto::{SealError, Sealer};
 use crate::ids::{TeamId, UserId};
 use crate::store::{Doc, Store, StoreError};
 use command::Command;
@@ -138,6 +139,8 @@ enum UpdateError<E> {
     Store(#[from] StoreError),
     #[error(transparent)]
     Corrupt(#[from] Corrupt),
+    #[error(transparent)]
+    Sealed(#[from] SealError),
     #[error("refused")]
     Refused(E),
 }
@@ -165,11 +168,16 @@ impl EventOutcome {
 pub struct App {
     config: Arc<Config>,
     store: Arc<dyn Store>,
+    sealer: Sealer,
 }
 
 impl App {
-    pub fn new(config: Arc<Config>, store: Arc<dyn Store>) -> Self {
-        Self { config, store }
+    pub fn new(config: Arc<Config>, store: Arc<dyn Store>, sealer: Sealer) -> Self {
+        Self {
+            config,
+            store,
+            sealer,
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -298,6 +306,7 @@ impl App {
             )),
             Err(UpdateError::Store(e)) => Err(e.into()),
             Err(UpdateError::Corrupt(e)) => Err(e.into()),
+            Err(UpdateError::Sealed(e)) => Err(e.into()),
         }
     }
 
@@ -323,6 +332,7 @@ impl App {
             )),
             Err(UpdateError::Store(e)) => Err(e.into()),
             Err(UpdateError::Corrupt(e)) => Err(e.into()),
+            Err(UpdateError::Sealed(e)) => Err(e.into()),
         }
     }
 
@@ -334,7 +344,10 @@ impl App {
         doc: Doc,
     ) -> Result<T, anyhow::Error> {
         match self.store.load_doc(team, user, doc).await? {
-            Some(json) => Ok(serde_json::from_str(&json).map_err(|_| Corrupt(doc.name()))?),
+            Some(stored) => {
+                let json = self.sealer.open(&stored)?;
+                Ok(serde_json::from_str(&json).map_err(|_| Corrupt(doc.name()))?)
+            }
             None => Ok(T::default()),
         }
     }
@@ -353,11 +366,16 @@ impl App {
         for _ in 0..UPDATE_ATTEMPTS {
             let current = self.store.load_doc(team, user, doc).await?;
             let mut value: T = match &current {
-                Some(json) => serde_json::from_str(json).map_err(|_| Corrupt(doc.name()))?,
+                Some(stored) => {
+                    let json = self.sealer.open(stored)?;
+                    serde_json::from_str(&json).map_err(|_| Corrupt(doc.name()))?
+                }
                 None => T::default(),
             };
             let result = f(&mut value).map_err(UpdateError::Refused)?;
-            let new = serde_json::to_string(&value).expect("documents serialise");
+            let new = self
+                .sealer
+                .seal(&serde_json::to_string(&value).expect("documents serialise"));
             if self
                 .store
                 .swap_doc(team, user, doc, current.as_deref(), &new)

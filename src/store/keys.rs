@@ -30,6 +30,11 @@ impl Keys {
         format!("{}:{{{}}}", self.prefix, team)
     }
 
+    /// A program-wide value such as the encryption canary.
+    pub fn meta(&self, name: &str) -> String {
+        format!("{}:meta:{}", self.prefix, name)
+    }
+
     /// Everything under one member: the pattern `forget` erases.
     pub fn member_prefix(&self, team: &TeamId, user: &UserId) -> String {
         format!("{}:user:{}:", self.team(team), user)

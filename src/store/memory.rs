@@ -72,6 +72,14 @@ impl Store for MemoryStore {
         Ok(true)
     }
 
+    async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {
+        let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(map
+            .entry(self.keys.meta(name))
+            .or_insert_with(|| value.to_owned())
+            .clone())
+    }
+
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {
         let prefix = self.keys.member_prefix(team, user);
         let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());

@@ -69,6 +69,10 @@ pub trait Store: Send + Sync + 'static {
         new: &str,
     ) -> StoreResult<bool>;
 
+    /// Stores `value` under the program-wide name `name` unless something is
+    /// there already; returns what is stored afterwards.
+    async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String>;
+
     /// Erases every key that belongs to one member (all of
     /// `…:user:<id>:…`); returns how many were removed.
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize>;

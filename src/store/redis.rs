@@ -115,6 +115,24 @@ impl Store for RedisStore {
         Ok(wrote == 1)
     }
 
+    async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {
+        let mut conn = self.conn.clone();
+        let key = self.keys.meta(name);
+        let _: Option<String> = redis::cmd("SET")
+            .arg(&key)
+            .arg(value)
+            .arg("NX")
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        let stored: Option<String> = redis::cmd("GET")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(stored.unwrap_or_else(|| value.to_owned()))
+    }
+
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {
         let mut conn = self.conn.clone();
         // Ids and prefix hold no glob characters (checked when parsed), so

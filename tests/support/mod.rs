@@ -113,6 +113,10 @@ pub struct Spawn {
     pub store: StoreChoice,
     /// Set before the app starts (e.g. the Socket Mode URL).
     pub fake: Option<FakeSlack>,
+    /// `TANDEM_ENCRYPTION_KEY`.
+    pub encryption_key: Option<String>,
+    /// Reuse a key prefix (a restart against the same data).
+    pub prefix: Option<String>,
 }
 
 impl Default for Spawn {
@@ -121,6 +125,8 @@ impl Default for Spawn {
             transport: Transport::Http,
             store: StoreChoice::Redis,
             fake: None,
+            encryption_key: None,
+            prefix: None,
         }
     }
 }
@@ -131,13 +137,21 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn(options: Spawn) -> TestApp {
+    try_spawn(options).await.expect("app builds")
+}
+
+/// Like [`spawn`], but a start-up failure is returned.
+pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
     init_test_logging();
     let fake = match options.fake {
         Some(f) => f,
         None => FakeSlack::start().await,
     };
-    let prefix = random_prefix();
+    let prefix = options.prefix.clone().unwrap_or_else(random_prefix);
     let mut vars: HashMap<&str, String> = HashMap::new();
+    if let Some(key) = &options.encryption_key {
+        vars.insert("TANDEM_ENCRYPTION_KEY", key.clone());
+    }
     vars.insert("SLACK_BOT_TOKEN", BOT_TOKEN.into());
     vars.insert("SLACK_API_URL", fake.api_url());
     match options.transport {
@@ -159,22 +173,20 @@ pub async fn spawn(options: Spawn) -> TestApp {
         host: IpAddr::V4(Ipv4Addr::LOCALHOST),
         port: 0,
     };
-    let app = Application::build(test_config(&prefix), settings, bind)
-        .await
-        .expect("app builds");
+    let app = Application::build(test_config(&prefix), settings, bind).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(app.run_until_stopped(async move {
         let _ = stopped.await;
     }));
-    TestApp {
+    Ok(TestApp {
         address,
         fake,
         prefix,
         http: reqwest::Client::new(),
         stop: Some(stop),
         handle: Some(handle),
-    }
+    })
 }
 
 /// A loopback port with nothing listening on it.
@@ -329,6 +341,17 @@ impl TestApp {
             &form,
         )
         .await
+    }
+
+    /// The raw Redis value at `key`.
+    pub async fn redis_get(&self, key: &str) -> Option<String> {
+        let client = redis::Client::open(redis_url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        redis::cmd("GET")
+            .arg(key)
+            .query_async(&mut conn)
+            .await
+            .unwrap()
     }
 
     /// Every Redis key under this app's prefix.
