@@ -33,7 +33,19 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
         ready.starts_with("*Ready now*\n• `/tandem help` — this list"),
         "{ready}"
     );
-    for command in ["goal add", "goals", "note <text>", "notes", "forget"] {
+    for command in [
+        "join",
+        "profile",
+        "status",
+        "goal add",
+        "goals",
+        "note <text>",
+        "notes",
+        "pause",
+        "resume",
+        "leave",
+        "forget",
+    ] {
         assert!(
             ready.contains(&format!("`/tandem {command}")),
             "help lacks {command}: {ready}"
@@ -41,14 +53,7 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
     }
     let soon = blocks[3]["text"]["text"].as_str().unwrap();
     assert!(soon.starts_with("*Coming soon*"), "{soon}");
-    for command in [
-        "join",
-        "profile",
-        "share",
-        "checkin",
-        "pause",
-        "admin round",
-    ] {
+    for command in ["share", "checkin", "admin round"] {
         assert!(
             soon.contains(&format!("`/tandem {command}")),
             "help lacks {command}: {soon}"
@@ -86,11 +91,12 @@ async fn unknown_subcommand_gets_a_one_line_hint() {
 #[tokio::test]
 async fn unbuilt_command_says_coming_soon() {
     let app = spawn_app().await;
-    app.command("U0ANA", "join", "r1").await;
+    app.command("U0ANA", "share https://example.com", "r1")
+        .await;
     let calls = app.fake.wait_for("response_url", 1, WAIT).await;
     assert_eq!(
         calls[0].body["text"],
-        "`/tandem join` is coming soon. Type `/tandem help` to see what works today."
+        "`/tandem share <url> [why]` is coming soon. Type `/tandem help` to see what works today."
     );
 }
 

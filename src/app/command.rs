@@ -19,6 +19,14 @@ pub enum Command {
     NoteDone(u32),
     Notes,
     Forget,
+    Join,
+    /// `profile` alone shows it; with text, sets fields.
+    Profile(String),
+    Status,
+    /// The pause spec (`2w`, `until 2027-01-10`, or empty).
+    Pause(String),
+    Resume,
+    Leave,
     /// Listed in help but not built yet.
     ComingSoon(&'static CommandDoc),
     /// Not a subcommand; carries the first word, sanitised for display.
@@ -39,6 +47,12 @@ pub fn parse(text: &str) -> Command {
         Some(doc) if doc.words[0] == "note" => parse_note(rest, doc),
         Some(doc) if doc.words[0] == "notes" => Command::Notes,
         Some(doc) if doc.words[0] == "forget" => Command::Forget,
+        Some(doc) if doc.words[0] == "join" => Command::Join,
+        Some(doc) if doc.words[0] == "profile" => Command::Profile(rest.to_owned()),
+        Some(doc) if doc.words[0] == "status" => Command::Status,
+        Some(doc) if doc.words[0] == "pause" => Command::Pause(rest.to_owned()),
+        Some(doc) if doc.words[0] == "resume" => Command::Resume,
+        Some(doc) if doc.words[0] == "leave" => Command::Leave,
         Some(doc) => Command::ComingSoon(doc),
         None if matches!(word.as_str(), "-h" | "--help" | "?") => Command::Help,
         None => Command::Unknown(sanitise(first)),
@@ -125,7 +139,9 @@ mod tests {
 
     #[test]
     fn listed_but_unbuilt_is_coming_soon() {
-        assert!(matches!(parse("join"), Command::ComingSoon(d) if d.words[0] == "join"));
+        assert!(
+            matches!(parse("share https://x.y"), Command::ComingSoon(d) if d.words[0] == "share")
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod command;
 pub mod goals;
 pub mod help;
 pub mod notes;
+pub mod profile;
 
 use crate::config::Config;
 use crate::crypto::{SealError, Sealer};
@@ -16,6 +17,7 @@ use crate::store::{Doc, Store, StoreError};
 use command::Command;
 use goals::{GoalBook, GoalState};
 use notes::NoteBook;
+use profile::{Membership, Profile};
 use serde::{de::DeserializeOwned, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,6 +58,14 @@ pub enum Reply {
     Forgotten,
     /// The member cancelled `forget`.
     ForgetCancelled,
+    /// A profile, after `headline` (what just changed).
+    Profile { headline: String, profile: Profile },
+    /// `/tandem status`.
+    Status { home: HomeModel },
+    /// Plain confirmation of a membership change.
+    Done { message: String },
+    /// `/tandem leave`: confirm and cancel buttons.
+    ConfirmLeave,
     /// A listed command that is not built yet.
     ComingSoon { usage: &'static str },
     /// An unknown subcommand; `word` is what they typed, trimmed for display.
@@ -74,17 +84,23 @@ pub struct ActionRequest {
 pub enum Action {
     ForgetConfirm,
     ForgetCancel,
+    LeaveConfirm,
+    LeaveCancel,
 }
 
 impl Action {
     /// The `action_id` Slack sends back for each button.
     pub const FORGET_CONFIRM: &'static str = "forget_confirm";
     pub const FORGET_CANCEL: &'static str = "forget_cancel";
+    pub const LEAVE_CONFIRM: &'static str = "leave_confirm";
+    pub const LEAVE_CANCEL: &'static str = "leave_cancel";
 
     pub fn from_id(id: &str) -> Option<Self> {
         match id {
             Self::FORGET_CONFIRM => Some(Action::ForgetConfirm),
             Self::FORGET_CANCEL => Some(Action::ForgetCancel),
+            Self::LEAVE_CONFIRM => Some(Action::LeaveConfirm),
+            Self::LEAVE_CANCEL => Some(Action::LeaveCancel),
             _ => None,
         }
     }
@@ -111,8 +127,11 @@ pub enum EventKind {
 /// What the Home tab shows a member: only their own data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HomeModel {
+    pub profile: Profile,
     pub goals: GoalBook,
     pub notes: NoteBook,
+    /// The day it was built, for "paused until" wording.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// Something `slack/` must do on the app's behalf.
@@ -198,6 +217,70 @@ impl App {
             Command::ComingSoon(doc) => return (Reply::ComingSoon { usage: doc.usage }, Vec::new()),
             Command::Unknown(word) => return (Reply::Unknown { word }, Vec::new()),
             Command::Forget => return (Reply::ConfirmForget, Vec::new()),
+            Command::Leave => return (Reply::ConfirmLeave, Vec::new()),
+            Command::Status => self.home(team, user).await.map(|home| (Reply::Status { home }, false)),
+            Command::Join => self.change_profile(team, user, |p| {
+                let was = p.membership;
+                p.membership = Membership::Active;
+                let mut text = match was {
+                    Membership::Active => "You're already in the program.".to_owned(),
+                    Membership::Paused { .. } => "Welcome back — your pause is over.".to_owned(),
+                    Membership::Out => "Welcome to Tandem! You're in the program.".to_owned(),
+                };
+                let missing = p.missing();
+                if !missing.is_empty() {
+                    text.push_str(&format!(
+                        " To be paired, tell me {}: e.g. `/tandem profile offer: sql, public speaking; learn: rust; level: 3; team: Design`.",
+                        crate::pairing::score::join(&missing)
+                    ));
+                }
+                Ok(text)
+            })
+            .await,
+            Command::Profile(text) if text.trim().is_empty() => {
+                self.load::<Profile>(team, user, Doc::Profile).await.map(|profile| {
+                    let headline = "Your profile. Change any part with `/tandem profile offer: …; learn: …; level: …; team: …; format: 1:1|circle|either; cadence: weekly|biweekly|monthly`.".to_owned();
+                    (Reply::Profile { headline, profile }, false)
+                })
+            }
+            Command::Profile(text) => {
+                let skills = crate::pairing::skills::SkillNormaliser::new(&self.config.skills);
+                self.change_profile(team, user, |p| {
+                    profile::apply_text(p, &text, &skills).map_err(|e| e.to_string())?;
+                    Ok(match p.membership {
+                        Membership::Out => "Saved. You haven't joined yet — `/tandem join` when you're ready.".to_owned(),
+                        _ => "Saved.".to_owned(),
+                    })
+                })
+                .await
+            }
+            Command::Pause(spec) => {
+                let today = chrono::Utc::now().date_naive();
+                self.change_profile(team, user, |p| {
+                    if p.membership == Membership::Out {
+                        return Err("You haven't joined yet, so there is nothing to pause.".to_owned());
+                    }
+                    let until = profile::parse_pause(&spec, today).map_err(|e| e.to_string())?;
+                    p.membership = Membership::Paused { until };
+                    Ok(match until {
+                        Some(d) => format!(
+                            "Paused until {} — you won't be paired or prompted until then. `/tandem resume` comes back sooner.",
+                            d.format("%a %-d %b %Y")
+                        ),
+                        None => "Paused — you won't be paired or prompted until you `/tandem resume`.".to_owned(),
+                    })
+                })
+                .await
+            }
+            Command::Resume => self.change_profile(team, user, |p| match p.membership {
+                Membership::Paused { .. } => {
+                    p.membership = Membership::Active;
+                    Ok("Welcome back! You'll be in the next round.".to_owned())
+                }
+                Membership::Active => Ok("You're not paused — you're already in.".to_owned()),
+                Membership::Out => Err("You haven't joined yet: `/tandem join`.".to_owned()),
+            })
+            .await,
             Command::Goals => self.load::<GoalBook>(team, user, Doc::Goals).await.map(|book| {
                 let headline = (book.active().count() == 0).then(|| {
                     "You have no active goals yet. Add one with `/tandem goal add <text>`.".to_owned()
@@ -265,6 +348,34 @@ impl App {
     pub async fn handle_action(&self, request: &ActionRequest) -> (Reply, Vec<Effect>) {
         match request.action {
             Action::ForgetCancel => (Reply::ForgetCancelled, Vec::new()),
+            Action::LeaveCancel => (
+                Reply::Done {
+                    message: "You're still in the program.".into(),
+                },
+                Vec::new(),
+            ),
+            Action::LeaveConfirm => {
+                let result = self
+                    .change_profile(&request.team, &request.user, |p| {
+                        p.membership = Membership::Out;
+                        Ok("You've left the program: no more pairing or prompts. Your goals and notes stay yours (`/tandem forget` erases them); `/tandem join` brings you back.".to_owned())
+                    })
+                    .await;
+                match result {
+                    Ok((Reply::Profile { headline, .. }, _)) => {
+                        let effects = match self.home(&request.team, &request.user).await {
+                            Ok(home) => vec![Effect::PublishHome {
+                                user: request.user.clone(),
+                                home,
+                            }],
+                            Err(_) => Vec::new(),
+                        };
+                        (Reply::Done { message: headline }, effects)
+                    }
+                    Ok((reply, _)) => (reply, Vec::new()),
+                    Err(_) => (Reply::StoreDown, Vec::new()),
+                }
+            }
             Action::ForgetConfirm => {
                 match self.store.erase_member(&request.team, &request.user).await {
                     Ok(removed) => {
@@ -281,6 +392,21 @@ impl App {
                     }
                 }
             }
+        }
+    }
+
+    async fn change_profile(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        f: impl Fn(&mut Profile) -> Result<String, String>,
+    ) -> Result<(Reply, bool), anyhow::Error> {
+        match self.update(team, user, Doc::Profile, f).await {
+            Ok((headline, profile)) => Ok((Reply::Profile { headline, profile }, true)),
+            Err(UpdateError::Refused(message)) => Ok((Reply::Refused { message }, false)),
+            Err(UpdateError::Store(e)) => Err(e.into()),
+            Err(UpdateError::Corrupt(e)) => Err(e.into()),
+            Err(UpdateError::Sealed(e)) => Err(e.into()),
         }
     }
 
@@ -394,8 +520,10 @@ impl App {
     /// Everything the member's Home tab shows.
     pub async fn home(&self, team: &TeamId, user: &UserId) -> Result<HomeModel, anyhow::Error> {
         Ok(HomeModel {
+            profile: self.load(team, user, Doc::Profile).await?,
             goals: self.load(team, user, Doc::Goals).await?,
             notes: self.load(team, user, Doc::Notes).await?,
+            today: Some(chrono::Utc::now().date_naive()),
         })
     }
 

@@ -27,6 +27,9 @@ pub struct Config {
     pub pairing: PairingConfig,
     pub circles: CirclesConfig,
     pub nudges: NudgesConfig,
+    /// Skill synonyms from `skills.toml` beside the config file.
+    #[serde(skip)]
+    pub skills: std::collections::HashMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -162,8 +165,11 @@ pub fn load_with_env(path: &Path, env: Env) -> Result<Loaded, Vec<Problem>> {
     }
     let figment = Figment::new().merge(Toml::file_exact(path)).merge(env);
     match figment.extract::<Config>() {
-        Ok(config) => Ok(Loaded {
-            config,
+        Ok(mut config) => Ok(Loaded {
+            config: {
+                config.skills = load_skills(&skills_path(path)).map_err(|p| vec![p])?;
+                config
+            },
             figment,
             path: path.to_owned(),
         }),

@@ -171,6 +171,10 @@ fn reply_kind(reply: &crate::app::Reply) -> &'static str {
         crate::app::Reply::ConfirmForget => "confirm_forget",
         crate::app::Reply::Forgotten => "forgotten",
         crate::app::Reply::ForgetCancelled => "forget_cancelled",
+        crate::app::Reply::Profile { .. } => "profile",
+        crate::app::Reply::Status { .. } => "status",
+        crate::app::Reply::Done { .. } => "done",
+        crate::app::Reply::ConfirmLeave => "confirm_leave",
         crate::app::Reply::ComingSoon { .. } => "coming_soon",
         crate::app::Reply::Unknown { .. } => "unknown",
     }

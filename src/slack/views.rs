@@ -4,6 +4,7 @@
 use crate::app::goals::GoalBook;
 use crate::app::help::{CommandDoc, COMMANDS};
 use crate::app::notes::NoteBook;
+use crate::app::profile::{Membership, Profile};
 use crate::app::{Action, HomeModel, Reply};
 use slack_morphism::prelude::*;
 
@@ -31,6 +32,13 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
                 .to_owned(),
         ),
         Reply::ConfirmForget => confirm_forget(),
+        Reply::ConfirmLeave => confirm_leave(),
+        Reply::Done { message } => text_message(message.clone()),
+        Reply::Profile { headline, profile } => list_message(
+            Some(headline),
+            vec![section(profile_text(profile))],
+        ),
+        Reply::Status { home } => status_message(home),
         Reply::Forgotten => text_message(
             "Done. Everything Tandem held about you — goals, steps and notes — is erased. \
              You can start again any time with `/tandem join`."
@@ -40,6 +48,82 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
         Reply::Goals { headline, book } => list_message(headline.as_deref(), goal_blocks(book)),
         Reply::Notes { headline, book } => list_message(headline.as_deref(), note_blocks(book)),
     }
+}
+
+/// What a profile says, one field per line; unset fields show a dash.
+fn profile_text(p: &Profile) -> String {
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "—".to_owned()
+        } else {
+            escape(&items.join(", "))
+        }
+    };
+    format!(
+        "*Offers:* {}\n*Learning:* {}\n*Level:* {} · *Team:* {} · *Format:* {} · *Cadence:* {}",
+        list(&p.offers),
+        list(&p.wants),
+        p.level.map_or("—".to_owned(), |l| l.to_string()),
+        p.team.as_deref().map_or("—".to_owned(), escape),
+        p.format.label(),
+        p.cadence.label()
+    )
+}
+
+/// Where the member stands in the program.
+fn membership_text(p: &Profile, today: Option<chrono::NaiveDate>) -> String {
+    match p.membership {
+        Membership::Out => {
+            "You haven't joined the program yet — `/tandem join` when you're ready.".into()
+        }
+        Membership::Active => {
+            "You're in the program. Pairing rounds start when your program admin runs them.".into()
+        }
+        Membership::Paused { until: Some(d) } if today.is_some_and(|t| t > d) => format!(
+            "You're in the program (your pause ended on {}).",
+            d.format("%a %-d %b %Y")
+        ),
+        Membership::Paused { until: Some(d) } => format!(
+            "Paused until {} — no pairing or prompts until then.",
+            d.format("%a %-d %b %Y")
+        ),
+        Membership::Paused { until: None } => "Paused until you `/tandem resume`.".into(),
+    }
+}
+
+fn status_message(home: &HomeModel) -> SlackMessageContent {
+    let mut blocks = vec![
+        section(membership_text(&home.profile, home.today)),
+        section(profile_text(&home.profile)),
+    ];
+    let goals = goal_blocks(&home.goals);
+    blocks.push(section(format!(
+        "*Goals* ({} active)",
+        home.goals.active().count()
+    )));
+    blocks.extend(goals);
+    let notes = note_blocks(&home.notes);
+    blocks.push(section(format!("*Follow-ups* ({} open)", notes.len())));
+    blocks.extend(notes);
+    SlackMessageContent::new()
+        .with_text(membership_text(&home.profile, home.today))
+        .with_blocks(blocks)
+}
+
+fn confirm_leave() -> SlackMessageContent {
+    let warning = "Leave the program? You won't be paired or prompted any more. Your goals \
+                   and notes stay yours; `/tandem join` brings you back any time.";
+    let leave = SlackBlockButtonElement::new(pt!("Leave"))
+        .with_action_id(SlackActionId::new(Action::LEAVE_CONFIRM.to_owned()))
+        .with_style(SlackBlockButtonStyle::Danger);
+    let stay = SlackBlockButtonElement::new(pt!("Stay"))
+        .with_action_id(SlackActionId::new(Action::LEAVE_CANCEL.to_owned()));
+    SlackMessageContent::new()
+        .with_text(warning.to_owned())
+        .with_blocks(vec![
+            section(warning.to_owned()),
+            SlackActionsBlock::new(vec![leave.into(), stay.into()]).into(),
+        ])
 }
 
 /// The `/tandem forget` warning, with a confirm dialog on the red button.
@@ -206,6 +290,9 @@ pub fn home_view(home: &HomeModel) -> SlackView {
             ))
             .into(),
         SlackDividerBlock::new().into(),
+        SlackHeaderBlock::new(pt!("You")).into(),
+        section(membership_text(&home.profile, home.today)),
+        section(profile_text(&home.profile)),
         SlackHeaderBlock::new(pt!("Your goals")).into(),
     ];
     let goals = goal_blocks(&home.goals);
@@ -274,15 +361,24 @@ mod tests {
         assert_eq!(
             blocks[2]["text"]["text"],
             "*Ready now*\n• `/tandem help` — this list\n\
+             • `/tandem join` — join the program\n\
+             • `/tandem profile [offer: …; learn: …; level: …]` — see or change what you offer and want to learn\n\
+             • `/tandem status` — your membership, profile, goals and notes\n\
              • `/tandem goal add <text>` · `/tandem goal step <n> <text>` · `/tandem goal done <n>` · `/tandem goal drop <n>` — set goals and break them into steps\n\
              • `/tandem goals` — list your goals\n\
              • `/tandem note <text>` · `/tandem note done <n>` — a private follow-up for your next meeting\n\
              • `/tandem notes` — list your follow-up notes\n\
+             • `/tandem pause [2w | until 2027-01-10]` — take a break from matching and prompts\n\
+             • `/tandem resume` — come back from a pause\n\
+             • `/tandem leave` — leave the program\n\
              • `/tandem forget` — erase everything Tandem holds about you"
         );
-        let soon = blocks[3]["text"]["text"].as_str().unwrap();
-        assert!(soon.starts_with("*Coming soon*\n• `/tandem join` — join the program"));
-        assert!(soon.contains("`/tandem admin round"));
+        assert_eq!(
+            blocks[3]["text"]["text"],
+            "*Coming soon*\n• `/tandem share <url> [why]` — send a resource to your partner or circle\n\
+             • `/tandem checkin` — start your check-in now\n\
+             • `/tandem admin round [preview]` · `/tandem admin checkins` · `/tandem admin circles [size]` · `/tandem admin stats` · `/tandem admin export` — run the program (admins only)"
+        );
         assert_eq!(blocks.last().unwrap()["type"], "context");
     }
 
@@ -292,7 +388,8 @@ mod tests {
         assert_eq!(json["type"], "home");
         assert_within_limits(&json["blocks"]);
         assert_eq!(json["blocks"][0]["text"]["text"], "Welcome to Tandem");
-        assert_eq!(json["blocks"][3]["text"]["text"], "Your goals");
+        assert_eq!(json["blocks"][3]["text"]["text"], "You");
+        assert_eq!(json["blocks"][6]["text"]["text"], "Your goals");
     }
 
     #[test]
@@ -311,7 +408,11 @@ mod tests {
         for _ in 0..MAX_OPEN {
             notes.add(&"n".repeat(crate::app::notes::MAX_TEXT)).unwrap();
         }
-        let home = HomeModel { goals, notes };
+        let home = HomeModel {
+            goals,
+            notes,
+            ..HomeModel::default()
+        };
         let json = serde_json::to_value(home_view(&home)).unwrap();
         assert_within_limits(&json["blocks"]);
         let text = json.to_string();

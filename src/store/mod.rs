@@ -30,6 +30,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// change is a single atomic write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Doc {
+    Profile,
     Goals,
     Notes,
 }
@@ -37,6 +38,7 @@ pub enum Doc {
 impl Doc {
     pub fn name(self) -> &'static str {
         match self {
+            Doc::Profile => "profile",
             Doc::Goals => "goals",
             Doc::Notes => "notes",
         }

@@ -1,0 +1,351 @@
+//! A member's profile and availability, and the text form of
+//! `/tandem profile offer: sql, public speaking; learn: rust; level: 3; …`.
+
+use crate::pairing::skills::SkillNormaliser;
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Most skills on each side of a profile.
+pub const MAX_SKILLS: usize = 10;
+/// Longest skill or team name, in characters.
+pub const MAX_NAME: usize = 40;
+/// Longest pause, so nobody is forgotten in a pause.
+pub const MAX_PAUSE_DAYS: i64 = 366;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    #[default]
+    Pair,
+    Circle,
+    Either,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Pair => "1:1",
+            Format::Circle => "circle",
+            Format::Either => "either",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Cadence {
+    Weekly,
+    #[default]
+    Biweekly,
+    Monthly,
+}
+
+impl Cadence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Cadence::Weekly => "weekly",
+            Cadence::Biweekly => "every 2 weeks",
+            Cadence::Monthly => "monthly",
+        }
+    }
+}
+
+/// Whether the member takes part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum Membership {
+    /// Has a profile but has not joined (or has left).
+    #[default]
+    Out,
+    Active,
+    /// Paused until the date (inclusive), or until `resume`.
+    Paused {
+        until: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub v: u32,
+    pub membership: Membership,
+    pub offers: Vec<String>,
+    pub wants: Vec<String>,
+    pub level: Option<u8>,
+    pub team: Option<String>,
+    pub format: Format,
+    pub cadence: Cadence,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self {
+            v: 1,
+            membership: Membership::Out,
+            offers: Vec::new(),
+            wants: Vec::new(),
+            level: None,
+            team: None,
+            format: Format::default(),
+            cadence: Cadence::default(),
+        }
+    }
+}
+
+impl Profile {
+    /// Taking part on `today`: joined, and not paused (a pause ends by itself
+    /// the day after its date).
+    pub fn is_active(&self, today: NaiveDate) -> bool {
+        match self.membership {
+            Membership::Active => true,
+            Membership::Paused { until: Some(d) } => today > d,
+            Membership::Paused { until: None } | Membership::Out => false,
+        }
+    }
+
+    /// What is still missing before the member can be paired.
+    pub fn missing(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.offers.is_empty() {
+            out.push("what you can offer (`offer: …`)");
+        }
+        if self.wants.is_empty() {
+            out.push("what you want to learn (`learn: …`)");
+        }
+        if self.level.is_none() {
+            out.push("your level from 1 to 10 (`level: …`)");
+        }
+        out
+    }
+}
+
+/// A refused profile change; the text is shown to the member.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("I don't know the field `{0}`. Use offer, learn, level, team, format or cadence, e.g. `/tandem profile offer: sql, public speaking; learn: rust; level: 3`.")]
+    UnknownKey(String),
+    #[error("`{0}` needs a value, e.g. `{0}: …`.")]
+    Empty(&'static str),
+    #[error("Write each field as `key: value`, separated by `;`, e.g. `/tandem profile offer: sql; learn: rust`.")]
+    NoColon,
+    #[error("Level is a whole number from 1 (new to it) to 10 (deep expertise).")]
+    BadLevel,
+    #[error("Format is `1:1`, `circle` or `either`.")]
+    BadFormat,
+    #[error("Cadence is `weekly`, `biweekly` or `monthly`.")]
+    BadCadence,
+    #[error("List at most {MAX_SKILLS} skills on each side.")]
+    TooMany,
+    #[error("Keep each name under {MAX_NAME} characters.")]
+    TooLong,
+}
+
+/// Applies `offer: …; learn: …; level: …; team: …; format: …; cadence: …`
+/// (any subset, any order) to `profile`. Nothing changes on an error.
+pub fn apply_text(
+    profile: &mut Profile,
+    text: &str,
+    skills: &SkillNormaliser,
+) -> Result<(), ProfileError> {
+    let mut next = profile.clone();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = part.split_once(':').ok_or(ProfileError::NoColon)?;
+        let key = key.trim().to_lowercase();
+        let value = value.trim();
+        let list = |field: &'static str| -> Result<Vec<String>, ProfileError> {
+            let items: Vec<String> = value
+                .split(',')
+                .filter_map(|s| skills.normalise(s))
+                .collect();
+            if items.is_empty() {
+                return Err(ProfileError::Empty(field));
+            }
+            if items.len() > MAX_SKILLS {
+                return Err(ProfileError::TooMany);
+            }
+            if items.iter().any(|s| s.chars().count() > MAX_NAME) {
+                return Err(ProfileError::TooLong);
+            }
+            let mut unique = Vec::new();
+            for s in items {
+                if !unique.contains(&s) {
+                    unique.push(s);
+                }
+            }
+            Ok(unique)
+        };
+        match key.as_str() {
+            "offer" | "offers" | "teach" => next.offers = list("offer")?,
+            "learn" | "wants" | "want" => next.wants = list("learn")?,
+            "level" => {
+                next.level = Some(
+                    value
+                        .parse::<u8>()
+                        .ok()
+                        .filter(|l| (1..=10).contains(l))
+                        .ok_or(ProfileError::BadLevel)?,
+                )
+            }
+            "team" => {
+                if value.is_empty() {
+                    return Err(ProfileError::Empty("team"));
+                }
+                if value.chars().count() > MAX_NAME {
+                    return Err(ProfileError::TooLong);
+                }
+                next.team = Some(value.to_owned());
+            }
+            "format" => {
+                next.format = match value.to_lowercase().as_str() {
+                    "1:1" | "pair" | "1on1" | "one-on-one" => Format::Pair,
+                    "circle" | "group" => Format::Circle,
+                    "either" | "any" => Format::Either,
+                    _ => return Err(ProfileError::BadFormat),
+                }
+            }
+            "cadence" => {
+                next.cadence = match value.to_lowercase().as_str() {
+                    "weekly" | "every week" => Cadence::Weekly,
+                    "biweekly" | "fortnightly" | "every 2 weeks" | "every two weeks" => {
+                        Cadence::Biweekly
+                    }
+                    "monthly" | "every month" => Cadence::Monthly,
+                    _ => return Err(ProfileError::BadCadence),
+                }
+            }
+            other => return Err(ProfileError::UnknownKey(other.chars().take(20).collect())),
+        }
+    }
+    *profile = next;
+    Ok(())
+}
+
+/// Why a pause was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PauseError {
+    #[error("Pause for a while with `/tandem pause 2w` (days `d`, weeks `w`) or until a date with `/tandem pause until 2027-01-10`.")]
+    Malformed,
+    #[error("That date has passed; pick one after today.")]
+    Past,
+    #[error("Pauses last at most a year; you can always pause again.")]
+    TooLong,
+}
+
+/// `""` (until `resume`), `2w`, `10d`, `until 2027-01-10` → the last day of
+/// the pause (`None`: open-ended).
+pub fn parse_pause(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>, PauseError> {
+    let text = text.trim().to_lowercase();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let until = if let Some(date) = text.strip_prefix("until") {
+        NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| PauseError::Malformed)?
+    } else {
+        let (number, unit) = text.split_at(
+            text.find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(text.len()),
+        );
+        let n: i64 = number.parse().map_err(|_| PauseError::Malformed)?;
+        let days = match unit.trim() {
+            "d" | "day" | "days" => n,
+            "w" | "wk" | "week" | "weeks" => n * 7,
+            _ => return Err(PauseError::Malformed),
+        };
+        if days > MAX_PAUSE_DAYS {
+            return Err(PauseError::TooLong);
+        }
+        today + Duration::days(days)
+    };
+    if until <= today {
+        return Err(PauseError::Past);
+    }
+    if until - today > Duration::days(MAX_PAUSE_DAYS) {
+        return Err(PauseError::TooLong);
+    }
+    Ok(Some(until))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn skills() -> SkillNormaliser {
+        let mut syn = HashMap::new();
+        syn.insert("sql".to_owned(), vec!["mysql".to_owned()]);
+        SkillNormaliser::new(&syn)
+    }
+
+    #[test]
+    fn text_profile_sets_any_subset() {
+        let mut p = Profile::default();
+        apply_text(&mut p, "offer: SQL, public  speaking, mysql; learn: rust; level: 3; team: Design; format: circle; cadence: biweekly", &skills()).unwrap();
+        assert_eq!(p.offers, ["sql", "public speaking"]);
+        assert_eq!(p.wants, ["rust"]);
+        assert_eq!(
+            (p.level, p.team.as_deref(), p.format, p.cadence),
+            (Some(3), Some("Design"), Format::Circle, Cadence::Biweekly)
+        );
+        apply_text(&mut p, "level: 4", &skills()).unwrap();
+        assert_eq!((p.level, p.offers.len()), (Some(4), 2));
+    }
+
+    #[test]
+    fn bad_text_changes_nothing_and_says_why() {
+        let mut p = Profile::default();
+        let before = p.clone();
+        assert_eq!(
+            apply_text(&mut p, "level: 3; colour: blue", &skills()),
+            Err(ProfileError::UnknownKey("colour".into()))
+        );
+        assert_eq!(
+            apply_text(&mut p, "offer: ; learn: rust", &skills()),
+            Err(ProfileError::Empty("offer"))
+        );
+        assert_eq!(
+            apply_text(&mut p, "level 3", &skills()),
+            Err(ProfileError::NoColon)
+        );
+        assert_eq!(
+            apply_text(&mut p, "level: 11", &skills()),
+            Err(ProfileError::BadLevel)
+        );
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn pauses() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(parse_pause("", today), Ok(None));
+        assert_eq!(
+            parse_pause("2w", today),
+            Ok(NaiveDate::from_ymd_opt(2026, 12, 11))
+        );
+        assert_eq!(
+            parse_pause("10 days", today),
+            Ok(NaiveDate::from_ymd_opt(2026, 12, 7))
+        );
+        assert_eq!(
+            parse_pause("until 2027-01-10", today),
+            Ok(NaiveDate::from_ymd_opt(2027, 1, 10))
+        );
+        assert_eq!(
+            parse_pause("until 2026-01-10", today),
+            Err(PauseError::Past)
+        );
+        assert_eq!(parse_pause("soon", today), Err(PauseError::Malformed));
+        assert_eq!(parse_pause("60w", today), Err(PauseError::TooLong));
+        let mut p = Profile {
+            membership: Membership::Paused {
+                until: NaiveDate::from_ymd_opt(2026, 12, 1),
+            },
+            ..Profile::default()
+        };
+        assert!(!p.is_active(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()));
+        assert!(
+            p.is_active(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()),
+            "a pause ends by itself"
+        );
+        p.membership = Membership::Paused { until: None };
+        assert!(!p.is_active(today));
+    }
+}
