@@ -29,6 +29,33 @@ pub struct CommandRequest {
     pub user: UserId,
     /// Everything after `/tandem`. Free text: never logged.
     pub text: String,
+    /// Opaque token that lets the bot open a modal for this command.
+    pub trigger: Option<String>,
+}
+
+/// The profile modal as submitted, reduced to plain values. Field names
+/// (`offers`, `wants`, `level`, `goal_1`…) are also the names errors refer to.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileForm {
+    pub offers: Vec<String>,
+    pub wants: Vec<String>,
+    pub level: Option<String>,
+    pub team: Option<String>,
+    pub format: Option<String>,
+    pub cadence: Option<String>,
+    /// (field, text) for each goal box filled in.
+    pub goals: Vec<(String, String)>,
+    /// From Slack's `users.info`, when it answered.
+    pub timezone: Option<String>,
+}
+
+/// What became of a profile modal submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Saved(Vec<Effect>),
+    /// (field, message) pairs, shown under the fields.
+    Invalid(Vec<(String, String)>),
+    StoreDown,
 }
 
 /// What the person who typed a command sees (ephemeral).
@@ -139,6 +166,13 @@ pub struct HomeModel {
 pub enum Effect {
     /// Publish the Home tab for this user.
     PublishHome { user: UserId, home: HomeModel },
+    /// Open the profile modal, filled with `profile`; `catalog` is the list
+    /// of skills to pick from.
+    OpenProfileModal {
+        trigger: String,
+        profile: Profile,
+        catalog: Vec<String>,
+    },
 }
 
 /// How often a document update is retried when another edit won the race;
@@ -318,9 +352,24 @@ impl App {
             })
             .await,
         };
+        let opens_modal = match command::parse(&request.text) {
+            Command::Join => true,
+            Command::Profile(t) => t.trim().is_empty(),
+            _ => false,
+        };
         match result {
             Ok((reply, changed)) => {
-                let effects = if changed {
+                let mut effects = Vec::new();
+                if let (true, Some(trigger)) = (opens_modal, &request.trigger) {
+                    if let Ok(profile) = self.load::<Profile>(team, user, Doc::Profile).await {
+                        effects.push(Effect::OpenProfileModal {
+                            trigger: trigger.clone(),
+                            profile,
+                            catalog: self.catalog(),
+                        });
+                    }
+                }
+                effects.extend(if changed {
                     match self.home(team, user).await {
                         Ok(home) => vec![Effect::PublishHome {
                             user: user.clone(),
@@ -333,7 +382,7 @@ impl App {
                     }
                 } else {
                     Vec::new()
-                };
+                });
                 (reply, effects)
             }
             Err(e) => {
@@ -392,6 +441,141 @@ impl App {
                     }
                 }
             }
+        }
+    }
+
+    /// Skills offered in the modal: every canonical name in `skills.toml`.
+    fn catalog(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .config
+            .skills
+            .keys()
+            .map(|k| crate::pairing::skills::fold(k))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Saves a submitted profile modal: all fields are checked first, so an
+    /// invalid form changes nothing; submitting it means joining.
+    pub async fn submit_profile(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        form: ProfileForm,
+    ) -> SubmitOutcome {
+        let skills = crate::pairing::skills::SkillNormaliser::new(&self.config.skills);
+        let mut errors = Vec::new();
+        let mut text = Vec::new();
+        let list = |items: &[String]| -> String {
+            items
+                .iter()
+                .flat_map(|s| s.split(','))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let offers = list(&form.offers);
+        let wants = list(&form.wants);
+        if offers.is_empty() {
+            errors.push((
+                "offers".to_owned(),
+                "Pick or type at least one skill you can offer.".to_owned(),
+            ));
+        } else {
+            text.push(format!("offer: {offers}"));
+        }
+        if wants.is_empty() {
+            errors.push((
+                "wants".to_owned(),
+                "Pick or type at least one skill you want to learn.".to_owned(),
+            ));
+        } else {
+            text.push(format!("learn: {wants}"));
+        }
+        match &form.level {
+            Some(level) => text.push(format!("level: {level}")),
+            None => errors.push(("level".to_owned(), "Choose your level.".to_owned())),
+        }
+        if let Some(team_name) = form.team.as_deref().filter(|t| !t.trim().is_empty()) {
+            text.push(format!("team: {}", team_name.replace(';', ",")));
+        }
+        if let Some(format) = &form.format {
+            text.push(format!("format: {format}"));
+        }
+        if let Some(cadence) = &form.cadence {
+            text.push(format!("cadence: {cadence}"));
+        }
+        let mut profile = match self.load::<Profile>(team, user, Doc::Profile).await {
+            Ok(p) => p,
+            Err(_) => return SubmitOutcome::StoreDown,
+        };
+        if errors.is_empty() {
+            if let Err(e) = profile::apply_text(&mut profile, &text.join("; "), &skills) {
+                let field = match e {
+                    profile::ProfileError::BadLevel => "level",
+                    profile::ProfileError::TooLong if form.team.is_some() => "team",
+                    _ => "offers",
+                };
+                errors.push((field.to_owned(), e.to_string()));
+            }
+        }
+        // Goals are checked against the member's current book before anything is written.
+        let mut book = match self.load::<GoalBook>(team, user, Doc::Goals).await {
+            Ok(b) => b,
+            Err(_) => return SubmitOutcome::StoreDown,
+        };
+        for (field, goal) in &form.goals {
+            if let Err(e) = book.add(goal) {
+                errors.push((field.clone(), e.to_string()));
+            }
+        }
+        if !errors.is_empty() {
+            return SubmitOutcome::Invalid(errors);
+        }
+        let timezone = form.timezone.clone();
+        let saved = self
+            .update(team, user, Doc::Profile, |p: &mut Profile| {
+                let membership = p.membership;
+                *p = profile.clone();
+                p.membership = match membership {
+                    Membership::Out => Membership::Active,
+                    other => other,
+                };
+                if timezone.is_some() {
+                    p.timezone = timezone.clone();
+                }
+                Ok::<(), String>(())
+            })
+            .await;
+        if saved.is_err() {
+            return SubmitOutcome::StoreDown;
+        }
+        if !form.goals.is_empty() {
+            let goals: Vec<String> = form.goals.iter().map(|(_, g)| g.clone()).collect();
+            let added = self
+                .update(team, user, Doc::Goals, |b: &mut GoalBook| {
+                    for g in &goals {
+                        b.add(g)?;
+                    }
+                    Ok::<(), goals::GoalError>(())
+                })
+                .await;
+            if let Err(UpdateError::Refused(e)) = &added {
+                return SubmitOutcome::Invalid(vec![("goal_1".to_owned(), e.to_string())]);
+            }
+            if added.is_err() {
+                return SubmitOutcome::StoreDown;
+            }
+        }
+        match self.home(team, user).await {
+            Ok(home) => SubmitOutcome::Saved(vec![Effect::PublishHome {
+                user: user.clone(),
+                home,
+            }]),
+            Err(_) => SubmitOutcome::Saved(Vec::new()),
         }
     }
 

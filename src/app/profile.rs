@@ -74,6 +74,9 @@ pub struct Profile {
     pub team: Option<String>,
     pub format: Format,
     pub cadence: Cadence,
+    /// IANA name from Slack (`users.info`), if known.
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 impl Default for Profile {
@@ -87,6 +90,7 @@ impl Default for Profile {
             team: None,
             format: Format::default(),
             cadence: Cadence::default(),
+            timezone: None,
         }
     }
 }

@@ -171,6 +171,31 @@ impl SlackApi {
         }
     }
 
+    /// Opens a modal for the command or button that gave `trigger`.
+    pub async fn open_view(&self, trigger: &str, view: SlackView) -> ClientResult<()> {
+        let request = SlackApiViewsOpenRequest::new(SlackTriggerId::new(trigger.to_owned()), view);
+        let result = self
+            .client
+            .open_session(&self.token)
+            .views_open(&request)
+            .await
+            .map(|_| ());
+        self.count("views.open", &result);
+        result
+    }
+
+    /// A member's IANA time zone, as Slack knows it.
+    pub async fn user_timezone(&self, user: &SlackUserId) -> ClientResult<Option<String>> {
+        let request = SlackApiUsersInfoRequest::new(user.clone());
+        let result = self
+            .client
+            .open_session(&self.token)
+            .users_info(&request)
+            .await;
+        self.count("users.info", &result);
+        Ok(result?.user.tz)
+    }
+
     /// Publishes a user's Home tab.
     pub async fn publish_home(&self, user: &SlackUserId, view: SlackView) -> ClientResult<()> {
         let request = SlackApiViewsPublishRequest::new(user.clone(), view);

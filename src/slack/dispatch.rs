@@ -56,6 +56,7 @@ impl SlackContext {
             team,
             user,
             text: event.text.unwrap_or_default(),
+            trigger: Some(event.trigger_id.0.clone()),
         };
         let app = self.app.clone();
         let api = self.api.clone();
@@ -66,10 +67,17 @@ impl SlackContext {
             let (reply, effects) = app.handle_command(&request).await;
             // Only the kind of reply is logged, never the member's words.
             info!(user = %request.user, reply = reply_kind(&reply), "slash command");
+            // A modal's trigger expires within seconds, so it goes first.
+            let (modals, others): (Vec<Effect>, Vec<Effect>) = effects
+                .into_iter()
+                .partition(|e| matches!(e, Effect::OpenProfileModal { .. }));
+            for effect in modals {
+                run_effect(&api, effect).await;
+            }
             if let Err(e) = api.respond(&response_url, views::reply(&reply)).await {
                 warn!(user = %request.user, error = %describe_error(&e), "could not deliver a command reply");
             }
-            for effect in effects {
+            for effect in others {
                 run_effect(&api, effect).await;
             }
         });
@@ -100,10 +108,15 @@ impl SlackContext {
     /// Accepts an interaction. Button presses Tandem knows are answered
     /// through the message's `response_url`, replacing the message; the
     /// member acted on is always the one Slack says pressed the button.
-    pub fn accept_interaction(&self, event: &SlackInteractionEvent) -> Result<(), Malformed> {
+    pub async fn accept_interaction(
+        &self,
+        event: &SlackInteractionEvent,
+    ) -> Result<Option<SlackViewSubmissionResponse>, Malformed> {
+        if let SlackInteractionEvent::ViewSubmission(submission) = event {
+            return self.accept_view_submission(submission).await;
+        }
         let SlackInteractionEvent::BlockActions(press) = event else {
             let kind = match event {
-                SlackInteractionEvent::ViewSubmission(_) => "view_submission",
                 SlackInteractionEvent::ViewClosed(_) => "view_closed",
                 SlackInteractionEvent::Shortcut(_) => "shortcut",
                 SlackInteractionEvent::MessageAction(_) => "message_action",
@@ -114,7 +127,7 @@ impl SlackContext {
                 interaction = kind,
                 "interaction acknowledged; nothing handles it"
             );
-            return Ok(());
+            return Ok(None);
         };
         let team = parse_team(&press.team.id)?;
         let user = press
@@ -129,7 +142,7 @@ impl SlackContext {
             .find_map(|a| Action::from_id(&a.action_id.0));
         let (Some(action), Some(response_url)) = (action, press.response_url.clone()) else {
             self.metrics.event("block_actions", "ignored");
-            return Ok(());
+            return Ok(None);
         };
         self.metrics.event("block_actions", "handled");
         let request = ActionRequest { team, user, action };
@@ -145,12 +158,83 @@ impl SlackContext {
                 run_effect(&api, effect).await;
             }
         });
-        Ok(())
+        Ok(None)
+    }
+
+    /// The profile modal's submit: checked and saved before answering, so
+    /// Slack can show field errors in the still-open modal.
+    async fn accept_view_submission(
+        &self,
+        submission: &SlackInteractionViewSubmissionEvent,
+    ) -> Result<Option<SlackViewSubmissionResponse>, Malformed> {
+        let callback = match &submission.view.view {
+            SlackView::Modal(m) => m.callback_id.as_ref().map(|c| c.0.as_str()),
+            SlackView::Home(_) => None,
+        };
+        if callback != Some(super::profile_modal::PROFILE_MODAL) {
+            self.metrics.event("view_submission", "ignored");
+            return Ok(None);
+        }
+        let team = parse_team(&submission.team.id)?;
+        let user = parse_user(&submission.user.id)?;
+        let mut form = match &submission.view.state_params.state {
+            Some(state) => super::profile_modal::read_profile_form(state),
+            None => Default::default(),
+        };
+        form.timezone = self
+            .api
+            .user_timezone(&submission.user.id)
+            .await
+            .map_err(|e| warn!(error = %describe_error(&e), "time zone unknown: users.info failed"))
+            .ok()
+            .flatten();
+        match self.app.submit_profile(&team, &user, form).await {
+            crate::app::SubmitOutcome::Saved(effects) => {
+                self.metrics.event("view_submission", "handled");
+                info!(user = %user, "profile saved from the modal");
+                let api = self.api.clone();
+                self.tasks.spawn(async move {
+                    for effect in effects {
+                        run_effect(&api, effect).await;
+                    }
+                });
+                Ok(None)
+            }
+            crate::app::SubmitOutcome::Invalid(errors) => {
+                self.metrics.event("view_submission", "invalid");
+                Ok(Some(SlackViewSubmissionResponse::Errors(
+                    SlackViewSubmissionErrorsResponse::new(errors.into_iter().collect()),
+                )))
+            }
+            crate::app::SubmitOutcome::StoreDown => {
+                self.metrics.event("view_submission", "store_error");
+                Ok(Some(SlackViewSubmissionResponse::Errors(
+                    SlackViewSubmissionErrorsResponse::new(
+                        [(
+                            "offers".to_owned(),
+                            "Tandem can't save right now. Please try again in a minute.".to_owned(),
+                        )]
+                        .into_iter()
+                        .collect(),
+                    ),
+                )))
+            }
+        }
     }
 }
 
 async fn run_effect(api: &SlackApi, effect: Effect) {
     match effect {
+        Effect::OpenProfileModal {
+            trigger,
+            profile,
+            catalog,
+        } => {
+            let view = super::profile_modal::profile_modal(&profile, &catalog);
+            if let Err(e) = api.open_view(&trigger, view).await {
+                warn!(error = %describe_error(&e), "could not open the profile modal");
+            }
+        }
         Effect::PublishHome { user, home } => {
             let slack_user = SlackUserId::new(user.as_str().to_owned());
             if let Err(e) = api.publish_home(&slack_user, views::home_view(&home)).await {

@@ -140,7 +140,7 @@ async fn interactions(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     const ROUTE: &str = "interactions";
-    let result = (|| {
+    let result = async {
         let text = authenticate(&state, ROUTE, &headers, body)?;
         let form: HashMap<String, String> = serde_urlencoded::from_str(&text)
             .map_err(|e| bad_request(ROUTE, "interaction form", e))?;
@@ -149,12 +149,18 @@ async fn interactions(
             .ok_or_else(|| bad_request(ROUTE, "interaction form", "no payload field"))?;
         let event: SlackInteractionEvent = serde_json::from_str(payload)
             .map_err(|e| bad_request(ROUTE, "interaction payload", e))?;
-        state
+        let answer = state
             .ctx
             .accept_interaction(&event)
+            .await
             .map_err(|e| bad_request(ROUTE, "interaction ids", e))?;
-        Ok(StatusCode::OK.into_response())
-    })();
+        Ok(match answer {
+            // Field errors go back in the body, for Slack to show in the modal.
+            Some(response) => Json(response).into_response(),
+            None => StatusCode::OK.into_response(),
+        })
+    }
+    .await;
     finish(&state, ROUTE, result)
 }
 

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod dispatch;
 pub mod http;
+pub mod profile_modal;
 pub mod socket;
 pub mod views;
 

@@ -95,16 +95,22 @@ async fn on_interaction(
     event: SlackInteractionEvent,
     _client: Arc<Client>,
     states: SlackClientEventsUserState,
-) -> UserCallbackResult<()> {
+) -> UserCallbackResult<SlackInteractionResponse> {
     let ctx = context(&states).await;
-    match ctx.accept_interaction(&event) {
-        Ok(()) => ctx.metrics.request("socket_interactions", "ok"),
+    match ctx.accept_interaction(&event).await {
+        Ok(answer) => {
+            ctx.metrics.request("socket_interactions", "ok");
+            Ok(answer.map_or(
+                SlackInteractionResponse::Empty,
+                SlackInteractionResponse::ViewSubmission,
+            ))
+        }
         Err(e) => {
             ctx.metrics.request("socket_interactions", "bad_request");
             warn!(error = %e, "malformed interaction over Socket Mode");
+            Ok(SlackInteractionResponse::Empty)
         }
     }
-    Ok(())
 }
 
 async fn on_push(
