@@ -579,19 +579,44 @@ impl App {
         }
     }
 
+    /// Changes one document; a refusal becomes a reply, a store problem an error.
+    /// `reply` turns the change's headline and the new document into the reply.
+    async fn change<T, E>(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+        f: impl Fn(&mut T) -> Result<String, E>,
+        reply: impl FnOnce(String, T) -> Reply,
+    ) -> Result<(Reply, bool), anyhow::Error>
+    where
+        T: Serialize + DeserializeOwned + Default,
+        E: std::fmt::Display,
+    {
+        match self.update(team, user, doc, f).await {
+            Ok((headline, value)) => Ok((reply(headline, value), true)),
+            Err(UpdateError::Refused(e)) => Ok((
+                Reply::Refused {
+                    message: e.to_string(),
+                },
+                false,
+            )),
+            Err(UpdateError::Store(e)) => Err(e.into()),
+            Err(UpdateError::Corrupt(e)) => Err(e.into()),
+            Err(UpdateError::Sealed(e)) => Err(e.into()),
+        }
+    }
+
     async fn change_profile(
         &self,
         team: &TeamId,
         user: &UserId,
         f: impl Fn(&mut Profile) -> Result<String, String>,
     ) -> Result<(Reply, bool), anyhow::Error> {
-        match self.update(team, user, Doc::Profile, f).await {
-            Ok((headline, profile)) => Ok((Reply::Profile { headline, profile }, true)),
-            Err(UpdateError::Refused(message)) => Ok((Reply::Refused { message }, false)),
-            Err(UpdateError::Store(e)) => Err(e.into()),
-            Err(UpdateError::Corrupt(e)) => Err(e.into()),
-            Err(UpdateError::Sealed(e)) => Err(e.into()),
-        }
+        self.change(team, user, Doc::Profile, f, |headline, profile| {
+            Reply::Profile { headline, profile }
+        })
+        .await
     }
 
     async fn change_goals(
@@ -600,24 +625,11 @@ impl App {
         user: &UserId,
         f: impl Fn(&mut GoalBook) -> Result<String, goals::GoalError>,
     ) -> Result<(Reply, bool), anyhow::Error> {
-        match self.update(team, user, Doc::Goals, f).await {
-            Ok((headline, book)) => Ok((
-                Reply::Goals {
-                    headline: Some(headline),
-                    book,
-                },
-                true,
-            )),
-            Err(UpdateError::Refused(e)) => Ok((
-                Reply::Refused {
-                    message: e.to_string(),
-                },
-                false,
-            )),
-            Err(UpdateError::Store(e)) => Err(e.into()),
-            Err(UpdateError::Corrupt(e)) => Err(e.into()),
-            Err(UpdateError::Sealed(e)) => Err(e.into()),
-        }
+        self.change(team, user, Doc::Goals, f, |h, book| Reply::Goals {
+            headline: Some(h),
+            book,
+        })
+        .await
     }
 
     async fn change_notes(
@@ -626,24 +638,11 @@ impl App {
         user: &UserId,
         f: impl Fn(&mut NoteBook) -> Result<String, notes::NoteError>,
     ) -> Result<(Reply, bool), anyhow::Error> {
-        match self.update(team, user, Doc::Notes, f).await {
-            Ok((headline, book)) => Ok((
-                Reply::Notes {
-                    headline: Some(headline),
-                    book,
-                },
-                true,
-            )),
-            Err(UpdateError::Refused(e)) => Ok((
-                Reply::Refused {
-                    message: e.to_string(),
-                },
-                false,
-            )),
-            Err(UpdateError::Store(e)) => Err(e.into()),
-            Err(UpdateError::Corrupt(e)) => Err(e.into()),
-            Err(UpdateError::Sealed(e)) => Err(e.into()),
-        }
+        self.change(team, user, Doc::Notes, f, |h, book| Reply::Notes {
+            headline: Some(h),
+            book,
+        })
+        .await
     }
 
     /// A member's document, or its default when they have none yet.

@@ -76,17 +76,7 @@ fn text_input(
 
 /// The profile modal for `profile`, offering `catalog` as skills.
 pub fn profile_modal(profile: &Profile, catalog: &[String]) -> SlackView {
-    let levels: Vec<Value> = (1..=10)
-        .map(|l| {
-            let label = match l {
-                1 => "1 — new to it".to_owned(),
-                5 => "5 — working knowledge".to_owned(),
-                10 => "10 — deep expertise".to_owned(),
-                _ => l.to_string(),
-            };
-            option(&l.to_string(), &label)
-        })
-        .collect();
+    let levels: Vec<Value> = (1..=10).map(levels_option).collect();
     let mut level = json!({ "type": "static_select", "action_id": "level", "placeholder": plain("Choose"), "options": levels });
     if let Some(l) = profile.level {
         level["initial_option"] = levels_option(l);
