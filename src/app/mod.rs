@@ -105,6 +105,8 @@ pub struct ActionRequest {
     pub team: TeamId,
     pub user: UserId,
     pub action: Action,
+    /// Opaque token that lets the bot open a modal for this press.
+    pub trigger: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +115,12 @@ pub enum Action {
     ForgetCancel,
     LeaveConfirm,
     LeaveCancel,
+    /// Home tab and welcome-DM buttons.
+    Join,
+    OpenProfile,
+    OpenGoal,
+    PauseTwoWeeks,
+    Resume,
 }
 
 impl Action {
@@ -121,6 +129,11 @@ impl Action {
     pub const FORGET_CANCEL: &'static str = "forget_cancel";
     pub const LEAVE_CONFIRM: &'static str = "leave_confirm";
     pub const LEAVE_CANCEL: &'static str = "leave_cancel";
+    pub const JOIN: &'static str = "join_program";
+    pub const OPEN_PROFILE: &'static str = "open_profile";
+    pub const OPEN_GOAL: &'static str = "open_goal";
+    pub const PAUSE_TWO_WEEKS: &'static str = "pause_2w";
+    pub const RESUME: &'static str = "resume";
 
     pub fn from_id(id: &str) -> Option<Self> {
         match id {
@@ -128,6 +141,11 @@ impl Action {
             Self::FORGET_CANCEL => Some(Action::ForgetCancel),
             Self::LEAVE_CONFIRM => Some(Action::LeaveConfirm),
             Self::LEAVE_CANCEL => Some(Action::LeaveCancel),
+            Self::JOIN => Some(Action::Join),
+            Self::OPEN_PROFILE => Some(Action::OpenProfile),
+            Self::OPEN_GOAL => Some(Action::OpenGoal),
+            Self::PAUSE_TWO_WEEKS => Some(Action::PauseTwoWeeks),
+            Self::RESUME => Some(Action::Resume),
             _ => None,
         }
     }
@@ -145,6 +163,8 @@ pub struct InboundEvent {
 pub enum EventKind {
     /// Someone opened the app's Home tab.
     AppHomeOpened { user: UserId },
+    /// Someone joined a channel (Slack's channel id).
+    JoinedChannel { user: UserId, channel: String },
     /// The app was removed or its tokens revoked: nothing to send any more.
     Uninstalled,
     /// Anything else; `name` is Slack's event type, for logs.
@@ -166,6 +186,10 @@ pub struct HomeModel {
 pub enum Effect {
     /// Publish the Home tab for this user.
     PublishHome { user: UserId, home: HomeModel },
+    /// Open the one-field "add a goal" modal.
+    OpenGoalModal { trigger: String },
+    /// Welcome someone who joined the program channel, with a Join button.
+    WelcomeDm { user: UserId },
     /// Open the profile modal, filled with `profile`; `catalog` is the list
     /// of skills to pick from.
     OpenProfileModal {
@@ -173,6 +197,16 @@ pub enum Effect {
         profile: Profile,
         catalog: Vec<String>,
     },
+}
+
+impl Effect {
+    /// Modals must open within seconds of the press or command that asked.
+    pub fn is_modal(&self) -> bool {
+        matches!(
+            self,
+            Effect::OpenProfileModal { .. } | Effect::OpenGoalModal { .. }
+        )
+    }
 }
 
 /// How often a document update is retried when another edit won the race;
@@ -395,7 +429,40 @@ impl App {
     /// Handles a button press. It acts only on the member who pressed it,
     /// whatever the message carried.
     pub async fn handle_action(&self, request: &ActionRequest) -> (Reply, Vec<Effect>) {
+        // Buttons that do what a command does behave exactly like it.
+        let as_command = |text: &str| CommandRequest {
+            team: request.team.clone(),
+            user: request.user.clone(),
+            text: text.to_owned(),
+            trigger: request.trigger.clone(),
+        };
         match request.action {
+            Action::Join => return self.handle_command(&as_command("join")).await,
+            Action::OpenProfile => return self.handle_command(&as_command("profile")).await,
+            Action::PauseTwoWeeks => return self.handle_command(&as_command("pause 2w")).await,
+            Action::Resume => return self.handle_command(&as_command("resume")).await,
+            Action::OpenGoal => {
+                let effects = request
+                    .trigger
+                    .clone()
+                    .map(|trigger| Effect::OpenGoalModal { trigger })
+                    .into_iter()
+                    .collect();
+                return (
+                    Reply::Done {
+                        message: "Add a goal with `/tandem goal add <text>`.".into(),
+                    },
+                    effects,
+                );
+            }
+            _ => {}
+        }
+        match request.action {
+            Action::Join
+            | Action::OpenProfile
+            | Action::PauseTwoWeeks
+            | Action::Resume
+            | Action::OpenGoal => unreachable!("handled above"),
             Action::ForgetCancel => (Reply::ForgetCancelled, Vec::new()),
             Action::LeaveCancel => (
                 Reply::Done {
@@ -441,6 +508,26 @@ impl App {
                     }
                 }
             }
+        }
+    }
+
+    /// The "add a goal" modal's submit: the goal, or the reason it was refused.
+    pub async fn submit_goal(&self, team: &TeamId, user: &UserId, text: &str) -> SubmitOutcome {
+        let result = self
+            .update(team, user, Doc::Goals, |b: &mut GoalBook| b.add(text))
+            .await;
+        match result {
+            Ok(_) => match self.home(team, user).await {
+                Ok(home) => SubmitOutcome::Saved(vec![Effect::PublishHome {
+                    user: user.clone(),
+                    home,
+                }]),
+                Err(_) => SubmitOutcome::Saved(Vec::new()),
+            },
+            Err(UpdateError::Refused(e)) => {
+                SubmitOutcome::Invalid(vec![("goal".into(), e.to_string())])
+            }
+            Err(_) => SubmitOutcome::StoreDown,
         }
     }
 
@@ -710,6 +797,35 @@ impl App {
         })
     }
 
+    /// Someone joined the program channel: one welcome DM with a Join
+    /// button, unless they are already in.
+    async fn welcome(
+        &self,
+        event: &InboundEvent,
+        user: &UserId,
+    ) -> Result<(EventOutcome, Vec<Effect>), StoreError> {
+        let ttl = Duration::from_secs(self.config.store.event_dedupe_ttl_secs);
+        if !self
+            .store
+            .claim_event(&event.team, &event.event_id, ttl)
+            .await?
+        {
+            return Ok((EventOutcome::Duplicate, Vec::new()));
+        }
+        let already_in = self
+            .load::<Profile>(&event.team, user, Doc::Profile)
+            .await
+            .map(|p| p.membership != Membership::Out)
+            .unwrap_or(false);
+        if already_in {
+            return Ok((EventOutcome::Handled, Vec::new()));
+        }
+        Ok((
+            EventOutcome::Handled,
+            vec![Effect::WelcomeDm { user: user.clone() }],
+        ))
+    }
+
     /// Handles an event once: Slack's retries of the same `event_id` return
     /// [`EventOutcome::Duplicate`] and no effects.
     pub async fn handle_event(
@@ -718,9 +834,15 @@ impl App {
     ) -> Result<(EventOutcome, Vec<Effect>), StoreError> {
         let user = match &event.kind {
             EventKind::AppHomeOpened { user } => user,
-            EventKind::Uninstalled | EventKind::Ignored { .. } => {
-                return Ok((EventOutcome::Ignored, Vec::new()))
+            EventKind::JoinedChannel { user, channel }
+                if !self.config.program.channel.is_empty()
+                    && *channel == self.config.program.channel =>
+            {
+                return self.welcome(event, user).await;
             }
+            EventKind::JoinedChannel { .. }
+            | EventKind::Uninstalled
+            | EventKind::Ignored { .. } => return Ok((EventOutcome::Ignored, Vec::new())),
         };
         let ttl = Duration::from_secs(self.config.store.event_dedupe_ttl_secs);
         if !self

@@ -51,6 +51,7 @@ pub struct StoreConfig {
 #[serde(deny_unknown_fields)]
 pub struct ProgramConfig {
     pub admins: Vec<String>,
+    pub channel: String,
     pub default_timezone: String,
     pub round_schedule: String,
     pub checkin_schedule: String,

@@ -196,6 +196,24 @@ impl SlackApi {
         Ok(result?.user.tz)
     }
 
+    /// Sends a DM from the bot (posting to a user id opens the DM).
+    pub async fn post_dm(
+        &self,
+        user: &SlackUserId,
+        content: SlackMessageContent,
+    ) -> ClientResult<()> {
+        let request =
+            SlackApiChatPostMessageRequest::new(SlackChannelId::new(user.0.clone()), content);
+        let result = self
+            .client
+            .open_session(&self.token)
+            .chat_post_message(&request)
+            .await
+            .map(|_| ());
+        self.count("chat.postMessage", &result);
+        result
+    }
+
     /// Publishes a user's Home tab.
     pub async fn publish_home(&self, user: &SlackUserId, view: SlackView) -> ClientResult<()> {
         let request = SlackApiViewsPublishRequest::new(user.clone(), view);

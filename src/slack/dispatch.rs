@@ -68,9 +68,8 @@ impl SlackContext {
             // Only the kind of reply is logged, never the member's words.
             info!(user = %request.user, reply = reply_kind(&reply), "slash command");
             // A modal's trigger expires within seconds, so it goes first.
-            let (modals, others): (Vec<Effect>, Vec<Effect>) = effects
-                .into_iter()
-                .partition(|e| matches!(e, Effect::OpenProfileModal { .. }));
+            let (modals, others): (Vec<Effect>, Vec<Effect>) =
+                effects.into_iter().partition(Effect::is_modal);
             for effect in modals {
                 run_effect(&api, effect).await;
             }
@@ -140,21 +139,36 @@ impl SlackContext {
             .iter()
             .flatten()
             .find_map(|a| Action::from_id(&a.action_id.0));
-        let (Some(action), Some(response_url)) = (action, press.response_url.clone()) else {
+        let Some(action) = action else {
             self.metrics.event("block_actions", "ignored");
             return Ok(None);
         };
+        // Presses on the Home tab carry no response URL: their answer is the
+        // refreshed tab (or a modal), not a message.
+        let response_url = press.response_url.clone();
         self.metrics.event("block_actions", "handled");
-        let request = ActionRequest { team, user, action };
+        let request = ActionRequest {
+            team,
+            user,
+            action,
+            trigger: Some(press.trigger_id.0.clone()),
+        };
         let app = self.app.clone();
         let api = self.api.clone();
         self.tasks.spawn(async move {
             let (reply, effects) = app.handle_action(&request).await;
             info!(user = %request.user, reply = reply_kind(&reply), "button press");
-            if let Err(e) = api.replace(&response_url, views::reply(&reply)).await {
-                warn!(user = %request.user, error = %describe_error(&e), "could not answer a button press");
+            let (modals, others): (Vec<Effect>, Vec<Effect>) =
+                effects.into_iter().partition(Effect::is_modal);
+            for effect in modals {
+                run_effect(&api, effect).await;
             }
-            for effect in effects {
+            if let Some(url) = response_url {
+                if let Err(e) = api.replace(&url, views::reply(&reply)).await {
+                    warn!(user = %request.user, error = %describe_error(&e), "could not answer a button press");
+                }
+            }
+            for effect in others {
                 run_effect(&api, effect).await;
             }
         });
@@ -171,12 +185,23 @@ impl SlackContext {
             SlackView::Modal(m) => m.callback_id.as_ref().map(|c| c.0.as_str()),
             SlackView::Home(_) => None,
         };
+        let team = parse_team(&submission.team.id)?;
+        let user = parse_user(&submission.user.id)?;
+        if callback == Some(super::profile_modal::GOAL_MODAL) {
+            let text = submission
+                .view
+                .state_params
+                .state
+                .as_ref()
+                .and_then(super::profile_modal::read_goal)
+                .unwrap_or_default();
+            let outcome = self.app.submit_goal(&team, &user, &text).await;
+            return Ok(self.finish_submission(outcome, "goal"));
+        }
         if callback != Some(super::profile_modal::PROFILE_MODAL) {
             self.metrics.event("view_submission", "ignored");
             return Ok(None);
         }
-        let team = parse_team(&submission.team.id)?;
-        let user = parse_user(&submission.user.id)?;
         let mut form = match &submission.view.state_params.state {
             Some(state) => super::profile_modal::read_profile_form(state),
             None => Default::default(),
@@ -188,38 +213,43 @@ impl SlackContext {
             .map_err(|e| warn!(error = %describe_error(&e), "time zone unknown: users.info failed"))
             .ok()
             .flatten();
-        match self.app.submit_profile(&team, &user, form).await {
+        let outcome = self.app.submit_profile(&team, &user, form).await;
+        Ok(self.finish_submission(outcome, "offers"))
+    }
+
+    /// Runs a saved submission's effects, or turns refusals into field
+    /// errors; `first_field` carries a store failure's message.
+    fn finish_submission(
+        &self,
+        outcome: crate::app::SubmitOutcome,
+        first_field: &str,
+    ) -> Option<SlackViewSubmissionResponse> {
+        let errors: Vec<(String, String)> = match outcome {
             crate::app::SubmitOutcome::Saved(effects) => {
                 self.metrics.event("view_submission", "handled");
-                info!(user = %user, "profile saved from the modal");
                 let api = self.api.clone();
                 self.tasks.spawn(async move {
                     for effect in effects {
                         run_effect(&api, effect).await;
                     }
                 });
-                Ok(None)
+                return None;
             }
             crate::app::SubmitOutcome::Invalid(errors) => {
                 self.metrics.event("view_submission", "invalid");
-                Ok(Some(SlackViewSubmissionResponse::Errors(
-                    SlackViewSubmissionErrorsResponse::new(errors.into_iter().collect()),
-                )))
+                errors
             }
             crate::app::SubmitOutcome::StoreDown => {
                 self.metrics.event("view_submission", "store_error");
-                Ok(Some(SlackViewSubmissionResponse::Errors(
-                    SlackViewSubmissionErrorsResponse::new(
-                        [(
-                            "offers".to_owned(),
-                            "Tandem can't save right now. Please try again in a minute.".to_owned(),
-                        )]
-                        .into_iter()
-                        .collect(),
-                    ),
-                )))
+                vec![(
+                    first_field.to_owned(),
+                    "Tandem can't save right now. Please try again in a minute.".to_owned(),
+                )]
             }
-        }
+        };
+        Some(SlackViewSubmissionResponse::Errors(
+            SlackViewSubmissionErrorsResponse::new(errors.into_iter().collect()),
+        ))
     }
 }
 
@@ -233,6 +263,20 @@ async fn run_effect(api: &SlackApi, effect: Effect) {
             let view = super::profile_modal::profile_modal(&profile, &catalog);
             if let Err(e) = api.open_view(&trigger, view).await {
                 warn!(error = %describe_error(&e), "could not open the profile modal");
+            }
+        }
+        Effect::OpenGoalModal { trigger } => {
+            if let Err(e) = api
+                .open_view(&trigger, super::profile_modal::goal_modal())
+                .await
+            {
+                warn!(error = %describe_error(&e), "could not open the goal modal");
+            }
+        }
+        Effect::WelcomeDm { user } => {
+            let slack_user = SlackUserId::new(user.as_str().to_owned());
+            if let Err(e) = api.post_dm(&slack_user, views::welcome_dm()).await {
+                warn!(user = %user, error = %describe_error(&e), "could not send the welcome DM");
             }
         }
         Effect::PublishHome { user, home } => {
@@ -294,6 +338,10 @@ fn to_inbound(callback: &SlackPushEventCallback) -> Result<InboundEvent, Malform
             }
         }
         SlackEventCallbackBody::AppUninstalled(_) => EventKind::Uninstalled,
+        SlackEventCallbackBody::MemberJoinedChannel(e) => EventKind::JoinedChannel {
+            user: parse_user(&e.user)?,
+            channel: e.channel.0.clone(),
+        },
         body => match kind_name(body) {
             "tokens_revoked" => EventKind::Uninstalled,
             name => EventKind::Ignored {

@@ -8,6 +8,8 @@ use slack_morphism::prelude::*;
 
 /// `callback_id` of the profile modal.
 pub const PROFILE_MODAL: &str = "profile";
+/// `callback_id` of the "add a goal" modal.
+pub const GOAL_MODAL: &str = "add_goal";
 
 /// Slack allows at most 100 options in a select.
 const MAX_OPTIONS: usize = 100;
@@ -157,6 +159,33 @@ fn levels_option(level: u8) -> Value {
         l => l.to_string(),
     };
     option(&level.to_string(), &label)
+}
+
+/// A one-field modal to add a goal (from the Home tab).
+pub fn goal_modal() -> SlackView {
+    let view = json!({
+        "type": "modal",
+        "callback_id": GOAL_MODAL,
+        "title": plain("Add a goal"),
+        "submit": plain("Add"),
+        "close": plain("Cancel"),
+        "blocks": [text_input_required("goal", "What do you want to achieve?", "Something you can make progress on in a few weeks, e.g. \"Lead a design review\".", 280)],
+    });
+    serde_json::from_value(view).expect("the goal modal is valid Block Kit")
+}
+
+fn text_input_required(block: &str, label: &str, hint: &str, max: usize) -> Value {
+    json!({ "type": "input", "block_id": block, "label": plain(label), "hint": plain(hint),
+            "element": { "type": "plain_text_input", "action_id": block, "max_length": max } })
+}
+
+/// The goal typed into the goal modal.
+pub fn read_goal(state: &SlackViewState) -> Option<String> {
+    state
+        .values
+        .get(&SlackBlockId::new("goal".to_owned()))
+        .and_then(|a| a.get(&SlackActionId::new("goal".to_owned())))
+        .and_then(|v| v.value.clone())
 }
 
 /// Reads the submitted modal's state into plain values.

@@ -126,6 +126,50 @@ fn confirm_leave() -> SlackMessageContent {
         ])
 }
 
+fn button(label: &str, action: &str) -> SlackBlockButtonElement {
+    SlackBlockButtonElement::new(pt!(label.to_owned()))
+        .with_action_id(SlackActionId::new(action.to_owned()))
+}
+
+/// The Home tab's buttons, depending on where the member stands.
+fn home_buttons(profile: &Profile, today: Option<chrono::NaiveDate>) -> SlackActionsBlock {
+    let mut buttons: Vec<SlackActionBlockElement> = Vec::new();
+    let active = today.is_some_and(|t| profile.is_active(t));
+    match profile.membership {
+        Membership::Out => buttons.push(
+            button("Join", Action::JOIN)
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into(),
+        ),
+        _ => buttons.push(button("Edit profile", Action::OPEN_PROFILE).into()),
+    }
+    buttons.push(button("Add a goal", Action::OPEN_GOAL).into());
+    match profile.membership {
+        Membership::Paused { .. } if !active => {
+            buttons.push(button("Resume", Action::RESUME).into())
+        }
+        Membership::Out => {}
+        _ => buttons.push(button("Pause 2 weeks", Action::PAUSE_TWO_WEEKS).into()),
+    }
+    SlackActionsBlock::new(buttons)
+}
+
+/// The DM to someone who joined the program channel.
+pub fn welcome_dm() -> SlackMessageContent {
+    let text = "Welcome! This channel is home to our peer-mentoring program. Tandem pairs you \
+                with a colleague at your level whose skills complement yours — each of you \
+                teaches the other. Join in a minute: say what you can offer and want to learn.";
+    SlackMessageContent::new()
+        .with_text(text.to_owned())
+        .with_blocks(vec![
+            section(text.to_owned()),
+            SlackActionsBlock::new(vec![button("Join", Action::JOIN)
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into()])
+            .into(),
+        ])
+}
+
 /// The `/tandem forget` warning, with a confirm dialog on the red button.
 fn confirm_forget() -> SlackMessageContent {
     let warning = "This erases everything Tandem holds about you: your goals and their steps, \
@@ -311,6 +355,7 @@ pub fn home_view(home: &HomeModel) -> SlackView {
         ));
     }
     blocks.extend(notes);
+    blocks.push(home_buttons(&home.profile, home.today).into());
     blocks.push(SlackDividerBlock::new().into());
     blocks.extend(command_blocks());
     blocks.push(

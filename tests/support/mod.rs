@@ -117,6 +117,8 @@ pub struct Spawn {
     pub encryption_key: Option<String>,
     /// Reuse a key prefix (a restart against the same data).
     pub prefix: Option<String>,
+    /// `program.channel`.
+    pub program_channel: Option<String>,
 }
 
 impl Default for Spawn {
@@ -127,6 +129,7 @@ impl Default for Spawn {
             fake: None,
             encryption_key: None,
             prefix: None,
+            program_channel: None,
         }
     }
 }
@@ -173,7 +176,11 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
         host: IpAddr::V4(Ipv4Addr::LOCALHOST),
         port: 0,
     };
-    let app = Application::build(test_config(&prefix), settings, bind).await?;
+    let mut config = test_config(&prefix);
+    if let Some(channel) = &options.program_channel {
+        config.program.channel = channel.clone();
+    }
+    let app = Application::build(config, settings, bind).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(app.run_until_stopped(async move {
@@ -325,13 +332,24 @@ pub fn block_action_form(user: &str, action_id: &str, response_url: &str) -> Str
         "token": "deprecated-verification-token",
         "trigger_id": "1.2.3",
         "container": { "type": "message", "message_ts": "1700000000.000100", "channel_id": "D0FAKE0001", "is_ephemeral": true },
-        "response_url": response_url,
+        "response_url": if response_url.is_empty() { serde_json::Value::Null } else { serde_json::json!(response_url) },
         "actions": [{ "type": "button", "action_id": action_id, "block_id": "b1", "value": "U0ANA", "action_ts": "1700000001.0001" }]
     });
     serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
 }
 
 impl TestApp {
+    /// Presses a button on the Home tab (no response URL) as `user`.
+    pub async fn press_on_home(&self, user: &str, action_id: &str) -> reqwest::Response {
+        let form = block_action_form(user, action_id, "");
+        self.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
+    }
+
     /// Presses a button as `user`; the answer goes to response URL `reply_id`.
     pub async fn press(&self, user: &str, action_id: &str, reply_id: &str) -> reqwest::Response {
         let form = block_action_form(user, action_id, &self.fake.response_url(reply_id));
