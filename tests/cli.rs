@@ -245,19 +245,32 @@ async fn serve_answers_stops_on_sigterm_and_logs_no_secrets_or_free_text() {
             .body(body)
             .send()
     };
+    let join = command_form("U0ANA", "join", &fake.response_url("j"));
+    assert_eq!(post("/slack/commands", join).await.unwrap().status(), 200);
+    fake.wait_for("response_url", 2, WAIT).await;
+    let profile = command_form(
+        "U0ANA",
+        "profile offer: secret-skill-xyz; learn: rust; level: 3; team: Covert Ops",
+        &fake.response_url("p"),
+    );
+    assert_eq!(
+        post("/slack/commands", profile).await.unwrap().status(),
+        200
+    );
+    fake.wait_for("response_url", 3, WAIT).await;
     let note = command_form(
         "U0ANA",
         "note ask about the promotion letter",
         &fake.response_url("n"),
     );
     assert_eq!(post("/slack/commands", note).await.unwrap().status(), 200);
-    fake.wait_for("response_url", 2, WAIT).await;
+    fake.wait_for("response_url", 4, WAIT).await;
     let press = block_action_form("U0ANA", "forget_confirm", &fake.response_url("f"));
     assert_eq!(
         post("/slack/interactions", press).await.unwrap().status(),
         200
     );
-    fake.wait_for("response_url", 3, WAIT).await;
+    fake.wait_for("response_url", 5, WAIT).await;
 
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -293,6 +306,8 @@ async fn serve_answers_stops_on_sigterm_and_logs_no_secrets_or_free_text() {
         "private goal",
         "promoted",
         "promotion letter",
+        "secret-skill-xyz",
+        "Covert Ops",
     ] {
         assert!(!logs.contains(secret), "logs contain {secret:?}:\n{logs}");
     }
