@@ -203,3 +203,27 @@ async fn redis_down_says_so_and_changes_nothing() {
     );
     assert!(app.fake.calls("views.publish").is_empty());
 }
+
+#[tokio::test]
+async fn share_keeps_links_on_the_shelf_and_says_nobody_got_them_yet() {
+    let app = spawn_app().await;
+    assert_eq!(
+        say(&app, "U0ANA", "share <https://example.com/sql-guide> the best window functions guide").await,
+        "Saved to your shelf as 1. You don't have a partner or circle yet, so it wasn't sent to anyone; it stays on your Home tab.\n\
+         *1.* <https://example.com/sql-guide> — the best window functions guide"
+    );
+    assert_eq!(
+        say(&app, "U0ANA", "share javascript:alert(1)").await,
+        "`javascript:alert(1)` is not a web link; share an address that starts with https:// or http://."
+    );
+    assert_eq!(
+        say(&app, "U0ANA", "share").await,
+        "Share a link like `/tandem share https://example.com/article why it helped`."
+    );
+    let publishes = app.fake.wait_for("views.publish", 1, WAIT).await;
+    assert!(publishes[0].body["view"].to_string().contains("Your shelf"));
+    assert!(
+        app.fake.calls("chat.postMessage").is_empty(),
+        "nothing sent without a partner"
+    );
+}

@@ -45,6 +45,7 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
         "resume",
         "leave",
         "forget",
+        "share",
     ] {
         assert!(
             ready.contains(&format!("`/tandem {command}")),
@@ -53,7 +54,7 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
     }
     let soon = blocks[3]["text"]["text"].as_str().unwrap();
     assert!(soon.starts_with("*Coming soon*"), "{soon}");
-    for command in ["share", "checkin", "admin round"] {
+    for command in ["checkin", "admin round"] {
         assert!(
             soon.contains(&format!("`/tandem {command}")),
             "help lacks {command}: {soon}"
@@ -91,12 +92,11 @@ async fn unknown_subcommand_gets_a_one_line_hint() {
 #[tokio::test]
 async fn unbuilt_command_says_coming_soon() {
     let app = spawn_app().await;
-    app.command("U0ANA", "share https://example.com", "r1")
-        .await;
+    app.command("U0ANA", "checkin", "r1").await;
     let calls = app.fake.wait_for("response_url", 1, WAIT).await;
     assert_eq!(
         calls[0].body["text"],
-        "`/tandem share <url> [why]` is coming soon. Type `/tandem help` to see what works today."
+        "`/tandem checkin` is coming soon. Type `/tandem help` to see what works today."
     );
 }
 

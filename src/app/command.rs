@@ -19,6 +19,7 @@ pub enum Command {
     NoteDone(u32),
     Notes,
     Forget,
+    Share(String),
     Join,
     /// `profile` alone shows it; with text, sets fields.
     Profile(String),
@@ -47,6 +48,7 @@ pub fn parse(text: &str) -> Command {
         Some(doc) if doc.words[0] == "note" => parse_note(rest, doc),
         Some(doc) if doc.words[0] == "notes" => Command::Notes,
         Some(doc) if doc.words[0] == "forget" => Command::Forget,
+        Some(doc) if doc.words[0] == "share" => Command::Share(rest.to_owned()),
         Some(doc) if doc.words[0] == "join" => Command::Join,
         Some(doc) if doc.words[0] == "profile" => Command::Profile(rest.to_owned()),
         Some(doc) if doc.words[0] == "status" => Command::Status,
@@ -139,9 +141,7 @@ mod tests {
 
     #[test]
     fn listed_but_unbuilt_is_coming_soon() {
-        assert!(
-            matches!(parse("share https://x.y"), Command::ComingSoon(d) if d.words[0] == "share")
-        );
+        assert!(matches!(parse("checkin"), Command::ComingSoon(d) if d.words[0] == "checkin"));
     }
 
     #[test]

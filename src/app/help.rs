@@ -41,7 +41,7 @@ pub const COMMANDS: &[CommandDoc] = &[
     doc(&["goals"], "goals", "list your goals", true, false),
     doc(&["note"], "note <text> · note done <n>", "a private follow-up for your next meeting", true, false),
     doc(&["notes"], "notes", "list your follow-up notes", true, false),
-    doc(&["share"], "share <url> [why]", "send a resource to your partner or circle", false, false),
+    doc(&["share"], "share <url> [why]", "keep a resource on your shelf and send it to your partner or circle", true, false),
     doc(&["checkin"], "checkin", "start your check-in now", false, false),
     doc(&["pause"], "pause [2w | until 2027-01-10]", "take a break from matching and prompts", true, false),
     doc(&["resume"], "resume", "come back from a pause", true, false),

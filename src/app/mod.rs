@@ -9,6 +9,7 @@ pub mod goals;
 pub mod help;
 pub mod notes;
 pub mod profile;
+pub mod shelf;
 
 use crate::config::Config;
 use crate::crypto::{SealError, Sealer};
@@ -93,6 +94,11 @@ pub enum Reply {
     Done { message: String },
     /// `/tandem leave`: confirm and cancel buttons.
     ConfirmLeave,
+    /// The member's shelf after `headline`.
+    Shelf {
+        headline: String,
+        shelf: shelf::Shelf,
+    },
     /// A listed command that is not built yet.
     ComingSoon { usage: &'static str },
     /// An unknown subcommand; `word` is what they typed, trimmed for display.
@@ -177,6 +183,7 @@ pub struct HomeModel {
     pub profile: Profile,
     pub goals: GoalBook,
     pub notes: NoteBook,
+    pub shelf: shelf::Shelf,
     /// The day it was built, for "paused until" wording.
     pub today: Option<chrono::NaiveDate>,
 }
@@ -286,6 +293,26 @@ impl App {
             Command::Unknown(word) => return (Reply::Unknown { word }, Vec::new()),
             Command::Forget => return (Reply::ConfirmForget, Vec::new()),
             Command::Leave => return (Reply::ConfirmLeave, Vec::new()),
+            Command::Share(text) => match shelf::parse_share(&text) {
+                Err(e) => return (Reply::Refused { message: e.to_string() }, Vec::new()),
+                Ok((url, why)) => {
+                    self.change(
+                        team,
+                        user,
+                        Doc::Shelf,
+                        |s: &mut shelf::Shelf| {
+                            let n = s.add(url.clone(), why.clone());
+                            // Partners and circles arrive with rounds; until
+                            // then the link is kept, and the member told so.
+                            Ok::<_, std::convert::Infallible>(format!(
+                                "Saved to your shelf as {n}. You don't have a partner or circle yet, so it wasn't sent to anyone; it stays on your Home tab."
+                            ))
+                        },
+                        |headline, shelf| Reply::Shelf { headline, shelf },
+                    )
+                    .await
+                }
+            },
             Command::Status => self.home(team, user).await.map(|home| (Reply::Status { home }, false)),
             Command::Join => self.change_profile(team, user, |p| {
                 let was = p.membership;
@@ -793,6 +820,7 @@ impl App {
             profile: self.load(team, user, Doc::Profile).await?,
             goals: self.load(team, user, Doc::Goals).await?,
             notes: self.load(team, user, Doc::Notes).await?,
+            shelf: self.load(team, user, Doc::Shelf).await?,
             today: Some(chrono::Utc::now().date_naive()),
         })
     }

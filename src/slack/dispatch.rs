@@ -303,6 +303,7 @@ fn reply_kind(reply: &crate::app::Reply) -> &'static str {
         crate::app::Reply::Status { .. } => "status",
         crate::app::Reply::Done { .. } => "done",
         crate::app::Reply::ConfirmLeave => "confirm_leave",
+        crate::app::Reply::Shelf { .. } => "shelf",
         crate::app::Reply::ComingSoon { .. } => "coming_soon",
         crate::app::Reply::Unknown { .. } => "unknown",
     }

@@ -39,6 +39,7 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
             vec![section(profile_text(profile))],
         ),
         Reply::Status { home } => status_message(home),
+        Reply::Shelf { headline, shelf } => list_message(Some(headline), shelf_blocks(shelf, 10)),
         Reply::Forgotten => text_message(
             "Done. Everything Tandem held about you — goals, steps and notes — is erased. \
              You can start again any time with `/tandem join`."
@@ -254,6 +255,26 @@ fn goal_blocks(book: &GoalBook) -> Vec<SlackBlock> {
     blocks
 }
 
+/// The latest `limit` shelf items, newest first.
+fn shelf_blocks(shelf: &crate::app::shelf::Shelf, limit: usize) -> Vec<SlackBlock> {
+    shelf
+        .items
+        .iter()
+        .rev()
+        .take(limit)
+        .map(|item| {
+            let why = item
+                .why
+                .as_deref()
+                .map(|w| format!(" — {}", escape(w)))
+                .unwrap_or_default();
+            // A bare `|` would turn the rest of the link into its label.
+            let link = item.url.replace('|', "%7C");
+            section(format!("*{}.* <{link}>{why}", item.number))
+        })
+        .collect()
+}
+
 /// One section per open note.
 fn note_blocks(book: &NoteBook) -> Vec<SlackBlock> {
     book.open()
@@ -355,6 +376,10 @@ pub fn home_view(home: &HomeModel) -> SlackView {
         ));
     }
     blocks.extend(notes);
+    if !home.shelf.items.is_empty() {
+        blocks.push(SlackHeaderBlock::new(pt!("Your shelf")).into());
+        blocks.extend(shelf_blocks(&home.shelf, 10));
+    }
     blocks.push(home_buttons(&home.profile, home.today).into());
     blocks.push(SlackDividerBlock::new().into());
     blocks.extend(command_blocks());
@@ -413,6 +438,7 @@ mod tests {
              • `/tandem goals` — list your goals\n\
              • `/tandem note <text>` · `/tandem note done <n>` — a private follow-up for your next meeting\n\
              • `/tandem notes` — list your follow-up notes\n\
+             • `/tandem share <url> [why]` — keep a resource on your shelf and send it to your partner or circle\n\
              • `/tandem pause [2w | until 2027-01-10]` — take a break from matching and prompts\n\
              • `/tandem resume` — come back from a pause\n\
              • `/tandem leave` — leave the program\n\
@@ -420,8 +446,7 @@ mod tests {
         );
         assert_eq!(
             blocks[3]["text"]["text"],
-            "*Coming soon*\n• `/tandem share <url> [why]` — send a resource to your partner or circle\n\
-             • `/tandem checkin` — start your check-in now\n\
+            "*Coming soon*\n• `/tandem checkin` — start your check-in now\n\
              • `/tandem admin round [preview]` · `/tandem admin checkins` · `/tandem admin circles [size]` · `/tandem admin stats` · `/tandem admin export` — run the program (admins only)"
         );
         assert_eq!(blocks.last().unwrap()["type"], "context");

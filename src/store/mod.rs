@@ -33,6 +33,7 @@ pub enum Doc {
     Profile,
     Goals,
     Notes,
+    Shelf,
 }
 
 impl Doc {
@@ -41,6 +42,7 @@ impl Doc {
             Doc::Profile => "profile",
             Doc::Goals => "goals",
             Doc::Notes => "notes",
+            Doc::Shelf => "shelf",
         }
     }
 }
