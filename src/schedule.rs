@@ -64,3 +64,65 @@ mod tests {
         assert!(parse_timezone("Mars/Olympus").is_err());
     }
 }
+
+/// A first meeting time for people in `zones`: the next weekday after `now`
+/// (in the first person's zone) at the start of the hours all of them are
+/// between 09:00 and 17:00 local, or 10:00 for the first person when their
+/// days do not overlap. Pure: the clock is an argument.
+pub fn first_meeting(
+    now: chrono::DateTime<chrono::Utc>,
+    zones: &[Tz],
+) -> chrono::DateTime<chrono::Utc> {
+    use chrono::{Datelike, Duration, TimeZone, Timelike, Weekday};
+    let first = zones.first().copied().unwrap_or(Tz::UTC);
+    let mut day = now.with_timezone(&first).date_naive() + Duration::days(1);
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        day += Duration::days(1);
+    }
+    // Try each half hour of the first person's working day; the first slot
+    // inside everyone's 09:00–17:00 wins.
+    let at = |minutes: i64| {
+        let naive = day.and_hms_opt(0, 0, 0).unwrap() + Duration::minutes(minutes);
+        first
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    for slot in (9 * 60..17 * 60).step_by(30) {
+        if let Some(t) = at(slot) {
+            let fits = zones.iter().all(|z| {
+                let local = t.with_timezone(z);
+                let m = local.hour() * 60 + local.minute();
+                (9 * 60..16 * 60 + 30).contains(&m)
+            });
+            if fits {
+                return t;
+            }
+        }
+    }
+    at(10 * 60).unwrap_or(now)
+}
+
+#[cfg(test)]
+mod meeting_tests {
+    use super::*;
+    use chrono::{TimeZone, Timelike, Utc};
+
+    #[test]
+    fn picks_the_next_weekday_inside_both_working_days() {
+        let friday = Utc.with_ymd_and_hms(2026, 11, 27, 15, 0, 0).unwrap();
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let new_york: Tz = "America/New_York".parse().unwrap();
+        let t = first_meeting(friday, &[berlin, new_york]);
+        // Monday 30 Nov: 09:00 New York is 15:00 Berlin.
+        assert_eq!(t, Utc.with_ymd_and_hms(2026, 11, 30, 14, 0, 0).unwrap());
+        assert_eq!(t.with_timezone(&new_york).hour(), 9);
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        let t = first_meeting(friday, &[new_york, tokyo]);
+        assert_eq!(
+            t.with_timezone(&new_york).hour(),
+            10,
+            "no overlap: 10:00 for the first"
+        );
+    }
+}

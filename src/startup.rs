@@ -112,7 +112,8 @@ impl Application {
         if sealer.encrypts() {
             check_encryption_key(store.as_ref(), &sealer).await?;
         }
-        let app = App::new(config.clone(), store.clone(), sealer);
+        let directory = Arc::new(crate::slack::client::SlackDirectory(api.clone()));
+        let app = App::new(config.clone(), store.clone(), sealer, directory);
         let ctx = Arc::new(SlackContext::new(app, api, metrics.clone()));
 
         let mut router = ops::routes(store.clone(), metrics.clone());

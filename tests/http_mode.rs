@@ -46,6 +46,7 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
         "leave",
         "forget",
         "share",
+        "admin round",
     ] {
         assert!(
             ready.contains(&format!("`/tandem {command}")),
@@ -54,7 +55,7 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
     }
     let soon = blocks[3]["text"]["text"].as_str().unwrap();
     assert!(soon.starts_with("*Coming soon*"), "{soon}");
-    for command in ["checkin", "admin round"] {
+    for command in ["checkin", "admin checkins"] {
         assert!(
             soon.contains(&format!("`/tandem {command}")),
             "help lacks {command}: {soon}"

@@ -257,3 +257,48 @@ mod erasing {
         erase_member_removes_only_that_member(memory_store(&random_prefix())).await;
     }
 }
+
+mod membership_and_team_docs {
+    use super::*;
+    use tandem::ids::UserId;
+
+    async fn members_and_team_docs(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        let (ana, ben) = (
+            UserId::parse("U0ANA").unwrap(),
+            UserId::parse("U0BEN").unwrap(),
+        );
+        store.add_member(&t, &ben).await.unwrap();
+        store.add_member(&t, &ana).await.unwrap();
+        store.add_member(&t, &ana).await.unwrap();
+        assert_eq!(
+            store.members(&t).await.unwrap(),
+            vec![ana.clone(), ben.clone()]
+        );
+        assert!(store.members(&team("T0BBB")).await.unwrap().is_empty());
+        store.erase_member(&t, &ana).await.unwrap();
+        assert_eq!(store.members(&t).await.unwrap(), vec![ben]);
+
+        assert_eq!(store.load_team_doc(&t, "rounds").await.unwrap(), None);
+        assert!(store.swap_team_doc(&t, "rounds", None, "1").await.unwrap());
+        assert!(!store.swap_team_doc(&t, "rounds", None, "2").await.unwrap());
+        assert!(store
+            .swap_team_doc(&t, "rounds", Some("1"), "2")
+            .await
+            .unwrap());
+        assert_eq!(
+            store.load_team_doc(&t, "rounds").await.unwrap().as_deref(),
+            Some("2")
+        );
+    }
+
+    #[tokio::test]
+    async fn redis_members_and_team_docs() {
+        members_and_team_docs(redis_store(&random_prefix()).await).await;
+    }
+
+    #[tokio::test]
+    async fn memory_members_and_team_docs() {
+        members_and_team_docs(memory_store(&random_prefix())).await;
+    }
+}

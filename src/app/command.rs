@@ -20,6 +20,10 @@ pub enum Command {
     Notes,
     Forget,
     Share(String),
+    /// `admin round` (`preview`: plan only).
+    AdminRound {
+        preview: bool,
+    },
     Join,
     /// `profile` alone shows it; with text, sets fields.
     Profile(String),
@@ -49,6 +53,15 @@ pub fn parse(text: &str) -> Command {
         Some(doc) if doc.words[0] == "notes" => Command::Notes,
         Some(doc) if doc.words[0] == "forget" => Command::Forget,
         Some(doc) if doc.words[0] == "share" => Command::Share(rest.to_owned()),
+        Some(doc) if doc.words[0] == "admin" => {
+            let (verb, args) = split_word(rest);
+            match (verb.as_str(), args.to_lowercase().as_str()) {
+                ("round", "") => Command::AdminRound { preview: false },
+                ("round", "preview") => Command::AdminRound { preview: true },
+                ("round", _) | ("", _) => Command::Usage(doc),
+                _ => Command::ComingSoon(doc),
+            }
+        }
         Some(doc) if doc.words[0] == "join" => Command::Join,
         Some(doc) if doc.words[0] == "profile" => Command::Profile(rest.to_owned()),
         Some(doc) if doc.words[0] == "status" => Command::Status,

@@ -9,6 +9,7 @@ pub mod goals;
 pub mod help;
 pub mod notes;
 pub mod profile;
+pub mod rounds;
 pub mod shelf;
 
 use crate::config::Config;
@@ -94,6 +95,8 @@ pub enum Reply {
     Done { message: String },
     /// `/tandem leave`: confirm and cancel buttons.
     ConfirmLeave,
+    /// A pairing round, planned (preview) or run.
+    Round(rounds::RoundSummary),
     /// The member's shelf after `headline`.
     Shelf {
         headline: String,
@@ -184,6 +187,7 @@ pub struct HomeModel {
     pub goals: GoalBook,
     pub notes: NoteBook,
     pub shelf: shelf::Shelf,
+    pub pairing: rounds::Pairing,
     /// The day it was built, for "paused until" wording.
     pub today: Option<chrono::NaiveDate>,
 }
@@ -193,6 +197,21 @@ pub struct HomeModel {
 pub enum Effect {
     /// Publish the Home tab for this user.
     PublishHome { user: UserId, home: HomeModel },
+    /// Introduce a new pair or trio in a group DM.
+    Intro {
+        members: Vec<UserId>,
+        reasons: Vec<String>,
+        first_meeting: chrono::DateTime<chrono::Utc>,
+    },
+    /// Post a shared resource in the group DM of `members`.
+    Share {
+        from: UserId,
+        members: Vec<UserId>,
+        url: String,
+        why: Option<String>,
+    },
+    /// Tell someone why they sit out this round.
+    SitOutDm { user: UserId, reason: String },
     /// Open the one-field "add a goal" modal.
     OpenGoalModal { trigger: String },
     /// Welcome someone who joined the program channel, with a Join button.
@@ -258,19 +277,33 @@ impl EventOutcome {
 }
 
 /// The application core, shared by every transport.
+/// What the app asks of the workspace's directory (Slack's `users.info`).
+#[async_trait::async_trait]
+pub trait Directory: Send + Sync {
+    /// Whether `user` is a workspace admin or owner.
+    async fn is_admin(&self, user: &UserId) -> Result<bool, String>;
+}
+
 #[derive(Clone)]
 pub struct App {
     config: Arc<Config>,
     store: Arc<dyn Store>,
     sealer: Sealer,
+    directory: Arc<dyn Directory>,
 }
 
 impl App {
-    pub fn new(config: Arc<Config>, store: Arc<dyn Store>, sealer: Sealer) -> Self {
+    pub fn new(
+        config: Arc<Config>,
+        store: Arc<dyn Store>,
+        sealer: Sealer,
+        directory: Arc<dyn Directory>,
+    ) -> Self {
         Self {
             config,
             store,
             sealer,
+            directory,
         }
     }
 
@@ -293,28 +326,13 @@ impl App {
             Command::Unknown(word) => return (Reply::Unknown { word }, Vec::new()),
             Command::Forget => return (Reply::ConfirmForget, Vec::new()),
             Command::Leave => return (Reply::ConfirmLeave, Vec::new()),
+            Command::AdminRound { preview } => return self.admin_round(team, user, preview).await,
             Command::Share(text) => match shelf::parse_share(&text) {
                 Err(e) => return (Reply::Refused { message: e.to_string() }, Vec::new()),
-                Ok((url, why)) => {
-                    self.change(
-                        team,
-                        user,
-                        Doc::Shelf,
-                        |s: &mut shelf::Shelf| {
-                            let n = s.add(url.clone(), why.clone());
-                            // Partners and circles arrive with rounds; until
-                            // then the link is kept, and the member told so.
-                            Ok::<_, std::convert::Infallible>(format!(
-                                "Saved to your shelf as {n}. You don't have a partner or circle yet, so it wasn't sent to anyone; it stays on your Home tab."
-                            ))
-                        },
-                        |headline, shelf| Reply::Shelf { headline, shelf },
-                    )
-                    .await
-                }
+                Ok((url, why)) => return self.share(team, user, url, why).await,
             },
             Command::Status => self.home(team, user).await.map(|home| (Reply::Status { home }, false)),
-            Command::Join => self.change_profile(team, user, |p| {
+            Command::Join => self.join(team, user).await.and(self.change_profile(team, user, |p| {
                 let was = p.membership;
                 p.membership = Membership::Active;
                 let mut text = match was {
@@ -331,7 +349,7 @@ impl App {
                 }
                 Ok(text)
             })
-            .await,
+            .await),
             Command::Profile(text) if text.trim().is_empty() => {
                 self.load::<Profile>(team, user, Doc::Profile).await.map(|profile| {
                     let headline = "Your profile. Change any part with `/tandem profile offer: …; learn: …; level: …; team: …; format: 1:1|circle|either; cadence: weekly|biweekly|monthly`.".to_owned();
@@ -520,6 +538,10 @@ impl App {
                 }
             }
             Action::ForgetConfirm => {
+                if let Err(e) = self.scrub_mentions(&request.team, &request.user).await {
+                    tracing::warn!(error = %e, "forget failed: store problem");
+                    return (Reply::StoreDown, Vec::new());
+                }
                 match self.store.erase_member(&request.team, &request.user).await {
                     Ok(removed) => {
                         tracing::info!(user = %request.user, keys = removed, "member forgotten");
@@ -664,7 +686,7 @@ impl App {
                 Ok::<(), String>(())
             })
             .await;
-        if saved.is_err() {
+        if saved.is_err() || self.join(team, user).await.is_err() {
             return SubmitOutcome::StoreDown;
         }
         if !form.goals.is_empty() {
@@ -719,6 +741,291 @@ impl App {
             Err(UpdateError::Corrupt(e)) => Err(e.into()),
             Err(UpdateError::Sealed(e)) => Err(e.into()),
         }
+    }
+
+    /// Removes the member from the rounds history and from their partners'
+    /// current pairing, before their own keys go.
+    async fn scrub_mentions(&self, team: &TeamId, user: &UserId) -> Result<(), anyhow::Error> {
+        let mine: rounds::Pairing = self.load(team, user, Doc::Pairing).await?;
+        for partner in mine.partners.iter().filter_map(|p| UserId::parse(p).ok()) {
+            let _ = self
+                .update(team, &partner, Doc::Pairing, |p: &mut rounds::Pairing| {
+                    p.partners.retain(|x| x != user.as_str());
+                    Ok::<(), std::convert::Infallible>(())
+                })
+                .await;
+        }
+        for _ in 0..UPDATE_ATTEMPTS {
+            let Some(current) = self.store.load_team_doc(team, rounds::ROUNDS_DOC).await? else {
+                return Ok(());
+            };
+            let mut h: crate::pairing::history::History =
+                serde_json::from_str(&current).map_err(|_| Corrupt("rounds"))?;
+            rounds::scrub(&mut h, user.as_str());
+            let new = serde_json::to_string(&h).expect("history serialises");
+            if new == current
+                || self
+                    .store
+                    .swap_team_doc(team, rounds::ROUNDS_DOC, Some(&current), &new)
+                    .await?
+            {
+                return Ok(());
+            }
+        }
+        anyhow::bail!("rounds history busy")
+    }
+
+    /// Keeps a link on the member's shelf and, when they have a partner or
+    /// trio, on theirs too, and posts it in the group's DM.
+    async fn share(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        url: String,
+        why: Option<String>,
+    ) -> (Reply, Vec<Effect>) {
+        let pairing: rounds::Pairing = match self.load(team, user, Doc::Pairing).await {
+            Ok(p) => p,
+            Err(_) => return (Reply::StoreDown, Vec::new()),
+        };
+        let partners: Vec<UserId> = pairing
+            .partners
+            .iter()
+            .filter_map(|p| UserId::parse(p).ok())
+            .collect();
+        let headline = |n: u32| {
+            if partners.is_empty() {
+                format!("Saved to your shelf as {n}. You don't have a partner or circle yet, so it wasn't sent to anyone; it stays on your Home tab.")
+            } else {
+                let who: Vec<String> = partners.iter().map(|p| format!("<@{p}>")).collect();
+                format!(
+                    "Sent to {} and kept on your shelves as {n}.",
+                    who.join(" and ")
+                )
+            }
+        };
+        let result = self
+            .change(
+                team,
+                user,
+                Doc::Shelf,
+                |s: &mut shelf::Shelf| {
+                    Ok::<_, std::convert::Infallible>(headline(s.add(url.clone(), why.clone())))
+                },
+                |headline, shelf| Reply::Shelf { headline, shelf },
+            )
+            .await;
+        let (reply, _) = match result {
+            Ok(r) => r,
+            Err(_) => return (Reply::StoreDown, Vec::new()),
+        };
+        let mut effects = Vec::new();
+        if !partners.is_empty() {
+            for p in &partners {
+                let _ = self
+                    .update(team, p, Doc::Shelf, |s: &mut shelf::Shelf| {
+                        s.add(url.clone(), why.clone());
+                        Ok::<(), std::convert::Infallible>(())
+                    })
+                    .await;
+            }
+            let mut members = vec![user.clone()];
+            members.extend(partners.iter().cloned());
+            effects.push(Effect::Share {
+                from: user.clone(),
+                members,
+                url,
+                why,
+            });
+        }
+        if let Ok(home) = self.home(team, user).await {
+            effects.push(Effect::PublishHome {
+                user: user.clone(),
+                home,
+            });
+        }
+        (reply, effects)
+    }
+
+    /// Adds the member to the program's member set (idempotent).
+    async fn join(&self, team: &TeamId, user: &UserId) -> Result<(), anyhow::Error> {
+        Ok(self.store.add_member(team, user).await?)
+    }
+
+    /// `admin round [preview]`: refused politely for non-admins.
+    async fn admin_round(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        preview: bool,
+    ) -> (Reply, Vec<Effect>) {
+        let listed = self
+            .config
+            .program
+            .admins
+            .iter()
+            .any(|a| a == user.as_str());
+        let allowed = listed
+            || self.directory.is_admin(user).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not check admin status");
+                false
+            });
+        if !allowed {
+            return (
+                Reply::Refused {
+                    message: "Only program admins can run rounds: workspace admins and owners, and the people listed in `program.admins`.".into(),
+                },
+                Vec::new(),
+            );
+        }
+        match self.run_round(team, preview).await {
+            Ok(result) => result,
+            Err(e) => {
+                tracing::warn!(error = %e, "round not run: store problem");
+                (Reply::StoreDown, Vec::new())
+            }
+        }
+    }
+
+    async fn run_round(
+        &self,
+        team: &TeamId,
+        preview: bool,
+    ) -> Result<(Reply, Vec<Effect>), anyhow::Error> {
+        use crate::pairing::history::History;
+        let now = chrono::Utc::now();
+        let members = self.store.members(team).await?;
+        let mut profiles = Vec::with_capacity(members.len());
+        for m in members {
+            let p: Profile = self.load(team, &m, Doc::Profile).await?;
+            profiles.push((m, p));
+        }
+        let default_tz = crate::schedule::parse_timezone(&self.config.program.default_timezone)
+            .unwrap_or(chrono_tz::UTC);
+        let (roster, not_ready, away) = rounds::roster_of(&profiles, now.date_naive(), default_tz);
+        let history: History = match self.store.load_team_doc(team, rounds::ROUNDS_DOC).await? {
+            Some(json) => serde_json::from_str(&json).map_err(|_| Corrupt("rounds"))?,
+            None => History::default(),
+        };
+        let number = history.rounds.len() as u32 + 1;
+        let scorer = crate::pairing::score::Scorer::new(
+            &roster,
+            &history,
+            crate::pairing::score::Rules::from(&self.config.pairing),
+            now,
+        );
+        let everyone: Vec<usize> = (0..roster.people.len()).collect();
+        let plan = crate::pairing::round::plan_round(&scorer, &everyone, number as u64);
+        let id = |i: usize| UserId::parse(&roster.people[i].id).expect("roster ids are member ids");
+        let groups: Vec<rounds::PlannedGroup> = plan
+            .groups
+            .iter()
+            .map(|g| rounds::PlannedGroup {
+                members: g.members.iter().map(|&i| id(i)).collect(),
+                score: g.score,
+                reasons: g.reasons.clone(),
+            })
+            .collect();
+        let sat_out: Vec<(UserId, String)> = plan
+            .sat_out
+            .iter()
+            .map(|s| (id(s.person), s.reason.clone()))
+            .collect();
+        let summary = rounds::RoundSummary {
+            number,
+            preview,
+            groups,
+            sat_out,
+            not_ready,
+            away,
+        };
+        if preview {
+            return Ok((Reply::Round(summary), Vec::new()));
+        }
+
+        // Record the round first: a failure here sends nothing.
+        let ids = |m: &[UserId]| m.iter().map(|u| u.as_str().to_owned()).collect::<Vec<_>>();
+        let group_ids: Vec<Vec<String>> = summary.groups.iter().map(|g| ids(&g.members)).collect();
+        let sat_ids: Vec<String> = summary
+            .sat_out
+            .iter()
+            .map(|(u, _)| u.as_str().to_owned())
+            .collect();
+        let mut recorded = false;
+        for _ in 0..UPDATE_ATTEMPTS {
+            let current = self.store.load_team_doc(team, rounds::ROUNDS_DOC).await?;
+            let mut h: History = match &current {
+                Some(json) => serde_json::from_str(json).map_err(|_| Corrupt("rounds"))?,
+                None => History::default(),
+            };
+            if h.rounds.len() as u32 + 1 != number {
+                anyhow::bail!("another round was run at the same time");
+            }
+            h.push(group_ids.clone(), sat_ids.clone());
+            let new = serde_json::to_string(&h).expect("history serialises");
+            if self
+                .store
+                .swap_team_doc(team, rounds::ROUNDS_DOC, current.as_deref(), &new)
+                .await?
+            {
+                recorded = true;
+                break;
+            }
+        }
+        if !recorded {
+            anyhow::bail!("round history busy");
+        }
+        let mut effects = Vec::new();
+        for g in &summary.groups {
+            for m in &g.members {
+                let partners: Vec<String> = g
+                    .members
+                    .iter()
+                    .filter(|p| *p != m)
+                    .map(|p| p.as_str().to_owned())
+                    .collect();
+                let pairing = rounds::Pairing {
+                    round: number,
+                    partners,
+                };
+                let _ = self
+                    .update(team, m, Doc::Pairing, |p: &mut rounds::Pairing| {
+                        *p = pairing.clone();
+                        Ok::<(), std::convert::Infallible>(())
+                    })
+                    .await;
+            }
+            let zones: Vec<chrono_tz::Tz> = g
+                .members
+                .iter()
+                .map(|m| {
+                    profiles
+                        .iter()
+                        .find(|(u, _)| u == m)
+                        .and_then(|(_, p)| p.timezone.as_deref())
+                        .and_then(|t| t.parse().ok())
+                        .unwrap_or(default_tz)
+                })
+                .collect();
+            effects.push(Effect::Intro {
+                members: g.members.clone(),
+                reasons: g.reasons.clone(),
+                first_meeting: crate::schedule::first_meeting(now, &zones),
+            });
+        }
+        for (user, reason) in &summary.sat_out {
+            effects.push(Effect::SitOutDm {
+                user: user.clone(),
+                reason: reason.clone(),
+            });
+        }
+        tracing::info!(
+            round = number,
+            groups = summary.groups.len(),
+            sat_out = summary.sat_out.len(),
+            "round run"
+        );
+        Ok((Reply::Round(summary), effects))
     }
 
     async fn change_profile(
@@ -821,6 +1128,7 @@ impl App {
             goals: self.load(team, user, Doc::Goals).await?,
             notes: self.load(team, user, Doc::Notes).await?,
             shelf: self.load(team, user, Doc::Shelf).await?,
+            pairing: self.load(team, user, Doc::Pairing).await?,
             today: Some(chrono::Utc::now().date_naive()),
         })
     }

@@ -88,11 +88,20 @@ impl<'a> Scorer<'a> {
         let index = roster.index();
         let mut teams: HashMap<String, usize> = HashMap::new();
         let people = &roster.people;
+        // An unknown (empty) team is a team of its own: nobody is "same team"
+        // with it, and nobody gets the different-team bonus for it either.
         let team = people
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
+                let name = p.team.trim().to_lowercase();
+                let key = if name.is_empty() {
+                    format!("\u{0}{i}")
+                } else {
+                    name
+                };
                 let next = teams.len();
-                *teams.entry(p.team.trim().to_lowercase()).or_insert(next)
+                *teams.entry(key).or_insert(next)
             })
             .collect();
         let offsets = people
@@ -260,7 +269,8 @@ impl<'a> Scorer<'a> {
         }
         s += w.level_closeness * self.closeness(a, b);
         let same_team = self.team[a] == self.team[b];
-        if !same_team {
+        let known = |i: usize| !self.person(i).team.trim().is_empty();
+        if !same_team && known(a) && known(b) {
             s += w.different_team;
         }
         s += w.overlap_per_hour * self.overlap_hours(a, b);
@@ -310,7 +320,8 @@ impl<'a> Scorer<'a> {
             (true, false) => out.push(teach(pb, pa, &ba)),
             (true, true) => {}
         }
-        if self.team[a] != self.team[b] {
+        if self.team[a] != self.team[b] && !pa.team.trim().is_empty() && !pb.team.trim().is_empty()
+        {
             out.push(format!("different teams ({} and {})", pa.team, pb.team));
         }
         match self.level_gap(a, b) {

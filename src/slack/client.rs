@@ -72,6 +72,19 @@ pub fn describe_error(err: &SlackClientError) -> String {
     }
 }
 
+/// The app's [`Directory`](crate::app::Directory), answered by Slack.
+pub struct SlackDirectory(pub SlackApi);
+
+#[async_trait::async_trait]
+impl crate::app::Directory for SlackDirectory {
+    async fn is_admin(&self, user: &crate::ids::UserId) -> Result<bool, String> {
+        self.0
+            .is_admin(&SlackUserId::new(user.as_str().to_owned()))
+            .await
+            .map_err(|e| describe_error(&e))
+    }
+}
+
 /// The bot's view of the Web API: the few calls Tandem makes, each counted.
 #[derive(Clone)]
 pub struct SlackApi {
@@ -212,6 +225,36 @@ impl SlackApi {
             .map(|_| ());
         self.count("chat.postMessage", &result);
         result
+    }
+
+    /// Whether a member is a workspace admin or owner (`users.info`).
+    pub async fn is_admin(&self, user: &SlackUserId) -> ClientResult<bool> {
+        let request = SlackApiUsersInfoRequest::new(user.clone());
+        let result = self
+            .client
+            .open_session(&self.token)
+            .users_info(&request)
+            .await;
+        self.count("users.info", &result);
+        let flags = result?.user.flags;
+        Ok(flags.is_admin.unwrap_or(false) || flags.is_owner.unwrap_or(false))
+    }
+
+    /// Opens (or finds) the group DM of `users` with the bot and posts there.
+    pub async fn post_to_group(
+        &self,
+        users: &[SlackUserId],
+        content: SlackMessageContent,
+    ) -> ClientResult<()> {
+        let open = SlackApiConversationsOpenRequest::new().with_users(users.to_vec());
+        let session = self.client.open_session(&self.token);
+        let opened = session.conversations_open(&open).await;
+        self.count("conversations.open", &opened);
+        let channel = opened?.channel.id;
+        let request = SlackApiChatPostMessageRequest::new(channel, content);
+        let posted = session.chat_post_message(&request).await.map(|_| ());
+        self.count("chat.postMessage", &posted);
+        posted
     }
 
     /// Publishes a user's Home tab.

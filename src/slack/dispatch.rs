@@ -265,6 +265,43 @@ async fn run_effect(api: &SlackApi, effect: Effect) {
                 warn!(error = %describe_error(&e), "could not open the profile modal");
             }
         }
+        Effect::Intro {
+            members,
+            reasons,
+            first_meeting,
+        } => {
+            let users: Vec<SlackUserId> = members
+                .iter()
+                .map(|m| SlackUserId::new(m.as_str().to_owned()))
+                .collect();
+            let content = views::intro(&members, &reasons, first_meeting);
+            if let Err(e) = api.post_to_group(&users, content).await {
+                warn!(error = %describe_error(&e), "could not post an intro");
+            }
+        }
+        Effect::Share {
+            from,
+            members,
+            url,
+            why,
+        } => {
+            let users: Vec<SlackUserId> = members
+                .iter()
+                .map(|m| SlackUserId::new(m.as_str().to_owned()))
+                .collect();
+            if let Err(e) = api
+                .post_to_group(&users, views::shared(&from, &url, why.as_deref()))
+                .await
+            {
+                warn!(error = %describe_error(&e), "could not post a shared resource");
+            }
+        }
+        Effect::SitOutDm { user, reason } => {
+            let slack_user = SlackUserId::new(user.as_str().to_owned());
+            if let Err(e) = api.post_dm(&slack_user, views::sit_out(&reason)).await {
+                warn!(user = %user, error = %describe_error(&e), "could not tell someone they sit out");
+            }
+        }
         Effect::OpenGoalModal { trigger } => {
             if let Err(e) = api
                 .open_view(&trigger, super::profile_modal::goal_modal())
@@ -304,6 +341,7 @@ fn reply_kind(reply: &crate::app::Reply) -> &'static str {
         crate::app::Reply::Done { .. } => "done",
         crate::app::Reply::ConfirmLeave => "confirm_leave",
         crate::app::Reply::Shelf { .. } => "shelf",
+        crate::app::Reply::Round(_) => "round",
         crate::app::Reply::ComingSoon { .. } => "coming_soon",
         crate::app::Reply::Unknown { .. } => "unknown",
     }

@@ -39,6 +39,7 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
             vec![section(profile_text(profile))],
         ),
         Reply::Status { home } => status_message(home),
+        Reply::Round(summary) => round_message(summary),
         Reply::Shelf { headline, shelf } => list_message(Some(headline), shelf_blocks(shelf, 10)),
         Reply::Forgotten => text_message(
             "Done. Everything Tandem held about you — goals, steps and notes — is erased. \
@@ -97,6 +98,19 @@ fn status_message(home: &HomeModel) -> SlackMessageContent {
         section(membership_text(&home.profile, home.today)),
         section(profile_text(&home.profile)),
     ];
+    if !home.pairing.partners.is_empty() {
+        let who: Vec<String> = home
+            .pairing
+            .partners
+            .iter()
+            .map(|p| format!("<@{p}>"))
+            .collect();
+        blocks.push(section(format!(
+            "*Your partner this round (#{}):* {}",
+            home.pairing.round,
+            who.join(" and ")
+        )));
+    }
     let goals = goal_blocks(&home.goals);
     blocks.push(section(format!(
         "*Goals* ({} active)",
@@ -125,6 +139,109 @@ fn confirm_leave() -> SlackMessageContent {
             section(warning.to_owned()),
             SlackActionsBlock::new(vec![leave.into(), stay.into()]).into(),
         ])
+}
+
+/// An admin's view of a round: groups with scores and reasons (never any
+/// goal or note text), who sits out and why, who is not ready.
+fn round_message(r: &crate::app::rounds::RoundSummary) -> SlackMessageContent {
+    let mention = |m: &crate::ids::UserId| format!("<@{m}>");
+    let pairs = r.groups.iter().filter(|g| g.members.len() == 2).count();
+    let trios = r.groups.len() - pairs;
+    let mut headline = if r.preview {
+        format!("*Preview of round {}*: {pairs} pairs", r.number)
+    } else {
+        format!("*Round {} is on*: {pairs} pairs", r.number)
+    };
+    if trios > 0 {
+        headline.push_str(&format!(
+            " and {trios} trio{}",
+            if trios == 1 { "" } else { "s" }
+        ));
+    }
+    headline.push_str(if r.preview {
+        ". Nothing was sent; `/tandem admin round` runs it."
+    } else {
+        ". Each group has its intro in a group DM."
+    });
+    let mut blocks = vec![section(headline.clone())];
+    for (i, g) in r.groups.iter().enumerate().take(40) {
+        let who: Vec<String> = g.members.iter().map(mention).collect();
+        blocks.push(section(format!(
+            "*{}.* {} — {:.2}\n{}",
+            i + 1,
+            who.join(" + "),
+            g.score as f64 / 100.0,
+            g.reasons.join(" · ")
+        )));
+    }
+    if r.groups.len() > 40 {
+        blocks.push(section(format!(
+            "…and {} more groups.",
+            r.groups.len() - 40
+        )));
+    }
+    for (u, reason) in r.sat_out.iter().take(20) {
+        blocks.push(section(format!("{} sits out: {reason}", mention(u))));
+    }
+    if r.not_ready > 0 || r.away > 0 {
+        blocks.push(section(format!(
+            "Not in this round: {} with an unfinished profile, {} paused or in circles.",
+            r.not_ready, r.away
+        )));
+    }
+    SlackMessageContent::new()
+        .with_text(headline)
+        .with_blocks(blocks)
+}
+
+/// The intro posted in a new pair's (or trio's) group DM. The meeting time
+/// is a Slack date token, so each person sees it in their own time zone.
+pub fn intro(
+    members: &[crate::ids::UserId],
+    reasons: &[String],
+    first_meeting: chrono::DateTime<chrono::Utc>,
+) -> SlackMessageContent {
+    let who: Vec<String> = members.iter().map(|m| format!("<@{m}>")).collect();
+    let when = format!(
+        "<!date^{}^{{date_long_pretty}} at {{time}}|{} UTC>",
+        first_meeting.timestamp(),
+        first_meeting.format("%a %-d %b %Y %H:%M")
+    );
+    let text = format!("{} — you're paired for peer mentoring!", who.join(", "));
+    let blocks = vec![
+        section(format!(":wave: {text}")),
+        section(format!("*Why you:* {}", reasons.join(" · "))),
+        section(format!(
+            "*Suggested first meeting:* {when} (shown in your own time zone). Reply here to agree another time."
+        )),
+        section(
+            "*Kickoff:* each of you shares one goal and what you hope to get from the other, \
+             then agree how often you'll meet (`/tandem profile cadence: weekly|biweekly|monthly`)."
+                .to_owned(),
+        ),
+        SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(
+            "A good conversation: repeat back what you heard, and ask what lies underneath. \
+             What you share here stays between you."
+        ))])
+        .into(),
+    ];
+    SlackMessageContent::new()
+        .with_text(text)
+        .with_blocks(blocks)
+}
+
+/// A resource shared with a partner or trio, in their group DM.
+pub fn shared(from: &crate::ids::UserId, url: &str, why: Option<&str>) -> SlackMessageContent {
+    let link = url.replace('|', "%7C");
+    let why = why.map(|w| format!(" — {}", escape(w))).unwrap_or_default();
+    text_message(format!(":books: <@{from}> shared <{link}>{why}"))
+}
+
+/// The DM to someone who sits out this round.
+pub fn sit_out(reason: &str) -> SlackMessageContent {
+    text_message(format!(
+        "No partner for you this round: {reason}. Nothing you need to do — you'll be considered again next round."
+    ))
 }
 
 fn button(label: &str, action: &str) -> SlackBlockButtonElement {
@@ -376,6 +493,22 @@ pub fn home_view(home: &HomeModel) -> SlackView {
         ));
     }
     blocks.extend(notes);
+    if !home.pairing.partners.is_empty() {
+        let who: Vec<String> = home
+            .pairing
+            .partners
+            .iter()
+            .map(|p| format!("<@{p}>"))
+            .collect();
+        blocks.insert(
+            5,
+            section(format!(
+                "*This round (#{}):* you're paired with {}.",
+                home.pairing.round,
+                who.join(" and ")
+            )),
+        );
+    }
     if !home.shelf.items.is_empty() {
         blocks.push(SlackHeaderBlock::new(pt!("Your shelf")).into());
         blocks.extend(shelf_blocks(&home.shelf, 10));
@@ -442,12 +575,13 @@ mod tests {
              • `/tandem pause [2w | until 2027-01-10]` — take a break from matching and prompts\n\
              • `/tandem resume` — come back from a pause\n\
              • `/tandem leave` — leave the program\n\
-             • `/tandem forget` — erase everything Tandem holds about you"
+             • `/tandem forget` — erase everything Tandem holds about you\n\
+             • `/tandem admin round [preview]` — pair everyone now, or preview the pairs (admins only)"
         );
         assert_eq!(
             blocks[3]["text"]["text"],
             "*Coming soon*\n• `/tandem checkin` — start your check-in now\n\
-             • `/tandem admin round [preview]` · `/tandem admin checkins` · `/tandem admin circles [size]` · `/tandem admin stats` · `/tandem admin export` — run the program (admins only)"
+             • `/tandem admin checkins` · `/tandem admin circles [size]` · `/tandem admin stats` · `/tandem admin export` — more for program admins"
         );
         assert_eq!(blocks.last().unwrap()["type"], "context");
     }

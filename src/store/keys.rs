@@ -30,6 +30,16 @@ impl Keys {
         format!("{}:{{{}}}", self.prefix, team)
     }
 
+    /// The set of a workspace's members.
+    pub fn members(&self, team: &TeamId) -> String {
+        format!("{}:members", self.team(team))
+    }
+
+    /// A workspace-wide document such as the rounds history.
+    pub fn team_doc(&self, team: &TeamId, name: &str) -> String {
+        format!("{}:doc:{}", self.team(team), name)
+    }
+
     /// A program-wide value such as the encryption canary.
     pub fn meta(&self, name: &str) -> String {
         format!("{}:meta:{}", self.prefix, name)

@@ -13,6 +13,7 @@ pub struct MemoryStore {
     /// Key → expiry instant.
     expiring: Mutex<HashMap<String, Instant>>,
     values: Mutex<HashMap<String, String>>,
+    members: Mutex<HashMap<String, std::collections::BTreeSet<String>>>,
 }
 
 impl MemoryStore {
@@ -21,7 +22,19 @@ impl MemoryStore {
             keys,
             expiring: Mutex::new(HashMap::new()),
             values: Mutex::new(HashMap::new()),
+            members: Mutex::new(HashMap::new()),
         }
+    }
+}
+
+impl MemoryStore {
+    fn swap_key(&self, key: String, expected: Option<&str>, new: &str) -> bool {
+        let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        if map.get(&key).map(String::as_str) != expected {
+            return false;
+        }
+        map.insert(key, new.to_owned());
+        true
     }
 }
 
@@ -55,6 +68,37 @@ impl Store for MemoryStore {
         Ok(map.get(&self.keys.doc(team, user, doc)).cloned())
     }
 
+    async fn add_member(&self, team: &TeamId, user: &UserId) -> StoreResult<()> {
+        let mut map = self.members.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(self.keys.members(team))
+            .or_default()
+            .insert(user.as_str().to_owned());
+        Ok(())
+    }
+
+    async fn members(&self, team: &TeamId) -> StoreResult<Vec<UserId>> {
+        let map = self.members.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(map
+            .get(&self.keys.members(team))
+            .map(|set| set.iter().filter_map(|i| UserId::parse(i).ok()).collect())
+            .unwrap_or_default())
+    }
+
+    async fn load_team_doc(&self, team: &TeamId, name: &str) -> StoreResult<Option<String>> {
+        let map = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(map.get(&self.keys.team_doc(team, name)).cloned())
+    }
+
+    async fn swap_team_doc(
+        &self,
+        team: &TeamId,
+        name: &str,
+        expected: Option<&str>,
+        new: &str,
+    ) -> StoreResult<bool> {
+        Ok(self.swap_key(self.keys.team_doc(team, name), expected, new))
+    }
+
     async fn swap_doc(
         &self,
         team: &TeamId,
@@ -63,13 +107,7 @@ impl Store for MemoryStore {
         expected: Option<&str>,
         new: &str,
     ) -> StoreResult<bool> {
-        let key = self.keys.doc(team, user, doc);
-        let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
-        if map.get(&key).map(String::as_str) != expected {
-            return Ok(false);
-        }
-        map.insert(key, new.to_owned());
-        Ok(true)
+        Ok(self.swap_key(self.keys.doc(team, user, doc), expected, new))
     }
 
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {
@@ -81,6 +119,14 @@ impl Store for MemoryStore {
     }
 
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {
+        if let Some(set) = self
+            .members
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_mut(&self.keys.members(team))
+        {
+            set.remove(user.as_str());
+        }
         let prefix = self.keys.member_prefix(team, user);
         let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
         let before = map.len();

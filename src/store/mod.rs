@@ -34,6 +34,7 @@ pub enum Doc {
     Goals,
     Notes,
     Shelf,
+    Pairing,
 }
 
 impl Doc {
@@ -43,6 +44,7 @@ impl Doc {
             Doc::Goals => "goals",
             Doc::Notes => "notes",
             Doc::Shelf => "shelf",
+            Doc::Pairing => "pairing",
         }
     }
 }
@@ -73,12 +75,31 @@ pub trait Store: Send + Sync + 'static {
         new: &str,
     ) -> StoreResult<bool>;
 
+    /// Records that `user` has joined `team`'s program (idempotent).
+    async fn add_member(&self, team: &TeamId, user: &UserId) -> StoreResult<()>;
+
+    /// Everyone who ever joined `team`'s program and was not forgotten.
+    async fn members(&self, team: &TeamId) -> StoreResult<Vec<UserId>>;
+
+    /// A workspace-wide document (`rounds`), if there is one.
+    async fn load_team_doc(&self, team: &TeamId, name: &str) -> StoreResult<Option<String>>;
+
+    /// Compare-and-set for a workspace-wide document, as [`Store::swap_doc`].
+    async fn swap_team_doc(
+        &self,
+        team: &TeamId,
+        name: &str,
+        expected: Option<&str>,
+        new: &str,
+    ) -> StoreResult<bool>;
+
     /// Stores `value` under the program-wide name `name` unless something is
     /// there already; returns what is stored afterwards.
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String>;
 
     /// Erases every key that belongs to one member (all of
-    /// `…:user:<id>:…`); returns how many were removed.
+    /// `…:user:<id>:…`) and their membership; returns how many keys were
+    /// removed.
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize>;
 
     /// Which implementation this is, for logs and `/metrics`.

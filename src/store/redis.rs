@@ -48,6 +48,19 @@ impl RedisStore {
     pub fn keys(&self) -> &Keys {
         &self.keys
     }
+
+    async fn swap_key(&self, key: String, expected: Option<&str>, new: &str) -> StoreResult<bool> {
+        let mut conn = self.conn.clone();
+        let wrote: i64 = redis::Script::new(SWAP_SCRIPT)
+            .key(key)
+            .arg(if expected.is_some() { "1" } else { "0" })
+            .arg(expected.unwrap_or(""))
+            .arg(new)
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(wrote == 1)
+    }
 }
 
 fn unavailable(e: redis::RedisError) -> StoreError {
@@ -95,6 +108,49 @@ impl Store for RedisStore {
             .map_err(unavailable)
     }
 
+    async fn add_member(&self, team: &TeamId, user: &UserId) -> StoreResult<()> {
+        let mut conn = self.conn.clone();
+        let _: i64 = redis::cmd("SADD")
+            .arg(self.keys.members(team))
+            .arg(user.as_str())
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn members(&self, team: &TeamId) -> StoreResult<Vec<UserId>> {
+        let mut conn = self.conn.clone();
+        let ids: Vec<String> = redis::cmd("SMEMBERS")
+            .arg(self.keys.members(team))
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        let mut users: Vec<UserId> = ids.iter().filter_map(|i| UserId::parse(i).ok()).collect();
+        users.sort();
+        Ok(users)
+    }
+
+    async fn load_team_doc(&self, team: &TeamId, name: &str) -> StoreResult<Option<String>> {
+        let mut conn = self.conn.clone();
+        redis::cmd("GET")
+            .arg(self.keys.team_doc(team, name))
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn swap_team_doc(
+        &self,
+        team: &TeamId,
+        name: &str,
+        expected: Option<&str>,
+        new: &str,
+    ) -> StoreResult<bool> {
+        self.swap_key(self.keys.team_doc(team, name), expected, new)
+            .await
+    }
+
     async fn swap_doc(
         &self,
         team: &TeamId,
@@ -103,16 +159,8 @@ impl Store for RedisStore {
         expected: Option<&str>,
         new: &str,
     ) -> StoreResult<bool> {
-        let mut conn = self.conn.clone();
-        let wrote: i64 = redis::Script::new(SWAP_SCRIPT)
-            .key(self.keys.doc(team, user, doc))
-            .arg(if expected.is_some() { "1" } else { "0" })
-            .arg(expected.unwrap_or(""))
-            .arg(new)
-            .invoke_async(&mut conn)
+        self.swap_key(self.keys.doc(team, user, doc), expected, new)
             .await
-            .map_err(unavailable)?;
-        Ok(wrote == 1)
     }
 
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {
@@ -156,16 +204,19 @@ impl Store for RedisStore {
             }
             cursor = next;
         }
-        if keys.is_empty() {
-            return Ok(0);
+        // One transaction: the keys share the team's hash slot, and either
+        // all go (with the membership) or none.
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        if !keys.is_empty() {
+            pipe.cmd("DEL").arg(&keys);
         }
-        // One DEL: the keys share the team's hash slot, and either all go or none.
-        let removed: usize = redis::cmd("DEL")
-            .arg(&keys)
-            .query_async(&mut conn)
-            .await
-            .map_err(unavailable)?;
-        Ok(removed)
+        pipe.cmd("SREM")
+            .arg(self.keys.members(team))
+            .arg(user.as_str())
+            .ignore();
+        let removed: Vec<usize> = pipe.query_async(&mut conn).await.map_err(unavailable)?;
+        Ok(removed.first().copied().unwrap_or(0))
     }
 
     fn kind(&self) -> &'static str {

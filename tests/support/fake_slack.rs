@@ -242,11 +242,22 @@ fn normal_answer(method: &str, body: &Value, socket_url: Option<String>) -> Valu
             json!({ "ok": true, "user": {
                 "id": id, "team_id": TEAM, "name": id.to_lowercase(),
                 "tz": "Europe/Berlin", "tz_offset": 3600,
-                "is_admin": false, "is_owner": false,
+                "is_admin": id.starts_with("U0ADMIN"), "is_owner": false,
                 "profile": { "real_name": id, "display_name": id }
             }})
         }
-        "conversations.open" => json!({ "ok": true, "channel": { "id": "D0FAKE0001" } }),
+        "conversations.open" => {
+            // A stable id per set of users, as Slack gives the same group DM back.
+            let users = body["users"]
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| body["users"].to_string());
+            let id: String = users
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect();
+            json!({ "ok": true, "channel": { "id": format!("G{}", &id[..id.len().min(20)]) } })
+        }
         "chat.postMessage" => json!({
             "ok": true, "channel": body["channel"].clone(), "ts": "1700000000.000100"
         }),

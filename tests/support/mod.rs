@@ -361,15 +361,31 @@ impl TestApp {
         .await
     }
 
-    /// The raw Redis value at `key`.
+    /// The raw Redis value at `key` (a set's members joined by commas).
     pub async fn redis_get(&self, key: &str) -> Option<String> {
         let client = redis::Client::open(redis_url()).unwrap();
         let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-        redis::cmd("GET")
+        let kind: String = redis::cmd("TYPE")
             .arg(key)
             .query_async(&mut conn)
             .await
-            .unwrap()
+            .unwrap();
+        match kind.as_str() {
+            "set" => {
+                let members: Vec<String> = redis::cmd("SMEMBERS")
+                    .arg(key)
+                    .query_async(&mut conn)
+                    .await
+                    .unwrap();
+                Some(members.join(","))
+            }
+            "none" => None,
+            _ => redis::cmd("GET")
+                .arg(key)
+                .query_async(&mut conn)
+                .await
+                .unwrap(),
+        }
     }
 
     /// Every Redis key under this app's prefix.

@@ -1,0 +1,109 @@
+//! Running a pairing round from Slack: who takes part, the engine's plan,
+//! the history it feeds, and what each person is told.
+
+use super::profile::{Format, Profile};
+use crate::ids::UserId;
+use crate::pairing::history::History;
+use crate::pairing::roster::{Person, Roster, SkillSet};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Name of the workspace document holding past rounds.
+pub const ROUNDS_DOC: &str = "rounds";
+
+/// A member's current pairing (stored per member, so `forget` takes it too).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pairing {
+    pub round: u32,
+    pub partners: Vec<String>,
+}
+
+/// One group of a planned round, for replies and intros.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedGroup {
+    pub members: Vec<UserId>,
+    /// Points, in hundredths.
+    pub score: i64,
+    pub reasons: Vec<String>,
+}
+
+/// A round as the admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundSummary {
+    pub number: u32,
+    pub preview: bool,
+    pub groups: Vec<PlannedGroup>,
+    pub sat_out: Vec<(UserId, String)>,
+    /// Joined and active but with an incomplete profile.
+    pub not_ready: usize,
+    /// Paused or circle-only members, not in this round.
+    pub away: usize,
+}
+
+/// Builds the engine's roster from member profiles: only people active on
+/// `today` with a complete profile who want 1:1 (or either) take part.
+/// Names are Slack mentions so reasons read naturally in Slack.
+pub fn roster_of(
+    profiles: &[(UserId, Profile)],
+    today: NaiveDate,
+    default_tz: Tz,
+) -> (Roster, usize, usize) {
+    let mut roster = Roster::default();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let (mut not_ready, mut away) = (0, 0);
+    for (user, p) in profiles {
+        if !p.is_active(today) || p.format == Format::Circle {
+            if p.membership != super::profile::Membership::Out {
+                away += 1;
+            }
+            continue;
+        }
+        if !p.missing().is_empty() {
+            not_ready += 1;
+            continue;
+        }
+        let mut set = |names: &[String]| {
+            let mut s = SkillSet::default();
+            for n in names {
+                let next = ids.len();
+                let id = *ids.entry(n.clone()).or_insert_with(|| {
+                    roster.skills.push(n.clone());
+                    next
+                });
+                s.insert(id);
+            }
+            s
+        };
+        let offers = set(&p.offers);
+        let wants = set(&p.wants);
+        roster.people.push(Person {
+            id: user.as_str().to_owned(),
+            name: format!("<@{user}>"),
+            team: p.team.clone().unwrap_or_default(),
+            level: p.level.unwrap_or(5),
+            timezone: p
+                .timezone
+                .as_deref()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(default_tz),
+            offers,
+            wants,
+            manager: None,
+            do_not_pair: Vec::new(),
+        });
+    }
+    (roster, not_ready, away)
+}
+
+/// Removes every mention of `user` from the history (for `forget`).
+pub fn scrub(history: &mut History, user: &str) {
+    for round in &mut history.rounds {
+        for group in &mut round.groups {
+            group.members.retain(|m| m != user);
+        }
+        round.groups.retain(|g| !g.members.is_empty());
+        round.sat_out.retain(|s| s.id != user);
+    }
+}
