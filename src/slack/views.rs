@@ -467,8 +467,8 @@ pub fn home_view(home: &HomeModel) -> SlackView {
                  1. Say what you can offer and what you want to learn.\n\
                  2. Tandem pairs you with someone whose skills complement yours — each of you \
                  teaches the other.\n\
-                 3. You agree a rhythm, set goals, and get a short check-in in your DMs to keep \
-                 each other going."
+                 3. You agree a rhythm, set goals and keep follow-up notes, so you keep each \
+                 other going."
             ))
             .into(),
         SlackDividerBlock::new().into(),
