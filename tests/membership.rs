@@ -7,16 +7,7 @@ use support::*;
 
 /// Sends a command and returns the reply body.
 async fn say(app: &TestApp, user: &str, text: &str) -> Value {
-    let before = app.fake.calls("response_url").len();
-    let id = format!("m{before}");
-    assert_eq!(app.command(user, text, &id).await.status(), 200);
-    app.fake
-        .wait_for("response_url", before + 1, WAIT)
-        .await
-        .into_iter()
-        .find(|c| c.body["_response_url_id"] == id.as_str())
-        .unwrap()
-        .body
+    app.say(user, text).await
 }
 
 fn texts(body: &Value) -> Vec<String> {

@@ -4,22 +4,14 @@
 
 mod support;
 
+use serde_json::Value;
 use std::collections::HashSet;
 use support::*;
 
 const ADMIN: &str = "U0ADMIN1";
 
-async fn say(app: &TestApp, user: &str, text: &str) -> serde_json::Value {
-    let before = app.fake.calls("response_url").len();
-    let id = format!("r{before}");
-    app.command(user, text, &id).await;
-    app.fake
-        .wait_for("response_url", before + 1, WAIT)
-        .await
-        .into_iter()
-        .find(|c| c.body["_response_url_id"] == id.as_str())
-        .unwrap()
-        .body
+async fn say(app: &TestApp, user: &str, text: &str) -> Value {
+    app.say(user, text).await
 }
 
 /// Members who can each teach the other something.

@@ -197,8 +197,7 @@ impl SlackApi {
         result
     }
 
-    /// A member's IANA time zone, as Slack knows it.
-    pub async fn user_timezone(&self, user: &SlackUserId) -> ClientResult<Option<String>> {
+    async fn user_info(&self, user: &SlackUserId) -> ClientResult<SlackUser> {
         let request = SlackApiUsersInfoRequest::new(user.clone());
         let result = self
             .client
@@ -206,7 +205,12 @@ impl SlackApi {
             .users_info(&request)
             .await;
         self.count("users.info", &result);
-        Ok(result?.user.tz)
+        Ok(result?.user)
+    }
+
+    /// A member's IANA time zone, as Slack knows it.
+    pub async fn user_timezone(&self, user: &SlackUserId) -> ClientResult<Option<String>> {
+        Ok(self.user_info(user).await?.tz)
     }
 
     /// Sends a DM from the bot (posting to a user id opens the DM).

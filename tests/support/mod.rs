@@ -339,6 +339,20 @@ pub fn block_action_form(user: &str, action_id: &str, response_url: &str) -> Str
 }
 
 impl TestApp {
+    /// Sends `/tandem <text>` as `user` and returns the reply's body.
+    pub async fn say(&self, user: &str, text: &str) -> serde_json::Value {
+        let before = self.fake.calls("response_url").len();
+        let id = format!("say{before}");
+        assert_eq!(self.command(user, text, &id).await.status(), 200);
+        self.fake
+            .wait_for("response_url", before + 1, WAIT)
+            .await
+            .into_iter()
+            .find(|c| c.body["_response_url_id"] == id.as_str())
+            .expect("a reply to this command")
+            .body
+    }
+
     /// Presses a button on the Home tab (no response URL) as `user`.
     pub async fn press_on_home(&self, user: &str, action_id: &str) -> reqwest::Response {
         let form = block_action_form(user, action_id, "");
