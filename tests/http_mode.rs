@@ -47,6 +47,7 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
         "forget",
         "share",
         "admin round",
+        "admin checkins",
     ] {
         assert!(
             ready.contains(&format!("`/tandem {command}")),
@@ -55,7 +56,7 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
     }
     let soon = blocks[3]["text"]["text"].as_str().unwrap();
     assert!(soon.starts_with("*Coming soon*"), "{soon}");
-    for command in ["checkin", "admin checkins"] {
+    for command in ["checkin", "admin circles"] {
         assert!(
             soon.contains(&format!("`/tandem {command}")),
             "help lacks {command}: {soon}"

@@ -24,6 +24,8 @@ pub enum Command {
     AdminRound {
         preview: bool,
     },
+    /// `admin checkins`: send everyone's check-in now.
+    AdminCheckins,
     Join,
     /// `profile` alone shows it; with text, sets fields.
     Profile(String),
@@ -58,6 +60,7 @@ pub fn parse(text: &str) -> Command {
             match (verb.as_str(), args.to_lowercase().as_str()) {
                 ("round", "") => Command::AdminRound { preview: false },
                 ("round", "preview") => Command::AdminRound { preview: true },
+                ("checkins", "") => Command::AdminCheckins,
                 ("round", _) | ("", _) => Command::Usage(doc),
                 _ => Command::ComingSoon(doc),
             }

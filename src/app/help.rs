@@ -103,14 +103,14 @@ pub const COMMANDS: &[CommandDoc] = &[
     ),
     doc(
         &["admin"],
-        "admin round [preview]",
-        "pair everyone now, or preview the pairs (admins only)",
+        "admin round [preview] · admin checkins",
+        "pair everyone now (or preview the pairs); send check-ins now (admins only)",
         true,
         true,
     ),
     doc(
         &["admin "],
-        "admin checkins · admin circles [size] · admin stats · admin export",
+        "admin circles [size] · admin stats · admin export",
         "more for program admins",
         false,
         true,

@@ -4,6 +4,7 @@
 //! A handler returns plain data: a [`Reply`] for the person who typed a
 //! command, or [`Effect`]s that `slack/` carries out.
 
+pub mod checkins;
 pub mod command;
 pub mod goals;
 pub mod help;
@@ -97,6 +98,8 @@ pub enum Reply {
     ConfirmLeave,
     /// A pairing round, planned (preview) or run.
     Round(rounds::RoundSummary),
+    /// A member's check-in, as it now stands (answers marked).
+    Checkin(CheckinModel),
     /// The member's shelf after `headline`.
     Shelf {
         headline: String,
@@ -130,6 +133,17 @@ pub enum Action {
     OpenGoal,
     PauseTwoWeeks,
     Resume,
+    /// A check-in answer about one goal.
+    CheckinGoal {
+        number: u32,
+        goal: u32,
+        answer: checkins::GoalAnswer,
+    },
+    /// A check-in answer about meeting the partner.
+    CheckinMet {
+        number: u32,
+        answer: checkins::MetAnswer,
+    },
 }
 
 impl Action {
@@ -143,6 +157,31 @@ impl Action {
     pub const OPEN_GOAL: &'static str = "open_goal";
     pub const PAUSE_TWO_WEEKS: &'static str = "pause_2w";
     pub const RESUME: &'static str = "resume";
+    pub const CHECKIN_GOAL: &'static str = "checkin_goal";
+    pub const CHECKIN_MET: &'static str = "checkin_met";
+
+    /// The action for a press of `id` carrying `value` (check-in buttons
+    /// carry their answer in the value).
+    pub fn from_press(id: &str, value: Option<&str>) -> Option<Self> {
+        match id {
+            Self::CHECKIN_GOAL => {
+                let (number, goal, code) = checkins::decode(value?)?;
+                Some(Action::CheckinGoal {
+                    number,
+                    goal,
+                    answer: checkins::GoalAnswer::from_code(code)?,
+                })
+            }
+            Self::CHECKIN_MET => {
+                let (number, _, code) = checkins::decode(value?)?;
+                Some(Action::CheckinMet {
+                    number,
+                    answer: checkins::MetAnswer::from_code(code)?,
+                })
+            }
+            other => Self::from_id(other),
+        }
+    }
 
     pub fn from_id(id: &str) -> Option<Self> {
         match id {
@@ -180,6 +219,14 @@ pub enum EventKind {
     Ignored { name: String },
 }
 
+/// What a check-in DM shows: the member's own goals and notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckinModel {
+    pub checkin: checkins::Checkin,
+    pub goals: GoalBook,
+    pub notes: NoteBook,
+}
+
 /// What the Home tab shows a member: only their own data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HomeModel {
@@ -209,6 +256,14 @@ pub enum Effect {
         members: Vec<UserId>,
         url: String,
         why: Option<String>,
+    },
+    /// Send a member their check-in.
+    CheckinDm { user: UserId, model: CheckinModel },
+    /// Tell `to` how their partner's check-in went (counts only).
+    PartnerSummary {
+        to: UserId,
+        from: UserId,
+        summary: String,
     },
     /// Tell someone why they sit out this round.
     SitOutDm { user: UserId, reason: String },
@@ -327,6 +382,7 @@ impl App {
             Command::Forget => return (Reply::ConfirmForget, Vec::new()),
             Command::Leave => return (Reply::ConfirmLeave, Vec::new()),
             Command::AdminRound { preview } => return self.admin_round(team, user, preview).await,
+            Command::AdminCheckins => return self.admin_checkins(team, user).await,
             Command::Share(text) => match shelf::parse_share(&text) {
                 Err(e) => return (Reply::Refused { message: e.to_string() }, Vec::new()),
                 Ok((url, why)) => return self.share(team, user, url, why).await,
@@ -508,6 +564,22 @@ impl App {
             | Action::PauseTwoWeeks
             | Action::Resume
             | Action::OpenGoal => unreachable!("handled above"),
+            Action::CheckinGoal {
+                number,
+                goal,
+                answer,
+            } => {
+                self.answer_checkin(request, number, |c| {
+                    if c.goals.contains(&goal) {
+                        c.answers.insert(goal, answer);
+                    }
+                })
+                .await
+            }
+            Action::CheckinMet { number, answer } => {
+                self.answer_checkin(request, number, |c| c.met = Some(answer))
+                    .await
+            }
             Action::ForgetCancel => (Reply::ForgetCancelled, Vec::new()),
             Action::LeaveCancel => (
                 Reply::Done {
@@ -852,6 +924,166 @@ impl App {
         Ok(self.store.add_member(team, user).await?)
     }
 
+    /// Workspace admins and owners, and `program.admins`.
+    async fn is_admin(&self, user: &UserId) -> bool {
+        let listed = self
+            .config
+            .program
+            .admins
+            .iter()
+            .any(|a| a == user.as_str());
+        listed
+            || self.directory.is_admin(user).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not check admin status");
+                false
+            })
+    }
+
+    fn not_admin() -> (Reply, Vec<Effect>) {
+        (
+            Reply::Refused {
+                message: "Only program admins can run rounds: workspace admins and owners, and the people listed in `program.admins`.".into(),
+            },
+            Vec::new(),
+        )
+    }
+
+    /// `admin checkins`: a check-in DM to every active member now.
+    async fn admin_checkins(&self, team: &TeamId, user: &UserId) -> (Reply, Vec<Effect>) {
+        if !self.is_admin(user).await {
+            return Self::not_admin();
+        }
+        match self.send_checkins(team).await {
+            Ok(effects) => {
+                let n = effects.len();
+                (
+                    Reply::Done {
+                        message: format!("Sent {n} check-in{} now.", if n == 1 { "" } else { "s" }),
+                    },
+                    effects,
+                )
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "check-ins not sent: store problem");
+                (Reply::StoreDown, Vec::new())
+            }
+        }
+    }
+
+    async fn send_checkins(&self, team: &TeamId) -> Result<Vec<Effect>, anyhow::Error> {
+        let today = chrono::Utc::now().date_naive();
+        let mut effects = Vec::new();
+        for member in self.store.members(team).await? {
+            let profile: Profile = self.load(team, &member, Doc::Profile).await?;
+            if !profile.is_active(today) {
+                continue;
+            }
+            let goals: GoalBook = self.load(team, &member, Doc::Goals).await?;
+            let notes: NoteBook = self.load(team, &member, Doc::Notes).await?;
+            let pairing: rounds::Pairing = self.load(team, &member, Doc::Pairing).await?;
+            let goal_numbers: Vec<u32> = goals.active().map(|g| g.number).collect();
+            let partners = pairing.partners.clone();
+            let (_, checkin) = self
+                .update(team, &member, Doc::Checkin, |c: &mut checkins::Checkin| {
+                    *c = checkins::Checkin {
+                        number: c.number + 1,
+                        goals: goal_numbers.clone(),
+                        partners: partners.clone(),
+                        ..checkins::Checkin::default()
+                    };
+                    Ok::<(), std::convert::Infallible>(())
+                })
+                .await
+                .map_err(|_| anyhow::anyhow!("check-in not stored"))?;
+            effects.push(Effect::CheckinDm {
+                user: member.clone(),
+                model: CheckinModel {
+                    checkin,
+                    goals,
+                    notes,
+                },
+            });
+        }
+        Ok(effects)
+    }
+
+    /// Records a check-in answer and shows the check-in again with it marked;
+    /// when both partners have answered everything, each gets the other's
+    /// summary (counts only).
+    async fn answer_checkin(
+        &self,
+        request: &ActionRequest,
+        number: u32,
+        record: impl Fn(&mut checkins::Checkin),
+    ) -> (Reply, Vec<Effect>) {
+        let (team, user) = (&request.team, &request.user);
+        let updated = self
+            .update(team, user, Doc::Checkin, |c: &mut checkins::Checkin| {
+                if c.number != number {
+                    return Err(
+                        "This check-in has closed; your newest one is in your DMs.".to_owned()
+                    );
+                }
+                record(c);
+                Ok(())
+            })
+            .await;
+        let checkin = match updated {
+            Ok((_, c)) => c,
+            Err(UpdateError::Refused(message)) => return (Reply::Refused { message }, Vec::new()),
+            Err(_) => return (Reply::StoreDown, Vec::new()),
+        };
+        let (goals, notes) = match (
+            self.load::<GoalBook>(team, user, Doc::Goals).await,
+            self.load::<NoteBook>(team, user, Doc::Notes).await,
+        ) {
+            (Ok(g), Ok(n)) => (g, n),
+            _ => return (Reply::StoreDown, Vec::new()),
+        };
+        let mut effects = Vec::new();
+        if checkin.complete() && !checkin.summary_sent {
+            for partner in checkin
+                .partners
+                .iter()
+                .filter_map(|p| UserId::parse(p).ok())
+            {
+                let theirs: checkins::Checkin = match self.load(team, &partner, Doc::Checkin).await
+                {
+                    Ok(c) => c,
+                    Err(_) => continue,
+                };
+                if theirs.complete() && theirs.partners.iter().any(|p| p == user.as_str()) {
+                    effects.push(Effect::PartnerSummary {
+                        to: user.clone(),
+                        from: partner.clone(),
+                        summary: theirs.summary(),
+                    });
+                    effects.push(Effect::PartnerSummary {
+                        to: partner.clone(),
+                        from: user.clone(),
+                        summary: checkin.summary(),
+                    });
+                    for who in [user, &partner] {
+                        let _ = self
+                            .update(team, who, Doc::Checkin, |c: &mut checkins::Checkin| {
+                                c.summary_sent = true;
+                                Ok::<(), std::convert::Infallible>(())
+                            })
+                            .await;
+                    }
+                }
+            }
+        }
+        (
+            Reply::Checkin(CheckinModel {
+                checkin,
+                goals,
+                notes,
+            }),
+            effects,
+        )
+    }
+
     /// `admin round [preview]`: refused politely for non-admins.
     async fn admin_round(
         &self,
@@ -859,24 +1091,8 @@ impl App {
         user: &UserId,
         preview: bool,
     ) -> (Reply, Vec<Effect>) {
-        let listed = self
-            .config
-            .program
-            .admins
-            .iter()
-            .any(|a| a == user.as_str());
-        let allowed = listed
-            || self.directory.is_admin(user).await.unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "could not check admin status");
-                false
-            });
-        if !allowed {
-            return (
-                Reply::Refused {
-                    message: "Only program admins can run rounds: workspace admins and owners, and the people listed in `program.admins`.".into(),
-                },
-                Vec::new(),
-            );
+        if !self.is_admin(user).await {
+            return Self::not_admin();
         }
         match self.run_round(team, preview).await {
             Ok(result) => result,

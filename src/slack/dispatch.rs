@@ -138,7 +138,7 @@ impl SlackContext {
             .actions
             .iter()
             .flatten()
-            .find_map(|a| Action::from_id(&a.action_id.0));
+            .find_map(|a| Action::from_press(&a.action_id.0, a.value.as_deref()));
         let Some(action) = action else {
             self.metrics.event("block_actions", "ignored");
             return Ok(None);
@@ -296,6 +296,19 @@ async fn run_effect(api: &SlackApi, effect: Effect) {
                 warn!(error = %describe_error(&e), "could not post a shared resource");
             }
         }
+        Effect::CheckinDm { user, model } => {
+            let slack_user = SlackUserId::new(user.as_str().to_owned());
+            if let Err(e) = api.post_dm(&slack_user, views::checkin(&model)).await {
+                warn!(user = %user, error = %describe_error(&e), "could not send a check-in");
+            }
+        }
+        Effect::PartnerSummary { to, from, summary } => {
+            let slack_user = SlackUserId::new(to.as_str().to_owned());
+            let text = format!("<@{from}> checked in — {summary}.");
+            if let Err(e) = api.post_dm(&slack_user, views::text(text)).await {
+                warn!(user = %to, error = %describe_error(&e), "could not send a partner summary");
+            }
+        }
         Effect::SitOutDm { user, reason } => {
             let slack_user = SlackUserId::new(user.as_str().to_owned());
             if let Err(e) = api.post_dm(&slack_user, views::sit_out(&reason)).await {
@@ -342,6 +355,7 @@ fn reply_kind(reply: &crate::app::Reply) -> &'static str {
         crate::app::Reply::ConfirmLeave => "confirm_leave",
         crate::app::Reply::Shelf { .. } => "shelf",
         crate::app::Reply::Round(_) => "round",
+        crate::app::Reply::Checkin(_) => "checkin",
         crate::app::Reply::ComingSoon { .. } => "coming_soon",
         crate::app::Reply::Unknown { .. } => "unknown",
     }

@@ -40,6 +40,7 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
         ),
         Reply::Status { home } => status_message(home),
         Reply::Round(summary) => round_message(summary),
+        Reply::Checkin(model) => checkin(model),
         Reply::Shelf { headline, shelf } => list_message(Some(headline), shelf_blocks(shelf, 10)),
         Reply::Forgotten => text_message(
             "Done. Everything Tandem held about you — goals, steps and notes — is erased. \
@@ -235,6 +236,104 @@ pub fn shared(from: &crate::ids::UserId, url: &str, why: Option<&str>) -> SlackM
     let link = url.replace('|', "%7C");
     let why = why.map(|w| format!(" — {}", escape(w))).unwrap_or_default();
     text_message(format!(":books: <@{from}> shared <{link}>{why}"))
+}
+
+/// A plain text message.
+pub fn text(text: String) -> SlackMessageContent {
+    text_message(text)
+}
+
+/// A check-in DM: per goal, four buttons (the recorded answer is marked), the
+/// partner question, open follow-ups and a reflection prompt.
+pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
+    use crate::app::checkins::{encode, GoalAnswer, MetAnswer};
+    let c = &model.checkin;
+    let mut blocks: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!("Your check-in")).into()];
+    let choice = |label: &str, action: &str, value: String, chosen: bool| {
+        let mut b = SlackBlockButtonElement::new(pt!(if chosen {
+            format!("✓ {label}")
+        } else {
+            label.to_owned()
+        }))
+        .with_action_id(SlackActionId::new(action.to_owned()))
+        .with_value(value);
+        if chosen {
+            b = b.with_style(SlackBlockButtonStyle::Primary);
+        }
+        SlackActionBlockElement::from(b)
+    };
+    if c.goals.is_empty() {
+        blocks.push(section(
+            "You have no active goals. Add one with `/tandem goal add <text>` — a goal gives your meetings direction.".into(),
+        ));
+    }
+    for number in &c.goals {
+        let Some(goal) = model.goals.goals.iter().find(|g| g.number == *number) else {
+            continue;
+        };
+        blocks.push(section(format!(
+            "*{}.* {}",
+            goal.number,
+            escape(&goal.text)
+        )));
+        let buttons = GoalAnswer::ALL
+            .iter()
+            .map(|a| {
+                choice(
+                    a.label(),
+                    Action::CHECKIN_GOAL,
+                    encode(c.number, *number, a.code()),
+                    c.answers.get(number) == Some(a),
+                )
+            })
+            .collect();
+        blocks.push(
+            SlackActionsBlock::new(buttons)
+                .with_block_id(SlackBlockId::new(format!("g{number}")))
+                .into(),
+        );
+    }
+    if !c.partners.is_empty() {
+        let who: Vec<String> = c.partners.iter().map(|p| format!("<@{p}>")).collect();
+        blocks.push(section(format!("*Did you meet {}?*", who.join(" and "))));
+        let buttons = MetAnswer::ALL
+            .iter()
+            .map(|a| {
+                choice(
+                    a.label(),
+                    Action::CHECKIN_MET,
+                    encode(c.number, 0, a.code()),
+                    c.met == Some(*a),
+                )
+            })
+            .collect();
+        blocks.push(
+            SlackActionsBlock::new(buttons)
+                .with_block_id(SlackBlockId::new("met".to_owned()))
+                .into(),
+        );
+    }
+    let open: Vec<String> = model
+        .notes
+        .open()
+        .map(|n| format!("• {}", escape(&n.text)))
+        .collect();
+    if !open.is_empty() {
+        blocks.push(section(format!("*To follow up:*\n{}", open.join("\n"))));
+    }
+    blocks.push(
+        SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(
+            "Reflect: what went well, and what would you do differently? Jot it down with `/tandem note`. \
+             Your partner sees only how many goals moved, never what they say."
+        ))])
+        .into(),
+    );
+    if c.complete() {
+        blocks.push(section("Thanks — all recorded.".into()));
+    }
+    SlackMessageContent::new()
+        .with_text("Your Tandem check-in".to_owned())
+        .with_blocks(blocks)
 }
 
 /// The DM to someone who sits out this round.
@@ -576,12 +675,12 @@ mod tests {
              • `/tandem resume` — come back from a pause\n\
              • `/tandem leave` — leave the program\n\
              • `/tandem forget` — erase everything Tandem holds about you\n\
-             • `/tandem admin round [preview]` — pair everyone now, or preview the pairs (admins only)"
+             • `/tandem admin round [preview]` · `/tandem admin checkins` — pair everyone now (or preview the pairs); send check-ins now (admins only)"
         );
         assert_eq!(
             blocks[3]["text"]["text"],
             "*Coming soon*\n• `/tandem checkin` — start your check-in now\n\
-             • `/tandem admin checkins` · `/tandem admin circles [size]` · `/tandem admin stats` · `/tandem admin export` — more for program admins"
+             • `/tandem admin circles [size]` · `/tandem admin stats` · `/tandem admin export` — more for program admins"
         );
         assert_eq!(blocks.last().unwrap()["type"], "context");
     }

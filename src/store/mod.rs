@@ -35,6 +35,7 @@ pub enum Doc {
     Notes,
     Shelf,
     Pairing,
+    Checkin,
 }
 
 impl Doc {
@@ -45,6 +46,7 @@ impl Doc {
             Doc::Notes => "notes",
             Doc::Shelf => "shelf",
             Doc::Pairing => "pairing",
+            Doc::Checkin => "checkin",
         }
     }
 }

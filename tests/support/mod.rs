@@ -324,6 +324,16 @@ impl Drop for TestApp {
 
 /// The form Slack posts when `user` presses the button `action_id`.
 pub fn block_action_form(user: &str, action_id: &str, response_url: &str) -> String {
+    block_action_form_with_value(user, action_id, "U0ANA", response_url)
+}
+
+/// The same, for a button that carries `value`.
+pub fn block_action_form_with_value(
+    user: &str,
+    action_id: &str,
+    value: &str,
+    response_url: &str,
+) -> String {
     let payload = serde_json::json!({
         "type": "block_actions",
         "team": { "id": fake_slack::TEAM, "domain": "acme" },
@@ -333,7 +343,7 @@ pub fn block_action_form(user: &str, action_id: &str, response_url: &str) -> Str
         "trigger_id": "1.2.3",
         "container": { "type": "message", "message_ts": "1700000000.000100", "channel_id": "D0FAKE0001", "is_ephemeral": true },
         "response_url": if response_url.is_empty() { serde_json::Value::Null } else { serde_json::json!(response_url) },
-        "actions": [{ "type": "button", "action_id": action_id, "block_id": "b1", "value": "U0ANA", "action_ts": "1700000001.0001" }]
+        "actions": [{ "type": "button", "action_id": action_id, "block_id": "b1", "value": value, "action_ts": "1700000001.0001" }]
     });
     serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
 }

@@ -1,0 +1,160 @@
+//! Check-ins: per goal, how it went; whether the pair met; a reflection
+//! prompt. Answers are the member's own; a partner only ever sees counts.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How a goal went since the last check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalAnswer {
+    StepDone,
+    Progress,
+    NoProgress,
+    Stuck,
+}
+
+impl GoalAnswer {
+    pub const ALL: [GoalAnswer; 4] = [
+        GoalAnswer::StepDone,
+        GoalAnswer::Progress,
+        GoalAnswer::NoProgress,
+        GoalAnswer::Stuck,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            GoalAnswer::StepDone => "step_done",
+            GoalAnswer::Progress => "progress",
+            GoalAnswer::NoProgress => "no_progress",
+            GoalAnswer::Stuck => "stuck",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            GoalAnswer::StepDone => "Step done",
+            GoalAnswer::Progress => "Progress",
+            GoalAnswer::NoProgress => "No progress",
+            GoalAnswer::Stuck => "Stuck",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// Whether the pair met since the last check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetAnswer {
+    Met,
+    Rescheduled,
+    NotYet,
+}
+
+impl MetAnswer {
+    pub const ALL: [MetAnswer; 3] = [MetAnswer::Met, MetAnswer::Rescheduled, MetAnswer::NotYet];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MetAnswer::Met => "met",
+            MetAnswer::Rescheduled => "rescheduled",
+            MetAnswer::NotYet => "not_yet",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MetAnswer::Met => "We met",
+            MetAnswer::Rescheduled => "Rescheduled",
+            MetAnswer::NotYet => "Not yet",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// One member's current check-in (stored per member).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkin {
+    /// Which check-in this is (increases each time one is sent).
+    pub number: u32,
+    /// Goal numbers asked about.
+    pub goals: Vec<u32>,
+    /// Partner(s) asked about, if any.
+    pub partners: Vec<String>,
+    pub answers: BTreeMap<u32, GoalAnswer>,
+    pub met: Option<MetAnswer>,
+    /// Whether the partner summary was already sent for this check-in.
+    #[serde(default)]
+    pub summary_sent: bool,
+}
+
+impl Checkin {
+    /// Every question has an answer.
+    pub fn complete(&self) -> bool {
+        self.goals.iter().all(|g| self.answers.contains_key(g))
+            && (self.partners.is_empty() || self.met.is_some())
+    }
+
+    /// What a partner may see: counts, never goal text.
+    pub fn summary(&self) -> String {
+        let mut counts: BTreeMap<GoalAnswer, usize> = BTreeMap::new();
+        for a in self.answers.values() {
+            *counts.entry(*a).or_default() += 1;
+        }
+        let mut parts: Vec<String> = counts
+            .iter()
+            .map(|(a, n)| format!("{} {n}", a.label().to_lowercase()))
+            .collect();
+        if parts.is_empty() {
+            parts.push("no goals to report".into());
+        }
+        let met = match self.met {
+            Some(MetAnswer::Met) => "you met",
+            Some(MetAnswer::Rescheduled) => "your meeting was rescheduled",
+            Some(MetAnswer::NotYet) => "you haven't met yet",
+            None => "no answer on meeting",
+        };
+        format!("goals: {}; {met}", parts.join(", "))
+    }
+}
+
+/// A button value: `<check-in number>:<goal number or 0>:<answer code>`.
+pub fn encode(number: u32, goal: u32, code: &str) -> String {
+    format!("{number}:{goal}:{code}")
+}
+
+pub fn decode(value: &str) -> Option<(u32, u32, &str)> {
+    let mut parts = value.splitn(3, ':');
+    let number = parts.next()?.parse().ok()?;
+    let goal = parts.next()?.parse().ok()?;
+    Some((number, goal, parts.next()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complete_and_summary() {
+        let mut c = Checkin {
+            number: 1,
+            goals: vec![1, 3],
+            partners: vec!["U0BEN".into()],
+            ..Checkin::default()
+        };
+        assert!(!c.complete());
+        c.answers.insert(1, GoalAnswer::Progress);
+        c.answers.insert(3, GoalAnswer::Stuck);
+        c.met = Some(MetAnswer::Met);
+        assert!(c.complete());
+        assert_eq!(c.summary(), "goals: progress 1, stuck 1; you met");
+        assert_eq!(decode(&encode(4, 3, "stuck")), Some((4, 3, "stuck")));
+        assert_eq!(decode("x"), None);
+    }
+}

@@ -1,0 +1,117 @@
+//! `/tandem admin checkins`: check-in DMs with answer buttons that update in
+//! place; when both partners have answered, each gets the other's summary —
+//! counts only, never goal text.
+
+mod support;
+
+use support::*;
+
+const ADMIN: &str = "U0ADMIN1";
+
+fn press_form(user: &str, action: &str, value: &str, reply: &str, app: &TestApp) -> String {
+    block_action_form_with_value(user, action, value, &app.fake.response_url(reply))
+}
+
+async fn press(
+    app: &TestApp,
+    user: &str,
+    action: &str,
+    value: &str,
+    reply: &str,
+) -> serde_json::Value {
+    let before = app.fake.calls("response_url").len();
+    let form = press_form(user, action, value, reply, app);
+    assert_eq!(
+        app.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form
+        )
+        .await
+        .status(),
+        200
+    );
+    app.fake
+        .wait_for("response_url", before + 1, WAIT)
+        .await
+        .into_iter()
+        .find(|c| c.body["_response_url_id"] == reply)
+        .unwrap()
+        .body
+}
+
+#[tokio::test]
+async fn check_ins_record_answers_in_place_and_swap_summaries() {
+    let app = spawn_app().await;
+    for (user, offer, learn) in [("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")] {
+        app.say(user, "join").await;
+        app.say(
+            user,
+            &format!("profile offer: {offer}; learn: {learn}; level: 3"),
+        )
+        .await;
+    }
+    app.say("U0ANA", "goal add Ana's secret goal").await;
+    app.say("U0BEN", "goal add Ben's secret goal").await;
+    app.say("U0ANA", "note ask Ben about joins").await;
+    app.say(ADMIN, "admin round").await;
+    app.fake.wait_for("chat.postMessage", 1, WAIT).await;
+
+    assert!(app.say("U0ANA", "admin checkins").await["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Only program admins"));
+    assert_eq!(
+        app.say(ADMIN, "admin checkins").await["text"],
+        "Sent 2 check-ins now."
+    );
+    let posts = app.fake.wait_for("chat.postMessage", 3, WAIT).await;
+    let ana_dm = posts
+        .iter()
+        .find(|c| c.body["channel"] == "U0ANA")
+        .unwrap()
+        .body
+        .clone();
+    let text = ana_dm.to_string();
+    assert!(text.contains("Ana's secret goal"), "{text}");
+    assert!(text.contains("\"value\":\"1:1:progress\""), "{text}");
+    assert!(text.contains("Did you meet <@U0BEN>?"), "{text}");
+    assert!(
+        text.contains("ask Ben about joins"),
+        "follow-ups appear in the check-in: {text}"
+    );
+
+    let answered = press(&app, "U0ANA", "checkin_goal", "1:1:progress", "a1").await;
+    assert_eq!(answered["replace_original"], true);
+    assert!(answered.to_string().contains("✓ Progress"), "{answered}");
+    press(&app, "U0ANA", "checkin_met", "1:0:met", "a2").await;
+    press(&app, "U0BEN", "checkin_goal", "1:1:stuck", "b1").await;
+    let done = press(&app, "U0BEN", "checkin_met", "1:0:met", "b2").await;
+    assert!(done.to_string().contains("Thanks — all recorded."));
+
+    let posts = app.fake.wait_for("chat.postMessage", 5, WAIT).await;
+    let summaries: Vec<String> = posts[3..].iter().map(|c| c.body.to_string()).collect();
+    assert!(
+        summaries.iter().any(|s| s.contains("\"channel\":\"U0ANA\"")
+            && s.contains("<@U0BEN> checked in — goals: stuck 1; you met.")),
+        "{summaries:?}"
+    );
+    assert!(
+        summaries.iter().any(|s| s.contains("\"channel\":\"U0BEN\"")
+            && s.contains("<@U0ANA> checked in — goals: progress 1; you met.")),
+        "{summaries:?}"
+    );
+    for s in &summaries {
+        assert!(
+            !s.contains("secret goal"),
+            "a summary leaked goal text: {s}"
+        );
+    }
+
+    // An answer to an older check-in is refused.
+    let stale = press(&app, "U0ANA", "checkin_goal", "0:1:progress", "old").await;
+    assert_eq!(
+        stale["text"],
+        "This check-in has closed; your newest one is in your DMs."
+    );
+}
