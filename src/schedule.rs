@@ -126,3 +126,64 @@ mod meeting_tests {
         );
     }
 }
+
+/// The next time `schedule` fires after `after`, reading the schedule in
+/// `zone`: "09:00 Monday" stays 09:00 local across daylight-saving changes.
+pub fn next_in_zone(
+    schedule: &cron::Schedule,
+    zone: Tz,
+    after: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    schedule
+        .after(&after.with_timezone(&zone))
+        .next()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// A member's zone, or `default` when theirs is missing or unknown; the flag
+/// says whether the default was used, so the caller can log it.
+pub fn zone_or_default(name: Option<&str>, default: Tz) -> (Tz, bool) {
+    match name.and_then(|n| n.parse::<Tz>().ok()) {
+        Some(z) => (z, false),
+        None => (default, true),
+    }
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn nine_local_stays_nine_local_across_both_dst_changes() {
+        let monday_nine = parse_cron("0 0 9 * * Mon").unwrap();
+        let ny: Tz = "America/New_York".parse().unwrap();
+        // Before the November change: EDT, 09:00 = 13:00 UTC.
+        let t = next_in_zone(
+            &monday_nine,
+            ny,
+            Utc.with_ymd_and_hms(2026, 10, 20, 0, 0, 0).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(t, Utc.with_ymd_and_hms(2026, 10, 26, 13, 0, 0).unwrap());
+        // After it (1 Nov 2026): EST, 09:00 = 14:00 UTC.
+        let t = next_in_zone(&monday_nine, ny, t).unwrap();
+        assert_eq!(t, Utc.with_ymd_and_hms(2026, 11, 2, 14, 0, 0).unwrap());
+        // Across the March change (14 Mar 2027): back to 13:00 UTC.
+        let t = next_in_zone(
+            &monday_nine,
+            ny,
+            Utc.with_ymd_and_hms(2027, 3, 9, 0, 0, 0).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(t, Utc.with_ymd_and_hms(2027, 3, 15, 13, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn unknown_zones_fall_back_and_say_so() {
+        let utc: Tz = "UTC".parse().unwrap();
+        assert!(!zone_or_default(Some("Europe/Berlin"), utc).1);
+        assert_eq!(zone_or_default(Some("Mars/Base"), utc), (utc, true));
+        assert_eq!(zone_or_default(None, utc), (utc, true));
+    }
+}

@@ -302,3 +302,145 @@ mod membership_and_team_docs {
         members_and_team_docs(memory_store(&random_prefix())).await;
     }
 }
+
+mod job_queue {
+    use super::*;
+
+    async fn due_jobs_are_claimed_once_and_rescheduled(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        store
+            .schedule_job(&t, "checkin:U0ANA", 1_000)
+            .await
+            .unwrap();
+        store
+            .schedule_job(&t, "checkin:U0BEN", 5_000)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .claim_jobs(&t, "a", 500, 10_500, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "nothing due yet"
+        );
+        assert_eq!(
+            store.claim_jobs(&t, "a", 1_000, 11_000, 10).await.unwrap(),
+            ["checkin:U0ANA"]
+        );
+        assert!(
+            store
+                .claim_jobs(&t, "b", 2_000, 12_000, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "leased jobs are not claimed twice"
+        );
+        assert!(store
+            .finish_job(&t, "a", "checkin:U0ANA", Some(100_000))
+            .await
+            .unwrap());
+        assert_eq!(
+            store.claim_jobs(&t, "b", 6_000, 16_000, 10).await.unwrap(),
+            ["checkin:U0BEN"]
+        );
+        assert!(store
+            .finish_job(&t, "b", "checkin:U0BEN", None)
+            .await
+            .unwrap());
+        assert_eq!(
+            store
+                .claim_jobs(&t, "b", 100_000, 110_000, 10)
+                .await
+                .unwrap(),
+            ["checkin:U0ANA"],
+            "rescheduled"
+        );
+    }
+
+    async fn an_expired_lease_returns_the_job_and_its_holder_loses_it(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        store.schedule_job(&t, "round", 0).await.unwrap();
+        assert_eq!(
+            store.claim_jobs(&t, "dies", 0, 100, 1).await.unwrap(),
+            ["round"]
+        );
+        // The holder dies; after its lease another replica takes the job.
+        assert_eq!(
+            store.claim_jobs(&t, "alive", 150, 1_150, 1).await.unwrap(),
+            ["round"]
+        );
+        assert!(
+            !store
+                .finish_job(&t, "dies", "round", Some(9_999))
+                .await
+                .unwrap(),
+            "a lost lease cannot finish"
+        );
+        assert!(store.finish_job(&t, "alive", "round", None).await.unwrap());
+        assert!(
+            store
+                .claim_jobs(&t, "alive", 1_000_000, 1_000_100, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "finished without a next run"
+        );
+    }
+
+    async fn concurrent_claimers_never_share_a_job(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        for i in 0..500 {
+            store
+                .schedule_job(&t, &format!("checkin:{i}"), i)
+                .await
+                .unwrap();
+        }
+        let claimers = (0..3).map(|c| {
+            let store = store.clone();
+            let t = t.clone();
+            tokio::spawn(async move {
+                let mut got = Vec::new();
+                loop {
+                    let batch = store
+                        .claim_jobs(&t, &format!("r{c}"), 1_000, 60_000, 7)
+                        .await
+                        .unwrap();
+                    if batch.is_empty() {
+                        return got;
+                    }
+                    got.extend(batch);
+                }
+            })
+        });
+        let mut all = Vec::new();
+        for c in claimers {
+            all.extend(c.await.unwrap());
+        }
+        let unique: std::collections::HashSet<&String> = all.iter().collect();
+        assert_eq!(all.len(), 500, "every job claimed");
+        assert_eq!(unique.len(), 500, "no job claimed twice");
+    }
+
+    macro_rules! both {
+        ($($name:ident),*) => {$(
+            mod $name {
+                use super::*;
+                #[tokio::test]
+                async fn redis() {
+                    super::$name(redis_store(&random_prefix()).await).await;
+                }
+                #[tokio::test]
+                async fn memory() {
+                    super::$name(memory_store(&random_prefix())).await;
+                }
+            }
+        )*};
+    }
+
+    both!(
+        due_jobs_are_claimed_once_and_rescheduled,
+        an_expired_lease_returns_the_job_and_its_holder_loses_it,
+        concurrent_claimers_never_share_a_job
+    );
+}

@@ -40,6 +40,21 @@ impl Keys {
         format!("{}:doc:{}", self.team(team), name)
     }
 
+    /// Due jobs (sorted set: job → due time, Unix ms).
+    pub fn jobs_due(&self, team: &TeamId) -> String {
+        format!("{}:jobs:due", self.team(team))
+    }
+
+    /// Claimed jobs (sorted set: job → lease expiry, Unix ms).
+    pub fn jobs_leased(&self, team: &TeamId) -> String {
+        format!("{}:jobs:leased", self.team(team))
+    }
+
+    /// Who holds each lease (hash: job → owner).
+    pub fn jobs_owner(&self, team: &TeamId) -> String {
+        format!("{}:jobs:owner", self.team(team))
+    }
+
     /// A program-wide value such as the encryption canary.
     pub fn meta(&self, name: &str) -> String {
         format!("{}:meta:{}", self.prefix, name)

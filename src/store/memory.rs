@@ -14,6 +14,14 @@ pub struct MemoryStore {
     expiring: Mutex<HashMap<String, Instant>>,
     values: Mutex<HashMap<String, String>>,
     members: Mutex<HashMap<String, std::collections::BTreeSet<String>>>,
+    /// Per team: job → due (ms), and job → (owner, lease until ms).
+    jobs: Mutex<HashMap<String, Jobs>>,
+}
+
+#[derive(Default)]
+struct Jobs {
+    due: HashMap<String, i64>,
+    leased: HashMap<String, (String, i64)>,
 }
 
 impl MemoryStore {
@@ -23,6 +31,7 @@ impl MemoryStore {
             expiring: Mutex::new(HashMap::new()),
             values: Mutex::new(HashMap::new()),
             members: Mutex::new(HashMap::new()),
+            jobs: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -108,6 +117,71 @@ impl Store for MemoryStore {
         new: &str,
     ) -> StoreResult<bool> {
         Ok(self.swap_key(self.keys.doc(team, user, doc), expected, new))
+    }
+
+    async fn schedule_job(&self, team: &TeamId, job: &str, due_ms: i64) -> StoreResult<()> {
+        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        all.entry(self.keys.jobs_due(team))
+            .or_default()
+            .due
+            .insert(job.to_owned(), due_ms);
+        Ok(())
+    }
+
+    async fn claim_jobs(
+        &self,
+        team: &TeamId,
+        owner: &str,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<String>> {
+        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        let jobs = all.entry(self.keys.jobs_due(team)).or_default();
+        let expired: Vec<String> = jobs
+            .leased
+            .iter()
+            .filter(|(_, (_, until))| *until <= now_ms)
+            .map(|(j, _)| j.clone())
+            .collect();
+        for job in expired {
+            jobs.leased.remove(&job);
+            jobs.due.insert(job, now_ms);
+        }
+        let mut ready: Vec<(i64, String)> = jobs
+            .due
+            .iter()
+            .filter(|(_, due)| **due <= now_ms)
+            .map(|(j, due)| (*due, j.clone()))
+            .collect();
+        ready.sort();
+        ready.truncate(limit);
+        let claimed: Vec<String> = ready.into_iter().map(|(_, j)| j).collect();
+        for job in &claimed {
+            jobs.due.remove(job);
+            jobs.leased
+                .insert(job.clone(), (owner.to_owned(), lease_until_ms));
+        }
+        Ok(claimed)
+    }
+
+    async fn finish_job(
+        &self,
+        team: &TeamId,
+        owner: &str,
+        job: &str,
+        next_due_ms: Option<i64>,
+    ) -> StoreResult<bool> {
+        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        let jobs = all.entry(self.keys.jobs_due(team)).or_default();
+        if jobs.leased.get(job).map(|(o, _)| o.as_str()) != Some(owner) {
+            return Ok(false);
+        }
+        jobs.leased.remove(job);
+        if let Some(next) = next_due_ms {
+            jobs.due.insert(job.to_owned(), next);
+        }
+        Ok(true)
     }
 
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {

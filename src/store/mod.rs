@@ -95,6 +95,33 @@ pub trait Store: Send + Sync + 'static {
         new: &str,
     ) -> StoreResult<bool>;
 
+    /// Puts `job` on the workspace's queue, due at `due_ms` (Unix ms),
+    /// replacing any earlier due time for the same job.
+    async fn schedule_job(&self, team: &TeamId, job: &str, due_ms: i64) -> StoreResult<()>;
+
+    /// Atomically claims up to `limit` jobs due by `now_ms` for `owner`,
+    /// leased until `lease_until_ms`. Leases that expired (their holder died)
+    /// go back on the queue first, so their jobs run elsewhere.
+    async fn claim_jobs(
+        &self,
+        team: &TeamId,
+        owner: &str,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<String>>;
+
+    /// Finishes a claimed job: drops the lease if `owner` still holds it and
+    /// queues the job's next run (`next_due_ms`). False when the lease was
+    /// lost to another replica, which then owns the job.
+    async fn finish_job(
+        &self,
+        team: &TeamId,
+        owner: &str,
+        job: &str,
+        next_due_ms: Option<i64>,
+    ) -> StoreResult<bool>;
+
     /// Stores `value` under the program-wide name `name` unless something is
     /// there already; returns what is stored afterwards.
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String>;

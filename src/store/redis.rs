@@ -24,6 +24,33 @@ redis.call('SET', KEYS[1], ARGV[3])
 return 1
 "#;
 
+/// KEYS: due, leased, owner. ARGV: now, lease_until, limit, owner.
+/// Requeues expired leases, then moves up to `limit` due jobs to leased.
+const CLAIM_SCRIPT: &str = r#"
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+for _, job in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], job)
+  redis.call('HDEL', KEYS[3], job)
+  redis.call('ZADD', KEYS[1], ARGV[1], job)
+end
+local jobs = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, job in ipairs(jobs) do
+  redis.call('ZREM', KEYS[1], job)
+  redis.call('ZADD', KEYS[2], ARGV[2], job)
+  redis.call('HSET', KEYS[3], job, ARGV[4])
+end
+return jobs
+"#;
+
+/// KEYS: due, leased, owner. ARGV: job, owner, next ("" for none).
+const FINISH_SCRIPT: &str = r#"
+if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
+return 1
+"#;
+
 #[derive(Clone)]
 pub struct RedisStore {
     conn: ConnectionManager,
@@ -161,6 +188,61 @@ impl Store for RedisStore {
     ) -> StoreResult<bool> {
         self.swap_key(self.keys.doc(team, user, doc), expected, new)
             .await
+    }
+
+    async fn schedule_job(&self, team: &TeamId, job: &str, due_ms: i64) -> StoreResult<()> {
+        let mut conn = self.conn.clone();
+        let _: i64 = redis::cmd("ZADD")
+            .arg(self.keys.jobs_due(team))
+            .arg(due_ms)
+            .arg(job)
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn claim_jobs(
+        &self,
+        team: &TeamId,
+        owner: &str,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<String>> {
+        let mut conn = self.conn.clone();
+        redis::Script::new(CLAIM_SCRIPT)
+            .key(self.keys.jobs_due(team))
+            .key(self.keys.jobs_leased(team))
+            .key(self.keys.jobs_owner(team))
+            .arg(now_ms)
+            .arg(lease_until_ms)
+            .arg(limit)
+            .arg(owner)
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn finish_job(
+        &self,
+        team: &TeamId,
+        owner: &str,
+        job: &str,
+        next_due_ms: Option<i64>,
+    ) -> StoreResult<bool> {
+        let mut conn = self.conn.clone();
+        let done: i64 = redis::Script::new(FINISH_SCRIPT)
+            .key(self.keys.jobs_due(team))
+            .key(self.keys.jobs_leased(team))
+            .key(self.keys.jobs_owner(team))
+            .arg(job)
+            .arg(owner)
+            .arg(next_due_ms.map(|n| n.to_string()).unwrap_or_default())
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(done == 1)
     }
 
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {
