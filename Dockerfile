@@ -7,6 +7,8 @@ WORKDIR /src
 # Build the dependencies once, against stub sources, so that code changes do
 # not rebuild them.
 COPY Cargo.toml Cargo.lock ./
+# Declared bench targets must exist for Cargo to read the manifest.
+COPY benches ./benches
 RUN mkdir src \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \
