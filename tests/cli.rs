@@ -334,20 +334,18 @@ fn match_previews_the_example_roster_for_people() {
 
 #[test]
 fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
-    let out = tandem()
-        .args([
-            "match",
-            "--roster",
-            "examples/roster.csv",
-            "--rounds",
-            "3",
-            "--format",
-            "json",
-            "--seed",
-            "7",
-        ])
-        .output()
-        .unwrap();
+    let args = [
+        "match",
+        "--roster",
+        "examples/roster.csv",
+        "--rounds",
+        "3",
+        "--format",
+        "json",
+        "--seed",
+        "7",
+    ];
+    let out = tandem().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -379,20 +377,7 @@ fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
     assert!((json["total"].as_f64().unwrap() - total).abs() < 0.05);
 
     // The same input and seed give the same output.
-    let again = tandem()
-        .args([
-            "match",
-            "--roster",
-            "examples/roster.csv",
-            "--rounds",
-            "3",
-            "--format",
-            "json",
-            "--seed",
-            "7",
-        ])
-        .output()
-        .unwrap();
+    let again = tandem().args(args).output().unwrap();
     assert_eq!(again.stdout, out.stdout);
 
     // The output is a valid history for the next run.

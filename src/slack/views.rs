@@ -100,16 +100,10 @@ fn status_message(home: &HomeModel) -> SlackMessageContent {
         section(profile_text(&home.profile)),
     ];
     if !home.pairing.partners.is_empty() {
-        let who: Vec<String> = home
-            .pairing
-            .partners
-            .iter()
-            .map(|p| format!("<@{p}>"))
-            .collect();
+        let who = mentions(&home.pairing.partners);
         blocks.push(section(format!(
-            "*Your partner this round (#{}):* {}",
+            "*Your partner this round (#{}):* {who}",
             home.pairing.round,
-            who.join(" and ")
         )));
     }
     let goals = goal_blocks(&home.goals);
@@ -294,8 +288,10 @@ pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
         );
     }
     if !c.partners.is_empty() {
-        let who: Vec<String> = c.partners.iter().map(|p| format!("<@{p}>")).collect();
-        blocks.push(section(format!("*Did you meet {}?*", who.join(" and "))));
+        blocks.push(section(format!(
+            "*Did you meet {}?*",
+            mentions(&c.partners)
+        )));
         let buttons = MetAnswer::ALL
             .iter()
             .map(|a| {
@@ -341,6 +337,14 @@ pub fn sit_out(reason: &str) -> SlackMessageContent {
     text_message(format!(
         "No partner for you this round: {reason}. Nothing you need to do — you'll be considered again next round."
     ))
+}
+
+/// Slack mentions of user ids, "a and b".
+fn mentions(ids: &[String]) -> String {
+    ids.iter()
+        .map(|p| format!("<@{p}>"))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 fn button(label: &str, action: &str) -> SlackBlockButtonElement {
@@ -593,18 +597,12 @@ pub fn home_view(home: &HomeModel) -> SlackView {
     }
     blocks.extend(notes);
     if !home.pairing.partners.is_empty() {
-        let who: Vec<String> = home
-            .pairing
-            .partners
-            .iter()
-            .map(|p| format!("<@{p}>"))
-            .collect();
+        let who = mentions(&home.pairing.partners);
         blocks.insert(
             5,
             section(format!(
-                "*This round (#{}):* you're paired with {}.",
+                "*This round (#{}):* you're paired with {who}.",
                 home.pairing.round,
-                who.join(" and ")
             )),
         );
     }
