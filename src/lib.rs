@@ -12,6 +12,7 @@
 //!   signature checks, Block Kit views, Web API client.
 //! - [`store`] — the only module that knows Redis (plus an in-memory twin).
 //! - [`schedule`] — cron and time-zone maths; pure.
+//! - [`scheduler`] — claims due jobs (rounds, check-ins) and runs them.
 //! - [`ops`] — `/healthz`, `/readyz`, `/metrics`.
 //! - [`metrics`], [`telemetry`], [`ids`] — cross-cutting pieces.
 
@@ -25,6 +26,7 @@ pub mod metrics;
 pub mod ops;
 pub mod pairing;
 pub mod schedule;
+pub mod scheduler;
 pub mod settings;
 pub mod slack;
 pub mod startup;

@@ -41,6 +41,8 @@ const TOKEN_REJECTED: &[&str] = &[
 ];
 
 pub struct Application {
+    /// The workspace the scheduler works for (from `auth.test`).
+    team: Option<crate::ids::TeamId>,
     listener: TcpListener,
     router: Router,
     ctx: Arc<SlackContext>,
@@ -83,8 +85,12 @@ impl Application {
             &settings.bot_token,
             metrics.clone(),
         );
+        let mut team = None;
         match api.auth_test().await {
-            Ok(auth) => info!(team = %auth.team_id, bot_user = %auth.user_id, "connected to Slack"),
+            Ok(auth) => {
+                info!(team = %auth.team_id, bot_user = %auth.user_id, "connected to Slack");
+                team = crate::ids::TeamId::parse(&auth.team_id.0).ok();
+            }
             Err(SlackClientError::ApiError(e)) if TOKEN_REJECTED.contains(&e.code.as_str()) => {
                 bail!(
                 "SLACK_BOT_TOKEN was rejected by Slack ({}): reinstall the app to your workspace \
@@ -148,6 +154,7 @@ impl Application {
         );
 
         Ok(Self {
+            team,
             listener,
             router,
             ctx,
@@ -180,12 +187,27 @@ impl Application {
                 })
                 .into_future(),
         );
+        let scheduler = match self.team.clone() {
+            Some(team) => {
+                let scheduler = crate::scheduler::Scheduler::new(self.ctx.clone(), team);
+                Some(tokio::spawn(scheduler.run(stop_rx.clone())))
+            }
+            None => {
+                warn!("workspace unknown (auth.test failed): scheduled rounds and check-ins are off until restart");
+                None
+            }
+        };
         shutdown.await;
         info!("shutting down: no new work is taken; finishing what is in flight");
         if let Some(socket) = &self.socket {
             socket.shutdown().await;
         }
         let _ = stop_tx.send(true);
+        if let Some(scheduler) = scheduler {
+            if tokio::time::timeout(self.grace, scheduler).await.is_err() {
+                warn!("the scheduler did not stop within the grace period; its leases will expire");
+            }
+        }
         match tokio::time::timeout(self.grace, server).await {
             Ok(Ok(Ok(()))) => {}
             Ok(Ok(Err(e))) => warn!(error = %e, "HTTP server stopped with an error"),

@@ -422,6 +422,20 @@ mod job_queue {
         assert_eq!(unique.len(), 500, "no job claimed twice");
     }
 
+    async fn cancelled_jobs_are_gone(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        store.schedule_job(&t, "checkin:U0ANA", 0).await.unwrap();
+        store.schedule_job(&t, "checkin:U0BEN", 0).await.unwrap();
+        assert_eq!(store.claim_jobs(&t, "a", 0, 10, 1).await.unwrap().len(), 1);
+        store.cancel_job(&t, "checkin:U0ANA").await.unwrap();
+        store.cancel_job(&t, "checkin:U0BEN").await.unwrap();
+        assert!(store
+            .claim_jobs(&t, "b", 1_000, 2_000, 10)
+            .await
+            .unwrap()
+            .is_empty());
+    }
+
     macro_rules! both {
         ($($name:ident),*) => {$(
             mod $name {
@@ -441,6 +455,7 @@ mod job_queue {
     both!(
         due_jobs_are_claimed_once_and_rescheduled,
         an_expired_lease_returns_the_job_and_its_holder_loses_it,
-        concurrent_claimers_never_share_a_job
+        concurrent_claimers_never_share_a_job,
+        cancelled_jobs_are_gone
     );
 }

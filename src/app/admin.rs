@@ -11,6 +11,9 @@ impl App {
         team: &TeamId,
         user: &UserId,
     ) -> Result<(), anyhow::Error> {
+        self.store
+            .cancel_job(team, &super::jobs::checkin_job(user))
+            .await?;
         let mine: rounds::Pairing = self.load(team, user, Doc::Pairing).await?;
         for partner in mine.partners.iter().filter_map(|p| UserId::parse(p).ok()) {
             let _ = self
@@ -95,36 +98,45 @@ impl App {
         let mut effects = Vec::new();
         for member in self.store.members(team).await? {
             let profile: Profile = self.load(team, &member, Doc::Profile).await?;
-            if !profile.is_active(today) {
-                continue;
+            if profile.is_active(today) {
+                effects.push(self.checkin_for(team, &member).await?);
             }
-            let goals: GoalBook = self.load(team, &member, Doc::Goals).await?;
-            let notes: NoteBook = self.load(team, &member, Doc::Notes).await?;
-            let pairing: rounds::Pairing = self.load(team, &member, Doc::Pairing).await?;
-            let goal_numbers: Vec<u32> = goals.active().map(|g| g.number).collect();
-            let partners = pairing.partners.clone();
-            let (_, checkin) = self
-                .update(team, &member, Doc::Checkin, |c: &mut checkins::Checkin| {
-                    *c = checkins::Checkin {
-                        number: c.number + 1,
-                        goals: goal_numbers.clone(),
-                        partners: partners.clone(),
-                        ..checkins::Checkin::default()
-                    };
-                    Ok::<(), std::convert::Infallible>(())
-                })
-                .await
-                .map_err(|_| anyhow::anyhow!("check-in not stored"))?;
-            effects.push(Effect::CheckinDm {
-                user: member.clone(),
-                model: CheckinModel {
-                    checkin,
-                    goals,
-                    notes,
-                },
-            });
         }
         Ok(effects)
+    }
+
+    /// Starts a member's next check-in: their active goals and current
+    /// partners, numbered after the last one.
+    pub(super) async fn checkin_for(
+        &self,
+        team: &TeamId,
+        member: &UserId,
+    ) -> Result<Effect, anyhow::Error> {
+        let goals: GoalBook = self.load(team, member, Doc::Goals).await?;
+        let notes: NoteBook = self.load(team, member, Doc::Notes).await?;
+        let pairing: rounds::Pairing = self.load(team, member, Doc::Pairing).await?;
+        let goal_numbers: Vec<u32> = goals.active().map(|g| g.number).collect();
+        let partners = pairing.partners.clone();
+        let (_, checkin) = self
+            .update(team, member, Doc::Checkin, |c: &mut checkins::Checkin| {
+                *c = checkins::Checkin {
+                    number: c.number + 1,
+                    goals: goal_numbers.clone(),
+                    partners: partners.clone(),
+                    ..checkins::Checkin::default()
+                };
+                Ok::<(), std::convert::Infallible>(())
+            })
+            .await
+            .map_err(|_| anyhow::anyhow!("check-in not stored"))?;
+        Ok(Effect::CheckinDm {
+            user: member.clone(),
+            model: CheckinModel {
+                checkin,
+                goals,
+                notes,
+            },
+        })
     }
 
     /// Records a check-in answer and shows the check-in again with it marked;

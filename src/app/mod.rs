@@ -10,6 +10,7 @@ pub mod command;
 mod documents;
 pub mod goals;
 pub mod help;
+pub mod jobs;
 pub mod notes;
 pub mod profile;
 pub mod rounds;
@@ -489,11 +490,17 @@ impl App {
             })
             .await,
         };
+        let is_join = matches!(command::parse(&request.text), Command::Join);
         let opens_modal = match command::parse(&request.text) {
             Command::Join => true,
             Command::Profile(t) => t.trim().is_empty(),
             _ => false,
         };
+        if let (true, Ok(_)) = (is_join, &result) {
+            if let Ok(profile) = self.load::<Profile>(team, user, Doc::Profile).await {
+                self.queue_checkin(team, user, &profile).await;
+            }
+        }
         match result {
             Ok((reply, changed)) => {
                 let mut effects = Vec::new();
@@ -762,6 +769,9 @@ impl App {
             .await;
         if saved.is_err() || self.join(team, user).await.is_err() {
             return SubmitOutcome::StoreDown;
+        }
+        if let Ok((_, saved_profile)) = &saved {
+            self.queue_checkin(team, user, saved_profile).await;
         }
         if !form.goals.is_empty() {
             let goals: Vec<String> = form.goals.iter().map(|(_, g)| g.clone()).collect();

@@ -27,6 +27,7 @@ pub struct Config {
     pub pairing: PairingConfig,
     pub circles: CirclesConfig,
     pub nudges: NudgesConfig,
+    pub scheduler: SchedulerConfig,
     /// Skill synonyms from `skills.toml` beside the config file.
     #[serde(skip)]
     pub skills: std::collections::HashMap<String, Vec<String>>,
@@ -115,6 +116,14 @@ pub struct NudgesConfig {
     pub stale_checkins: u32,
     pub fizzle_rounds: u32,
     pub reminder_after_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchedulerConfig {
+    pub tick_ms: u64,
+    pub lease_secs: u64,
+    pub batch: usize,
 }
 
 /// One thing wrong with the configuration, with where it came from.

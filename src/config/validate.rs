@@ -136,5 +136,18 @@ pub fn validate(loaded: &Loaded) -> Vec<Problem> {
             "must be from 1 to 168 hours".into(),
         );
     }
+    let sch = &c.scheduler;
+    if !(50..=600_000).contains(&sch.tick_ms) {
+        report("scheduler.tick_ms", "must be from 50 to 600000 ms".into());
+    }
+    if !(5..=3600).contains(&sch.lease_secs) {
+        report(
+            "scheduler.lease_secs",
+            "must be from 5 to 3600 seconds".into(),
+        );
+    }
+    if !(1..=1000).contains(&sch.batch) {
+        report("scheduler.batch", "must be from 1 to 1000".into());
+    }
     problems
 }

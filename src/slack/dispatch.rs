@@ -47,6 +47,13 @@ impl SlackContext {
         }
     }
 
+    /// Carries out effects in order (scheduled work uses this).
+    pub async fn run_effects(&self, effects: Vec<Effect>) {
+        for effect in effects {
+            run_effect(&self.api, effect).await;
+        }
+    }
+
     /// Accepts a slash command. Returns at once; the reply follows through
     /// the command's `response_url`.
     pub fn accept_command(&self, event: SlackCommandEvent) -> Result<(), Malformed> {

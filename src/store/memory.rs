@@ -184,6 +184,14 @@ impl Store for MemoryStore {
         Ok(true)
     }
 
+    async fn cancel_job(&self, team: &TeamId, job: &str) -> StoreResult<()> {
+        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        let jobs = all.entry(self.keys.jobs_due(team)).or_default();
+        jobs.due.remove(job);
+        jobs.leased.remove(job);
+        Ok(())
+    }
+
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {
         let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
         Ok(map

@@ -122,6 +122,9 @@ pub trait Store: Send + Sync + 'static {
         next_due_ms: Option<i64>,
     ) -> StoreResult<bool>;
 
+    /// Removes `job` from the queue, leased or not (e.g. for `forget`).
+    async fn cancel_job(&self, team: &TeamId, job: &str) -> StoreResult<()>;
+
     /// Stores `value` under the program-wide name `name` unless something is
     /// there already; returns what is stored afterwards.
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String>;

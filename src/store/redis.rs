@@ -245,6 +245,26 @@ impl Store for RedisStore {
         Ok(done == 1)
     }
 
+    async fn cancel_job(&self, team: &TeamId, job: &str) -> StoreResult<()> {
+        let mut conn = self.conn.clone();
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .cmd("ZREM")
+            .arg(self.keys.jobs_due(team))
+            .arg(job)
+            .ignore()
+            .cmd("ZREM")
+            .arg(self.keys.jobs_leased(team))
+            .arg(job)
+            .ignore()
+            .cmd("HDEL")
+            .arg(self.keys.jobs_owner(team))
+            .arg(job)
+            .ignore();
+        let _: () = pipe.query_async(&mut conn).await.map_err(unavailable)?;
+        Ok(())
+    }
+
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {
         let mut conn = self.conn.clone();
         let key = self.keys.meta(name);

@@ -95,6 +95,9 @@ pub fn test_config(prefix: &str) -> Config {
         .config;
     config.store.key_prefix = prefix.to_owned();
     config.server.shutdown_grace_secs = 5;
+    config.scheduler.tick_ms = 100;
+    // Small batches, so that replicas in a test share the work.
+    config.scheduler.batch = 2;
     config
 }
 
@@ -403,6 +406,24 @@ impl TestApp {
                     .unwrap();
                 Some(members.join(","))
             }
+            "zset" => {
+                let members: Vec<String> = redis::cmd("ZRANGE")
+                    .arg(key)
+                    .arg(0)
+                    .arg(-1)
+                    .query_async(&mut conn)
+                    .await
+                    .unwrap();
+                Some(members.join(","))
+            }
+            "hash" => {
+                let fields: Vec<String> = redis::cmd("HGETALL")
+                    .arg(key)
+                    .query_async(&mut conn)
+                    .await
+                    .unwrap();
+                Some(fields.join(","))
+            }
             "none" => None,
             _ => redis::cmd("GET")
                 .arg(key)
@@ -410,6 +431,13 @@ impl TestApp {
                 .await
                 .unwrap(),
         }
+    }
+
+    /// Runs a Redis command against the test Redis.
+    pub async fn redis<T: redis::FromRedisValue>(&self, cmd: &mut redis::Cmd) -> T {
+        let client = redis::Client::open(redis_url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        cmd.query_async(&mut conn).await.unwrap()
     }
 
     /// Every Redis key under this app's prefix.

@@ -1,0 +1,109 @@
+//! The scheduler: each replica wakes every `tick_ms`, claims due jobs from
+//! the store (atomically, with a lease), runs them, and queues their next
+//! run. Any number of replicas can share one Redis: a job is held by one at a
+//! time, a replica that dies loses its lease and the job runs elsewhere, and
+//! each run's idempotency key (see `app::jobs`) keeps a retried job from
+//! messaging anyone twice.
+
+use crate::app::jobs::ROUND_JOB;
+use crate::ids::TeamId;
+use crate::slack::SlackContext;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+/// After a failed run, try again this much later.
+const RETRY_AFTER_FAILURE_MS: i64 = 60_000;
+
+pub struct Scheduler {
+    ctx: Arc<SlackContext>,
+    team: TeamId,
+    /// This replica's name on leases.
+    owner: String,
+    tick: Duration,
+    lease: Duration,
+    batch: usize,
+}
+
+impl Scheduler {
+    pub fn new(ctx: Arc<SlackContext>, team: TeamId) -> Self {
+        let config = ctx.app.config().scheduler.clone();
+        let owner = format!("{}-{}", std::process::id(), rand::random::<u32>());
+        Self {
+            ctx,
+            team,
+            owner,
+            tick: Duration::from_millis(config.tick_ms),
+            lease: Duration::from_secs(config.lease_secs),
+            batch: config.batch,
+        }
+    }
+
+    /// Runs until `stop` turns true. A tick in progress finishes first, so
+    /// no job is left leased by a replica that stopped cleanly.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let now = chrono::Utc::now();
+        if let Some(next) = self.ctx.app.next_round(now) {
+            // Every replica computes the same next occurrence, so this is
+            // idempotent; the run's own key guards against a double round.
+            if let Err(e) = self
+                .ctx
+                .app
+                .store()
+                .schedule_job(&self.team, ROUND_JOB, next.timestamp_millis())
+                .await
+            {
+                warn!(error = %e, "round not queued yet; will retry next start");
+            }
+        }
+        info!(owner = %self.owner, "scheduler running");
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(self.tick) => {}
+                _ = stop.wait_for(|s| *s) => break,
+            }
+            self.tick_once().await;
+        }
+        info!("scheduler stopped");
+    }
+
+    async fn tick_once(&self) {
+        let store = self.ctx.app.store();
+        let now = chrono::Utc::now();
+        let now_ms = now.timestamp_millis();
+        let lease_until = now_ms + self.lease.as_millis() as i64;
+        let jobs = match store
+            .claim_jobs(&self.team, &self.owner, now_ms, lease_until, self.batch)
+            .await
+        {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                warn!(error = %e, "could not claim due work");
+                return;
+            }
+        };
+        for job in jobs {
+            let kind = job.split(':').next().unwrap_or("job");
+            let next = match self.ctx.app.run_job(&self.team, &job, now).await {
+                Ok((effects, next)) => {
+                    self.ctx.metrics.event("job", "ran");
+                    self.ctx.run_effects(effects).await;
+                    next.map(|n| n.timestamp_millis())
+                }
+                Err(e) => {
+                    self.ctx.metrics.event("job", "failed");
+                    warn!(job = kind, error = %e, "job failed; retrying later");
+                    Some(now_ms + RETRY_AFTER_FAILURE_MS)
+                }
+            };
+            match store.finish_job(&self.team, &self.owner, &job, next).await {
+                Ok(true) => {}
+                Ok(false) => warn!(job = kind, "lease lost before the job finished"),
+                Err(e) => {
+                    warn!(job = kind, error = %e, "could not finish a job; its lease will expire")
+                }
+            }
+        }
+    }
+}
