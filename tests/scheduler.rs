@@ -163,3 +163,54 @@ async fn a_job_held_by_a_replica_that_died_runs_elsewhere() {
     );
     wait_until(|| checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&1)).await;
 }
+
+#[tokio::test]
+async fn an_unanswered_check_in_gets_one_gentle_reminder() {
+    let app = spawn_app().await;
+    app.say("U0ANA", "join").await;
+    app.say("U0ANA", "goal add Learn Rust").await;
+    app.say("U0BEN", "join").await;
+    app.say("U0ADMIN1", "admin checkins").await;
+    let due: Option<i64> = app
+        .redis(
+            redis::cmd("ZSCORE")
+                .arg(due_key(&app))
+                .arg("remind:U0ANA:1"),
+        )
+        .await;
+    let hours =
+        (due.expect("reminder queued") - chrono::Utc::now().timestamp_millis()) as f64 / 3.6e6;
+    assert!((23.9..24.1).contains(&hours), "reminder in {hours} h");
+
+    // Ben answers everything (no goals, no partner); Ana does not.
+    let reminders = |app: &TestApp, user: &str| {
+        app.fake
+            .calls("chat.postMessage")
+            .iter()
+            .filter(|c| {
+                c.body["channel"] == user
+                    && c.body["text"]
+                        .as_str()
+                        .unwrap_or("")
+                        .starts_with("A gentle nudge")
+            })
+            .count()
+    };
+    for job in ["remind:U0ANA:1", "remind:U0BEN:1"] {
+        let _: i64 = app
+            .redis(redis::cmd("ZADD").arg(due_key(&app)).arg(0).arg(job))
+            .await;
+    }
+    wait_until(|| reminders(&app, "U0ANA") == 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(reminders(&app, "U0ANA"), 1, "one reminder, never more");
+    assert_eq!(reminders(&app, "U0BEN"), 0, "nothing to remind about");
+    let left: Option<i64> = app
+        .redis(
+            redis::cmd("ZSCORE")
+                .arg(due_key(&app))
+                .arg("remind:U0ANA:1"),
+        )
+        .await;
+    assert_eq!(left, None, "the reminder is not requeued");
+}

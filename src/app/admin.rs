@@ -14,6 +14,10 @@ impl App {
         self.store
             .cancel_job(team, &super::jobs::checkin_job(user))
             .await?;
+        let current: checkins::Checkin = self.load(team, user, Doc::Checkin).await?;
+        self.store
+            .cancel_job(team, &super::jobs::reminder_job(user, current.number))
+            .await?;
         let mine: rounds::Pairing = self.load(team, user, Doc::Pairing).await?;
         for partner in mine.partners.iter().filter_map(|p| UserId::parse(p).ok()) {
             let _ = self
@@ -129,6 +133,15 @@ impl App {
             })
             .await
             .map_err(|_| anyhow::anyhow!("check-in not stored"))?;
+        let remind_at = chrono::Utc::now()
+            + chrono::Duration::hours(i64::from(self.config.nudges.reminder_after_hours));
+        self.store
+            .schedule_job(
+                team,
+                &super::jobs::reminder_job(member, checkin.number),
+                remind_at.timestamp_millis(),
+            )
+            .await?;
         Ok(Effect::CheckinDm {
             user: member.clone(),
             model: CheckinModel {

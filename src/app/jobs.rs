@@ -16,6 +16,11 @@ pub fn checkin_job(user: &UserId) -> String {
     format!("checkin:{user}")
 }
 
+/// The queue name of the one reminder for a member's check-in `number`.
+pub fn reminder_job(user: &UserId, number: u32) -> String {
+    format!("remind:{user}:{number}")
+}
+
 /// How long an idempotency key is kept: longer than any retry could take.
 const SENT_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -81,6 +86,9 @@ impl App {
             let (_, effects) = self.run_round(team, false).await?;
             return Ok((effects, next));
         }
+        if let Some(rest) = job.strip_prefix("remind:") {
+            return self.run_reminder(team, rest).await;
+        }
         let Some(user) = job
             .strip_prefix("checkin:")
             .and_then(|u| UserId::parse(u).ok())
@@ -101,5 +109,31 @@ impl App {
         }
         let effect = self.checkin_for(team, &user).await?;
         Ok((vec![effect], next))
+    }
+
+    /// One gentle reminder for a check-in still unanswered; never repeated.
+    async fn run_reminder(
+        &self,
+        team: &TeamId,
+        rest: &str,
+    ) -> Result<(Vec<Effect>, Option<DateTime<Utc>>), anyhow::Error> {
+        let parsed = rest
+            .split_once(':')
+            .and_then(|(u, n)| Some((UserId::parse(u).ok()?, n.parse::<u32>().ok()?)));
+        let Some((user, number)) = parsed else {
+            return Ok((Vec::new(), None));
+        };
+        let checkin: checkins::Checkin = self.load(team, &user, Doc::Checkin).await?;
+        if checkin.number != number || checkin.complete() {
+            return Ok((Vec::new(), None));
+        }
+        if !self
+            .store
+            .claim_event(team, &format!("sent:remind:{user}:{number}"), SENT_TTL)
+            .await?
+        {
+            return Ok((Vec::new(), None));
+        }
+        Ok((vec![Effect::Reminder { user }], None))
     }
 }

@@ -262,6 +262,8 @@ pub enum Effect {
     },
     /// Send a member their check-in.
     CheckinDm { user: UserId, model: CheckinModel },
+    /// The one gentle reminder about an unanswered check-in.
+    Reminder { user: UserId },
     /// Tell `to` how their partner's check-in went (counts only).
     PartnerSummary {
         to: UserId,

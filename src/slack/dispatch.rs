@@ -309,6 +309,15 @@ async fn run_effect(api: &SlackApi, effect: Effect) {
                 warn!(user = %user, error = %describe_error(&e), "could not send a check-in");
             }
         }
+        Effect::Reminder { user } => {
+            let slack_user = SlackUserId::new(user.as_str().to_owned());
+            let text = "A gentle nudge: your check-in from yesterday is still open above — \
+                        it takes a minute, and your partner sees only how things moved."
+                .to_owned();
+            if let Err(e) = api.post_dm(&slack_user, views::text(text)).await {
+                warn!(user = %user, error = %describe_error(&e), "could not send a reminder");
+            }
+        }
         Effect::PartnerSummary { to, from, summary } => {
             let slack_user = SlackUserId::new(to.as_str().to_owned());
             let text = format!("<@{from}> checked in — {summary}.");
