@@ -69,7 +69,7 @@ async fn status_pause_resume_and_leave() {
     let status = texts(&say(&app, "U0ANA", "status").await);
     assert_eq!(
         status[0],
-        "You're in the program. Pairing rounds start when your program admin runs them."
+        "You're in the program: you'll be paired in the next round."
     );
     assert!(
         status.contains(&"*Goals* (1 active)".to_owned()),
@@ -133,6 +133,6 @@ async fn the_home_tab_shows_membership_and_profile() {
     say(&app, "U0ANA", "profile offer: sql; learn: rust; level: 3").await;
     let publishes = app.fake.wait_for("views.publish", 2, WAIT).await;
     let home = publishes[1].body["view"]["blocks"].to_string();
-    assert!(home.contains("You're in the program."), "{home}");
+    assert!(home.contains("You're in the program:"), "{home}");
     assert!(home.contains("*Offers:* sql"), "{home}");
 }

@@ -99,7 +99,7 @@ async fn join_opens_the_modal_and_submitting_saves_everything() {
         "{status}"
     );
     assert!(status.contains("*1.* Give my first talk"), "{status}");
-    assert!(status.contains("You're in the program."), "{status}");
+    assert!(status.contains("You're in the program:"), "{status}");
 
     // Time zone came from users.info and is kept in the profile.
     let raw = app

@@ -114,6 +114,10 @@ impl SlackApi {
         &self.client
     }
 
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
     fn count<T>(&self, method: &'static str, result: &ClientResult<T>) {
         let outcome = match result {
             Ok(_) => "ok",

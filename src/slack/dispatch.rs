@@ -154,6 +154,12 @@ impl SlackContext {
         // refreshed tab (or a modal), not a message.
         let response_url = press.response_url.clone();
         self.metrics.event("block_actions", "handled");
+        if matches!(
+            action,
+            Action::CheckinGoal { .. } | Action::CheckinMet { .. }
+        ) {
+            self.metrics.event("checkin", "answered");
+        }
         let request = ActionRequest {
             team,
             user,
@@ -261,6 +267,9 @@ impl SlackContext {
 }
 
 async fn run_effect(api: &SlackApi, effect: Effect) {
+    if matches!(effect, Effect::CheckinDm { .. }) {
+        api.metrics().event("checkin", "sent");
+    }
     match effect {
         Effect::OpenProfileModal {
             trigger,

@@ -79,9 +79,7 @@ fn membership_text(p: &Profile, today: Option<chrono::NaiveDate>) -> String {
         Membership::Out => {
             "You haven't joined the program yet — `/tandem join` when you're ready.".into()
         }
-        Membership::Active => {
-            "You're in the program. Pairing rounds start when your program admin runs them.".into()
-        }
+        Membership::Active => "You're in the program: you'll be paired in the next round.".into(),
         Membership::Paused { until: Some(d) } if today.is_some_and(|t| t > d) => format!(
             "You're in the program (your pause ended on {}).",
             d.format("%a %-d %b %Y")
