@@ -203,3 +203,71 @@ async fn share_goes_to_the_partner_and_onto_both_shelves() {
         .iter()
         .any(|c| c.body["user_id"] == "U0ANA" && c.body.to_string().contains("rust-book")));
 }
+
+#[tokio::test]
+async fn kickoff_buttons_agree_a_rhythm_in_the_group_dm() {
+    let app = spawn_app().await;
+    members(&app, &[("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")]).await;
+    say(&app, ADMIN, "admin round").await;
+    let intro = app.fake.wait_for("chat.postMessage", 1, WAIT).await[0]
+        .body
+        .to_string();
+    assert!(
+        intro.contains("\"action_id\":\"kickoff\"") && intro.contains("\"value\":\"1:weekly\""),
+        "{intro}"
+    );
+
+    let press = |user: &str, value: &str, reply: &str| {
+        block_action_form_with_value(user, "kickoff", value, &app.fake.response_url(reply))
+    };
+    let form = press("U0ANA", "1:weekly", "k1");
+    app.post_signed(
+        "/slack/interactions",
+        "application/x-www-form-urlencoded",
+        &form,
+    )
+    .await;
+    let posts = app.fake.wait_for("chat.postMessage", 2, WAIT).await;
+    assert_eq!(posts[1].body["channel"], "G0PAIRDM");
+    assert_eq!(
+        posts[1].body["text"],
+        "<@U0ANA> would like to meet weekly. Pick the same to agree, or suggest another rhythm here."
+    );
+    let form = press("U0BEN", "1:weekly", "k2");
+    app.post_signed(
+        "/slack/interactions",
+        "application/x-www-form-urlencoded",
+        &form,
+    )
+    .await;
+    let posts = app.fake.wait_for("chat.postMessage", 3, WAIT).await;
+    assert_eq!(
+        posts[2].body["text"],
+        ":handshake: Agreed: you'll meet weekly. Put the first one in your calendars!"
+    );
+    // A button from an older round is refused.
+    let before = app.fake.calls("response_url").len();
+    let form = press("U0BEN", "0:monthly", "k3");
+    app.post_signed(
+        "/slack/interactions",
+        "application/x-www-form-urlencoded",
+        &form,
+    )
+    .await;
+    let replies = app.fake.wait_for("response_url", before + 1, WAIT).await;
+    let refusal = replies
+        .iter()
+        .find(|r| r.body["_response_url_id"] == "k3")
+        .unwrap();
+    assert_eq!(refusal.body["text"], "This intro is from an earlier round.");
+    assert!(
+        refusal.body.get("replace_original").is_none(),
+        "the intro stays"
+    );
+    assert!(
+        !replies
+            .iter()
+            .any(|r| ["k1", "k2"].contains(&r.body["_response_url_id"].as_str().unwrap_or(""))),
+        "agreeing says it in the group DM, not by replacing the intro"
+    );
+}

@@ -45,6 +45,7 @@ fn sample_home() -> HomeModel {
         pairing: Pairing {
             round: 3,
             partners: vec!["U0BEN".into()],
+            cadence: None,
         },
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
     }
@@ -87,6 +88,7 @@ fn profile_modal() {
 fn intro() {
     let when = Utc.with_ymd_and_hms(2026, 11, 30, 14, 0, 0).unwrap();
     insta::assert_json_snapshot!(views::intro(
+        4,
         &[user("U0ANA"), user("U0BEN")],
         &[
             "<@U0ANA> can help <@U0BEN> with sql; <@U0BEN> can help <@U0ANA> with design systems"

@@ -348,6 +348,7 @@ impl App {
                 let pairing = rounds::Pairing {
                     round: number,
                     partners,
+                    cadence: None,
                 };
                 let _ = self
                     .update(team, m, Doc::Pairing, |p: &mut rounds::Pairing| {
@@ -369,6 +370,7 @@ impl App {
                 })
                 .collect();
             effects.push(Effect::Intro {
+                round: number,
                 members: g.members.clone(),
                 reasons: g.reasons.clone(),
                 first_meeting: crate::schedule::first_meeting(now, &zones),

@@ -85,6 +85,8 @@ pub enum Reply {
     Refused { message: String },
     /// The store did not answer; nothing changed.
     StoreDown,
+    /// Nothing to say to the presser (the effects say it to everyone).
+    Silent,
     /// `/tandem forget`: what will go, with confirm and cancel buttons.
     ConfirmForget,
     /// Everything about the member is erased.
@@ -122,6 +124,8 @@ pub struct ActionRequest {
     pub action: Action,
     /// Opaque token that lets the bot open a modal for this press.
     pub trigger: Option<String>,
+    /// Opaque id of the conversation the pressed message is in.
+    pub conversation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +151,11 @@ pub enum Action {
         number: u32,
         answer: checkins::MetAnswer,
     },
+    /// A kickoff choice of meeting rhythm for `round`.
+    Kickoff {
+        round: u32,
+        cadence: profile::Cadence,
+    },
 }
 
 impl Action {
@@ -162,6 +171,7 @@ impl Action {
     pub const RESUME: &'static str = "resume";
     pub const CHECKIN_GOAL: &'static str = "checkin_goal";
     pub const CHECKIN_MET: &'static str = "checkin_met";
+    pub const KICKOFF: &'static str = "kickoff";
 
     /// The action for a press of `id` carrying `value` (check-in buttons
     /// carry their answer in the value).
@@ -180,6 +190,19 @@ impl Action {
                 Some(Action::CheckinMet {
                     number,
                     answer: checkins::MetAnswer::from_code(code)?,
+                })
+            }
+            Self::KICKOFF => {
+                let (round, cadence) = value?.split_once(':')?;
+                let cadence = match cadence {
+                    "weekly" => profile::Cadence::Weekly,
+                    "biweekly" => profile::Cadence::Biweekly,
+                    "monthly" => profile::Cadence::Monthly,
+                    _ => return None,
+                };
+                Some(Action::Kickoff {
+                    round: round.parse().ok()?,
+                    cadence,
                 })
             }
             other => Self::from_id(other),
@@ -249,6 +272,7 @@ pub enum Effect {
     PublishHome { user: UserId, home: HomeModel },
     /// Introduce a new pair or trio in a group DM.
     Intro {
+        round: u32,
         members: Vec<UserId>,
         reasons: Vec<String>,
         first_meeting: chrono::DateTime<chrono::Utc>,
@@ -262,6 +286,8 @@ pub enum Effect {
     },
     /// Send a member their check-in.
     CheckinDm { user: UserId, model: CheckinModel },
+    /// A message everyone in a conversation sees (e.g. the group DM).
+    PostInConversation { conversation: String, text: String },
     /// The one gentle reminder about an unanswered check-in.
     Reminder { user: UserId },
     /// Tell `to` how their partner's check-in went (counts only).
@@ -591,6 +617,7 @@ impl App {
                 self.answer_checkin(request, number, |c| c.met = Some(answer))
                     .await
             }
+            Action::Kickoff { round, cadence } => self.kickoff(request, round, cadence).await,
             Action::ForgetCancel => (Reply::ForgetCancelled, Vec::new()),
             Action::LeaveCancel => (
                 Reply::Done {
@@ -799,6 +826,64 @@ impl App {
             }]),
             Err(_) => SubmitOutcome::Saved(Vec::new()),
         }
+    }
+
+    /// A kickoff choice: recorded for this member; the group sees it, and
+    /// when everyone chose the same rhythm, that it is agreed.
+    async fn kickoff(
+        &self,
+        request: &ActionRequest,
+        round: u32,
+        cadence: profile::Cadence,
+    ) -> (Reply, Vec<Effect>) {
+        let (team, user) = (&request.team, &request.user);
+        let updated = self
+            .update(team, user, Doc::Pairing, |p: &mut rounds::Pairing| {
+                if p.round != round {
+                    return Err("This intro is from an earlier round.".to_owned());
+                }
+                p.cadence = Some(cadence);
+                Ok(())
+            })
+            .await;
+        let pairing = match updated {
+            Ok((_, p)) => p,
+            Err(UpdateError::Refused(message)) => return (Reply::Refused { message }, Vec::new()),
+            Err(_) => return (Reply::StoreDown, Vec::new()),
+        };
+        let mut agreed = true;
+        for partner in pairing
+            .partners
+            .iter()
+            .filter_map(|p| UserId::parse(p).ok())
+        {
+            match self
+                .load::<rounds::Pairing>(team, &partner, Doc::Pairing)
+                .await
+            {
+                Ok(theirs) if theirs.round == round && theirs.cadence == Some(cadence) => {}
+                _ => agreed = false,
+            }
+        }
+        let text = if agreed {
+            format!(
+                ":handshake: Agreed: you'll meet {}. Put the first one in your calendars!",
+                cadence.label()
+            )
+        } else {
+            format!("<@{user}> would like to meet {}. Pick the same to agree, or suggest another rhythm here.", cadence.label())
+        };
+        let effects = request
+            .conversation
+            .clone()
+            .map(|conversation| Effect::PostInConversation {
+                conversation,
+                text: text.clone(),
+            })
+            .into_iter()
+            .collect();
+        let _ = text;
+        (Reply::Silent, effects)
     }
 
     /// Keeps a link on the member's shelf and, when they have a partner or

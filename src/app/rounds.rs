@@ -18,6 +18,9 @@ pub const ROUNDS_DOC: &str = "rounds";
 pub struct Pairing {
     pub round: u32,
     pub partners: Vec<String>,
+    /// The meeting rhythm this member chose at kickoff, if any.
+    #[serde(default)]
+    pub cadence: Option<super::profile::Cadence>,
 }
 
 /// One group of a planned round, for replies and intros.

@@ -223,8 +223,17 @@ impl SlackApi {
         user: &SlackUserId,
         content: SlackMessageContent,
     ) -> ClientResult<()> {
-        let request =
-            SlackApiChatPostMessageRequest::new(SlackChannelId::new(user.0.clone()), content);
+        self.post_message(&SlackChannelId::new(user.0.clone()), content)
+            .await
+    }
+
+    /// Posts in a conversation the bot is in.
+    pub async fn post_message(
+        &self,
+        channel: &SlackChannelId,
+        content: SlackMessageContent,
+    ) -> ClientResult<()> {
+        let request = SlackApiChatPostMessageRequest::new(channel.clone(), content);
         let result = self
             .client
             .open_session(&self.token)

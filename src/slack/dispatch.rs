@@ -165,6 +165,7 @@ impl SlackContext {
             user,
             action,
             trigger: Some(press.trigger_id.0.clone()),
+            conversation: press.channel.as_ref().map(|c| c.id.0.clone()),
         };
         let app = self.app.clone();
         let api = self.api.clone();
@@ -176,8 +177,16 @@ impl SlackContext {
             for effect in modals {
                 run_effect(&api, effect).await;
             }
-            if let Some(url) = response_url {
-                if let Err(e) = api.replace(&url, views::reply(&reply)).await {
+            // A kickoff press must never replace the intro everyone shares:
+            // its refusals go to the presser alone.
+            let keeps_message = matches!(request.action, Action::Kickoff { .. });
+            if let (Some(url), false) = (response_url, matches!(reply, crate::app::Reply::Silent)) {
+                let sent = if keeps_message {
+                    api.respond(&url, views::reply(&reply)).await
+                } else {
+                    api.replace(&url, views::reply(&reply)).await
+                };
+                if let Err(e) = sent {
                     warn!(user = %request.user, error = %describe_error(&e), "could not answer a button press");
                 }
             }
@@ -282,6 +291,7 @@ async fn run_effect(api: &SlackApi, effect: Effect) {
             }
         }
         Effect::Intro {
+            round,
             members,
             reasons,
             first_meeting,
@@ -290,7 +300,7 @@ async fn run_effect(api: &SlackApi, effect: Effect) {
                 .iter()
                 .map(|m| SlackUserId::new(m.as_str().to_owned()))
                 .collect();
-            let content = views::intro(&members, &reasons, first_meeting);
+            let content = views::intro(round, &members, &reasons, first_meeting);
             if let Err(e) = api.post_to_group(&users, content).await {
                 warn!(error = %describe_error(&e), "could not post an intro");
             }
@@ -316,6 +326,12 @@ async fn run_effect(api: &SlackApi, effect: Effect) {
             let slack_user = SlackUserId::new(user.as_str().to_owned());
             if let Err(e) = api.post_dm(&slack_user, views::checkin(&model)).await {
                 warn!(user = %user, error = %describe_error(&e), "could not send a check-in");
+            }
+        }
+        Effect::PostInConversation { conversation, text } => {
+            let channel = SlackChannelId::new(conversation);
+            if let Err(e) = api.post_message(&channel, views::text(text)).await {
+                warn!(error = %describe_error(&e), "could not post in the conversation");
             }
         }
         Effect::Reminder { user } => {
@@ -371,6 +387,7 @@ fn reply_kind(reply: &crate::app::Reply) -> &'static str {
         crate::app::Reply::Notes { .. } => "notes",
         crate::app::Reply::Refused { .. } => "refused",
         crate::app::Reply::StoreDown => "store_down",
+        crate::app::Reply::Silent => "silent",
         crate::app::Reply::ConfirmForget => "confirm_forget",
         crate::app::Reply::Forgotten => "forgotten",
         crate::app::Reply::ForgetCancelled => "forget_cancelled",

@@ -32,6 +32,7 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
                 .to_owned(),
         ),
         Reply::ConfirmForget => confirm_forget(),
+        Reply::Silent => SlackMessageContent::new(),
         Reply::ConfirmLeave => confirm_leave(),
         Reply::Done { message } => text_message(message.clone()),
         Reply::Profile { headline, profile } => list_message(
@@ -190,6 +191,7 @@ fn round_message(r: &crate::app::rounds::RoundSummary) -> SlackMessageContent {
 /// The intro posted in a new pair's (or trio's) group DM. The meeting time
 /// is a Slack date token, so each person sees it in their own time zone.
 pub fn intro(
+    round: u32,
     members: &[crate::ids::UserId],
     reasons: &[String],
     first_meeting: chrono::DateTime<chrono::Utc>,
@@ -208,10 +210,21 @@ pub fn intro(
             "*Suggested first meeting:* {when} (shown in your own time zone). Reply here to agree another time."
         )),
         section(
-            "*Kickoff:* each of you shares one goal and what you hope to get from the other, \
-             then agree how often you'll meet (`/tandem profile cadence: weekly|biweekly|monthly`)."
+            "*Kickoff:* each of you shares one goal and what you hope to get from the other. \
+             Then agree how often you'll meet:"
                 .to_owned(),
         ),
+        SlackActionsBlock::new(
+            [("Weekly", "weekly"), ("Every 2 weeks", "biweekly"), ("Monthly", "monthly")]
+                .iter()
+                .map(|(label, code)| {
+                    button(label, Action::KICKOFF)
+                        .with_value(format!("{round}:{code}"))
+                        .into()
+                })
+                .collect(),
+        )
+        .into(),
         SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(
             "A good conversation: repeat back what you heard, and ask what lies underneath. \
              What you share here stays between you."

@@ -345,6 +345,7 @@ pub fn block_action_form_with_value(
         "token": "deprecated-verification-token",
         "trigger_id": "1.2.3",
         "container": { "type": "message", "message_ts": "1700000000.000100", "channel_id": "D0FAKE0001", "is_ephemeral": true },
+        "channel": { "id": "G0PAIRDM", "name": "mpdm-pair" },
         "response_url": if response_url.is_empty() { serde_json::Value::Null } else { serde_json::json!(response_url) },
         "actions": [{ "type": "button", "action_id": action_id, "block_id": "b1", "value": value, "action_ts": "1700000001.0001" }]
     });
