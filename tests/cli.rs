@@ -43,6 +43,26 @@ fn temp_file(name: &str, contents: &str) -> PathBuf {
     path
 }
 
+/// The JSON a successful `tandem match --format json` printed.
+fn json_out(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A JSON group's member ids.
+fn members_of(group: &serde_json::Value) -> Vec<&str> {
+    group["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn check_config_accepts_the_shipped_config() {
     let out = tandem().arg("check-config").output().unwrap();
@@ -346,12 +366,7 @@ fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
         "7",
     ];
     let out = tandem().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_out(&out);
     let rounds = json["rounds"].as_array().unwrap();
     assert_eq!(rounds.len(), 3);
     let mut met = std::collections::HashSet::new();
@@ -359,12 +374,7 @@ fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
     for round in rounds {
         let mut placed = 0;
         for g in round["groups"].as_array().unwrap() {
-            let members: Vec<&str> = g["members"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|m| m.as_str().unwrap())
-                .collect();
+            let members = members_of(g);
             placed += members.len();
             assert!(g["score"].is_number());
             let key = members.join("+");
@@ -394,19 +404,9 @@ fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
         .arg(&history)
         .output()
         .unwrap();
-    assert!(
-        next.status.success(),
-        "{}",
-        String::from_utf8_lossy(&next.stderr)
-    );
-    let next: serde_json::Value = serde_json::from_slice(&next.stdout).unwrap();
+    let next = json_out(&next);
     for g in next["rounds"][0]["groups"].as_array().unwrap() {
-        let members: Vec<&str> = g["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m.as_str().unwrap())
-            .collect();
+        let members = members_of(g);
         assert!(
             !met.contains(&members.join("+")),
             "repeated a pair from the history"
@@ -428,12 +428,7 @@ fn match_forms_circles() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_out(&out);
     let groups = json["rounds"][0]["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 9);
     assert!(groups
@@ -491,22 +486,12 @@ fn match_rounds_delay_repeats_far_beyond_random_pairing() {
         .arg(&roster)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_out(&out);
     let mut met = std::collections::HashSet::new();
     let mut first_repeat = 20;
     'rounds: for (r, round) in json["rounds"].as_array().unwrap().iter().enumerate() {
         for g in round["groups"].as_array().unwrap() {
-            let mut m: Vec<&str> = g["members"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_str().unwrap())
-                .collect();
+            let mut m = members_of(g);
             m.sort();
             for i in 0..m.len() {
                 for j in i + 1..m.len() {

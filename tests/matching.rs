@@ -20,6 +20,14 @@ fn random_graph(rng: &mut ChaCha8Rng, n: usize, density: f64, lo: i64, hi: i64) 
     edges
 }
 
+fn solve(n: usize, edges: &Edges, max_card: bool) -> Vec<Option<usize>> {
+    if max_card {
+        max_weight_max_cardinality_matching(n, edges)
+    } else {
+        max_weight_matching(n, edges)
+    }
+}
+
 /// Asserts `mates` is a matching that uses only edges of the graph.
 fn assert_valid(n: usize, edges: &Edges, mates: &[Option<usize>]) {
     assert_eq!(mates.len(), n);
@@ -103,11 +111,7 @@ fn equals_brute_force_on_small_graphs() {
         let (lo, hi) = [(-5, 20), (1, 2), (0, 0), (-3, 3)][case % 4];
         let edges = random_graph(&mut rng, n, density, lo, hi);
         for max_card in [false, true] {
-            let mates = if max_card {
-                max_weight_max_cardinality_matching(n, &edges)
-            } else {
-                max_weight_matching(n, &edges)
-            };
+            let mates = solve(n, &edges, max_card);
             assert_valid(n, &edges, &mates);
             let (card, weight) = brute_force(n, &edges, max_card);
             assert_eq!(
@@ -165,11 +169,7 @@ fn equals_an_independent_solver_up_to_300_vertices() {
         let (lo, hi) = if case % 3 == 2 { (1, 3) } else { (-50, 1000) };
         let edges = random_graph(&mut rng, n, density, lo, hi);
         for max_card in [false, true] {
-            let mates = if max_card {
-                max_weight_max_cardinality_matching(n, &edges)
-            } else {
-                max_weight_matching(n, &edges)
-            };
+            let mates = solve(n, &edges, max_card);
             assert_valid(n, &edges, &mates);
             assert_eq!(
                 matching_weight(&mates, &edges),

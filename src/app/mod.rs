@@ -405,7 +405,15 @@ impl App {
     /// after a change) follow the reply.
     pub async fn handle_command(&self, request: &CommandRequest) -> (Reply, Vec<Effect>) {
         let (team, user) = (&request.team, &request.user);
-        let result = match command::parse(&request.text) {
+        let command = command::parse(&request.text);
+        // Decided before the match below takes the command apart.
+        let is_join = matches!(command, Command::Join);
+        let opens_modal = match &command {
+            Command::Join => true,
+            Command::Profile(t) => t.trim().is_empty(),
+            _ => false,
+        };
+        let result = match command {
             Command::Help => return (Reply::Help, Vec::new()),
             Command::Usage(doc) => return (Reply::Usage { usage: doc.usage }, Vec::new()),
             Command::ComingSoon(doc) => return (Reply::ComingSoon { usage: doc.usage }, Vec::new()),
@@ -517,12 +525,6 @@ impl App {
                 b.done(n).map(|_| format!("Ticked off note {n}."))
             })
             .await,
-        };
-        let is_join = matches!(command::parse(&request.text), Command::Join);
-        let opens_modal = match command::parse(&request.text) {
-            Command::Join => true,
-            Command::Profile(t) => t.trim().is_empty(),
-            _ => false,
         };
         if let (true, Ok(_)) = (is_join, &result) {
             if let Ok(profile) = self.load::<Profile>(team, user, Doc::Profile).await {
