@@ -140,6 +140,21 @@ pub fn next_in_zone(
         .map(|t| t.with_timezone(&chrono::Utc))
 }
 
+/// A local wall-clock time in `zone` as UTC. A time skipped by a
+/// daylight-saving jump is read as the hour after it; an ambiguous one
+/// (the repeated hour) as its first occurrence.
+pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    zone.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            zone.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| local.and_utc())
+}
+
 /// A member's zone, or `default` when theirs is missing or unknown; the flag
 /// says whether the default was used, so the caller can log it.
 pub fn zone_or_default(name: Option<&str>, default: Tz) -> (Tz, bool) {

@@ -6,6 +6,7 @@
 //! messaging anyone twice.
 
 use crate::app::jobs::ROUND_JOB;
+use crate::app::Delivery;
 use crate::ids::TeamId;
 use crate::slack::SlackContext;
 use std::sync::Arc;
@@ -43,7 +44,7 @@ impl Scheduler {
     /// Runs until `stop` turns true. A tick in progress finishes first, so
     /// no job is left leased by a replica that stopped cleanly.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
-        let now = chrono::Utc::now();
+        let now = self.ctx.app.now();
         if let Some(next) = self.ctx.app.next_round(now) {
             // Every replica computes the same next occurrence, so this is
             // idempotent; the run's own key guards against a double round.
@@ -58,19 +59,29 @@ impl Scheduler {
             }
         }
         info!(owner = %self.owner, "scheduler running");
+        let mut busy = false;
         loop {
-            tokio::select! {
-                _ = tokio::time::sleep(self.tick) => {}
-                _ = stop.wait_for(|s| *s) => break,
+            if busy {
+                // A full batch means more may be due: go again at once,
+                // unless asked to stop.
+                if *stop.borrow() {
+                    break;
+                }
+            } else {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.tick) => {}
+                    _ = stop.wait_for(|s| *s) => break,
+                }
             }
-            self.tick_once().await;
+            busy = self.tick_once().await >= self.batch;
         }
         info!("scheduler stopped");
     }
 
-    async fn tick_once(&self) {
+    /// Claims and runs one batch of due jobs; returns how many it claimed.
+    async fn tick_once(&self) -> usize {
         let store = self.ctx.app.store();
-        let now = chrono::Utc::now();
+        let now = self.ctx.app.now();
         let now_ms = now.timestamp_millis();
         let lease_until = now_ms + self.lease.as_millis() as i64;
         let jobs = match store
@@ -80,16 +91,32 @@ impl Scheduler {
             Ok(jobs) => jobs,
             Err(e) => {
                 warn!(error = %e, "could not claim due work");
-                return;
+                return 0;
             }
         };
+        let claimed = jobs.len();
         for job in jobs {
             let kind = job.split(':').next().unwrap_or("job");
             let next = match self.ctx.app.run_job(&self.team, &job, now).await {
-                Ok((effects, next)) => {
+                Ok(run) => {
                     self.ctx.metrics.event("job", "ran");
-                    self.ctx.run_effects(effects).await;
-                    next.map(|n| n.timestamp_millis())
+                    let delivery = self.ctx.run_effects(run.effects).await;
+                    match (delivery, run.mark) {
+                        // Slack may come back: keep the job, try in a minute.
+                        (Delivery::Retry, Some(_)) => {
+                            self.ctx.metrics.event("job", "retry");
+                            Some(now_ms + RETRY_AFTER_FAILURE_MS)
+                        }
+                        (_, Some(mark)) => {
+                            // The crash window: Slack has the message, the
+                            // key is not stored yet. See `App::run_job`.
+                            if let Err(e) = self.ctx.app.mark_sent(&self.team, &mark).await {
+                                warn!(job = kind, error = %e, "sent, but could not record it; a retry may repeat it");
+                            }
+                            run.next.map(|n| n.timestamp_millis())
+                        }
+                        (_, None) => run.next.map(|n| n.timestamp_millis()),
+                    }
                 }
                 Err(e) => {
                     self.ctx.metrics.event("job", "failed");
@@ -105,5 +132,6 @@ impl Scheduler {
                 }
             }
         }
+        claimed
     }
 }

@@ -53,6 +53,17 @@ pub struct Application {
 impl Application {
     /// Connects everything and binds the port; does not serve yet.
     pub async fn build(config: Config, settings: Settings, bind: Bind) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, settings, bind, Arc::new(crate::clock::SystemClock)).await
+    }
+
+    /// As [`Application::build`], with time read from `clock` (tests move a
+    /// manual clock instead of sleeping).
+    pub async fn build_with_clock(
+        config: Config,
+        settings: Settings,
+        bind: Bind,
+        clock: Arc<dyn crate::clock::Clock>,
+    ) -> anyhow::Result<Self> {
         // slack-morphism brings rustls with ring only; installing it
         // explicitly keeps start-up deterministic should another provider
         // ever be linked in. A second call (tests) is a harmless no-op.
@@ -119,7 +130,7 @@ impl Application {
             check_encryption_key(store.as_ref(), &sealer).await?;
         }
         let directory = Arc::new(crate::slack::client::SlackDirectory(api.clone()));
-        let app = App::new(config.clone(), store.clone(), sealer, directory);
+        let app = App::new(config.clone(), store.clone(), sealer, directory, clock);
         let ctx = Arc::new(SlackContext::new(app, api, metrics.clone()));
 
         let mut router = ops::routes(store.clone(), metrics.clone());
@@ -180,17 +191,19 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut server_stop = stop_rx.clone();
-        let server = tokio::spawn(
+        // If this future is dropped (the process is going down hard), the
+        // server and scheduler go with it instead of running on detached.
+        let mut server = AbortOnDrop(tokio::spawn(
             axum::serve(self.listener, self.router)
                 .with_graceful_shutdown(async move {
                     let _ = server_stop.wait_for(|stop| *stop).await;
                 })
                 .into_future(),
-        );
+        ));
         let scheduler = match self.team.clone() {
             Some(team) => {
                 let scheduler = crate::scheduler::Scheduler::new(self.ctx.clone(), team);
-                Some(tokio::spawn(scheduler.run(stop_rx.clone())))
+                Some(AbortOnDrop(tokio::spawn(scheduler.run(stop_rx.clone()))))
             }
             None => {
                 warn!("workspace unknown (auth.test failed): scheduled rounds and check-ins are off until restart");
@@ -203,12 +216,15 @@ impl Application {
             socket.shutdown().await;
         }
         let _ = stop_tx.send(true);
-        if let Some(scheduler) = scheduler {
-            if tokio::time::timeout(self.grace, scheduler).await.is_err() {
+        if let Some(mut scheduler) = scheduler {
+            if tokio::time::timeout(self.grace, &mut scheduler.0)
+                .await
+                .is_err()
+            {
                 warn!("the scheduler did not stop within the grace period; its leases will expire");
             }
         }
-        match tokio::time::timeout(self.grace, server).await {
+        match tokio::time::timeout(self.grace, &mut server.0).await {
             Ok(Ok(Ok(()))) => {}
             Ok(Ok(Err(e))) => warn!(error = %e, "HTTP server stopped with an error"),
             Ok(Err(e)) => warn!(error = %e, "HTTP server task failed"),
@@ -272,5 +288,14 @@ pub async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+/// A spawned task that is cancelled when its handle is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

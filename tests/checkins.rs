@@ -55,7 +55,25 @@ async fn check_ins_record_answers_in_place_and_swap_summaries() {
     app.say("U0BEN", "goal add Ben's secret goal").await;
     app.say("U0ANA", "note ask Ben about joins").await;
     app.say(ADMIN, "admin round").await;
-    app.fake.wait_for("chat.postMessage", 1, WAIT).await;
+    // The intro, and Ana's own follow-ups before the first meeting.
+    let posts = app.fake.wait_for("chat.postMessage", 2, WAIT).await;
+    let before_meeting = posts
+        .iter()
+        .find(|c| c.body["channel"] == "U0ANA")
+        .expect("Ana's follow-ups, in her DM only")
+        .body
+        .to_string();
+    assert!(
+        before_meeting.contains("Before you meet <@U0BEN>")
+            && before_meeting.contains("ask Ben about joins"),
+        "{before_meeting}"
+    );
+    assert!(
+        !posts
+            .iter()
+            .any(|c| c.body["channel"] != "U0ANA" && c.body.to_string().contains("ask Ben")),
+        "a note is never shown to the partner"
+    );
 
     assert!(app.say("U0ANA", "admin checkins").await["text"]
         .as_str()
@@ -65,10 +83,10 @@ async fn check_ins_record_answers_in_place_and_swap_summaries() {
         app.say(ADMIN, "admin checkins").await["text"],
         "Sent 2 check-ins now."
     );
-    let posts = app.fake.wait_for("chat.postMessage", 3, WAIT).await;
+    let posts = app.fake.wait_for("chat.postMessage", 4, WAIT).await;
     let ana_dm = posts
         .iter()
-        .find(|c| c.body["channel"] == "U0ANA")
+        .find(|c| c.body["channel"] == "U0ANA" && c.body["text"] == "Your Tandem check-in")
         .unwrap()
         .body
         .clone();
@@ -89,8 +107,8 @@ async fn check_ins_record_answers_in_place_and_swap_summaries() {
     let done = press(&app, "U0BEN", "checkin_met", "1:0:met", "b2").await;
     assert!(done.to_string().contains("Thanks — all recorded."));
 
-    let posts = app.fake.wait_for("chat.postMessage", 5, WAIT).await;
-    let summaries: Vec<String> = posts[3..].iter().map(|c| c.body.to_string()).collect();
+    let posts = app.fake.wait_for("chat.postMessage", 6, WAIT).await;
+    let summaries: Vec<String> = posts[4..].iter().map(|c| c.body.to_string()).collect();
     assert!(
         summaries.iter().any(|s| s.contains("\"channel\":\"U0ANA\"")
             && s.contains("<@U0BEN> checked in — goals: stuck 1; you met.")),

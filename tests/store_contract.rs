@@ -30,7 +30,10 @@ async fn answers_ping(store: Arc<dyn Store>) {
 
 async fn first_claim_wins_and_repeats_lose(store: Arc<dyn Store>) {
     let t = team("T0AAA");
+    assert!(!store.event_seen(&t, "Ev1").await.unwrap());
     assert!(store.claim_event(&t, "Ev1", MINUTE).await.unwrap());
+    assert!(store.event_seen(&t, "Ev1").await.unwrap());
+    assert!(!store.event_seen(&team("T0BBB"), "Ev1").await.unwrap());
     assert!(!store.claim_event(&t, "Ev1", MINUTE).await.unwrap());
     assert!(!store.claim_event(&t, "Ev1", MINUTE).await.unwrap());
     assert!(store.claim_event(&t, "Ev2", MINUTE).await.unwrap());

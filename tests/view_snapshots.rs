@@ -46,6 +46,7 @@ fn sample_home() -> HomeModel {
             round: 3,
             partners: vec!["U0BEN".into()],
             cadence: None,
+            repair: false,
         },
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
     }

@@ -14,6 +14,9 @@ impl App {
         self.store
             .cancel_job(team, &super::jobs::checkin_job(user))
             .await?;
+        self.store
+            .cancel_job(team, &super::jobs::pause_end_job(user))
+            .await?;
         let current: checkins::Checkin = self.load(team, user, Doc::Checkin).await?;
         self.store
             .cancel_job(team, &super::jobs::reminder_job(user, current.number))
@@ -82,7 +85,10 @@ impl App {
         }
         match self.send_checkins(team).await {
             Ok(effects) => {
-                let n = effects.len();
+                let n = effects
+                    .iter()
+                    .filter(|e| matches!(e, Effect::CheckinDm { .. }))
+                    .count();
                 (
                     Reply::Done {
                         message: format!("Sent {n} check-in{} now.", if n == 1 { "" } else { "s" }),
@@ -98,42 +104,50 @@ impl App {
     }
 
     pub(super) async fn send_checkins(&self, team: &TeamId) -> Result<Vec<Effect>, anyhow::Error> {
-        let today = chrono::Utc::now().date_naive();
+        let today = self.now().date_naive();
         let mut effects = Vec::new();
         for member in self.store.members(team).await? {
             let profile: Profile = self.load(team, &member, Doc::Profile).await?;
             if profile.is_active(today) {
-                effects.push(self.checkin_for(team, &member).await?);
+                effects.extend(self.checkin_for(team, &member).await?);
             }
         }
         Ok(effects)
     }
 
     /// Starts a member's next check-in: their active goals and current
-    /// partners, numbered after the last one.
+    /// partners, numbered after the last one. Returns the check-in DM first,
+    /// then any nudges the one it replaces calls for.
     pub(super) async fn checkin_for(
         &self,
         team: &TeamId,
         member: &UserId,
-    ) -> Result<Effect, anyhow::Error> {
+    ) -> Result<Vec<Effect>, anyhow::Error> {
         let goals: GoalBook = self.load(team, member, Doc::Goals).await?;
         let notes: NoteBook = self.load(team, member, Doc::Notes).await?;
         let pairing: rounds::Pairing = self.load(team, member, Doc::Pairing).await?;
         let goal_numbers: Vec<u32> = goals.active().map(|g| g.number).collect();
         let partners = pairing.partners.clone();
-        let (_, checkin) = self
+        let thresholds = nudges::Thresholds {
+            stale_checkins: self.config.nudges.stale_checkins,
+            fizzle_rounds: self.config.nudges.fizzle_rounds,
+        };
+        let (carried, checkin) = self
             .update(team, member, Doc::Checkin, |c: &mut checkins::Checkin| {
+                let carried = nudges::carry(c, &goal_numbers, &partners, thresholds);
                 *c = checkins::Checkin {
                     number: c.number + 1,
                     goals: goal_numbers.clone(),
                     partners: partners.clone(),
+                    stale: carried.stale.clone(),
+                    missed: carried.missed,
                     ..checkins::Checkin::default()
                 };
-                Ok::<(), std::convert::Infallible>(())
+                Ok::<nudges::Carried, std::convert::Infallible>(carried)
             })
             .await
             .map_err(|_| anyhow::anyhow!("check-in not stored"))?;
-        let remind_at = chrono::Utc::now()
+        let remind_at = self.now()
             + chrono::Duration::hours(i64::from(self.config.nudges.reminder_after_hours));
         self.store
             .schedule_job(
@@ -142,14 +156,53 @@ impl App {
                 remind_at.timestamp_millis(),
             )
             .await?;
-        Ok(Effect::CheckinDm {
-            user: member.clone(),
-            model: CheckinModel {
-                checkin,
-                goals,
-                notes,
+        let partner_ids: Vec<UserId> = partners
+            .iter()
+            .filter_map(|p| UserId::parse(p).ok())
+            .collect();
+        let mut effects = Vec::new();
+        for (goal, count) in &carried.stale_goals {
+            if let Some(g) = goals.goals.iter().find(|g| g.number == *goal) {
+                effects.push(Effect::Nudge {
+                    user: member.clone(),
+                    nudge: nudges::Nudge::StaleGoal {
+                        goal: *goal,
+                        text: g.text.clone(),
+                        checkins: *count,
+                    },
+                });
+            }
+        }
+        if let Some(periods) = carried.fizzle {
+            effects.push(Effect::Nudge {
+                user: member.clone(),
+                nudge: nudges::Nudge::Fizzle {
+                    partners: partner_ids.clone(),
+                    periods,
+                },
+            });
+        }
+        if carried.repair {
+            effects.push(Effect::Nudge {
+                user: member.clone(),
+                nudge: nudges::Nudge::RepairOffer {
+                    partners: partner_ids,
+                    round: pairing.round,
+                },
+            });
+        }
+        effects.insert(
+            0,
+            Effect::CheckinDm {
+                user: member.clone(),
+                model: CheckinModel {
+                    checkin,
+                    goals,
+                    notes,
+                },
             },
-        })
+        );
+        Ok(effects)
     }
 
     /// Records a check-in answer and shows the check-in again with it marked;
@@ -254,7 +307,7 @@ impl App {
         preview: bool,
     ) -> Result<(Reply, Vec<Effect>), anyhow::Error> {
         use crate::pairing::history::History;
-        let now = chrono::Utc::now();
+        let now = self.now();
         let members = self.store.members(team).await?;
         let mut profiles = Vec::with_capacity(members.len());
         for m in members {
@@ -269,12 +322,22 @@ impl App {
             None => History::default(),
         };
         let number = history.rounds.len() as u32 + 1;
-        let scorer = crate::pairing::score::Scorer::new(
+        let mut scorer = crate::pairing::score::Scorer::new(
             &roster,
             &history,
             crate::pairing::score::Rules::from(&self.config.pairing),
             now,
         );
+        // Whoever asked for a new partner after not meeting goes first.
+        for (i, person) in roster.people.iter().enumerate() {
+            let Ok(member) = UserId::parse(&person.id) else {
+                continue;
+            };
+            let pairing: rounds::Pairing = self.load(team, &member, Doc::Pairing).await?;
+            if pairing.repair {
+                scorer.give_priority(i);
+            }
+        }
         let everyone: Vec<usize> = (0..roster.people.len()).collect();
         let plan = crate::pairing::round::plan_round(&scorer, &everyone, number as u64);
         let id = |i: usize| UserId::parse(&roster.people[i].id).expect("roster ids are member ids");
@@ -349,6 +412,7 @@ impl App {
                     round: number,
                     partners,
                     cadence: None,
+                    repair: false,
                 };
                 let _ = self
                     .update(team, m, Doc::Pairing, |p: &mut rounds::Pairing| {
@@ -375,6 +439,23 @@ impl App {
                 reasons: g.reasons.clone(),
                 first_meeting: crate::schedule::first_meeting(now, &zones),
             });
+            // Each person's own open notes, privately, before they meet.
+            for m in &g.members {
+                let notes: NoteBook = match self.load(team, m, Doc::Notes).await {
+                    Ok(n) => n,
+                    Err(_) => continue,
+                };
+                let open: Vec<String> = notes.open().map(|n| n.text.clone()).collect();
+                if !open.is_empty() {
+                    effects.push(Effect::Nudge {
+                        user: m.clone(),
+                        nudge: nudges::Nudge::BeforeMeeting {
+                            partners: g.members.iter().filter(|p| *p != m).cloned().collect(),
+                            notes: open,
+                        },
+                    });
+                }
+            }
         }
         for (user, reason) in &summary.sat_out {
             effects.push(Effect::SitOutDm {

@@ -92,6 +92,16 @@ pub struct Checkin {
     /// Whether the partner summary was already sent for this check-in.
     #[serde(default)]
     pub summary_sent: bool,
+    /// Optional notes on answers, by goal number (0: the meeting). The
+    /// member's own words: never in a partner's summary.
+    #[serde(default)]
+    pub notes: BTreeMap<u32, String>,
+    /// Check-ins in a row each goal has not moved (for stale-goal nudges).
+    #[serde(default)]
+    pub stale: BTreeMap<u32, u32>,
+    /// Check-ins in a row without meeting the current partner(s).
+    #[serde(default)]
+    pub missed: u32,
 }
 
 impl Checkin {

@@ -133,7 +133,7 @@ impl App {
             notes: self.load(team, user, Doc::Notes).await?,
             shelf: self.load(team, user, Doc::Shelf).await?,
             pairing: self.load(team, user, Doc::Pairing).await?,
-            today: Some(chrono::Utc::now().date_naive()),
+            today: Some(self.now().date_naive()),
         })
     }
 }

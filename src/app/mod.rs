@@ -8,10 +8,12 @@ mod admin;
 pub mod checkins;
 pub mod command;
 mod documents;
+mod followups;
 pub mod goals;
 pub mod help;
 pub mod jobs;
 pub mod notes;
+pub mod nudges;
 pub mod profile;
 pub mod rounds;
 pub mod shelf;
@@ -126,6 +128,9 @@ pub struct ActionRequest {
     pub trigger: Option<String>,
     /// Opaque id of the conversation the pressed message is in.
     pub conversation: Option<String>,
+    /// Opaque address for updating the pressed message later (a modal
+    /// opened from it uses this to show what was saved).
+    pub reply_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +161,24 @@ pub enum Action {
         round: u32,
         cadence: profile::Cadence,
     },
+    /// Open the optional note on check-in `number`'s answer about `goal`
+    /// (0: the meeting).
+    CheckinNote {
+        number: u32,
+        goal: u32,
+    },
+    /// Open the "add a next step" modal for a stale goal.
+    AddStep {
+        goal: u32,
+    },
+    /// Accept the re-pair offer made during `round`.
+    Repair {
+        round: u32,
+    },
+    /// Decline it.
+    KeepPartner {
+        round: u32,
+    },
 }
 
 impl Action {
@@ -172,6 +195,10 @@ impl Action {
     pub const CHECKIN_GOAL: &'static str = "checkin_goal";
     pub const CHECKIN_MET: &'static str = "checkin_met";
     pub const KICKOFF: &'static str = "kickoff";
+    pub const CHECKIN_NOTE: &'static str = "checkin_note";
+    pub const ADD_STEP: &'static str = "add_step";
+    pub const REPAIR: &'static str = "repair";
+    pub const KEEP_PARTNER: &'static str = "keep_partner";
 
     /// The action for a press of `id` carrying `value` (check-in buttons
     /// carry their answer in the value).
@@ -205,6 +232,19 @@ impl Action {
                     cadence,
                 })
             }
+            Self::CHECKIN_NOTE => {
+                let (number, goal, _) = checkins::decode(value?)?;
+                Some(Action::CheckinNote { number, goal })
+            }
+            Self::ADD_STEP => Some(Action::AddStep {
+                goal: value?.parse().ok()?,
+            }),
+            Self::REPAIR => Some(Action::Repair {
+                round: value?.parse().ok()?,
+            }),
+            Self::KEEP_PARTNER => Some(Action::KeepPartner {
+                round: value?.parse().ok()?,
+            }),
             other => Self::from_id(other),
         }
     }
@@ -300,6 +340,21 @@ pub enum Effect {
     SitOutDm { user: UserId, reason: String },
     /// Open the one-field "add a goal" modal.
     OpenGoalModal { trigger: String },
+    /// Open the one-field "add a next step" modal for goal `goal`.
+    OpenStepModal { trigger: String, goal: u32 },
+    /// Open the optional note on a check-in answer (goal 0: the meeting).
+    OpenCheckinNoteModal {
+        trigger: String,
+        number: u32,
+        goal: u32,
+        /// Where to show the updated check-in once the note is saved.
+        reply_to: Option<String>,
+    },
+    /// Replace the message at `reply_to` (from [`ActionRequest::reply_to`]).
+    ReplaceMessage { reply_to: String, reply: Reply },
+    /// A private nudge (stale goal, a pair that has not met, a pause that
+    /// ended).
+    Nudge { user: UserId, nudge: nudges::Nudge },
     /// Welcome someone who joined the program channel, with a Join button.
     WelcomeDm { user: UserId },
     /// Open the profile modal, filled with `profile`; `catalog` is the list
@@ -316,8 +371,35 @@ impl Effect {
     pub fn is_modal(&self) -> bool {
         matches!(
             self,
-            Effect::OpenProfileModal { .. } | Effect::OpenGoalModal { .. }
+            Effect::OpenProfileModal { .. }
+                | Effect::OpenGoalModal { .. }
+                | Effect::OpenStepModal { .. }
+                | Effect::OpenCheckinNoteModal { .. }
         )
+    }
+}
+
+/// How carrying out an effect went, so scheduled work knows whether to move
+/// on or try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Done,
+    /// Slack refused for a reason that will not pass (e.g. the user is
+    /// deactivated); retrying would only repeat it.
+    Refused,
+    /// Failed for a reason that may pass (network, Slack down, rate limit
+    /// retries exhausted).
+    Retry,
+}
+
+impl Delivery {
+    /// The outcome of two deliveries in a row: a retry wins.
+    pub fn and(self, other: Delivery) -> Delivery {
+        match (self, other) {
+            (Delivery::Retry, _) | (_, Delivery::Retry) => Delivery::Retry,
+            (Delivery::Refused, _) | (_, Delivery::Refused) => Delivery::Refused,
+            _ => Delivery::Done,
+        }
     }
 }
 
@@ -376,6 +458,7 @@ pub struct App {
     store: Arc<dyn Store>,
     sealer: Sealer,
     directory: Arc<dyn Directory>,
+    clock: Arc<dyn crate::clock::Clock>,
 }
 
 impl App {
@@ -384,13 +467,20 @@ impl App {
         store: Arc<dyn Store>,
         sealer: Sealer,
         directory: Arc<dyn Directory>,
+        clock: Arc<dyn crate::clock::Clock>,
     ) -> Self {
         Self {
             config,
             store,
             sealer,
             directory,
+            clock,
         }
+    }
+
+    /// The current time, from the injected clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub fn config(&self) -> &Config {
@@ -463,8 +553,8 @@ impl App {
                 .await
             }
             Command::Pause(spec) => {
-                let today = chrono::Utc::now().date_naive();
-                self.change_profile(team, user, |p| {
+                let today = self.now().date_naive();
+                let result = self.change_profile(team, user, |p| {
                     if p.membership == Membership::Out {
                         return Err("You haven't joined yet, so there is nothing to pause.".to_owned());
                     }
@@ -478,7 +568,16 @@ impl App {
                         None => "Paused — you won't be paired or prompted until you `/tandem resume`.".to_owned(),
                     })
                 })
-                .await
+                .await;
+                if result.is_ok() {
+                    // A dated pause ends with a welcome-back DM the morning after.
+                    if let Ok(p) = self.load::<Profile>(team, user, Doc::Profile).await {
+                        if let Membership::Paused { until: Some(last) } = p.membership {
+                            self.queue_pause_end(team, user, &p, last).await;
+                        }
+                    }
+                }
+                result
             }
             Command::Resume => self.change_profile(team, user, |p| match p.membership {
                 Membership::Paused { .. } => {
@@ -620,6 +719,10 @@ impl App {
                     .await
             }
             Action::Kickoff { round, cadence } => self.kickoff(request, round, cadence).await,
+            Action::CheckinNote { number, goal } => self.open_checkin_note(request, number, goal),
+            Action::AddStep { goal } => self.open_step(request, goal).await,
+            Action::Repair { round } => self.repair(request, round, true).await,
+            Action::KeepPartner { round } => self.repair(request, round, false).await,
             Action::ForgetCancel => (Reply::ForgetCancelled, Vec::new()),
             Action::LeaveCancel => (
                 Reply::Done {

@@ -21,6 +21,9 @@ pub struct Pairing {
     /// The meeting rhythm this member chose at kickoff, if any.
     #[serde(default)]
     pub cadence: Option<super::profile::Cadence>,
+    /// Asked for a new partner after not meeting: matched first next round.
+    #[serde(default)]
+    pub repair: bool,
 }
 
 /// One group of a planned round, for replies and intros.

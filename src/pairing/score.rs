@@ -196,8 +196,15 @@ impl<'a> Scorer<'a> {
         &self.roster.people[i]
     }
 
+    /// Whether person `i` goes first in this round: they sat out the last
+    /// one, or were given priority (e.g. asked for a new partner).
     pub fn sat_out_last_round(&self, i: usize) -> bool {
         self.sat_out_last[i]
+    }
+
+    /// Puts person `i` first in line this round, like someone who sat out.
+    pub fn give_priority(&mut self, i: usize) {
+        self.sat_out_last[i] = true;
     }
 
     /// Shared working hours of two people (09:00–17:00 local each).

@@ -72,6 +72,43 @@ pub fn describe_error(err: &SlackClientError) -> String {
     }
 }
 
+/// Whether a failed call may succeed if tried again later: network trouble,
+/// Slack's own failures, and rate limits that outlasted our retries. Errors
+/// about the recipient (deactivated, no such user, blocked) will not pass.
+pub fn is_transient(err: &SlackClientError) -> bool {
+    match err {
+        SlackClientError::ApiError(e) => matches!(
+            e.code.as_str(),
+            "ratelimited"
+                | "internal_error"
+                | "fatal_error"
+                | "service_unavailable"
+                | "request_timeout"
+        ),
+        SlackClientError::HttpError(e) => e.status_code.is_server_error(),
+        SlackClientError::RateLimitError(_)
+        | SlackClientError::HttpProtocolError(_)
+        | SlackClientError::EndOfStream(_)
+        | SlackClientError::SystemError(_) => true,
+        SlackClientError::ProtocolError(_) | SlackClientError::SocketModeProtocolError(_) => false,
+    }
+}
+
+/// slack-morphism's own limit for `chat.postMessage` is one message per
+/// second for the whole workspace, but Slack's is one per second *per
+/// channel* (with short bursts allowed). A check-in run DMs thousands of
+/// different people, so each message is paced under its channel's own key:
+/// still slack-morphism's rate control (and its `Retry-After` retries), with
+/// Slack's real granularity.
+fn per_channel_limit(channel: &SlackChannelId) -> SlackApiMethodRateControlConfig {
+    SlackApiMethodRateControlConfig::new().with_special_rate_limit(
+        SlackApiRateControlSpecialLimit::new(
+            format!("chat.postMessage:{channel}").into(),
+            SlackApiRateControlLimit::new(1, Duration::from_secs(1)),
+        ),
+    )
+}
+
 /// The app's [`Directory`](crate::app::Directory), answered by Slack.
 pub struct SlackDirectory(pub SlackApi);
 
@@ -234,10 +271,24 @@ impl SlackApi {
         content: SlackMessageContent,
     ) -> ClientResult<()> {
         let request = SlackApiChatPostMessageRequest::new(channel.clone(), content);
-        let result = self
-            .client
-            .open_session(&self.token)
-            .chat_post_message(&request)
+        self.send_message(channel, &request).await
+    }
+
+    /// `chat.postMessage`, paced per channel (see [`per_channel_limit`]).
+    async fn send_message(
+        &self,
+        channel: &SlackChannelId,
+        request: &SlackApiChatPostMessageRequest,
+    ) -> ClientResult<()> {
+        let limit = per_channel_limit(channel);
+        let session = self.client.open_session(&self.token);
+        let result = session
+            .http_session_api
+            .http_post::<_, SlackApiChatPostMessageResponse>(
+                "chat.postMessage",
+                request,
+                Some(&limit),
+            )
             .await
             .map(|_| ());
         self.count("chat.postMessage", &result);
@@ -268,10 +319,8 @@ impl SlackApi {
         let opened = session.conversations_open(&open).await;
         self.count("conversations.open", &opened);
         let channel = opened?.channel.id;
-        let request = SlackApiChatPostMessageRequest::new(channel, content);
-        let posted = session.chat_post_message(&request).await.map(|_| ());
-        self.count("chat.postMessage", &posted);
-        posted
+        let request = SlackApiChatPostMessageRequest::new(channel.clone(), content);
+        self.send_message(&channel, &request).await
     }
 
     /// Publishes a user's Home tab.

@@ -5,9 +5,11 @@
 //! acknowledged at once and answered through their `response_url` from a
 //! tracked background task; shutdown waits for those tasks.
 
-use super::client::{describe_error, SlackApi};
+use super::client::{describe_error, is_transient, SlackApi};
 use super::views;
-use crate::app::{Action, ActionRequest, App, CommandRequest, Effect, EventKind, InboundEvent};
+use crate::app::{
+    Action, ActionRequest, App, CommandRequest, Delivery, Effect, EventKind, InboundEvent,
+};
 use crate::ids::{TeamId, UserId};
 use crate::metrics::Metrics;
 use crate::store::StoreError;
@@ -47,11 +49,14 @@ impl SlackContext {
         }
     }
 
-    /// Carries out effects in order (scheduled work uses this).
-    pub async fn run_effects(&self, effects: Vec<Effect>) {
+    /// Carries out effects in order (scheduled work uses this) and says how
+    /// it went: `Retry` if any failed for a reason that may pass.
+    pub async fn run_effects(&self, effects: Vec<Effect>) -> Delivery {
+        let mut overall = Delivery::Done;
         for effect in effects {
-            run_effect(&self.api, effect).await;
+            overall = overall.and(run_effect(&self.api, effect).await);
         }
+        overall
     }
 
     /// Accepts a slash command. Returns at once; the reply follows through
@@ -166,6 +171,7 @@ impl SlackContext {
             action,
             trigger: Some(press.trigger_id.0.clone()),
             conversation: press.channel.as_ref().map(|c| c.id.0.clone()),
+            reply_to: press.response_url.as_ref().map(|u| u.0.to_string()),
         };
         let app = self.app.clone();
         let api = self.api.clone();
@@ -219,6 +225,35 @@ impl SlackContext {
                 .unwrap_or_default();
             let outcome = self.app.submit_goal(&team, &user, &text).await;
             return Ok(self.finish_submission(outcome, "goal"));
+        }
+        let state = submission.view.state_params.state.as_ref();
+        let typed = || {
+            state
+                .and_then(super::profile_modal::read_text)
+                .unwrap_or_default()
+        };
+        let metadata = match &submission.view.view {
+            SlackView::Modal(m) => m.private_metadata.clone().unwrap_or_default(),
+            SlackView::Home(_) => String::new(),
+        };
+        if callback == Some(super::profile_modal::STEP_MODAL) {
+            let Ok(goal) = metadata.parse::<u32>() else {
+                return Err(Malformed("step modal without its goal".into()));
+            };
+            let outcome = self.app.submit_step(&team, &user, goal, &typed()).await;
+            return Ok(self.finish_submission(outcome, "text"));
+        }
+        if callback == Some(super::profile_modal::CHECKIN_NOTE_MODAL) {
+            let Some((number, goal, reply_to)) =
+                super::profile_modal::read_note_metadata(&metadata)
+            else {
+                return Err(Malformed("note modal without its check-in".into()));
+            };
+            let outcome = self
+                .app
+                .submit_checkin_note(&team, &user, number, goal, &typed(), reply_to)
+                .await;
+            return Ok(self.finish_submission(outcome, "text"));
         }
         if callback != Some(super::profile_modal::PROFILE_MODAL) {
             self.metrics.event("view_submission", "ignored");
@@ -275,105 +310,146 @@ impl SlackContext {
     }
 }
 
-async fn run_effect(api: &SlackApi, effect: Effect) {
+/// Carries out one effect and says how it went. Failures are logged here
+/// (Slack's error code only, never message text); scheduled work uses the
+/// answer to decide between moving on and trying again later.
+pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
     if matches!(effect, Effect::CheckinDm { .. }) {
         api.metrics().event("checkin", "sent");
     }
-    match effect {
+    let dm = |user: &UserId| SlackUserId::new(user.as_str().to_owned());
+    let group = |members: &[UserId]| -> Vec<SlackUserId> { members.iter().map(dm).collect() };
+    let (result, what, who) = match effect {
         Effect::OpenProfileModal {
             trigger,
             profile,
             catalog,
         } => {
             let view = super::profile_modal::profile_modal(&profile, &catalog);
-            if let Err(e) = api.open_view(&trigger, view).await {
-                warn!(error = %describe_error(&e), "could not open the profile modal");
-            }
+            (
+                api.open_view(&trigger, view).await,
+                "open the profile modal",
+                None,
+            )
         }
+        Effect::OpenGoalModal { trigger } => (
+            api.open_view(&trigger, super::profile_modal::goal_modal())
+                .await,
+            "open the goal modal",
+            None,
+        ),
+        Effect::OpenStepModal { trigger, goal } => (
+            api.open_view(&trigger, super::profile_modal::step_modal(goal))
+                .await,
+            "open the step modal",
+            None,
+        ),
+        Effect::OpenCheckinNoteModal {
+            trigger,
+            number,
+            goal,
+            reply_to,
+        } => {
+            let view = super::profile_modal::checkin_note_modal(number, goal, reply_to.as_deref());
+            (
+                api.open_view(&trigger, view).await,
+                "open the check-in note modal",
+                None,
+            )
+        }
+        Effect::ReplaceMessage { reply_to, reply } => match url::Url::parse(&reply_to) {
+            Ok(url) => (
+                api.replace(&SlackResponseUrl::new(url), views::reply(&reply))
+                    .await,
+                "update a message",
+                None,
+            ),
+            Err(_) => {
+                warn!("not updating a message: its address is not a URL");
+                return Delivery::Refused;
+            }
+        },
         Effect::Intro {
             round,
             members,
             reasons,
             first_meeting,
         } => {
-            let users: Vec<SlackUserId> = members
-                .iter()
-                .map(|m| SlackUserId::new(m.as_str().to_owned()))
-                .collect();
             let content = views::intro(round, &members, &reasons, first_meeting);
-            if let Err(e) = api.post_to_group(&users, content).await {
-                warn!(error = %describe_error(&e), "could not post an intro");
-            }
+            (
+                api.post_to_group(&group(&members), content).await,
+                "post an intro",
+                None,
+            )
         }
         Effect::Share {
             from,
             members,
             url,
             why,
-        } => {
-            let users: Vec<SlackUserId> = members
-                .iter()
-                .map(|m| SlackUserId::new(m.as_str().to_owned()))
-                .collect();
-            if let Err(e) = api
-                .post_to_group(&users, views::shared(&from, &url, why.as_deref()))
-                .await
-            {
-                warn!(error = %describe_error(&e), "could not post a shared resource");
-            }
-        }
-        Effect::CheckinDm { user, model } => {
-            let slack_user = SlackUserId::new(user.as_str().to_owned());
-            if let Err(e) = api.post_dm(&slack_user, views::checkin(&model)).await {
-                warn!(user = %user, error = %describe_error(&e), "could not send a check-in");
-            }
-        }
-        Effect::PostInConversation { conversation, text } => {
-            let channel = SlackChannelId::new(conversation);
-            if let Err(e) = api.post_message(&channel, views::text(text)).await {
-                warn!(error = %describe_error(&e), "could not post in the conversation");
-            }
-        }
-        Effect::Reminder { user } => {
-            let slack_user = SlackUserId::new(user.as_str().to_owned());
-            let text = "A gentle nudge: your check-in from yesterday is still open above — \
-                        it takes a minute, and your partner sees only how things moved."
-                .to_owned();
-            if let Err(e) = api.post_dm(&slack_user, views::text(text)).await {
-                warn!(user = %user, error = %describe_error(&e), "could not send a reminder");
-            }
-        }
+        } => (
+            api.post_to_group(&group(&members), views::shared(&from, &url, why.as_deref()))
+                .await,
+            "post a shared resource",
+            None,
+        ),
+        Effect::CheckinDm { user, model } => (
+            api.post_dm(&dm(&user), views::checkin(&model)).await,
+            "send a check-in",
+            Some(user),
+        ),
+        Effect::PostInConversation { conversation, text } => (
+            api.post_message(&SlackChannelId::new(conversation), views::text(text))
+                .await,
+            "post in the conversation",
+            None,
+        ),
+        Effect::Reminder { user } => (
+            api.post_dm(&dm(&user), views::reminder()).await,
+            "send a reminder",
+            Some(user),
+        ),
         Effect::PartnerSummary { to, from, summary } => {
-            let slack_user = SlackUserId::new(to.as_str().to_owned());
             let text = format!("<@{from}> checked in — {summary}.");
-            if let Err(e) = api.post_dm(&slack_user, views::text(text)).await {
-                warn!(user = %to, error = %describe_error(&e), "could not send a partner summary");
-            }
+            (
+                api.post_dm(&dm(&to), views::text(text)).await,
+                "send a partner summary",
+                Some(to),
+            )
         }
-        Effect::SitOutDm { user, reason } => {
-            let slack_user = SlackUserId::new(user.as_str().to_owned());
-            if let Err(e) = api.post_dm(&slack_user, views::sit_out(&reason)).await {
-                warn!(user = %user, error = %describe_error(&e), "could not tell someone they sit out");
+        Effect::SitOutDm { user, reason } => (
+            api.post_dm(&dm(&user), views::sit_out(&reason)).await,
+            "tell someone they sit out",
+            Some(user),
+        ),
+        Effect::Nudge { user, nudge } => (
+            api.post_dm(&dm(&user), views::nudge(&nudge)).await,
+            "send a nudge",
+            Some(user),
+        ),
+        Effect::WelcomeDm { user } => (
+            api.post_dm(&dm(&user), views::welcome_dm()).await,
+            "send the welcome DM",
+            Some(user),
+        ),
+        Effect::PublishHome { user, home } => (
+            api.publish_home(&dm(&user), views::home_view(&home)).await,
+            "publish the Home tab",
+            Some(user),
+        ),
+    };
+    match result {
+        Ok(()) => Delivery::Done,
+        Err(e) => {
+            let error = describe_error(&e);
+            match &who {
+                Some(user) => warn!(user = %user, error = %error, "could not {what}"),
+                None => warn!(error = %error, "could not {what}"),
             }
-        }
-        Effect::OpenGoalModal { trigger } => {
-            if let Err(e) = api
-                .open_view(&trigger, super::profile_modal::goal_modal())
-                .await
-            {
-                warn!(error = %describe_error(&e), "could not open the goal modal");
-            }
-        }
-        Effect::WelcomeDm { user } => {
-            let slack_user = SlackUserId::new(user.as_str().to_owned());
-            if let Err(e) = api.post_dm(&slack_user, views::welcome_dm()).await {
-                warn!(user = %user, error = %describe_error(&e), "could not send the welcome DM");
-            }
-        }
-        Effect::PublishHome { user, home } => {
-            let slack_user = SlackUserId::new(user.as_str().to_owned());
-            if let Err(e) = api.publish_home(&slack_user, views::home_view(&home)).await {
-                warn!(user = %user, error = %describe_error(&e), "could not publish the Home tab");
+            if is_transient(&e) {
+                Delivery::Retry
+            } else {
+                Delivery::Refused
             }
         }
     }

@@ -10,6 +10,12 @@ use slack_morphism::prelude::*;
 pub const PROFILE_MODAL: &str = "profile";
 /// `callback_id` of the "add a goal" modal.
 pub const GOAL_MODAL: &str = "add_goal";
+/// The `callback_id` of the "add a next step" modal (goal number in
+/// `private_metadata`).
+pub const STEP_MODAL: &str = "add_step";
+/// The `callback_id` of a check-in answer's note modal
+/// (`<check-in number>:<goal>` in `private_metadata`).
+pub const CHECKIN_NOTE_MODAL: &str = "checkin_note";
 
 /// Slack allows at most 100 options in a select.
 const MAX_OPTIONS: usize = 100;
@@ -172,6 +178,66 @@ pub fn goal_modal() -> SlackView {
         "blocks": [text_input_required("goal", "What do you want to achieve?", "Something you can make progress on in a few weeks, e.g. \"Lead a design review\".", 280)],
     });
     serde_json::from_value(view).expect("the goal modal is valid Block Kit")
+}
+
+/// One field: the next step for goal `goal`.
+pub fn step_modal(goal: u32) -> SlackView {
+    let view = json!({
+        "type": "modal",
+        "callback_id": STEP_MODAL,
+        "private_metadata": goal.to_string(),
+        "title": plain("Add a next step"),
+        "submit": plain("Add"),
+        "close": plain("Cancel"),
+        "blocks": [text_input_required("text", &format!("A small next step for goal {goal}"), "Small enough to finish this week, e.g. \"Read one chapter\" or \"Ask Sam for 15 minutes\".", 280)],
+    });
+    serde_json::from_value(view).expect("the step modal is valid Block Kit")
+}
+
+/// One optional field: a note on a check-in answer, private to its author.
+/// `reply_to` (the check-in message's response URL) rides along in the
+/// metadata so the saved note can be shown on the check-in at once.
+pub fn checkin_note_modal(number: u32, goal: u32, reply_to: Option<&str>) -> SlackView {
+    let label = if goal == 0 {
+        "A note about meeting your partner".to_owned()
+    } else {
+        format!("A note on goal {goal}")
+    };
+    let view = json!({
+        "type": "modal",
+        "callback_id": CHECKIN_NOTE_MODAL,
+        "private_metadata": match reply_to {
+            Some(url) => format!("{number}:{goal}:{url}"),
+            None => format!("{number}:{goal}"),
+        },
+        "title": plain("Check-in note"),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
+        "blocks": [{
+            "type": "input", "block_id": "text", "optional": true,
+            "label": plain(&label),
+            "hint": plain("Only you see this. Leave it empty to remove the note."),
+            "element": { "type": "plain_text_input", "action_id": "text", "multiline": true, "max_length": 280 }
+        }],
+    });
+    serde_json::from_value(view).expect("the note modal is valid Block Kit")
+}
+
+/// The check-in number, goal and reply address a note modal carries.
+pub fn read_note_metadata(metadata: &str) -> Option<(u32, u32, Option<String>)> {
+    let mut parts = metadata.splitn(3, ':');
+    let number = parts.next()?.parse().ok()?;
+    let goal = parts.next()?.parse().ok()?;
+    Some((number, goal, parts.next().map(str::to_owned)))
+}
+
+/// The text typed into a one-field modal (`step_modal`, `checkin_note_modal`).
+pub fn read_text(state: &SlackViewState) -> Option<String> {
+    state
+        .values
+        .get(&SlackBlockId::new("text".to_owned()))
+        .and_then(|a| a.get(&SlackActionId::new("text".to_owned())))
+        .and_then(|v| v.value.clone())
 }
 
 fn text_input_required(block: &str, label: &str, hint: &str, max: usize) -> Value {

@@ -281,7 +281,7 @@ pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
             goal.number,
             escape(&goal.text)
         )));
-        let buttons = GoalAnswer::ALL
+        let mut buttons: Vec<SlackActionBlockElement> = GoalAnswer::ALL
             .iter()
             .map(|a| {
                 choice(
@@ -292,18 +292,22 @@ pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
                 )
             })
             .collect();
+        buttons.push(note_button(c.number, *number, c.notes.contains_key(number)));
         blocks.push(
             SlackActionsBlock::new(buttons)
                 .with_block_id(SlackBlockId::new(format!("g{number}")))
                 .into(),
         );
+        if let Some(note) = c.notes.get(number) {
+            blocks.push(context(format!("_Your note:_ {}", escape(note))));
+        }
     }
     if !c.partners.is_empty() {
         blocks.push(section(format!(
             "*Did you meet {}?*",
             mentions(&c.partners)
         )));
-        let buttons = MetAnswer::ALL
+        let mut buttons: Vec<SlackActionBlockElement> = MetAnswer::ALL
             .iter()
             .map(|a| {
                 choice(
@@ -314,11 +318,15 @@ pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
                 )
             })
             .collect();
+        buttons.push(note_button(c.number, 0, c.notes.contains_key(&0)));
         blocks.push(
             SlackActionsBlock::new(buttons)
                 .with_block_id(SlackBlockId::new("met".to_owned()))
                 .into(),
         );
+        if let Some(note) = c.notes.get(&0) {
+            blocks.push(context(format!("_Your note:_ {}", escape(note))));
+        }
     }
     let open: Vec<String> = model
         .notes
@@ -341,6 +349,127 @@ pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
     SlackMessageContent::new()
         .with_text("Your Tandem check-in".to_owned())
         .with_blocks(blocks)
+}
+
+/// The "add a note" button beside a check-in answer (goal 0: the meeting).
+fn note_button(number: u32, goal: u32, has_note: bool) -> SlackActionBlockElement {
+    let label = if has_note {
+        "✎ Edit note"
+    } else {
+        "✎ Add a note"
+    };
+    SlackBlockButtonElement::new(pt!(label.to_owned()))
+        .with_action_id(SlackActionId::new(Action::CHECKIN_NOTE.to_owned()))
+        .with_value(crate::app::checkins::encode(number, goal, "note"))
+        .into()
+}
+
+fn context(text: String) -> SlackBlock {
+    SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(text))]).into()
+}
+
+/// The one gentle reminder about an unanswered check-in.
+pub fn reminder() -> SlackMessageContent {
+    text_message(
+        "A gentle nudge: your check-in from yesterday is still open above — it takes a minute, \
+         and your partner sees only how things moved."
+            .to_owned(),
+    )
+}
+
+/// A private nudge, with the button that acts on it.
+pub fn nudge(nudge: &crate::app::nudges::Nudge) -> SlackMessageContent {
+    use crate::app::nudges::Nudge;
+    let (text, buttons): (String, Vec<SlackActionBlockElement>) = match nudge {
+        Nudge::StaleGoal {
+            goal,
+            text,
+            checkins,
+        } => (
+            format!(
+                "Goal {goal} — _{}_ — hasn't moved in {checkins} check-ins. Big goals stall; \
+                 what is one step small enough to finish this week?",
+                escape(text)
+            ),
+            vec![SlackBlockButtonElement::new(pt!("Add a smaller next step".to_owned()))
+                .with_action_id(SlackActionId::new(Action::ADD_STEP.to_owned()))
+                .with_value(goal.to_string())
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into()],
+        ),
+        Nudge::Fizzle { partners, periods } => (
+            format!(
+                "You and {} haven't managed to meet in {periods} check-ins. Even 20 minutes counts — \
+                 propose a time in your group DM today. If it's not working out, you can ask for a \
+                 new partner next round.",
+                mention_ids(partners)
+            ),
+            Vec::new(),
+        ),
+        Nudge::RepairOffer { partners, round } => (
+            format!(
+                "Still no meeting with {} — that happens. Want a new partner at the next round? \
+                 You'll be matched first, and nobody is told why.",
+                mention_ids(partners),
+            ),
+            vec![
+                SlackBlockButtonElement::new(pt!("Yes, pair me anew".to_owned()))
+                    .with_action_id(SlackActionId::new(Action::REPAIR.to_owned()))
+                    .with_value(round.to_string())
+                    .with_style(SlackBlockButtonStyle::Primary)
+                    .into(),
+                SlackBlockButtonElement::new(pt!("Keep trying".to_owned()))
+                    .with_action_id(SlackActionId::new(Action::KEEP_PARTNER.to_owned()))
+                    .with_value(round.to_string())
+                    .into(),
+            ],
+        ),
+        Nudge::BeforeMeeting { partners, notes } => (
+            format!(
+                "Before you meet {}: your open follow-ups (only you see these)\n{}\n\
+                 Tick one off with `/tandem note done <n>`.",
+                mention_ids(partners),
+                notes
+                    .iter()
+                    .map(|n| format!("• {}", escape(n)))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            Vec::new(),
+        ),
+        Nudge::PauseEnded => (
+            "Welcome back! Your pause is over: you'll be in the next round and your check-ins \
+             start again. Need longer? `/tandem pause 2w`."
+                .to_owned(),
+            Vec::new(),
+        ),
+    };
+    let mut blocks = vec![section(text.clone())];
+    if !buttons.is_empty() {
+        blocks.push(SlackActionsBlock::new(buttons).into());
+    }
+    SlackMessageContent::new()
+        .with_text(plain_summary(nudge))
+        .with_blocks(blocks)
+}
+
+/// The notification text of a nudge (shown in previews; no goal text).
+fn plain_summary(nudge: &crate::app::nudges::Nudge) -> String {
+    use crate::app::nudges::Nudge;
+    match nudge {
+        Nudge::StaleGoal { goal, .. } => format!("Goal {goal} could use a smaller next step"),
+        Nudge::Fizzle { .. } => "Time to find a slot with your partner".to_owned(),
+        Nudge::RepairOffer { .. } => "Want a new partner next round?".to_owned(),
+        Nudge::PauseEnded => "Welcome back to Tandem".to_owned(),
+        Nudge::BeforeMeeting { .. } => "Your follow-ups for your next meeting".to_owned(),
+    }
+}
+
+fn mention_ids(ids: &[crate::ids::UserId]) -> String {
+    ids.iter()
+        .map(|p| format!("<@{p}>"))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 /// The DM to someone who sits out this round.

@@ -53,6 +53,13 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn event_seen(&self, team: &TeamId, event_id: &str) -> StoreResult<bool> {
+        let key = self.keys.event_seen(team, event_id);
+        let now = Instant::now();
+        let map = self.expiring.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(map.get(&key).is_some_and(|expiry| *expiry > now))
+    }
+
     async fn claim_event(&self, team: &TeamId, event_id: &str, ttl: Duration) -> StoreResult<bool> {
         let key = self.keys.event_seen(team, event_id);
         let now = Instant::now();

@@ -61,6 +61,11 @@ pub trait Store: Send + Sync + 'static {
     /// so the caller can skip a second effect.
     async fn claim_event(&self, team: &TeamId, event_id: &str, ttl: Duration) -> StoreResult<bool>;
 
+    /// Whether `event_id` was claimed (and has not expired). Scheduled
+    /// prompts check this before sending and claim only after Slack took the
+    /// message, so a crash in between re-sends rather than loses it.
+    async fn event_seen(&self, team: &TeamId, event_id: &str) -> StoreResult<bool>;
+
     /// A member's document, if they have one.
     async fn load_doc(&self, team: &TeamId, user: &UserId, doc: Doc)
         -> StoreResult<Option<String>>;

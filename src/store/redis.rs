@@ -105,6 +105,17 @@ impl Store for RedisStore {
         Ok(())
     }
 
+    async fn event_seen(&self, team: &TeamId, event_id: &str) -> StoreResult<bool> {
+        let mut conn = self.conn.clone();
+        let key = self.keys.event_seen(team, event_id);
+        let n: i64 = redis::cmd("EXISTS")
+            .arg(&key)
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(n > 0)
+    }
+
     async fn claim_event(&self, team: &TeamId, event_id: &str, ttl: Duration) -> StoreResult<bool> {
         let mut conn = self.conn.clone();
         let key = self.keys.event_seen(team, event_id);

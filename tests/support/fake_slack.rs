@@ -28,6 +28,8 @@ pub struct Call {
     /// JSON body, form fields or query parameters, as JSON.
     pub body: Value,
     pub at: Instant,
+    /// Answered with a scripted error or 429 rather than success.
+    pub refused: bool,
 }
 
 /// A scripted answer that replaces the next normal one.
@@ -44,6 +46,14 @@ struct Inner {
     calls: Vec<Call>,
     scripted: HashMap<String, VecDeque<Scripted>>,
     socket_url: Option<String>,
+    /// chat.postMessage to these channels always fails with the code.
+    failing_channels: HashMap<String, &'static str>,
+    /// Slack's chat.postMessage limit, enforced: one message per channel per
+    /// this long, else 429 with Retry-After.
+    per_channel_limit: Option<std::time::Duration>,
+    last_post: HashMap<String, Instant>,
+    /// Counted 429s the enforced limit gave.
+    limited: usize,
 }
 
 #[derive(Clone)]
@@ -102,6 +112,32 @@ impl FakeSlack {
     }
 
     /// Every call of `method` so far.
+    /// Every chat.postMessage to `channel` fails with Slack error `code`.
+    pub fn fail_channel(&self, channel: &str, code: &'static str) {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .failing_channels
+            .insert(channel.to_owned(), code);
+    }
+
+    /// Enforce Slack's chat.postMessage limit: one per channel per `every`,
+    /// answering 429 with `Retry-After: 1` when a client goes faster.
+    pub fn enforce_per_channel_limit(&self, every: std::time::Duration) {
+        self.shared.inner.lock().unwrap().per_channel_limit = Some(every);
+    }
+
+    /// How many 429s the enforced limit has given.
+    pub fn rate_limited(&self) -> usize {
+        self.shared.inner.lock().unwrap().limited
+    }
+
+    /// Forgets recorded calls (long benchmarks).
+    pub fn clear(&self) {
+        self.shared.inner.lock().unwrap().calls.clear();
+    }
+
     pub fn calls(&self, method: &str) -> Vec<Call> {
         self.shared
             .inner
@@ -175,8 +211,34 @@ impl Shared {
             token,
             body,
             at: Instant::now(),
+            refused: false,
         });
-        let answer = inner.scripted.get_mut(method).and_then(|q| q.pop_front());
+        let mut answer = inner.scripted.get_mut(method).and_then(|q| q.pop_front());
+        if answer.is_none() && method == "chat.postMessage" {
+            let channel = inner.calls.last().unwrap().body["channel"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if let Some(code) = inner.failing_channels.get(&channel) {
+                answer = Some(Scripted::Error(code));
+            } else if let Some(every) = inner.per_channel_limit {
+                let now = Instant::now();
+                match inner.last_post.get(&channel) {
+                    Some(last) if now.duration_since(*last) < every => {
+                        inner.limited += 1;
+                        answer = Some(Scripted::RateLimited {
+                            retry_after_secs: 1,
+                        });
+                    }
+                    _ => {
+                        inner.last_post.insert(channel, now);
+                    }
+                }
+            }
+        }
+        if answer.is_some() {
+            inner.calls.last_mut().unwrap().refused = true;
+        }
         drop(inner);
         self.changed.notify_waiters();
         answer

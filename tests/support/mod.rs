@@ -122,6 +122,10 @@ pub struct Spawn {
     pub prefix: Option<String>,
     /// `program.channel`.
     pub program_channel: Option<String>,
+    /// Time as the app sees it; the wall clock when `None`.
+    pub clock: Option<tandem::clock::ManualClock>,
+    /// `scheduler.batch` (the test default is 2).
+    pub batch: Option<usize>,
 }
 
 impl Default for Spawn {
@@ -133,6 +137,8 @@ impl Default for Spawn {
             encryption_key: None,
             prefix: None,
             program_channel: None,
+            clock: None,
+            batch: None,
         }
     }
 }
@@ -183,7 +189,14 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
     if let Some(channel) = &options.program_channel {
         config.program.channel = channel.clone();
     }
-    let app = Application::build(config, settings, bind).await?;
+    if let Some(batch) = options.batch {
+        config.scheduler.batch = batch;
+    }
+    let clock: std::sync::Arc<dyn tandem::clock::Clock> = match options.clock {
+        Some(c) => std::sync::Arc::new(c),
+        None => std::sync::Arc::new(tandem::clock::SystemClock),
+    };
+    let app = Application::build_with_clock(config, settings, bind, clock).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(app.run_until_stopped(async move {
@@ -315,6 +328,15 @@ impl TestApp {
         }
         self.handle.take().unwrap().await.expect("app task")
     }
+
+    /// Kills the app mid-whatever, as a crash or `kill -9` would: nothing
+    /// is finished, no lease is released.
+    pub async fn crash(mut self) {
+        self.stop.take();
+        let handle = self.handle.take().unwrap();
+        handle.abort();
+        let _ = handle.await;
+    }
 }
 
 impl Drop for TestApp {
@@ -365,6 +387,32 @@ impl TestApp {
             .find(|c| c.body["_response_url_id"] == id.as_str())
             .expect("a reply to this command")
             .body
+    }
+
+    /// `/tandem join` for many members at once (a few at a time).
+    pub async fn join_all(&self, users: &[String]) {
+        for chunk in users.chunks(25) {
+            let sends = chunk.iter().map(|u| async move {
+                let id = format!("join-{u}");
+                assert_eq!(self.command(u, "join", &id).await.status(), 200);
+                id
+            });
+            let ids = futures_util::future::join_all(sends).await;
+            let deadline = tokio::time::Instant::now() + WAIT;
+            loop {
+                let replies = self.fake.calls("response_url");
+                let all = ids.iter().all(|id| {
+                    replies
+                        .iter()
+                        .any(|c| c.body["_response_url_id"] == id.as_str())
+                });
+                if all {
+                    break;
+                }
+                assert!(tokio::time::Instant::now() < deadline, "joins not answered");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
     }
 
     /// Presses a button on the Home tab (no response URL) as `user`.
