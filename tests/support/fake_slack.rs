@@ -54,6 +54,8 @@ struct Inner {
     last_post: HashMap<String, Instant>,
     /// Counted 429s the enforced limit gave.
     limited: usize,
+    /// chat.postMessage calls answered with success (kept across `clear`).
+    posted: usize,
 }
 
 #[derive(Clone)]
@@ -131,6 +133,11 @@ impl FakeSlack {
     /// How many 429s the enforced limit has given.
     pub fn rate_limited(&self) -> usize {
         self.shared.inner.lock().unwrap().limited
+    }
+
+    /// chat.postMessage calls answered with success, ever.
+    pub fn posted(&self) -> usize {
+        self.shared.inner.lock().unwrap().posted
     }
 
     /// Forgets recorded calls (long benchmarks).
@@ -238,6 +245,8 @@ impl Shared {
         }
         if answer.is_some() {
             inner.calls.last_mut().unwrap().refused = true;
+        } else if method == "chat.postMessage" {
+            inner.posted += 1;
         }
         drop(inner);
         self.changed.notify_waiters();

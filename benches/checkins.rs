@@ -1,0 +1,239 @@
+//! Check-in delivery at scale: `cargo bench --bench checkins` (needs Redis;
+//! `TEST_REDIS_URL`, default 127.0.0.1:6379; `CHECKIN_MEMBERS`, default
+//! 10,000).
+//!
+//! In one process: the real app and scheduler, a real Redis, and the fake
+//! Slack from the tests on loopback. Members are spread over five time
+//! zones. Measured, for each of two runs:
+//! - **schedule**: computing every member's next check-in in their zone and
+//!   queueing it in Redis;
+//! - **deliver**: from the moment all are due until the fake Slack has
+//!   accepted every check-in DM — once with slack-morphism's rate control
+//!   off (our own overhead: Redis, building the message, HTTP), once with it
+//!   on and the fake enforcing Slack's one-message-per-channel-per-second
+//!   limit with 429s;
+//! - **peak memory** of the whole process (app, fake Slack and bench), from
+//!   `VmHWM`.
+
+#[path = "../tests/support/fake_slack.rs"]
+#[allow(dead_code)]
+mod fake_slack;
+
+use chrono::{DateTime, TimeZone, Utc};
+use fake_slack::FakeSlack;
+use futures_util::stream::{self, StreamExt};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tandem::app::jobs::checkin_job;
+use tandem::app::profile::Profile;
+use tandem::app::{App, CommandRequest};
+use tandem::clock::ManualClock;
+use tandem::crypto::Sealer;
+use tandem::ids::{TeamId, UserId};
+use tandem::metrics::Metrics;
+use tandem::scheduler::Scheduler;
+use tandem::slack::client::{build_client, build_reply_client, SlackDirectory};
+use tandem::slack::{SlackApi, SlackContext};
+use tandem::store::{Keys, RedisStore, Store};
+
+const ZONES: [&str; 5] = [
+    "Asia/Tokyo",
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Los_Angeles",
+];
+
+/// Sunday noon UTC: every zone's Monday 09:00 is still ahead.
+fn sunday_noon() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap()
+}
+
+/// Tuesday 00:00 UTC: every zone's Monday 09:00 has passed.
+fn tuesday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap()
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+struct Run {
+    seed: Duration,
+    schedule: Duration,
+    deliver: Duration,
+    limited: usize,
+    peak_mb: f64,
+}
+
+async fn run(members: usize, rate_control: bool) -> Run {
+    let redis_url =
+        std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into());
+    let fake = FakeSlack::start().await;
+    if rate_control {
+        fake.enforce_per_channel_limit(Duration::from_secs(1));
+    }
+    let prefix = format!("tandem-bench-{:08x}", rand::random::<u32>());
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
+    let env = figment::providers::Env::prefixed("TANDEM_BENCH_NO_OVERRIDES__");
+    let mut config = tandem::config::load_with_env(&path, env)
+        .expect("default config")
+        .config;
+    config.store.key_prefix = prefix.clone();
+    config.scheduler.tick_ms = 5;
+    config.scheduler.batch = 100;
+    let store: Arc<dyn Store> = Arc::new(
+        RedisStore::connect_lazily(&redis_url, Keys::new(prefix.clone())).expect("redis url"),
+    );
+    store
+        .ping()
+        .await
+        .expect("the benchmark needs Redis: redis-server --daemonize yes");
+    let clock = ManualClock::new(sunday_noon());
+    let metrics = Metrics::new();
+    let client = if rate_control {
+        build_client(&fake.api_url()).unwrap()
+    } else {
+        build_reply_client(&fake.api_url()).unwrap()
+    };
+    let reply_client = build_reply_client(&fake.api_url()).unwrap();
+    let token = secrecy::SecretString::from("xoxb-bench".to_owned());
+    let api = SlackApi::new(client, reply_client, &token, metrics.clone());
+    let app = App::new(
+        Arc::new(config),
+        store.clone(),
+        Sealer::clear(),
+        Arc::new(SlackDirectory(api.clone())),
+        Arc::new(clock.clone()),
+    );
+    let team = TeamId::parse("T0TEST").unwrap();
+    let users: Vec<UserId> = (0..members)
+        .map(|i| UserId::parse(&format!("U0B{i:06}")).unwrap())
+        .collect();
+
+    // Seed: every member joins and sets a goal, as through /tandem.
+    let started = Instant::now();
+    stream::iter(users.iter())
+        .for_each_concurrent(64, |user| {
+            let app = app.clone();
+            let team = team.clone();
+            async move {
+                for text in ["join", "goal add Get better at code review"] {
+                    let request = CommandRequest {
+                        team: team.clone(),
+                        user: user.clone(),
+                        text: text.to_owned(),
+                        trigger: None,
+                    };
+                    app.handle_command(&request).await;
+                }
+            }
+        })
+        .await;
+    let seed = started.elapsed();
+
+    // Schedule: each member's next Monday 09:00 in their own zone.
+    let started = Instant::now();
+    let now = clock_now(&clock);
+    stream::iter(users.iter().enumerate())
+        .for_each_concurrent(64, |(i, user)| {
+            let app = app.clone();
+            let store = store.clone();
+            let team = team.clone();
+            async move {
+                let profile = Profile {
+                    timezone: Some(ZONES[i % ZONES.len()].to_owned()),
+                    ..Profile::default()
+                };
+                let due = app.next_checkin(&profile, now).expect("a next Monday");
+                store
+                    .schedule_job(&team, &checkin_job(user), due.timestamp_millis())
+                    .await
+                    .expect("queued");
+            }
+        })
+        .await;
+    let schedule = started.elapsed();
+
+    // Deliver: everything is due; one scheduler drains the queue.
+    let ctx = Arc::new(SlackContext::new(app.clone(), api, metrics));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let scheduler = tokio::spawn(Scheduler::new(ctx, team.clone()).run(stopped));
+    let started = Instant::now();
+    clock.set(tuesday());
+    while fake.posted() < members {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        fake.clear(); // the fake's call log is the bench's, not the app's memory
+    }
+    let deliver = started.elapsed();
+    let _ = stop.send(true);
+    let _ = scheduler.await;
+    let limited = fake.rate_limited();
+
+    // Leave Redis as we found it.
+    let client = redis::Client::open(redis_url.as_str()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}:*"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    for chunk in keys.chunks(1000) {
+        let _: i64 = redis::cmd("DEL")
+            .arg(chunk)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+    }
+    Run {
+        seed,
+        schedule,
+        deliver,
+        limited,
+        peak_mb: peak_rss_mb(),
+    }
+}
+
+fn clock_now(clock: &ManualClock) -> DateTime<Utc> {
+    use tandem::clock::Clock;
+    clock.now()
+}
+
+fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let members: usize = std::env::var("CHECKIN_MEMBERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    println!("check-ins for {members} members (one scheduler replica, batch 100)");
+    println!(
+        "{:<28} {:>9} {:>10} {:>10} {:>12} {:>6} {:>9}",
+        "run", "seed s", "schedule s", "deliver s", "ms/check-in", "429s", "peak MB"
+    );
+    for (name, rate_control) in [
+        ("rate control off", false),
+        ("rate control on + 429s", true),
+    ] {
+        let r = runtime.block_on(run(members, rate_control));
+        println!(
+            "{:<28} {:>9.2} {:>10.3} {:>10.2} {:>12.3} {:>6} {:>9.0}",
+            name,
+            r.seed.as_secs_f64(),
+            r.schedule.as_secs_f64(),
+            r.deliver.as_secs_f64(),
+            r.deliver.as_secs_f64() * 1000.0 / members as f64,
+            r.limited,
+            r.peak_mb
+        );
+    }
+}
