@@ -41,8 +41,9 @@ impl Scheduler {
         }
     }
 
-    /// Runs until `stop` turns true. A tick in progress finishes first, so
-    /// no job is left leased by a replica that stopped cleanly.
+    /// Runs until `stop` turns true. The job in progress finishes and the
+    /// rest of its batch goes back on the queue, so a replica that stops
+    /// cleanly holds no lease.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let now = self.ctx.app.now();
         if let Some(next) = self.ctx.app.next_round(now) {
@@ -73,13 +74,16 @@ impl Scheduler {
                     _ = stop.wait_for(|s| *s) => break,
                 }
             }
-            busy = self.tick_once().await >= self.batch;
+            busy = self.tick_once(&stop).await >= self.batch;
         }
         info!("scheduler stopped");
     }
 
     /// Claims and runs one batch of due jobs; returns how many it claimed.
-    async fn tick_once(&self) -> usize {
+    /// A stop request between jobs hands the rest of the batch back to the
+    /// queue, due now, so another replica takes them at once instead of
+    /// waiting for this one's leases to run out.
+    async fn tick_once(&self, stop: &watch::Receiver<bool>) -> usize {
         let store = self.ctx.app.store();
         let now = self.ctx.app.now();
         let now_ms = now.timestamp_millis();
@@ -97,6 +101,18 @@ impl Scheduler {
         let claimed = jobs.len();
         for job in jobs {
             let kind = job.split(':').next().unwrap_or("job");
+            if *stop.borrow() {
+                match store
+                    .finish_job(&self.team, &self.owner, &job, Some(now_ms))
+                    .await
+                {
+                    Ok(_) => self.ctx.metrics.event("job", "released"),
+                    Err(e) => {
+                        warn!(job = kind, error = %e, "could not release a job; its lease will expire")
+                    }
+                }
+                continue;
+            }
             let next = match self.ctx.app.run_job(&self.team, &job, now).await {
                 Ok(run) => {
                     self.ctx.metrics.event("job", "ran");

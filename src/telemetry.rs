@@ -16,6 +16,9 @@ where
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
+        // Colour only for a person at a terminal; log collectors (and
+        // tests reading logs) get plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }

@@ -226,6 +226,186 @@ async fn a_replica_killed_mid_run_leaves_nobody_unserved() {
 }
 
 #[tokio::test]
+async fn a_replica_that_stops_cleanly_hands_its_unstarted_jobs_back() {
+    let clock = ManualClock::new(monday_morning());
+    let leaving = first_replica(&clock, 100).await;
+    let people = members(60);
+    leaving.join_all(&people).await;
+    leaving.fake.slow_posts(Duration::from_millis(20));
+    clock.set(nine_oclock());
+    wait_until("the first check-ins", || {
+        leaving.fake.calls("chat.postMessage").len() >= 5
+    })
+    .await;
+    let fake = leaving.fake.clone();
+    let (due, leased) = (due_key(&leaving), leased_key(&leaving));
+    let prefix = leaving.prefix.clone();
+    leaving.stop().await.expect("a clean stop");
+
+    let client = redis::Client::open(redis_url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let held: usize = redis::cmd("ZCARD")
+        .arg(&leased)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let handed_back: usize = redis::cmd("ZCOUNT")
+        .arg(&due)
+        .arg("-inf")
+        .arg(clock.now().timestamp_millis())
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let served_before = checkins_by_member(&[&fake]).len();
+    println!("served before stopping: {served_before}; handed back: {handed_back}");
+    assert_eq!(held, 0, "no lease is left with the stopped replica");
+    assert_eq!(
+        served_before + handed_back,
+        people.len(),
+        "the rest of the batch is due again at once"
+    );
+
+    let successor = spawn(Spawn {
+        prefix: Some(prefix),
+        clock: Some(clock.clone()),
+        batch: Some(100),
+        ..Spawn::default()
+    })
+    .await;
+    // Nobody waits for a lease: the successor serves the rest at once.
+    wait_until("everyone served", || {
+        checkins_by_member(&[&fake, &successor.fake]).len() == people.len()
+    })
+    .await;
+    settle().await;
+    let counts = checkins_by_member(&[&fake, &successor.fake]);
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+}
+
+/// Submits the profile modal for `user`, which reads their Slack time zone.
+async fn save_profile(app: &TestApp, user: &str) {
+    let opt =
+        |v: &str| serde_json::json!({ "text": { "type": "plain_text", "text": v }, "value": v });
+    let values = serde_json::json!({
+        "offers": { "offers": { "type": "multi_static_select", "selected_options": [opt("sql")] } },
+        "wants": { "wants": { "type": "multi_static_select", "selected_options": [opt("rust")] } },
+        "level": { "level": { "type": "static_select", "selected_option": opt("3") } },
+        "format": { "format": { "type": "radio_buttons", "selected_option": opt("either") } },
+        "cadence": { "cadence": { "type": "static_select", "selected_option": opt("weekly") } }
+    });
+    let payload = serde_json::json!({
+        "type": "view_submission",
+        "team": { "id": "T0TEST", "domain": "acme" },
+        "user": { "id": user, "team_id": "T0TEST" },
+        "api_app_id": "A0TANDEM", "token": "x", "trigger_id": "4.5.6",
+        "view": {
+            "id": "V0FAKE0001", "team_id": "T0TEST", "hash": "1.h",
+            "type": "modal", "callback_id": "profile",
+            "title": { "type": "plain_text", "text": "Your Tandem profile" },
+            "blocks": [], "state": { "values": values }
+        }
+    });
+    let form = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
+    let answer = app
+        .post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.text().await.unwrap(), "", "saved");
+}
+
+#[tokio::test]
+async fn nine_new_york_time_stays_nine_across_both_dst_changes() {
+    // Friday 6 March 2026; US clocks go forward on Sunday 8 March and back
+    // on Sunday 1 November.
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 6, 12, 0, 0).unwrap());
+    let app = first_replica(&clock, 5).await;
+    app.fake.set_timezone("U0ANA", "America/New_York");
+    app.say("U0ANA", "join").await;
+    save_profile(&app, "U0ANA").await;
+    let due = || async { zscore(&app, &due_key(&app), "checkin:U0ANA").await };
+    // Monday 9 March, 09:00 EDT (UTC-4).
+    let first = Utc.with_ymd_and_hms(2026, 3, 9, 13, 0, 0).unwrap();
+    assert_eq!(due().await, Some(first.timestamp_millis()));
+
+    clock.set(first);
+    wait_until("the March check-in", || {
+        checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&1)
+    })
+    .await;
+    let next = Utc.with_ymd_and_hms(2026, 3, 16, 13, 0, 0).unwrap();
+    wait_until_due(&app, "checkin:U0ANA", next).await;
+
+    // Late October: the queued run fires (late), and the one after lands on
+    // Monday 2 November, 09:00 EST (UTC-5).
+    clock.set(Utc.with_ymd_and_hms(2026, 10, 30, 12, 0, 0).unwrap());
+    wait_until("the late check-in", || {
+        checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&2)
+    })
+    .await;
+    let november = Utc.with_ymd_and_hms(2026, 11, 2, 14, 0, 0).unwrap();
+    wait_until_due(&app, "checkin:U0ANA", november).await;
+}
+
+/// Everything the app logs in this test binary, from the moment a test asks.
+fn captured_logs() -> &'static std::sync::Mutex<Vec<u8>> {
+    static LOGS: std::sync::OnceLock<std::sync::Mutex<Vec<u8>>> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        struct Capture;
+        impl std::io::Write for Capture {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                captured_logs().lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        tandem::telemetry::init(|| Capture);
+        std::sync::Mutex::new(Vec::new())
+    })
+}
+
+#[tokio::test]
+async fn an_unknown_time_zone_falls_back_to_the_program_default() {
+    let logs = captured_logs();
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 5).await;
+    app.fake.set_timezone("U0BEN", "Mars/Olympus_Mons");
+    app.say("U0BEN", "join").await;
+    save_profile(&app, "U0BEN").await;
+    // program.default_timezone is UTC in the default config.
+    assert_eq!(
+        zscore(&app, &due_key(&app), "checkin:U0BEN").await,
+        Some(nine_oclock().timestamp_millis())
+    );
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(
+        text.lines().any(|l| l.contains("member time zone unknown")
+            && l.contains("reason=\"unrecognised\"")
+            && l.contains("zone=UTC")),
+        "the fallback is logged: {text}"
+    );
+}
+
+async fn wait_until_due(app: &TestApp, job: &str, at: DateTime<Utc>) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if zscore(app, &due_key(app), job).await == Some(at.timestamp_millis()) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{job} not queued for {at}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
 async fn rate_limits_delay_check_ins_but_lose_none() {
     let clock = ManualClock::new(monday_morning());
     let app = first_replica(&clock, 5).await;

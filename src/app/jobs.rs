@@ -70,7 +70,14 @@ impl App {
         let (zone, fell_back) =
             crate::schedule::zone_or_default(profile.timezone.as_deref(), default);
         if fell_back {
-            tracing::info!(zone = %zone, "member time zone unknown; check-in uses the program default");
+            // The zone name is Slack's setting, not the member's words, but
+            // it is not needed: whether it was missing or unrecognised is.
+            let reason = if profile.timezone.is_some() {
+                "unrecognised"
+            } else {
+                "missing"
+            };
+            tracing::info!(zone = %zone, reason, "member time zone unknown; check-in uses the program default");
         }
         crate::schedule::next_in_zone(&schedule, zone, now)
     }

@@ -56,6 +56,10 @@ struct Inner {
     limited: usize,
     /// chat.postMessage calls answered with success (kept across `clear`).
     posted: usize,
+    /// How long chat.postMessage takes to answer (a slow Slack).
+    post_delay: Option<std::time::Duration>,
+    /// users.info time zones other than the default Europe/Berlin.
+    timezones: HashMap<String, String>,
 }
 
 #[derive(Clone)]
@@ -128,6 +132,21 @@ impl FakeSlack {
     /// answering 429 with `Retry-After: 1` when a client goes faster.
     pub fn enforce_per_channel_limit(&self, every: std::time::Duration) {
         self.shared.inner.lock().unwrap().per_channel_limit = Some(every);
+    }
+
+    /// users.info gives `user` the time zone `tz` (default Europe/Berlin).
+    pub fn set_timezone(&self, user: &str, tz: &str) {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .timezones
+            .insert(user.to_owned(), tz.to_owned());
+    }
+
+    /// Makes chat.postMessage take `delay` to answer.
+    pub fn slow_posts(&self, delay: std::time::Duration) {
+        self.shared.inner.lock().unwrap().post_delay = Some(delay);
     }
 
     /// How many 429s the enforced limit has given.
@@ -274,11 +293,24 @@ async fn api(
     body: Bytes,
 ) -> Response {
     let decoded = decode(&headers, query, &body);
-    if let Some(answer) = shared.record(&method, token(&headers), decoded.clone()) {
+    let answer = shared.record(&method, token(&headers), decoded.clone());
+    let delay = shared.inner.lock().unwrap().post_delay;
+    if let (Some(delay), "chat.postMessage") = (delay, method.as_str()) {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(answer) = answer {
         return scripted_response(answer);
     }
-    let socket_url = shared.inner.lock().unwrap().socket_url.clone();
-    Json(normal_answer(&method, &decoded, socket_url)).into_response()
+    let (socket_url, tz) = {
+        let inner = shared.inner.lock().unwrap();
+        let user = decoded["user"].as_str().unwrap_or_default();
+        (inner.socket_url.clone(), inner.timezones.get(user).cloned())
+    };
+    let mut answer = normal_answer(&method, &decoded, socket_url);
+    if let (Some(tz), "users.info") = (tz, method.as_str()) {
+        answer["user"]["tz"] = Value::String(tz);
+    }
+    Json(answer).into_response()
 }
 
 async fn respond(
