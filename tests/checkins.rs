@@ -133,3 +133,69 @@ async fn check_ins_record_answers_in_place_and_swap_summaries() {
         "This check-in has closed; your newest one is in your DMs."
     );
 }
+
+#[tokio::test]
+async fn a_shared_goal_is_in_the_intro_and_named_in_the_partner_summary() {
+    let app = spawn_app().await;
+    for (user, offer, learn) in [("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")] {
+        app.say(user, "join").await;
+        app.say(
+            user,
+            &format!("profile offer: {offer}; learn: {learn}; level: 3"),
+        )
+        .await;
+    }
+    app.say("U0ANA", "goal add Ana's open goal").await;
+    app.say("U0ANA", "goal add Ana's private goal").await;
+    let shared = app.say("U0ANA", "goal share 1").await;
+    assert!(shared["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Goal 1 is shared"));
+    assert_eq!(
+        app.say("U0ANA", "goal share 9").await["text"],
+        "You have no active goal 9. `/tandem goals` shows their numbers."
+    );
+    let listed = app.say("U0ANA", "goals").await.to_string();
+    assert!(
+        listed.contains("Ana's open goal _(shared with your partner)_"),
+        "{listed}"
+    );
+
+    app.say(ADMIN, "admin round").await;
+    let intro = app.fake.wait_for("chat.postMessage", 1, WAIT).await[0]
+        .body
+        .to_string();
+    assert!(intro.contains("Goals you chose to share"), "{intro}");
+    assert!(intro.contains("<@U0ANA>: Ana's open goal"), "{intro}");
+    assert!(!intro.contains("private goal"), "{intro}");
+
+    app.say(ADMIN, "admin checkins").await;
+    app.fake.wait_for("chat.postMessage", 3, WAIT).await;
+    press(&app, "U0ANA", "checkin_goal", "1:1:progress", "a1").await;
+    press(&app, "U0ANA", "checkin_goal", "1:2:stuck", "a2").await;
+    press(&app, "U0ANA", "checkin_met", "1:0:met", "a3").await;
+    press(&app, "U0BEN", "checkin_met", "1:0:met", "b1").await;
+    let posts = app.fake.wait_for("chat.postMessage", 5, WAIT).await;
+    let to_ben = posts
+        .iter()
+        .find(|c| {
+            c.body["channel"] == "U0BEN" && c.body["text"].as_str().unwrap().contains("checked in")
+        })
+        .expect("Ben gets Ana's summary")
+        .body["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        to_ben,
+        "<@U0ANA> checked in — goals: progress 1, stuck 1; you met (“Ana's open goal”: progress)."
+    );
+
+    // Private again: out of the next summaries and intros.
+    let private = app.say("U0ANA", "goal private 1").await;
+    assert_eq!(
+        private["text"],
+        "Goal 1 is private again: partners see only counts."
+    );
+}

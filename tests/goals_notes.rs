@@ -137,7 +137,7 @@ async fn bad_input_gets_a_usage_line_or_a_reason() {
     let app = spawn_app().await;
     assert_eq!(
         say(&app, "U0ANA", "goal finish 1").await,
-        "Usage: `/tandem goal add <text>` · `/tandem goal step <n> <text>` · `/tandem goal done <n>` · `/tandem goal drop <n>`"
+        "Usage: `/tandem goal add <text>` · `/tandem goal step <n> <text>` · `/tandem goal done <n>` · `/tandem goal drop <n>` · `/tandem goal share <n>` · `/tandem goal private <n>`"
     );
     assert_eq!(
         say(&app, "U0ANA", "note").await,

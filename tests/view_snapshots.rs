@@ -96,6 +96,7 @@ fn intro() {
                 .into(),
             "different teams (Data and Design)".into()
         ],
+        &[(user("U0ANA"), vec!["Lead a design review".into()])],
         when
     ));
 }

@@ -251,15 +251,19 @@ impl App {
                     Err(_) => continue,
                 };
                 if theirs.complete() && theirs.partners.iter().any(|p| p == user.as_str()) {
+                    let their_goals: GoalBook = match self.load(team, &partner, Doc::Goals).await {
+                        Ok(g) => g,
+                        Err(_) => continue,
+                    };
                     effects.push(Effect::PartnerSummary {
                         to: user.clone(),
                         from: partner.clone(),
-                        summary: theirs.summary(),
+                        summary: theirs.summary(&their_goals.shared()),
                     });
                     effects.push(Effect::PartnerSummary {
                         to: partner.clone(),
                         from: user.clone(),
-                        summary: checkin.summary(),
+                        summary: checkin.summary(&goals.shared()),
                     });
                     for who in [user, &partner] {
                         let _ = self
@@ -433,10 +437,20 @@ impl App {
                         .unwrap_or(default_tz)
                 })
                 .collect();
+            let mut shared_goals = Vec::new();
+            for m in &g.members {
+                if let Ok(book) = self.load::<GoalBook>(team, m, Doc::Goals).await {
+                    let shared: Vec<String> = book.shared().into_iter().map(|(_, t)| t).collect();
+                    if !shared.is_empty() {
+                        shared_goals.push((m.clone(), shared));
+                    }
+                }
+            }
             effects.push(Effect::Intro {
                 round: number,
                 members: g.members.clone(),
                 reasons: g.reasons.clone(),
+                shared_goals,
                 first_meeting: crate::schedule::first_meeting(now, &zones),
             });
             // Each person's own open notes, privately, before they meet.

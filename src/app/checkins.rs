@@ -111,8 +111,10 @@ impl Checkin {
             && (self.partners.is_empty() || self.met.is_some())
     }
 
-    /// What a partner may see: counts, never goal text.
-    pub fn summary(&self) -> String {
+    /// What a partner may see: counts, plus how each goal in `shared` (the
+    /// member's shared goals: number, text) moved. Never the text of a goal
+    /// that is not shared, nor a note.
+    pub fn summary(&self, shared: &[(u32, String)]) -> String {
         let mut counts: BTreeMap<GoalAnswer, usize> = BTreeMap::new();
         for a in self.answers.values() {
             *counts.entry(*a).or_default() += 1;
@@ -130,7 +132,18 @@ impl Checkin {
             Some(MetAnswer::NotYet) => "you haven't met yet",
             None => "no answer on meeting",
         };
-        format!("goals: {}; {met}", parts.join(", "))
+        let named: Vec<String> = shared
+            .iter()
+            .filter_map(|(n, text)| {
+                let answer = self.answers.get(n)?;
+                Some(format!("“{text}”: {}", answer.label().to_lowercase()))
+            })
+            .collect();
+        let mut summary = format!("goals: {}; {met}", parts.join(", "));
+        if !named.is_empty() {
+            summary.push_str(&format!(" ({})", named.join("; ")));
+        }
+        summary
     }
 }
 
@@ -163,7 +176,11 @@ mod tests {
         c.answers.insert(3, GoalAnswer::Stuck);
         c.met = Some(MetAnswer::Met);
         assert!(c.complete());
-        assert_eq!(c.summary(), "goals: progress 1, stuck 1; you met");
+        assert_eq!(c.summary(&[]), "goals: progress 1, stuck 1; you met");
+        assert_eq!(
+            c.summary(&[(3, "Give a talk".into()), (9, "Not asked".into())]),
+            "goals: progress 1, stuck 1; you met (“Give a talk”: stuck)"
+        );
         assert_eq!(decode(&encode(4, 3, "stuck")), Some((4, 3, "stuck")));
         assert_eq!(decode("x"), None);
     }

@@ -14,6 +14,8 @@ pub enum Command {
     GoalStep(u32, String),
     GoalDone(u32),
     GoalDrop(u32),
+    /// Share a goal with partners (`true`) or make it private (`false`).
+    GoalShare(u32, bool),
     Goals,
     NoteAdd(String),
     NoteDone(u32),
@@ -108,6 +110,10 @@ fn parse_goal(rest: &str, doc: &'static CommandDoc) -> Command {
         }
         "done" => number(args).map_or(Command::Usage(doc), Command::GoalDone),
         "drop" => number(args).map_or(Command::Usage(doc), Command::GoalDrop),
+        "share" => number(args).map_or(Command::Usage(doc), |n| Command::GoalShare(n, true)),
+        "private" | "unshare" => {
+            number(args).map_or(Command::Usage(doc), |n| Command::GoalShare(n, false))
+        }
         "" | "list" => Command::Goals,
         _ => Command::Usage(doc),
     }
@@ -172,6 +178,8 @@ mod tests {
         );
         assert_eq!(parse("goal done #3"), Command::GoalDone(3));
         assert_eq!(parse("goal drop 1"), Command::GoalDrop(1));
+        assert_eq!(parse("goal share 2"), Command::GoalShare(2, true));
+        assert_eq!(parse("goal private #2"), Command::GoalShare(2, false));
         assert_eq!(parse("goals"), Command::Goals);
         assert!(matches!(parse("goal done three"), Command::Usage(d) if d.words[0] == "goal"));
         assert!(matches!(parse("goal add"), Command::Usage(_)));

@@ -29,6 +29,10 @@ pub struct Goal {
     pub text: String,
     pub steps: Vec<Step>,
     pub state: GoalState,
+    /// Shown to partners: in intros, and named in check-in summaries.
+    /// Private unless the member shares it.
+    #[serde(default)]
+    pub shared: bool,
 }
 
 /// Everything stored about one member's goals (versioned JSON).
@@ -101,6 +105,7 @@ impl GoalBook {
             text,
             steps: Vec::new(),
             state: GoalState::Active,
+            shared: false,
         });
         Ok(number)
     }
@@ -114,6 +119,20 @@ impl GoalBook {
         }
         goal.steps.push(Step { text });
         Ok(())
+    }
+
+    /// Shares goal `number` with partners, or makes it private again.
+    pub fn set_shared(&mut self, number: u32, shared: bool) -> Result<(), GoalError> {
+        self.active_mut(number)?.shared = shared;
+        Ok(())
+    }
+
+    /// Active goals the member shares: (number, text).
+    pub fn shared(&self) -> Vec<(u32, String)> {
+        self.active()
+            .filter(|g| g.shared)
+            .map(|g| (g.number, g.text.clone()))
+            .collect()
     }
 
     pub fn set_state(&mut self, number: u32, state: GoalState) -> Result<(), GoalError> {

@@ -51,8 +51,8 @@ pub const COMMANDS: &[CommandDoc] = &[
     ),
     doc(
         &["goal"],
-        "goal add <text> · goal step <n> <text> · goal done <n> · goal drop <n>",
-        "set goals and break them into steps",
+        "goal add <text> · goal step <n> <text> · goal done <n> · goal drop <n> · goal share <n> · goal private <n>",
+        "set goals, break them into steps, share one with your partner",
         true,
         false,
     ),

@@ -315,6 +315,8 @@ pub enum Effect {
         round: u32,
         members: Vec<UserId>,
         reasons: Vec<String>,
+        /// Each member's shared goals (only those they chose to share).
+        shared_goals: Vec<(UserId, Vec<String>)>,
         first_meeting: chrono::DateTime<chrono::Utc>,
     },
     /// Post a shared resource in the group DM of `members`.
@@ -614,6 +616,14 @@ impl App {
             .await,
             Command::GoalDrop(n) => self.change_goals(team, user, |b| {
                 b.set_state(n, GoalState::Dropped).map(|_| format!("Dropped goal {n}."))
+            })
+            .await,
+            Command::GoalShare(n, shared) => self.change_goals(team, user, |b| {
+                b.set_shared(n, shared).map(|_| if shared {
+                    format!("Goal {n} is shared: your partner sees it in your intro and how it moves at check-ins. `/tandem goal private {n}` undoes it.")
+                } else {
+                    format!("Goal {n} is private again: partners see only counts.")
+                })
             })
             .await,
             Command::NoteAdd(text) => self.change_notes(team, user, |b| {

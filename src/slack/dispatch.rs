@@ -373,9 +373,10 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             round,
             members,
             reasons,
+            shared_goals,
             first_meeting,
         } => {
-            let content = views::intro(round, &members, &reasons, first_meeting);
+            let content = views::intro(round, &members, &reasons, &shared_goals, first_meeting);
             (
                 api.post_to_group(&group(&members), content).await,
                 "post an intro",

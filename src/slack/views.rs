@@ -194,6 +194,7 @@ pub fn intro(
     round: u32,
     members: &[crate::ids::UserId],
     reasons: &[String],
+    shared_goals: &[(crate::ids::UserId, Vec<String>)],
     first_meeting: chrono::DateTime<chrono::Utc>,
 ) -> SlackMessageContent {
     let who: Vec<String> = members.iter().map(|m| format!("<@{m}>")).collect();
@@ -203,9 +204,24 @@ pub fn intro(
         first_meeting.format("%a %-d %b %Y %H:%M")
     );
     let text = format!("{} — you're paired for peer mentoring!", who.join(", "));
-    let blocks = vec![
+    let mut blocks = vec![
         section(format!(":wave: {text}")),
         section(format!("*Why you:* {}", reasons.join(" · "))),
+    ];
+    if !shared_goals.is_empty() {
+        let lines: Vec<String> = shared_goals
+            .iter()
+            .map(|(who, goals)| {
+                let goals: Vec<String> = goals.iter().map(|g| escape(g)).collect();
+                format!("<@{who}>: {}", goals.join(" · "))
+            })
+            .collect();
+        blocks.push(section(format!(
+            "*Goals you chose to share:*\n{}",
+            lines.join("\n")
+        )));
+    }
+    blocks.extend([
         section(format!(
             "*Suggested first meeting:* {when} (shown in your own time zone). Reply here to agree another time."
         )),
@@ -230,7 +246,7 @@ pub fn intro(
              What you share here stays between you."
         ))])
         .into(),
-    ];
+    ]);
     SlackMessageContent::new()
         .with_text(text)
         .with_blocks(blocks)
@@ -593,6 +609,9 @@ fn goal_blocks(book: &GoalBook) -> Vec<SlackBlock> {
     let mut blocks = Vec::new();
     for goal in book.active() {
         let mut text = format!("*{}.* {}", goal.number, escape(&goal.text));
+        if goal.shared {
+            text.push_str(" _(shared with your partner)_");
+        }
         for step in &goal.steps {
             text.push_str(&format!("\n      • {}", escape(&step.text)));
         }
@@ -804,7 +823,7 @@ mod tests {
              • `/tandem join` — join the program\n\
              • `/tandem profile [offer: …; learn: …; level: …]` — see or change what you offer and want to learn\n\
              • `/tandem status` — your membership, profile, goals and notes\n\
-             • `/tandem goal add <text>` · `/tandem goal step <n> <text>` · `/tandem goal done <n>` · `/tandem goal drop <n>` — set goals and break them into steps\n\
+             • `/tandem goal add <text>` · `/tandem goal step <n> <text>` · `/tandem goal done <n>` · `/tandem goal drop <n>` · `/tandem goal share <n>` · `/tandem goal private <n>` — set goals, break them into steps, share one with your partner\n\
              • `/tandem goals` — list your goals\n\
              • `/tandem note <text>` · `/tandem note done <n>` — a private follow-up for your next meeting\n\
              • `/tandem notes` — list your follow-up notes\n\
