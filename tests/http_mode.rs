@@ -48,6 +48,8 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
         "share",
         "admin round",
         "admin checkins",
+        "admin circles",
+        "admin circle #channel",
     ] {
         assert!(
             ready.contains(&format!("`/tandem {command}")),
@@ -56,7 +58,7 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
     }
     let soon = blocks[3]["text"]["text"].as_str().unwrap();
     assert!(soon.starts_with("*Coming soon*"), "{soon}");
-    for command in ["checkin", "admin circles"] {
+    for command in ["checkin", "admin stats"] {
         assert!(
             soon.contains(&format!("`/tandem {command}")),
             "help lacks {command}: {soon}"

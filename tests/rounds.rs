@@ -37,7 +37,7 @@ async fn only_admins_run_rounds() {
     );
     assert_eq!(
         say(&app, "U0ANA", "admin round now").await["text"],
-        "Usage: `/tandem admin round [preview]` · `/tandem admin checkins`"
+        "Usage: `/tandem admin round [preview]` · `/tandem admin checkins` · `/tandem admin circles [preview] [size]` · `/tandem admin circle #channel`"
     );
 }
 

@@ -48,6 +48,7 @@ fn sample_home() -> HomeModel {
             cadence: None,
             repair: false,
         },
+        circle: None,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
     }
 }

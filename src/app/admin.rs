@@ -239,6 +239,28 @@ impl App {
             _ => return (Reply::StoreDown, Vec::new()),
         };
         let mut effects = Vec::new();
+        if checkin.complete() && !checkin.summary_sent && checkin.partners.is_empty() {
+            // A circle member's check-in goes to the circle's thread: counts,
+            // and only the goals they share.
+            if let Ok(book) = self.load_circles(team).await {
+                if let Some(circle) = book.of_member(user.as_str()) {
+                    effects.push(Effect::PostInThread {
+                        channel: circle.channel.clone(),
+                        thread: circle.thread.clone(),
+                        text: format!(
+                            "<@{user}> checked in — {}.",
+                            checkin.summary(&goals.shared())
+                        ),
+                    });
+                    let _ = self
+                        .update(team, user, Doc::Checkin, |c: &mut checkins::Checkin| {
+                            c.summary_sent = true;
+                            Ok::<(), std::convert::Infallible>(())
+                        })
+                        .await;
+                }
+            }
+        }
         if checkin.complete() && !checkin.summary_sent {
             for partner in checkin
                 .partners
@@ -320,7 +342,12 @@ impl App {
         }
         let default_tz = crate::schedule::parse_timezone(&self.config.program.default_timezone)
             .unwrap_or(chrono_tz::UTC);
-        let (roster, not_ready, away) = rounds::roster_of(&profiles, now.date_naive(), default_tz);
+        // People in a circle meet there; rounds pair everyone else.
+        let circles = self.load_circles(team).await?;
+        let (roster, not_ready, away) =
+            rounds::roster_where(&profiles, now.date_naive(), default_tz, |u, p| {
+                p.format != profile::Format::Circle && !circles.has_member(u.as_str())
+            });
         let history: History = match self.store.load_team_doc(team, rounds::ROUNDS_DOC).await? {
             Some(json) => serde_json::from_str(&json).map_err(|_| Corrupt("rounds"))?,
             None => History::default(),
@@ -477,6 +504,7 @@ impl App {
                 reason: reason.clone(),
             });
         }
+        effects.extend(self.circle_merge_offers(team).await?);
         tracing::info!(
             round = number,
             groups = summary.groups.len(),

@@ -28,6 +28,13 @@ pub enum Command {
     },
     /// `admin checkins`: send everyone's check-in now.
     AdminCheckins,
+    /// `admin circles [preview] [size]`.
+    AdminCircles {
+        preview: bool,
+        size: Option<usize>,
+    },
+    /// `admin circle <#channel>`: make a channel's members a circle.
+    AdminBindCircle(String),
     Join,
     /// `profile` alone shows it; with text, sets fields.
     Profile(String),
@@ -63,6 +70,11 @@ pub fn parse(text: &str) -> Command {
                 ("round", "") => Command::AdminRound { preview: false },
                 ("round", "preview") => Command::AdminRound { preview: true },
                 ("checkins", "") => Command::AdminCheckins,
+                ("circles", args) => parse_circles(args).unwrap_or(Command::Usage(doc)),
+                ("circle", _) => match super::circles::parse_channel(args) {
+                    Some(channel) => Command::AdminBindCircle(channel),
+                    None => Command::Usage(doc),
+                },
                 ("round", _) | ("", _) => Command::Usage(doc),
                 _ => Command::ComingSoon(doc),
             }
@@ -95,6 +107,18 @@ fn number(text: &str) -> Option<u32> {
         .parse()
         .ok()
         .filter(|n| *n > 0)
+}
+
+/// `[preview] [size]`, in either order.
+fn parse_circles(args: &str) -> Option<Command> {
+    let (mut preview, mut size) = (false, None);
+    for word in args.split_whitespace() {
+        match word {
+            "preview" if !preview => preview = true,
+            n => size = Some(n.parse::<usize>().ok().filter(|_| size.is_none())?),
+        }
+    }
+    Some(Command::AdminCircles { preview, size })
 }
 
 fn parse_goal(rest: &str, doc: &'static CommandDoc) -> Command {
@@ -179,6 +203,26 @@ mod tests {
         assert_eq!(parse("goal done #3"), Command::GoalDone(3));
         assert_eq!(parse("goal drop 1"), Command::GoalDrop(1));
         assert_eq!(parse("goal share 2"), Command::GoalShare(2, true));
+        assert_eq!(
+            parse("admin circles"),
+            Command::AdminCircles {
+                preview: false,
+                size: None
+            }
+        );
+        assert_eq!(
+            parse("admin circles preview 5"),
+            Command::AdminCircles {
+                preview: true,
+                size: Some(5)
+            }
+        );
+        assert_eq!(
+            parse("admin circle <#C0DESIGN01|design>"),
+            Command::AdminBindCircle("C0DESIGN01".into())
+        );
+        assert!(matches!(parse("admin circles big"), Command::Usage(_)));
+        assert!(matches!(parse("admin circle #design"), Command::Usage(_)));
         assert_eq!(parse("goal private #2"), Command::GoalShare(2, false));
         assert_eq!(parse("goals"), Command::Goals);
         assert!(matches!(parse("goal done three"), Command::Usage(d) if d.words[0] == "goal"));

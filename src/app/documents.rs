@@ -125,6 +125,53 @@ impl App {
         )))
     }
 
+    /// The circles document (sealed like members' documents: circle shelves
+    /// hold members' words).
+    pub(super) async fn load_circles(&self, team: &TeamId) -> Result<CircleBook, anyhow::Error> {
+        match self.store.load_team_doc(team, circles::CIRCLES_DOC).await? {
+            Some(stored) => {
+                let json = self.sealer.open(&stored)?;
+                Ok(serde_json::from_str(&json).map_err(|_| Corrupt("circles"))?)
+            }
+            None => Ok(CircleBook::default()),
+        }
+    }
+
+    /// Read, change, compare-and-set the circles document; retried when a
+    /// concurrent edit won. An `Err` from `f` changes nothing.
+    pub(super) async fn update_circles<R, E>(
+        &self,
+        team: &TeamId,
+        f: impl Fn(&mut CircleBook) -> Result<R, E>,
+    ) -> Result<(R, CircleBook), UpdateError<E>> {
+        for _ in 0..UPDATE_ATTEMPTS {
+            let current = self.store.load_team_doc(team, circles::CIRCLES_DOC).await?;
+            let mut value: CircleBook = match &current {
+                Some(stored) => {
+                    let json = self.sealer.open(stored)?;
+                    serde_json::from_str(&json).map_err(|_| Corrupt("circles"))?
+                }
+                None => CircleBook::default(),
+            };
+            let result = f(&mut value).map_err(UpdateError::Refused)?;
+            let new = self
+                .sealer
+                .seal(&serde_json::to_string(&value).expect("circles serialise"));
+            if self
+                .store
+                .swap_team_doc(team, circles::CIRCLES_DOC, current.as_deref(), &new)
+                .await?
+            {
+                return Ok((result, value));
+            }
+            let pause = rand::random_range(1..=5);
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+        }
+        Err(UpdateError::Store(StoreError::Unavailable(
+            "too many concurrent edits".into(),
+        )))
+    }
+
     /// Everything the member's Home tab shows.
     pub async fn home(&self, team: &TeamId, user: &UserId) -> Result<HomeModel, anyhow::Error> {
         Ok(HomeModel {
@@ -133,6 +180,7 @@ impl App {
             notes: self.load(team, user, Doc::Notes).await?,
             shelf: self.load(team, user, Doc::Shelf).await?,
             pairing: self.load(team, user, Doc::Pairing).await?,
+            circle: self.circle_home(team, user).await?,
             today: Some(self.now().date_naive()),
         })
     }

@@ -103,14 +103,14 @@ pub const COMMANDS: &[CommandDoc] = &[
     ),
     doc(
         &["admin"],
-        "admin round [preview] · admin checkins",
-        "pair everyone now (or preview the pairs); send check-ins now (admins only)",
+        "admin round [preview] · admin checkins · admin circles [preview] [size] · admin circle #channel",
+        "pair everyone now (or preview the pairs); send check-ins now; form circles, or make a channel a circle (admins only)",
         true,
         true,
     ),
     doc(
         &["admin "],
-        "admin circles [size] · admin stats · admin export",
+        "admin stats · admin export",
         "more for program admins",
         false,
         true,

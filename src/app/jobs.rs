@@ -38,7 +38,7 @@ pub struct JobRun {
 }
 
 impl JobRun {
-    fn nothing(next: Option<DateTime<Utc>>) -> Self {
+    pub(crate) fn nothing(next: Option<DateTime<Utc>>) -> Self {
         Self {
             effects: Vec::new(),
             next,
@@ -131,6 +131,12 @@ impl App {
                 next,
                 mark: None,
             });
+        }
+        if let Some(id) = job
+            .strip_prefix("circle:")
+            .and_then(|id| id.parse::<u32>().ok())
+        {
+            return self.run_circle_prompt(team, id, now).await;
         }
         if let Some(rest) = job.strip_prefix("remind:") {
             return self.run_reminder(team, rest).await;

@@ -6,6 +6,8 @@
 
 mod admin;
 pub mod checkins;
+pub mod circle_admin;
+pub mod circles;
 pub mod command;
 mod documents;
 mod followups;
@@ -22,6 +24,7 @@ use crate::config::Config;
 use crate::crypto::{SealError, Sealer};
 use crate::ids::{TeamId, UserId};
 use crate::store::{Doc, Store, StoreError};
+use circles::CircleBook;
 use command::Command;
 use goals::{GoalBook, GoalState};
 use notes::NoteBook;
@@ -105,6 +108,8 @@ pub enum Reply {
     ConfirmLeave,
     /// A pairing round, planned (preview) or run.
     Round(rounds::RoundSummary),
+    /// What `admin circles` formed (or would form).
+    Circles(circle_admin::CirclesSummary),
     /// A member's check-in, as it now stands (answers marked).
     Checkin(CheckinModel),
     /// The member's shelf after `headline`.
@@ -179,6 +184,15 @@ pub enum Action {
     KeepPartner {
         round: u32,
     },
+    /// Accept a place in circle `circle`.
+    CircleJoin {
+        circle: u32,
+    },
+    /// Merge circle `from` into circle `into`.
+    CircleMerge {
+        from: u32,
+        into: u32,
+    },
 }
 
 impl Action {
@@ -199,6 +213,8 @@ impl Action {
     pub const ADD_STEP: &'static str = "add_step";
     pub const REPAIR: &'static str = "repair";
     pub const KEEP_PARTNER: &'static str = "keep_partner";
+    pub const CIRCLE_JOIN: &'static str = "circle_join";
+    pub const CIRCLE_MERGE: &'static str = "circle_merge";
 
     /// The action for a press of `id` carrying `value` (check-in buttons
     /// carry their answer in the value).
@@ -245,6 +261,16 @@ impl Action {
             Self::KEEP_PARTNER => Some(Action::KeepPartner {
                 round: value?.parse().ok()?,
             }),
+            Self::CIRCLE_JOIN => Some(Action::CircleJoin {
+                circle: value?.parse().ok()?,
+            }),
+            Self::CIRCLE_MERGE => {
+                let (from, into) = value?.split_once(':')?;
+                Some(Action::CircleMerge {
+                    from: from.parse().ok()?,
+                    into: into.parse().ok()?,
+                })
+            }
             other => Self::from_id(other),
         }
     }
@@ -281,6 +307,12 @@ pub enum EventKind {
     JoinedChannel { user: UserId, channel: String },
     /// The app was removed or its tokens revoked: nothing to send any more.
     Uninstalled,
+    /// Someone replied in a thread (only who and where; never the text).
+    ThreadReply {
+        user: UserId,
+        channel: String,
+        thread: String,
+    },
     /// Anything else; `name` is Slack's event type, for logs.
     Ignored { name: String },
 }
@@ -301,6 +333,8 @@ pub struct HomeModel {
     pub notes: NoteBook,
     pub shelf: shelf::Shelf,
     pub pairing: rounds::Pairing,
+    /// My circle, if I am in one.
+    pub circle: Option<circle_admin::CircleHome>,
     /// The day it was built, for "paused until" wording.
     pub today: Option<chrono::NaiveDate>,
 }
@@ -351,6 +385,33 @@ pub enum Effect {
         goal: u32,
         /// Where to show the updated check-in once the note is saved.
         reply_to: Option<String>,
+    },
+    /// Offer `user` a place in a circle with room.
+    CircleJoinOffer {
+        user: UserId,
+        circle: u32,
+        channel: String,
+        members: usize,
+    },
+    /// Offer a small circle (in its channel) to merge into another.
+    CircleMergeOffer {
+        channel: String,
+        from: u32,
+        into: u32,
+        into_channel: String,
+    },
+    /// Post a shared resource in a circle's channel.
+    ShareInChannel {
+        from: UserId,
+        channel: String,
+        url: String,
+        why: Option<String>,
+    },
+    /// Post in a channel, in `thread` when there is one.
+    PostInThread {
+        channel: String,
+        thread: Option<String>,
+        text: String,
     },
     /// Replace the message at `reply_to` (from [`ActionRequest::reply_to`]).
     ReplaceMessage { reply_to: String, reply: Reply },
@@ -447,11 +508,45 @@ impl EventOutcome {
 }
 
 /// The application core, shared by every transport.
-/// What the app asks of the workspace's directory (Slack's `users.info`).
+/// What the app asks of the workspace and needs answered before it can go
+/// on (who is an admin; a new channel's id; a posted message's thread).
+/// Fire-and-forget messages are `Effect`s instead. Errors are log-safe
+/// descriptions.
 #[async_trait::async_trait]
 pub trait Directory: Send + Sync {
     /// Whether `user` is a workspace admin or owner.
     async fn is_admin(&self, user: &UserId) -> Result<bool, String>;
+    /// Creates a private channel named `name`; its id.
+    async fn create_private_channel(&self, name: &str) -> Result<String, ChannelError>;
+    /// Invites `users` to `channel`.
+    async fn invite(&self, channel: &str, users: &[UserId]) -> Result<(), String>;
+    /// Removes `user` from `channel`.
+    async fn remove_from_channel(&self, channel: &str, user: &UserId) -> Result<(), String>;
+    /// Everyone in `channel`.
+    async fn channel_members(&self, channel: &str) -> Result<Vec<String>, String>;
+    /// Posts `post` in `channel` (in `thread` when given); the message's id,
+    /// which names its thread.
+    async fn post(
+        &self,
+        channel: &str,
+        thread: Option<&str>,
+        post: &Post,
+    ) -> Result<String, String>;
+}
+
+/// Why a channel could not be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChannelError {
+    /// The name is in use (maybe by an archived channel): try another.
+    NameTaken,
+    Other(String),
+}
+
+/// A message whose id the app keeps (circle intros and prompts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Post {
+    CircleIntro(circle_admin::CircleIntro),
+    CirclePrompt(circle_admin::CirclePrompt),
 }
 
 #[derive(Clone)]
@@ -500,6 +595,7 @@ impl App {
         let command = command::parse(&request.text);
         // Decided before the match below takes the command apart.
         let is_join = matches!(command, Command::Join);
+        let is_pause = matches!(command, Command::Pause(_));
         let opens_modal = match &command {
             Command::Join => true,
             Command::Profile(t) => t.trim().is_empty(),
@@ -514,6 +610,12 @@ impl App {
             Command::Leave => return (Reply::ConfirmLeave, Vec::new()),
             Command::AdminRound { preview } => return self.admin_round(team, user, preview).await,
             Command::AdminCheckins => return self.admin_checkins(team, user).await,
+            Command::AdminCircles { preview, size } => {
+                return self.admin_circles(team, user, preview, size).await
+            }
+            Command::AdminBindCircle(channel) => {
+                return self.admin_bind_circle(team, user, &channel).await
+            }
             Command::Share(text) => match shelf::parse_share(&text) {
                 Err(e) => return (Reply::Refused { message: e.to_string() }, Vec::new()),
                 Ok((url, why)) => return self.share(team, user, url, why).await,
@@ -643,6 +745,16 @@ impl App {
         match result {
             Ok((reply, changed)) => {
                 let mut effects = Vec::new();
+                if is_pause && changed {
+                    // A pause steps out of the circle too (prompts would
+                    // name someone who isn't there).
+                    match self.leave_circle(team, user).await {
+                        Ok(e) => effects.extend(e),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not take a paused member out of their circle")
+                        }
+                    }
+                }
                 if let (true, Some(trigger)) = (opens_modal, &request.trigger) {
                     if let Ok(profile) = self.load::<Profile>(team, user, Doc::Profile).await {
                         effects.push(Effect::OpenProfileModal {
@@ -733,6 +845,8 @@ impl App {
             Action::AddStep { goal } => self.open_step(request, goal).await,
             Action::Repair { round } => self.repair(request, round, true).await,
             Action::KeepPartner { round } => self.repair(request, round, false).await,
+            Action::CircleJoin { circle } => self.join_circle(request, circle).await,
+            Action::CircleMerge { from, into } => self.merge_circles(request, from, into).await,
             Action::ForgetCancel => (Reply::ForgetCancelled, Vec::new()),
             Action::LeaveCancel => (
                 Reply::Done {
@@ -749,13 +863,19 @@ impl App {
                     .await;
                 match result {
                     Ok((Reply::Profile { headline, .. }, _)) => {
-                        let effects = match self.home(&request.team, &request.user).await {
-                            Ok(home) => vec![Effect::PublishHome {
+                        let mut effects = self
+                            .leave_circle(&request.team, &request.user)
+                            .await
+                            .unwrap_or_else(|e| {
+                                tracing::warn!(error = %e, "could not take a leaver out of their circle");
+                                Vec::new()
+                            });
+                        if let Ok(home) = self.home(&request.team, &request.user).await {
+                            effects.push(Effect::PublishHome {
                                 user: request.user.clone(),
                                 home,
-                            }],
-                            Err(_) => Vec::new(),
-                        };
+                            });
+                        }
                         (Reply::Done { message: headline }, effects)
                     }
                     Ok((reply, _)) => (reply, Vec::new()),
@@ -763,6 +883,13 @@ impl App {
                 }
             }
             Action::ForgetConfirm => {
+                let circle = match self.leave_circle(&request.team, &request.user).await {
+                    Ok(effects) => effects,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "forget failed: store problem");
+                        return (Reply::StoreDown, Vec::new());
+                    }
+                };
                 if let Err(e) = self.scrub_mentions(&request.team, &request.user).await {
                     tracing::warn!(error = %e, "forget failed: store problem");
                     return (Reply::StoreDown, Vec::new());
@@ -770,11 +897,12 @@ impl App {
                 match self.store.erase_member(&request.team, &request.user).await {
                     Ok(removed) => {
                         tracing::info!(user = %request.user, keys = removed, "member forgotten");
-                        let home = Effect::PublishHome {
+                        let mut effects = circle;
+                        effects.push(Effect::PublishHome {
                             user: request.user.clone(),
                             home: HomeModel::default(),
-                        };
-                        (Reply::Forgotten, vec![home])
+                        });
+                        (Reply::Forgotten, effects)
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "forget failed: store problem");
@@ -1010,6 +1138,15 @@ impl App {
         url: String,
         why: Option<String>,
     ) -> (Reply, Vec<Effect>) {
+        match self.load_circles(team).await {
+            Ok(book) => {
+                if let Some(circle) = book.of_member(user.as_str()) {
+                    let channel = circle.channel.clone();
+                    return self.share_with_circle(team, user, &channel, url, why).await;
+                }
+            }
+            Err(_) => return (Reply::StoreDown, Vec::new()),
+        }
         let pairing: rounds::Pairing = match self.load(team, user, Doc::Pairing).await {
             Ok(p) => p,
             Err(_) => return (Reply::StoreDown, Vec::new()),
@@ -1120,6 +1257,27 @@ impl App {
                     && *channel == self.config.program.channel =>
             {
                 return self.welcome(event, user).await;
+            }
+            EventKind::ThreadReply {
+                user,
+                channel,
+                thread,
+            } => {
+                let ttl = Duration::from_secs(self.config.store.event_dedupe_ttl_secs);
+                if !self
+                    .store
+                    .claim_event(&event.team, &event.event_id, ttl)
+                    .await?
+                {
+                    return Ok((EventOutcome::Duplicate, Vec::new()));
+                }
+                if let Err(e) = self
+                    .record_thread_reply(&event.team, channel, thread, user)
+                    .await
+                {
+                    tracing::warn!(error = %e, "a circle reply was not counted");
+                }
+                return Ok((EventOutcome::Handled, Vec::new()));
             }
             EventKind::JoinedChannel { .. }
             | EventKind::Uninstalled

@@ -56,11 +56,25 @@ pub fn roster_of(
     today: NaiveDate,
     default_tz: Tz,
 ) -> (Roster, usize, usize) {
+    roster_where(profiles, today, default_tz, |_, p| {
+        p.format != Format::Circle
+    })
+}
+
+/// The same, for members `keep` selects (e.g. those wanting a circle).
+/// Returns the roster, how many selected members are not ready (incomplete
+/// profile) and how many are away (paused, or not selected).
+pub fn roster_where(
+    profiles: &[(UserId, Profile)],
+    today: NaiveDate,
+    default_tz: Tz,
+    keep: impl Fn(&UserId, &Profile) -> bool,
+) -> (Roster, usize, usize) {
     let mut roster = Roster::default();
     let mut ids: HashMap<String, usize> = HashMap::new();
     let (mut not_ready, mut away) = (0, 0);
     for (user, p) in profiles {
-        if !p.is_active(today) || p.format == Format::Circle {
+        if !p.is_active(today) || !keep(user, p) {
             if p.membership != super::profile::Membership::Out {
                 away += 1;
             }

@@ -120,6 +120,65 @@ impl crate::app::Directory for SlackDirectory {
             .await
             .map_err(|e| describe_error(&e))
     }
+
+    async fn create_private_channel(&self, name: &str) -> Result<String, crate::app::ChannelError> {
+        match self.0.create_private_channel(name).await {
+            Ok(id) => Ok(id.0),
+            Err(SlackClientError::ApiError(e)) if e.code == "name_taken" => {
+                Err(crate::app::ChannelError::NameTaken)
+            }
+            Err(e) => Err(crate::app::ChannelError::Other(describe_error(&e))),
+        }
+    }
+
+    async fn invite(&self, channel: &str, users: &[crate::ids::UserId]) -> Result<(), String> {
+        let users: Vec<SlackUserId> = users
+            .iter()
+            .map(|u| SlackUserId::new(u.as_str().to_owned()))
+            .collect();
+        self.0
+            .invite(&SlackChannelId::new(channel.to_owned()), &users)
+            .await
+            .map_err(|e| describe_error(&e))
+    }
+
+    async fn remove_from_channel(
+        &self,
+        channel: &str,
+        user: &crate::ids::UserId,
+    ) -> Result<(), String> {
+        self.0
+            .kick(
+                &SlackChannelId::new(channel.to_owned()),
+                &SlackUserId::new(user.as_str().to_owned()),
+            )
+            .await
+            .map_err(|e| describe_error(&e))
+    }
+
+    async fn channel_members(&self, channel: &str) -> Result<Vec<String>, String> {
+        self.0
+            .channel_members(&SlackChannelId::new(channel.to_owned()))
+            .await
+            .map(|m| m.into_iter().map(|u| u.0).collect())
+            .map_err(|e| describe_error(&e))
+    }
+
+    async fn post(
+        &self,
+        channel: &str,
+        thread: Option<&str>,
+        post: &crate::app::Post,
+    ) -> Result<String, String> {
+        self.0
+            .post_returning_ts(
+                &SlackChannelId::new(channel.to_owned()),
+                thread,
+                super::views::post(post),
+            )
+            .await
+            .map_err(|e| describe_error(&e))
+    }
 }
 
 /// The bot's view of the Web API: the few calls Tandem makes, each counted.
@@ -321,6 +380,106 @@ impl SlackApi {
         let channel = opened?.channel.id;
         let request = SlackApiChatPostMessageRequest::new(channel.clone(), content);
         self.send_message(&channel, &request).await
+    }
+
+    /// Creates a private channel; its id.
+    pub async fn create_private_channel(&self, name: &str) -> ClientResult<SlackChannelId> {
+        let request =
+            SlackApiConversationsCreateRequest::new(name.to_owned()).with_is_private(true);
+        let result = self
+            .client
+            .open_session(&self.token)
+            .conversations_create(&request)
+            .await;
+        self.count("conversations.create", &result);
+        Ok(result?.channel.id)
+    }
+
+    /// Invites `users` to a channel the bot is in.
+    pub async fn invite(
+        &self,
+        channel: &SlackChannelId,
+        users: &[SlackUserId],
+    ) -> ClientResult<()> {
+        let request = SlackApiConversationsInviteRequest::new(channel.clone(), users.to_vec());
+        // Only success matters; the channel echoed back is not read.
+        let result = self
+            .client
+            .open_session(&self.token)
+            .http_session_api
+            .http_post::<_, serde_json::Value>(
+                "conversations.invite",
+                &request,
+                Some(&SLACK_TIER3_METHOD_CONFIG),
+            )
+            .await
+            .map(|_| ());
+        self.count("conversations.invite", &result);
+        result
+    }
+
+    /// Removes `user` from a channel.
+    pub async fn kick(&self, channel: &SlackChannelId, user: &SlackUserId) -> ClientResult<()> {
+        let request = SlackApiConversationsKickRequest::new(channel.clone(), user.clone());
+        let result = self
+            .client
+            .open_session(&self.token)
+            .http_session_api
+            .http_post::<_, serde_json::Value>(
+                "conversations.kick",
+                &request,
+                Some(&SLACK_TIER3_METHOD_CONFIG),
+            )
+            .await
+            .map(|_| ());
+        self.count("conversations.kick", &result);
+        result
+    }
+
+    /// Everyone in a channel (all pages).
+    pub async fn channel_members(
+        &self,
+        channel: &SlackChannelId,
+    ) -> ClientResult<Vec<SlackUserId>> {
+        let session = self.client.open_session(&self.token);
+        let mut members = Vec::new();
+        let mut cursor: Option<SlackCursorId> = None;
+        loop {
+            let request = SlackApiConversationsMembersRequest::new()
+                .with_channel(channel.clone())
+                .with_limit(200)
+                .opt_cursor(cursor.clone());
+            let result = session.conversations_members(&request).await;
+            self.count("conversations.members", &result);
+            let page = result?;
+            members.extend(page.members);
+            cursor = page
+                .response_metadata
+                .and_then(|m| m.next_cursor)
+                .filter(|c| !c.0.is_empty());
+            if cursor.is_none() {
+                return Ok(members);
+            }
+        }
+    }
+
+    /// Posts in a channel (or a thread of it) and returns the message's ts.
+    pub async fn post_returning_ts(
+        &self,
+        channel: &SlackChannelId,
+        thread: Option<&str>,
+        content: SlackMessageContent,
+    ) -> ClientResult<String> {
+        let request = SlackApiChatPostMessageRequest::new(channel.clone(), content)
+            .opt_thread_ts(thread.map(|t| SlackTs::new(t.to_owned())));
+        let limit = per_channel_limit(channel);
+        let session = self.client.open_session(&self.token);
+        let result = session
+            .http_session_api
+            .http_post::<_, serde_json::Value>("chat.postMessage", &request, Some(&limit))
+            .await;
+        self.count("chat.postMessage", &result);
+        Ok(result?["ts"].as_str().unwrap_or_default().to_owned())
     }
 
     /// Publishes a user's Home tab.

@@ -428,6 +428,63 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             "send a nudge",
             Some(user),
         ),
+        Effect::CircleJoinOffer {
+            user,
+            circle,
+            channel,
+            members,
+        } => (
+            api.post_dm(
+                &dm(&user),
+                views::circle_join_offer(&channel, circle, members),
+            )
+            .await,
+            "offer a place in a circle",
+            Some(user),
+        ),
+        Effect::CircleMergeOffer {
+            channel,
+            from,
+            into,
+            into_channel,
+        } => (
+            api.post_message(
+                &SlackChannelId::new(channel),
+                views::circle_merge_offer(from, into, &into_channel),
+            )
+            .await,
+            "offer a circle merge",
+            None,
+        ),
+        Effect::ShareInChannel {
+            from,
+            channel,
+            url,
+            why,
+        } => (
+            api.post_message(
+                &SlackChannelId::new(channel),
+                views::shared(&from, &url, why.as_deref()),
+            )
+            .await,
+            "post a shared resource in a circle",
+            None,
+        ),
+        Effect::PostInThread {
+            channel,
+            thread,
+            text,
+        } => (
+            api.post_returning_ts(
+                &SlackChannelId::new(channel),
+                thread.as_deref(),
+                views::text(text),
+            )
+            .await
+            .map(|_| ()),
+            "post in a circle thread",
+            None,
+        ),
         Effect::WelcomeDm { user } => (
             api.post_dm(&dm(&user), views::welcome_dm()).await,
             "send the welcome DM",
@@ -474,6 +531,7 @@ fn reply_kind(reply: &crate::app::Reply) -> &'static str {
         crate::app::Reply::ConfirmLeave => "confirm_leave",
         crate::app::Reply::Shelf { .. } => "shelf",
         crate::app::Reply::Round(_) => "round",
+        crate::app::Reply::Circles(_) => "circles",
         crate::app::Reply::Checkin(_) => "checkin",
         crate::app::Reply::ComingSoon { .. } => "coming_soon",
         crate::app::Reply::Unknown { .. } => "unknown",
@@ -510,6 +568,25 @@ fn to_inbound(callback: &SlackPushEventCallback) -> Result<InboundEvent, Malform
             }
         }
         SlackEventCallbackBody::AppUninstalled(_) => EventKind::Uninstalled,
+        // A person's reply in a thread (not a bot, not an edit or join
+        // notice): only who and where are kept, never the words.
+        SlackEventCallbackBody::Message(m)
+            if m.subtype.is_none()
+                && m.sender.bot_id.is_none()
+                && m.origin.thread_ts.is_some()
+                && m.origin.thread_ts.as_ref() != Some(&m.origin.ts) =>
+        {
+            match (&m.sender.user, &m.origin.channel, &m.origin.thread_ts) {
+                (Some(user), Some(channel), Some(thread)) => EventKind::ThreadReply {
+                    user: parse_user(user)?,
+                    channel: channel.0.clone(),
+                    thread: thread.0.clone(),
+                },
+                _ => EventKind::Ignored {
+                    name: "message".to_owned(),
+                },
+            }
+        }
         SlackEventCallbackBody::MemberJoinedChannel(e) => EventKind::JoinedChannel {
             user: parse_user(&e.user)?,
             channel: e.channel.0.clone(),

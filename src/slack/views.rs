@@ -41,6 +41,7 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
         ),
         Reply::Status { home } => status_message(home),
         Reply::Round(summary) => round_message(summary),
+        Reply::Circles(summary) => circles_message(summary),
         Reply::Checkin(model) => checkin(model),
         Reply::Shelf { headline, shelf } => list_message(Some(headline), shelf_blocks(shelf, 10)),
         Reply::Forgotten => text_message(
@@ -94,10 +95,20 @@ fn membership_text(p: &Profile, today: Option<chrono::NaiveDate>) -> String {
 }
 
 fn status_message(home: &HomeModel) -> SlackMessageContent {
+    let membership = match (&home.circle, home.profile.membership) {
+        (Some(c), Membership::Active) => format!(
+            "You're in the program, in the circle <#{}>: prompts arrive there weekly.",
+            c.channel
+        ),
+        _ => membership_text(&home.profile, home.today),
+    };
     let mut blocks = vec![
-        section(membership_text(&home.profile, home.today)),
+        section(membership.clone()),
         section(profile_text(&home.profile)),
     ];
+    if let Some(circle) = &home.circle {
+        blocks.push(section(circle_text(circle)));
+    }
     if !home.pairing.partners.is_empty() {
         let who = mentions(&home.pairing.partners);
         blocks.push(section(format!(
@@ -115,8 +126,40 @@ fn status_message(home: &HomeModel) -> SlackMessageContent {
     blocks.push(section(format!("*Follow-ups* ({} open)", notes.len())));
     blocks.extend(notes);
     SlackMessageContent::new()
-        .with_text(membership_text(&home.profile, home.today))
+        .with_text(membership)
         .with_blocks(blocks)
+}
+
+/// My circle: channel, members, facilitators, next prompt.
+fn circle_text(circle: &crate::app::circle_admin::CircleHome) -> String {
+    let ids = |v: &[String]| {
+        v.iter()
+            .map(|m| format!("<@{m}>"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut text = format!(
+        "*Your circle:* <#{}> — {}",
+        circle.channel,
+        ids(&circle.members)
+    );
+    if let Some(f) = &circle.facilitator {
+        text.push_str(&format!("\n*Facilitating this week:* <@{f}>"));
+    }
+    if !circle.rotation.is_empty() {
+        text.push_str(&format!(
+            "\n*Facilitators to come:* {}",
+            ids(&circle.rotation)
+        ));
+    }
+    if let Some(next) = circle.next_prompt {
+        text.push_str(&format!(
+            "\n*Next prompt:* <!date^{}^{{date_short_pretty}} at {{time}}|{}>",
+            next.timestamp(),
+            next.format("%a %-d %b %H:%M UTC")
+        ));
+    }
+    text
 }
 
 fn confirm_leave() -> SlackMessageContent {
@@ -137,6 +180,197 @@ fn confirm_leave() -> SlackMessageContent {
 
 /// An admin's view of a round: groups with scores and reasons (never any
 /// goal or note text), who sits out and why, who is not ready.
+fn circles_message(c: &crate::app::circle_admin::CirclesSummary) -> SlackMessageContent {
+    let sizes: Vec<String> = c
+        .groups
+        .iter()
+        .map(|g| g.members.len().to_string())
+        .collect();
+    let headline = if c.preview {
+        format!(
+            "*Preview:* {} circle{} of about {} ({}). Nothing was created; `/tandem admin circles{}` forms them.",
+            c.groups.len(),
+            if c.groups.len() == 1 { "" } else { "s" },
+            c.size,
+            sizes.join("/"),
+            if c.size == 0 { String::new() } else { format!(" {}", c.size) }
+        )
+    } else {
+        let channels: Vec<String> = c
+            .formed
+            .iter()
+            .map(|(channel, n)| format!("<#{channel}> ({n})"))
+            .collect();
+        format!(
+            "*Formed {} circle{}:* {}. Each has its private channel, an intro and weekly prompts.",
+            c.formed.len(),
+            if c.formed.len() == 1 { "" } else { "s" },
+            channels.join(", ")
+        )
+    };
+    let mut blocks = vec![section(headline.clone())];
+    if let Some(reason) = &c.failed {
+        blocks.push(section(format!(
+            ":warning: Stopped after {} of {}: {reason}. Run the command again to form the rest.",
+            c.formed.len(),
+            c.groups.len()
+        )));
+    }
+    for (i, g) in c.groups.iter().enumerate().take(30) {
+        let who: Vec<String> = g.members.iter().map(|m| format!("<@{m}>")).collect();
+        blocks.push(section(format!(
+            "*{}.* {}\n{}",
+            i + 1,
+            who.join(", "),
+            g.reasons.join(" · ")
+        )));
+    }
+    if c.not_ready > 0 {
+        blocks.push(context(format!(
+            "{} circle-preferring member{} left out until their profile is complete.",
+            c.not_ready,
+            if c.not_ready == 1 { " is" } else { "s are" }
+        )));
+    }
+    SlackMessageContent::new()
+        .with_text(headline)
+        .with_blocks(blocks)
+}
+
+/// A message the app keeps the id of (circle intros and prompts).
+pub fn post(post: &crate::app::Post) -> SlackMessageContent {
+    match post {
+        crate::app::Post::CircleIntro(intro) => circle_intro(intro),
+        crate::app::Post::CirclePrompt(prompt) => circle_prompt(prompt),
+    }
+}
+
+fn circle_intro(c: &crate::app::circle_admin::CircleIntro) -> SlackMessageContent {
+    let who: Vec<String> = c.members.iter().map(|m| format!("<@{}>", m.user)).collect();
+    let text = format!("Welcome to your peer-mentoring circle, {}!", who.join(", "));
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "—".to_owned()
+        } else {
+            escape(&items.join(", "))
+        }
+    };
+    let people: Vec<String> = c
+        .members
+        .iter()
+        .map(|m| {
+            format!(
+                "• <@{}> can offer {} · wants to learn {}",
+                m.user,
+                list(&m.offers),
+                list(&m.wants)
+            )
+        })
+        .collect();
+    let when = format!(
+        "<!date^{}^{{date_long_pretty}} at {{time}}|{} UTC>",
+        c.first_meeting.timestamp(),
+        c.first_meeting.format("%a %-d %b %Y %H:%M")
+    );
+    let mut blocks = vec![
+        section(format!(":seedling: {text}")),
+        section(format!("*Who's here*\n{}", people.join("\n"))),
+    ];
+    if !c.reasons.is_empty() {
+        blocks.push(section(format!("*Why you:* {}", c.reasons.join(" · "))));
+    }
+    blocks.push(section(format!(
+        "*Suggested first meeting:* {when} (in your own time zone). {}",
+        c.facilitator.as_ref().map_or(String::new(), |f| format!(
+            "<@{f}> facilitates first; the role rotates weekly."
+        ))
+    )));
+    if let Some(next) = c.next_prompt {
+        blocks.push(section(format!(
+            "*Every week* I'll post a prompt here and name that week's facilitator; answer in its thread. First prompt: <!date^{}^{{date_short_pretty}} at {{time}}|{}>.",
+            next.timestamp(),
+            next.format("%a %-d %b %H:%M UTC")
+        )));
+    }
+    blocks.push(context(
+        "*How a circle meeting runs:* the facilitator keeps time; each person gets a few minutes for \
+         progress and one ask; the others listen first, repeat back what they heard, then offer ideas. \
+         What's said in the circle stays in the circle."
+            .to_owned(),
+    ));
+    SlackMessageContent::new()
+        .with_text(text)
+        .with_blocks(blocks)
+}
+
+fn circle_prompt(p: &crate::app::circle_admin::CirclePrompt) -> SlackMessageContent {
+    let text = format!("Week {} prompt: {}", p.week, p.kind.question());
+    let mut blocks = Vec::new();
+    if let Some((answered, total)) = &p.answered_last {
+        let summary = if answered.is_empty() {
+            format!(
+                "Last week: no replies yet from the {total} of you — this week is a fresh start."
+            )
+        } else {
+            let who: Vec<String> = answered.iter().map(|a| format!("<@{a}>")).collect();
+            format!(
+                "Last week {} of {total} answered: {}. Thank you!",
+                answered.len(),
+                who.join(", ")
+            )
+        };
+        blocks.push(context(summary));
+    }
+    blocks.push(section(format!(
+        ":speech_balloon: *Week {}:* {}",
+        p.week,
+        p.kind.question()
+    )));
+    if let Some(f) = &p.facilitator {
+        blocks.push(section(format!(
+            "This week's facilitator: <@{f}>. Reply in this thread; your check-ins land here too."
+        )));
+    }
+    SlackMessageContent::new()
+        .with_text(text)
+        .with_blocks(blocks)
+}
+
+/// A DM offering a place in a circle with room.
+pub fn circle_join_offer(channel: &str, circle: u32, members: usize) -> SlackMessageContent {
+    let text = format!(
+        "There's room for you in a peer-mentoring circle of {members}: <#{channel}>. Want to join?"
+    );
+    SlackMessageContent::new()
+        .with_text(text.clone())
+        .with_blocks(vec![
+            section(text),
+            SlackActionsBlock::new(vec![button("Join the circle", Action::CIRCLE_JOIN)
+                .with_value(circle.to_string())
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into()])
+            .into(),
+        ])
+}
+
+/// In a small circle's channel: merge into another circle?
+pub fn circle_merge_offer(from: u32, into: u32, into_channel: &str) -> SlackMessageContent {
+    let text = format!(
+        "This circle is down to fewer than three. Want to merge with <#{into_channel}>? \
+         Everyone here would be invited there and join its facilitator rotation."
+    );
+    SlackMessageContent::new()
+        .with_text(text.clone())
+        .with_blocks(vec![
+            section(text),
+            SlackActionsBlock::new(vec![button("Merge the circles", Action::CIRCLE_MERGE)
+                .with_value(format!("{from}:{into}"))
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into()])
+            .into(),
+        ])
+}
+
 fn round_message(r: &crate::app::rounds::RoundSummary) -> SlackMessageContent {
     let mention = |m: &crate::ids::UserId| format!("<@{m}>");
     let pairs = r.groups.iter().filter(|g| g.members.len() == 2).count();
@@ -765,6 +999,9 @@ pub fn home_view(home: &HomeModel) -> SlackView {
             )),
         );
     }
+    if let Some(circle) = &home.circle {
+        blocks.insert(5.min(blocks.len()), section(circle_text(circle)));
+    }
     if !home.shelf.items.is_empty() {
         blocks.push(SlackHeaderBlock::new(pt!("Your shelf")).into());
         blocks.extend(shelf_blocks(&home.shelf, 10));
@@ -832,12 +1069,12 @@ mod tests {
              • `/tandem resume` — come back from a pause\n\
              • `/tandem leave` — leave the program\n\
              • `/tandem forget` — erase everything Tandem holds about you\n\
-             • `/tandem admin round [preview]` · `/tandem admin checkins` — pair everyone now (or preview the pairs); send check-ins now (admins only)"
+             • `/tandem admin round [preview]` · `/tandem admin checkins` · `/tandem admin circles [preview] [size]` · `/tandem admin circle #channel` — pair everyone now (or preview the pairs); send check-ins now; form circles, or make a channel a circle (admins only)"
         );
         assert_eq!(
             blocks[3]["text"]["text"],
             "*Coming soon*\n• `/tandem checkin` — start your check-in now\n\
-             • `/tandem admin circles [size]` · `/tandem admin stats` · `/tandem admin export` — more for program admins"
+             • `/tandem admin stats` · `/tandem admin export` — more for program admins"
         );
         assert_eq!(blocks.last().unwrap()["type"], "context");
     }

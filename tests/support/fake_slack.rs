@@ -60,6 +60,14 @@ struct Inner {
     post_delay: Option<std::time::Duration>,
     /// users.info time zones other than the default Europe/Berlin.
     timezones: HashMap<String, String>,
+    /// Channels created through conversations.create: name → id.
+    channels: HashMap<String, String>,
+    /// Names conversations.create refuses with `name_taken`.
+    taken_names: Vec<String>,
+    /// What conversations.members answers, per channel.
+    channel_members: HashMap<String, Vec<String>>,
+    /// Messages posted so far (each gets its own ts).
+    messages: u64,
 }
 
 #[derive(Clone)]
@@ -142,6 +150,24 @@ impl FakeSlack {
             .unwrap()
             .timezones
             .insert(user.to_owned(), tz.to_owned());
+    }
+
+    /// conversations.create refuses `name` as taken (an archived channel).
+    pub fn take_channel_name(&self, name: &str) {
+        self.shared
+            .inner
+            .lock()
+            .unwrap()
+            .taken_names
+            .push(name.to_owned());
+    }
+
+    /// conversations.members of `channel` answers `users`.
+    pub fn set_channel_members(&self, channel: &str, users: &[&str]) {
+        self.shared.inner.lock().unwrap().channel_members.insert(
+            channel.to_owned(),
+            users.iter().map(|u| u.to_string()).collect(),
+        );
     }
 
     /// Makes chat.postMessage take `delay` to answer.
@@ -306,6 +332,9 @@ async fn api(
         let user = decoded["user"].as_str().unwrap_or_default();
         (inner.socket_url.clone(), inner.timezones.get(user).cloned())
     };
+    if let Some(answer) = stateful_answer(&shared, &method, &decoded) {
+        return Json(answer).into_response();
+    }
     let mut answer = normal_answer(&method, &decoded, socket_url);
     if let (Some(tz), "users.info") = (tz, method.as_str()) {
         answer["user"]["tz"] = Value::String(tz);
@@ -327,6 +356,47 @@ async fn respond(
         return scripted_response(answer);
     }
     Json(json!({ "ok": true })).into_response()
+}
+
+/// Answers that depend on earlier calls: channels created, members, ts.
+fn stateful_answer(shared: &Shared, method: &str, body: &Value) -> Option<Value> {
+    let mut inner = shared.inner.lock().unwrap();
+    match method {
+        "conversations.create" => {
+            let name = body["name"].as_str().unwrap_or_default().to_owned();
+            if inner.taken_names.contains(&name) || inner.channels.contains_key(&name) {
+                return Some(json!({ "ok": false, "error": "name_taken" }));
+            }
+            let id = format!("C0CIRCLE{:02}", inner.channels.len() + 1);
+            inner.channels.insert(name.clone(), id.clone());
+            Some(json!({ "ok": true, "channel": {
+                "id": id, "name": name, "created": 1_700_000_000, "is_private": true
+            }}))
+        }
+        "conversations.invite" => Some(json!({ "ok": true, "channel": {
+            "id": body["channel"].clone(), "created": 1_700_000_000
+        }})),
+        "conversations.members" => {
+            let channel = body["channel"].as_str().unwrap_or_default();
+            let members = inner
+                .channel_members
+                .get(channel)
+                .cloned()
+                .unwrap_or_default();
+            Some(
+                json!({ "ok": true, "members": members, "response_metadata": { "next_cursor": "" } }),
+            )
+        }
+        "chat.postMessage" => {
+            inner.messages += 1;
+            let ts = format!("1700000000.{:06}", inner.messages);
+            Some(json!({
+                "ok": true, "channel": body["channel"].clone(), "ts": ts,
+                "message": { "ts": ts, "text": body["text"].clone(), "user": BOT_USER }
+            }))
+        }
+        _ => None,
+    }
 }
 
 /// What Slack answers when all is well, reduced to the fields clients read.
@@ -361,9 +431,6 @@ fn normal_answer(method: &str, body: &Value, socket_url: Option<String>) -> Valu
                 .collect();
             json!({ "ok": true, "channel": { "id": format!("G{}", &id[..id.len().min(20)]) } })
         }
-        "chat.postMessage" => json!({
-            "ok": true, "channel": body["channel"].clone(), "ts": "1700000000.000100"
-        }),
         "chat.postEphemeral" => json!({ "ok": true, "message_ts": "1700000000.000200" }),
         "views.open" | "views.publish" | "views.update" => {
             let mut view = body["view"].clone();
