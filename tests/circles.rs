@@ -560,3 +560,89 @@ async fn an_admin_can_make_an_existing_channel_a_circle() {
     let usage = app.say(ADMIN, "admin circle #design").await;
     assert!(usage["text"].as_str().unwrap().starts_with("Usage:"));
 }
+
+#[tokio::test]
+async fn a_newcomer_is_offered_a_place_in_a_circle_with_room() {
+    let clock = ManualClock::new(monday());
+    let app = circle_app(&clock).await;
+    join_circle_people(&app, &people(4)).await;
+    let channel = form(&app, "4").await.remove(0);
+    join_circle_people(&app, &["U0NEWBIE".to_owned()]).await;
+    let reply = app.say(ADMIN, "admin circles").await;
+    assert_eq!(
+        reply["text"],
+        "1 member prefers circles and isn't in one yet; a new circle needs at least 3. Offered 1 of them a place in a circle with room."
+    );
+    wait_until("the offer", || !posts_in(&app.fake, "U0NEWBIE").is_empty()).await;
+    let offer = posts_in(&app.fake, "U0NEWBIE")[0].to_string();
+    assert!(offer.contains("\"action_id\":\"circle_join\""), "{offer}");
+    assert!(offer.contains(&format!("<#{channel}>")), "{offer}");
+
+    let before = app.fake.calls("response_url").len();
+    let press =
+        block_action_form_with_value("U0NEWBIE", "circle_join", "1", &app.fake.response_url("j1"));
+    app.post_signed(
+        "/slack/interactions",
+        "application/x-www-form-urlencoded",
+        &press,
+    )
+    .await;
+    let answer = app.fake.wait_for("response_url", before + 1, WAIT).await;
+    assert_eq!(
+        answer.last().unwrap().body["text"],
+        format!("You're in <#{channel}>. Say hello there!")
+    );
+    let doc = circles_doc(&app).await;
+    assert_eq!(doc["circles"][0]["members"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        doc["circles"][0]["rotation"][4], "U0NEWBIE",
+        "at the end of the rotation"
+    );
+    assert!(app
+        .fake
+        .calls("conversations.invite")
+        .iter()
+        .any(|c| c.body.to_string().contains("U0NEWBIE")));
+    // A second press is refused politely.
+    let press =
+        block_action_form_with_value("U0NEWBIE", "circle_join", "1", &app.fake.response_url("j2"));
+    app.post_signed(
+        "/slack/interactions",
+        "application/x-www-form-urlencoded",
+        &press,
+    )
+    .await;
+    let answer = app.fake.wait_for("response_url", before + 2, WAIT).await;
+    assert_eq!(
+        answer.last().unwrap().body["text"],
+        format!("You're already in <#{channel}>.")
+    );
+}
+
+#[tokio::test]
+async fn forgetting_takes_the_member_out_of_their_circle() {
+    let clock = ManualClock::new(monday());
+    let app = circle_app(&clock).await;
+    join_circle_people(&app, &people(4)).await;
+    app.say("U0C003", "share https://example.com/x mine").await;
+    form(&app, "").await;
+    app.say("U0C001", "share https://example.com/y their words")
+        .await;
+    app.say("U0C001", "forget").await;
+    let before = app.fake.calls("response_url").len();
+    app.press("U0C001", "forget_confirm", "f1").await;
+    app.fake.wait_for("response_url", before + 1, WAIT).await;
+    let doc = circles_doc(&app).await.to_string();
+    assert!(!doc.contains("U0C001"), "{doc}");
+    assert!(
+        !doc.contains("their words"),
+        "their share leaves the circle shelf: {doc}"
+    );
+    for key in app.redis_keys().await {
+        let value = app.redis_get(&key).await.unwrap_or_default();
+        assert!(
+            !key.contains("U0C001") && !value.contains("U0C001"),
+            "{key}: {value}"
+        );
+    }
+}
