@@ -8,38 +8,6 @@ use support::*;
 
 const ADMIN: &str = "U0ADMIN1";
 
-fn press_form(user: &str, action: &str, value: &str, reply: &str, app: &TestApp) -> String {
-    block_action_form_with_value(user, action, value, &app.fake.response_url(reply))
-}
-
-async fn press(
-    app: &TestApp,
-    user: &str,
-    action: &str,
-    value: &str,
-    reply: &str,
-) -> serde_json::Value {
-    let before = app.fake.calls("response_url").len();
-    let form = press_form(user, action, value, reply, app);
-    assert_eq!(
-        app.post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form
-        )
-        .await
-        .status(),
-        200
-    );
-    app.fake
-        .wait_for("response_url", before + 1, WAIT)
-        .await
-        .into_iter()
-        .find(|c| c.body["_response_url_id"] == reply)
-        .unwrap()
-        .body
-}
-
 #[tokio::test]
 async fn check_ins_record_answers_in_place_and_swap_summaries() {
     let app = spawn_app().await;
@@ -99,12 +67,18 @@ async fn check_ins_record_answers_in_place_and_swap_summaries() {
         "follow-ups appear in the check-in: {text}"
     );
 
-    let answered = press(&app, "U0ANA", "checkin_goal", "1:1:progress", "a1").await;
+    let answered = app
+        .press_with_value("U0ANA", "checkin_goal", "1:1:progress", "a1")
+        .await;
     assert_eq!(answered["replace_original"], true);
     assert!(answered.to_string().contains("✓ Progress"), "{answered}");
-    press(&app, "U0ANA", "checkin_met", "1:0:met", "a2").await;
-    press(&app, "U0BEN", "checkin_goal", "1:1:stuck", "b1").await;
-    let done = press(&app, "U0BEN", "checkin_met", "1:0:met", "b2").await;
+    app.press_with_value("U0ANA", "checkin_met", "1:0:met", "a2")
+        .await;
+    app.press_with_value("U0BEN", "checkin_goal", "1:1:stuck", "b1")
+        .await;
+    let done = app
+        .press_with_value("U0BEN", "checkin_met", "1:0:met", "b2")
+        .await;
     assert!(done.to_string().contains("Thanks — all recorded."));
 
     let posts = app.fake.wait_for("chat.postMessage", 6, WAIT).await;
@@ -127,7 +101,9 @@ async fn check_ins_record_answers_in_place_and_swap_summaries() {
     }
 
     // An answer to an older check-in is refused.
-    let stale = press(&app, "U0ANA", "checkin_goal", "0:1:progress", "old").await;
+    let stale = app
+        .press_with_value("U0ANA", "checkin_goal", "0:1:progress", "old")
+        .await;
     assert_eq!(
         stale["text"],
         "This check-in has closed; your newest one is in your DMs."
@@ -172,10 +148,14 @@ async fn a_shared_goal_is_in_the_intro_and_named_in_the_partner_summary() {
 
     app.say(ADMIN, "admin checkins").await;
     app.fake.wait_for("chat.postMessage", 3, WAIT).await;
-    press(&app, "U0ANA", "checkin_goal", "1:1:progress", "a1").await;
-    press(&app, "U0ANA", "checkin_goal", "1:2:stuck", "a2").await;
-    press(&app, "U0ANA", "checkin_met", "1:0:met", "a3").await;
-    press(&app, "U0BEN", "checkin_met", "1:0:met", "b1").await;
+    app.press_with_value("U0ANA", "checkin_goal", "1:1:progress", "a1")
+        .await;
+    app.press_with_value("U0ANA", "checkin_goal", "1:2:stuck", "a2")
+        .await;
+    app.press_with_value("U0ANA", "checkin_met", "1:0:met", "a3")
+        .await;
+    app.press_with_value("U0BEN", "checkin_met", "1:0:met", "b1")
+        .await;
     let posts = app.fake.wait_for("chat.postMessage", 5, WAIT).await;
     let to_ben = posts
         .iter()

@@ -368,32 +368,10 @@ async fn replies_and_check_ins_land_in_the_prompt_thread() {
         !posts_in(&app.fake, "U0C000").is_empty()
     })
     .await;
-    let before = app.fake.calls("response_url").len();
-    let form_press = block_action_form_with_value(
-        "U0C000",
-        "checkin_goal",
-        "1:1:progress",
-        &app.fake.response_url("p1"),
-    );
-    app.post_signed(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &form_press,
-    )
-    .await;
-    app.fake.wait_for("response_url", before + 1, WAIT).await;
-    let form_press = block_action_form_with_value(
-        "U0C000",
-        "checkin_goal",
-        "1:2:stuck",
-        &app.fake.response_url("p2"),
-    );
-    app.post_signed(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &form_press,
-    )
-    .await;
+    app.press_with_value("U0C000", "checkin_goal", "1:1:progress", "p1")
+        .await;
+    app.press_with_value("U0C000", "checkin_goal", "1:2:stuck", "p2")
+        .await;
     wait_until("the check-in in the thread", || {
         posts_in(&app.fake, &channel)
             .iter()
@@ -512,24 +490,15 @@ async fn leaving_removes_the_member_everywhere_and_small_circles_are_offered_a_m
         "{offer}"
     );
     let stayer = small["members"][1].as_str().unwrap().to_owned();
-    let before = app.fake.calls("response_url").len();
-    let press = block_action_form_with_value(
-        &stayer,
-        "circle_merge",
-        &format!("{small_id}:{into_id}"),
-        &app.fake.response_url("m1"),
-    );
-    app.post_signed(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &press,
-    )
-    .await;
-    let answer = app.fake.wait_for("response_url", before + 1, WAIT).await;
-    assert!(answer.last().unwrap().body["text"]
-        .as_str()
-        .unwrap()
-        .starts_with("Merged"));
+    let answer = app
+        .press_with_value(
+            &stayer,
+            "circle_merge",
+            &format!("{small_id}:{into_id}"),
+            "m1",
+        )
+        .await;
+    assert!(answer["text"].as_str().unwrap().starts_with("Merged"));
     let doc = circles_doc(&app).await;
     let circles = doc["circles"].as_array().unwrap();
     assert_eq!(circles.len(), 1);
@@ -578,18 +547,11 @@ async fn a_newcomer_is_offered_a_place_in_a_circle_with_room() {
     assert!(offer.contains("\"action_id\":\"circle_join\""), "{offer}");
     assert!(offer.contains(&format!("<#{channel}>")), "{offer}");
 
-    let before = app.fake.calls("response_url").len();
-    let press =
-        block_action_form_with_value("U0NEWBIE", "circle_join", "1", &app.fake.response_url("j1"));
-    app.post_signed(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &press,
-    )
-    .await;
-    let answer = app.fake.wait_for("response_url", before + 1, WAIT).await;
+    let answer = app
+        .press_with_value("U0NEWBIE", "circle_join", "1", "j1")
+        .await;
     assert_eq!(
-        answer.last().unwrap().body["text"],
+        answer["text"],
         format!("You're in <#{channel}>. Say hello there!")
     );
     let doc = circles_doc(&app).await;
@@ -604,19 +566,10 @@ async fn a_newcomer_is_offered_a_place_in_a_circle_with_room() {
         .iter()
         .any(|c| c.body.to_string().contains("U0NEWBIE")));
     // A second press is refused politely.
-    let press =
-        block_action_form_with_value("U0NEWBIE", "circle_join", "1", &app.fake.response_url("j2"));
-    app.post_signed(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &press,
-    )
-    .await;
-    let answer = app.fake.wait_for("response_url", before + 2, WAIT).await;
-    assert_eq!(
-        answer.last().unwrap().body["text"],
-        format!("You're already in <#{channel}>.")
-    );
+    let answer = app
+        .press_with_value("U0NEWBIE", "circle_join", "1", "j2")
+        .await;
+    assert_eq!(answer["text"], format!("You're already in <#{channel}>."));
 }
 
 #[tokio::test]

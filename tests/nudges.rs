@@ -22,27 +22,6 @@ fn dms_to(app: &TestApp, user: &str) -> Vec<Value> {
         .collect()
 }
 
-async fn press_value(app: &TestApp, user: &str, action: &str, value: &str, reply: &str) -> Value {
-    let before = app.fake.calls("response_url").len();
-    let form = block_action_form_with_value(user, action, value, &app.fake.response_url(reply));
-    let status = app
-        .post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form,
-        )
-        .await
-        .status();
-    assert_eq!(status, 200);
-    app.fake
-        .wait_for("response_url", before + 1, WAIT)
-        .await
-        .into_iter()
-        .find(|c| c.body["_response_url_id"] == reply)
-        .unwrap()
-        .body
-}
-
 /// Presses a button whose answer is a modal (no message reply).
 async fn press_for_modal(
     app: &TestApp,
@@ -164,7 +143,7 @@ async fn a_goal_stalled_for_three_check_ins_gets_a_smaller_step_nudge() {
     assert!(goals.contains("Draft a 5-minute lightning talk"), "{goals}");
 
     // A press always acts on the presser's own goals: Ben has no goal 1.
-    let refused = press_value(&app, "U0BEN", "add_step", "1", "n3").await;
+    let refused = app.press_with_value("U0BEN", "add_step", "1", "n3").await;
     assert!(refused["text"]
         .as_str()
         .unwrap()
@@ -210,14 +189,16 @@ async fn a_pair_that_never_meets_is_nudged_then_offered_a_new_partner() {
     assert!(shown.contains("\"action_id\":\"repair\""), "{shown}");
     assert!(shown.contains("\"value\":\"1\""), "{shown}");
 
-    let accepted = press_value(&app, "U0ANA", "repair", "1", "r1").await;
+    let accepted = app.press_with_value("U0ANA", "repair", "1", "r1").await;
     assert!(accepted["text"]
         .as_str()
         .unwrap()
         .starts_with("Done — you'll be matched first"));
-    let kept = press_value(&app, "U0BEN", "keep_partner", "1", "r2").await;
+    let kept = app
+        .press_with_value("U0BEN", "keep_partner", "1", "r2")
+        .await;
     assert!(kept["text"].as_str().unwrap().starts_with("Keep going"));
-    let stale = press_value(&app, "U0ANA", "repair", "0", "r3").await;
+    let stale = app.press_with_value("U0ANA", "repair", "0", "r3").await;
     assert!(stale["text"]
         .as_str()
         .unwrap()
@@ -328,9 +309,12 @@ async fn a_note_on_a_check_in_answer_is_saved_and_shown_on_the_check_in() {
     assert!(shown.contains("✎ Edit note"), "{shown}");
 
     // Ben's summary never carries Ana's note.
-    press_value(&app, "U0ANA", "checkin_goal", "1:1:stuck", "c2").await;
-    press_value(&app, "U0ANA", "checkin_met", "1:0:met", "c3").await;
-    press_value(&app, "U0BEN", "checkin_met", "1:0:met", "c4").await;
+    app.press_with_value("U0ANA", "checkin_goal", "1:1:stuck", "c2")
+        .await;
+    app.press_with_value("U0ANA", "checkin_met", "1:0:met", "c3")
+        .await;
+    app.press_with_value("U0BEN", "checkin_met", "1:0:met", "c4")
+        .await;
     let all = app.fake.wait_for("chat.postMessage", 5, WAIT).await;
     for call in all.iter().filter(|c| c.body["channel"] == "U0BEN") {
         assert!(!call.body.to_string().contains("static bounds"));

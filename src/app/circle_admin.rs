@@ -265,14 +265,7 @@ impl App {
                     .await?;
             }
             summary.formed.push((channel, group.members.len()));
-            for m in &group.members {
-                if let Ok(home) = self.home(team, m).await {
-                    effects.push(Effect::PublishHome {
-                        user: m.clone(),
-                        home,
-                    });
-                }
-            }
+            effects.extend(self.homes_for(team, &group.members).await);
         }
         tracing::info!(
             circles = summary.formed.len(),
@@ -453,15 +446,7 @@ impl App {
                 " Left out: {outside} not (actively) in the program, {elsewhere} already in another circle."
             ));
         }
-        let mut effects = Vec::new();
-        for m in &members {
-            if let Ok(home) = self.home(team, m).await {
-                effects.push(Effect::PublishHome {
-                    user: m.clone(),
-                    home,
-                });
-            }
-        }
+        let effects = self.homes_for(team, &members).await;
         (Reply::Done { message }, effects)
     }
 
@@ -690,14 +675,7 @@ impl App {
                 text: format!("This circle merged into <#{target_channel}>; prompts continue there."),
             },
         ];
-        for m in &members {
-            if let Ok(home) = self.home(team, m).await {
-                effects.push(Effect::PublishHome {
-                    user: m.clone(),
-                    home,
-                });
-            }
-        }
+        effects.extend(self.homes_for(team, &members).await);
         (
             Reply::Done {
                 message: format!("Merged: you're all in <#{target_channel}> now."),
@@ -747,12 +725,7 @@ impl App {
                 "Welcome <@{user}>, who joins this circle and the end of the facilitator rotation."
             ),
         }];
-        if let Ok(home) = self.home(team, user).await {
-            effects.push(Effect::PublishHome {
-                user: user.clone(),
-                home,
-            });
-        }
+        effects.extend(self.homes_for(team, std::slice::from_ref(user)).await);
         (
             Reply::Done {
                 message: format!("You're in <#{channel}>. Say hello there!"),
@@ -799,12 +772,7 @@ impl App {
             url,
             why,
         }];
-        if let Ok(home) = self.home(team, user).await {
-            effects.push(Effect::PublishHome {
-                user: user.clone(),
-                home,
-            });
-        }
+        effects.extend(self.homes_for(team, std::slice::from_ref(user)).await);
         (
             Reply::Done {
                 message: format!(

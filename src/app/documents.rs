@@ -172,6 +172,20 @@ impl App {
         )))
     }
 
+    /// Home tab refreshes for `members` (those whose data loads).
+    pub(super) async fn homes_for(&self, team: &TeamId, members: &[UserId]) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for m in members {
+            if let Ok(home) = self.home(team, m).await {
+                effects.push(Effect::PublishHome {
+                    user: m.clone(),
+                    home,
+                });
+            }
+        }
+        effects
+    }
+
     /// Everything the member's Home tab shows.
     pub async fn home(&self, team: &TeamId, user: &UserId) -> Result<HomeModel, anyhow::Error> {
         Ok(HomeModel {

@@ -63,24 +63,8 @@ impl App {
         goal: u32,
         text: &str,
     ) -> SubmitOutcome {
-        let result = self
-            .update(team, user, Doc::Goals, |b: &mut GoalBook| {
-                b.add_step(goal, text)
-            })
-            .await;
-        match result {
-            Ok(_) => match self.home(team, user).await {
-                Ok(home) => SubmitOutcome::Saved(vec![Effect::PublishHome {
-                    user: user.clone(),
-                    home,
-                }]),
-                Err(_) => SubmitOutcome::Saved(Vec::new()),
-            },
-            Err(UpdateError::Refused(e)) => {
-                SubmitOutcome::Invalid(vec![("text".into(), e.to_string())])
-            }
-            Err(_) => SubmitOutcome::StoreDown,
-        }
+        self.submit_goal_change(team, user, "text", |b| b.add_step(goal, text))
+            .await
     }
 
     /// The check-in note modal's submit: an empty note removes it. The

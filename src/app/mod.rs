@@ -915,19 +915,23 @@ impl App {
 
     /// The "add a goal" modal's submit: the goal, or the reason it was refused.
     pub async fn submit_goal(&self, team: &TeamId, user: &UserId, text: &str) -> SubmitOutcome {
-        let result = self
-            .update(team, user, Doc::Goals, |b: &mut GoalBook| b.add(text))
-            .await;
-        match result {
-            Ok(_) => match self.home(team, user).await {
-                Ok(home) => SubmitOutcome::Saved(vec![Effect::PublishHome {
-                    user: user.clone(),
-                    home,
-                }]),
-                Err(_) => SubmitOutcome::Saved(Vec::new()),
-            },
+        self.submit_goal_change(team, user, "goal", |b| b.add(text).map(|_| ()))
+            .await
+    }
+
+    /// A one-field goal modal's submit: the change saved and the Home tab
+    /// refreshed, or the refusal shown on `field`.
+    pub(super) async fn submit_goal_change(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        field: &str,
+        change: impl Fn(&mut GoalBook) -> Result<(), goals::GoalError>,
+    ) -> SubmitOutcome {
+        match self.update(team, user, Doc::Goals, change).await {
+            Ok(_) => SubmitOutcome::Saved(self.homes_for(team, std::slice::from_ref(user)).await),
             Err(UpdateError::Refused(e)) => {
-                SubmitOutcome::Invalid(vec![("goal".into(), e.to_string())])
+                SubmitOutcome::Invalid(vec![(field.into(), e.to_string())])
             }
             Err(_) => SubmitOutcome::StoreDown,
         }

@@ -415,6 +415,44 @@ impl TestApp {
         }
     }
 
+    /// Presses a button carrying `value` as `user` and returns the answer
+    /// that arrives at response URL `reply_id`.
+    pub async fn press_with_value(
+        &self,
+        user: &str,
+        action_id: &str,
+        value: &str,
+        reply_id: &str,
+    ) -> serde_json::Value {
+        let form =
+            block_action_form_with_value(user, action_id, value, &self.fake.response_url(reply_id));
+        let status = self
+            .post_signed(
+                "/slack/interactions",
+                "application/x-www-form-urlencoded",
+                &form,
+            )
+            .await
+            .status();
+        assert_eq!(status, 200);
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let answer = self
+                .fake
+                .calls("response_url")
+                .into_iter()
+                .find(|c| c.body["_response_url_id"] == reply_id);
+            if let Some(call) = answer {
+                return call.body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no answer to the {action_id} press"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Presses a button on the Home tab (no response URL) as `user`.
     pub async fn press_on_home(&self, user: &str, action_id: &str) -> reqwest::Response {
         let form = block_action_form(user, action_id, "");
