@@ -11,14 +11,7 @@ const ADMIN: &str = "U0ADMIN1";
 #[tokio::test]
 async fn check_ins_record_answers_in_place_and_swap_summaries() {
     let app = spawn_app().await;
-    for (user, offer, learn) in [("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")] {
-        app.say(user, "join").await;
-        app.say(
-            user,
-            &format!("profile offer: {offer}; learn: {learn}; level: 3"),
-        )
-        .await;
-    }
+    app.join_ana_and_ben().await;
     app.say("U0ANA", "goal add Ana's secret goal").await;
     app.say("U0BEN", "goal add Ben's secret goal").await;
     app.say("U0ANA", "note ask Ben about joins").await;
@@ -113,14 +106,7 @@ async fn check_ins_record_answers_in_place_and_swap_summaries() {
 #[tokio::test]
 async fn a_shared_goal_is_in_the_intro_and_named_in_the_partner_summary() {
     let app = spawn_app().await;
-    for (user, offer, learn) in [("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")] {
-        app.say(user, "join").await;
-        app.say(
-            user,
-            &format!("profile offer: {offer}; learn: {learn}; level: 3"),
-        )
-        .await;
-    }
+    app.join_ana_and_ben().await;
     app.say("U0ANA", "goal add Ana's open goal").await;
     app.say("U0ANA", "goal add Ana's private goal").await;
     let shared = app.say("U0ANA", "goal share 1").await;

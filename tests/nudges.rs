@@ -81,14 +81,7 @@ async fn submit(
 }
 
 async fn pair_ana_and_ben(app: &TestApp) {
-    for (user, offer, learn) in [("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")] {
-        app.say(user, "join").await;
-        app.say(
-            user,
-            &format!("profile offer: {offer}; learn: {learn}; level: 3"),
-        )
-        .await;
-    }
+    app.join_ana_and_ben().await;
     app.say(ADMIN, "admin round").await;
 }
 

@@ -389,6 +389,19 @@ impl TestApp {
             .body
     }
 
+    /// Ana (offers SQL, learns Rust) and Ben (the other way round) join
+    /// with complete profiles: the engine's obvious pair.
+    pub async fn join_ana_and_ben(&self) {
+        for (user, offer, learn) in [("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")] {
+            self.say(user, "join").await;
+            self.say(
+                user,
+                &format!("profile offer: {offer}; learn: {learn}; level: 3"),
+            )
+            .await;
+        }
+    }
+
     /// `/tandem join` for many members at once (a few at a time).
     pub async fn join_all(&self, users: &[String]) {
         for chunk in users.chunks(25) {
