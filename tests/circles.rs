@@ -599,3 +599,38 @@ async fn forgetting_takes_the_member_out_of_their_circle() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_circle_whose_channel_was_archived_is_closed_not_retried_forever() {
+    let clock = ManualClock::new(monday());
+    let app = circle_app(&clock).await;
+    join_circle_people(&app, &people(3)).await;
+    let channel = form(&app, "").await.remove(0);
+    app.fake.fail_channel(&channel, "is_archived");
+    clock.set(first_prompt());
+    wait_until("the attempt", || {
+        app.fake
+            .calls("chat.postMessage")
+            .iter()
+            .any(|c| c.body["channel"] == channel.as_str() && c.refused)
+    })
+    .await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if circles_doc(&app).await["circles"] == json!([]) {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "circle still open");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let due: Option<i64> = app
+        .redis(
+            redis::cmd("ZSCORE")
+                .arg(format!("{}:{{T0TEST}}:jobs:due", app.prefix))
+                .arg("circle:1"),
+        )
+        .await;
+    assert_eq!(due, None, "no more prompts for a closed circle");
+    // Its members can be formed into a circle again.
+    form(&app, "").await;
+}

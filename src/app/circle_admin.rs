@@ -286,7 +286,7 @@ impl App {
             {
                 Ok(channel) => return Ok(channel),
                 Err(ChannelError::NameTaken) => continue,
-                Err(ChannelError::Other(e)) => {
+                Err(e) => {
                     tracing::warn!(error = %e, "could not create a circle channel");
                     return Err(format!("Slack refused to create a channel ({e})"));
                 }
@@ -483,11 +483,26 @@ impl App {
             answered_last: (circle.prompts > 0)
                 .then(|| (circle.answered.clone(), circle.members.len())),
         };
-        let thread = self
+        let thread = match self
             .directory
             .post(&circle.channel, None, &Post::CirclePrompt(prompt))
             .await
-            .map_err(|e| anyhow::anyhow!("circle prompt not posted: {e}"))?;
+        {
+            Ok(thread) => thread,
+            Err(ChannelError::Gone) => {
+                // Archived, deleted or the bot removed: the circle is over.
+                // Its members are free to join or form another.
+                tracing::warn!(circle = id, "circle channel is gone; the circle is closed");
+                self.update_circles(team, |b| {
+                    b.circles.retain(|c| c.id != id);
+                    Ok::<(), std::convert::Infallible>(())
+                })
+                .await
+                .map_err(|_| anyhow::anyhow!("circles document busy"))?;
+                return Ok(JobRun::nothing(None));
+            }
+            Err(e) => anyhow::bail!("circle prompt not posted: {e}"),
+        };
         self.update_circles(team, |b| {
             if let Some(c) = b.by_id_mut(id) {
                 c.next_facilitator();

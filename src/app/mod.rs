@@ -531,15 +531,27 @@ pub trait Directory: Send + Sync {
         channel: &str,
         thread: Option<&str>,
         post: &Post,
-    ) -> Result<String, String>;
+    ) -> Result<String, ChannelError>;
 }
 
-/// Why a channel could not be created.
+/// Why a channel could not be created or posted in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChannelError {
     /// The name is in use (maybe by an archived channel): try another.
     NameTaken,
+    /// The channel is archived or deleted, or the bot was removed from it.
+    Gone,
     Other(String),
+}
+
+impl std::fmt::Display for ChannelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChannelError::NameTaken => f.write_str("name taken"),
+            ChannelError::Gone => f.write_str("channel gone"),
+            ChannelError::Other(e) => f.write_str(e),
+        }
+    }
 }
 
 /// A message whose id the app keeps (circle intros and prompts).

@@ -169,7 +169,7 @@ impl crate::app::Directory for SlackDirectory {
         channel: &str,
         thread: Option<&str>,
         post: &crate::app::Post,
-    ) -> Result<String, String> {
+    ) -> Result<String, crate::app::ChannelError> {
         self.0
             .post_returning_ts(
                 &SlackChannelId::new(channel.to_owned()),
@@ -177,7 +177,17 @@ impl crate::app::Directory for SlackDirectory {
                 super::views::post(post),
             )
             .await
-            .map_err(|e| describe_error(&e))
+            .map_err(|e| match &e {
+                SlackClientError::ApiError(api)
+                    if matches!(
+                        api.code.as_str(),
+                        "channel_not_found" | "is_archived" | "not_in_channel"
+                    ) =>
+                {
+                    crate::app::ChannelError::Gone
+                }
+                _ => crate::app::ChannelError::Other(describe_error(&e)),
+            })
     }
 }
 
