@@ -154,10 +154,13 @@ async fn bad_input_gets_a_usage_line_or_a_reason() {
     assert!(say(&app, "U0ANA", "goal add a sixth")
         .await
         .starts_with("You already have 5 active goals."));
-    // Member text cannot ping anyone.
-    assert!(say(&app, "U0ANA", "note ping <!channel> now")
-        .await
-        .contains("ping &lt;!channel&gt; now"));
+    // Member text cannot ping anyone: Slack's escaped broadcast becomes
+    // plain words, and a typed `<` is shown, not interpreted.
+    let noted = say(&app, "U0ANA", "note ping <!channel> now").await;
+    assert!(noted.contains("ping @channel now"), "{noted}");
+    assert!(!noted.contains("<!channel>"), "{noted}");
+    let literal = say(&app, "U0ANA", "note try &lt;!here&gt; literally").await;
+    assert!(literal.contains("try &lt;!here&gt; literally"), "{literal}");
 }
 
 #[tokio::test]

@@ -80,7 +80,7 @@ pub fn parse(text: &str) -> Command {
             }
         }
         Some(doc) if doc.words[0] == "join" => Command::Join,
-        Some(doc) if doc.words[0] == "profile" => Command::Profile(rest.to_owned()),
+        Some(doc) if doc.words[0] == "profile" => Command::Profile(plain(rest)),
         Some(doc) if doc.words[0] == "status" => Command::Status,
         Some(doc) if doc.words[0] == "pause" => Command::Pause(rest.to_owned()),
         Some(doc) if doc.words[0] == "resume" => Command::Resume,
@@ -109,6 +109,47 @@ fn number(text: &str) -> Option<u32> {
         .filter(|n| *n > 0)
 }
 
+/// Free text as the member typed it. The slash command is escaped (so
+/// `admin circle #team` arrives as the channel's id): Slack turns
+/// mentions and links into `<@U123|sam>`, `<#C123|team>`, `<https://…|…>`
+/// and `<!here>`, and a typed `<`, `>` or `&` into `&lt;`, `&gt;`, `&amp;`.
+/// Kept text reads as typed — `@sam`, `#team`, the link, `1 < 2` — and can
+/// never mention anyone when shown again (views escape it).
+pub fn plain(text: &str) -> String {
+    let literal = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&literal(&rest[..start]));
+        let Some(len) = rest[start..].find('>') else {
+            out.push_str(&literal(&rest[start..]));
+            return out;
+        };
+        let token = &rest[start + 1..start + len];
+        let (target, label) = match token.split_once('|') {
+            Some((t, l)) => (t, Some(l)),
+            None => (token, None),
+        };
+        let shown = match target.chars().next() {
+            Some('@') => format!("@{}", label.unwrap_or(&target[1..])),
+            Some('#') => format!("#{}", label.unwrap_or(&target[1..])),
+            Some('!') => {
+                let name = target[1..].split('^').next().unwrap_or_default();
+                format!("@{}", label.unwrap_or(name))
+            }
+            _ => target.to_owned(),
+        };
+        out.push_str(&literal(&shown));
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(&literal(rest));
+    out
+}
+
 /// `[preview] [size]`, in either order.
 fn parse_circles(args: &str) -> Option<Command> {
     let (mut preview, mut size) = (false, None);
@@ -124,11 +165,11 @@ fn parse_circles(args: &str) -> Option<Command> {
 fn parse_goal(rest: &str, doc: &'static CommandDoc) -> Command {
     let (verb, args) = split_word(rest);
     match verb.as_str() {
-        "add" if !args.is_empty() => Command::GoalAdd(args.to_owned()),
+        "add" if !args.is_empty() => Command::GoalAdd(plain(args)),
         "step" => {
             let (n, text) = split_word(args);
             match number(&n) {
-                Some(n) if !text.is_empty() => Command::GoalStep(n, text.to_owned()),
+                Some(n) if !text.is_empty() => Command::GoalStep(n, plain(text)),
                 _ => Command::Usage(doc),
             }
         }
@@ -151,11 +192,11 @@ fn parse_note(rest: &str, doc: &'static CommandDoc) -> Command {
             Some(n) => Command::NoteDone(n),
             // "note done with the review" is a note, not a command.
             None if !args.is_empty() && args.parse::<i64>().is_err() => {
-                Command::NoteAdd(rest.to_owned())
+                Command::NoteAdd(plain(rest))
             }
             None => Command::Usage(doc),
         },
-        _ => Command::NoteAdd(rest.to_owned()),
+        _ => Command::NoteAdd(plain(rest)),
     }
 }
 
@@ -203,6 +244,14 @@ mod tests {
         assert_eq!(parse("goal done #3"), Command::GoalDone(3));
         assert_eq!(parse("goal drop 1"), Command::GoalDrop(1));
         assert_eq!(parse("goal share 2"), Command::GoalShare(2, true));
+        assert_eq!(
+            parse("goal add Pair with <@U0SAM|sam> on <#C0DATA01|data> <https://x.dev/a|x.dev/a> <!here>"),
+            Command::GoalAdd("Pair with @sam on #data https://x.dev/a @here".into())
+        );
+        assert_eq!(
+            parse("note ask <@U0SAM> if 1 &lt; 2 &amp;&amp; 3 &gt; 2"),
+            Command::NoteAdd("ask @U0SAM if 1 < 2 && 3 > 2".into())
+        );
         assert_eq!(
             parse("admin circles"),
             Command::AdminCircles {

@@ -68,7 +68,7 @@ pub fn parse_share(text: &str) -> Result<(String, Option<String>), ShareError> {
     if why.is_some_and(|w| w.chars().count() > MAX_WHY) {
         return Err(ShareError::WhyTooLong);
     }
-    Ok((parsed.to_string(), why.map(str::to_owned)))
+    Ok((parsed.to_string(), why.map(super::command::plain)))
 }
 
 fn shorten(s: &str) -> String {
