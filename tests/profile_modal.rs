@@ -48,6 +48,7 @@ fn valid_values() -> Value {
 #[tokio::test]
 async fn join_opens_the_modal_and_submitting_saves_everything() {
     let app = spawn_app().await;
+    app.fake.set_timezone("U0ANA", "Europe/Berlin");
     app.command("U0ANA", "join", "j").await;
     let opened = app.fake.wait_for("views.open", 1, WAIT).await;
     assert_eq!(

@@ -99,8 +99,7 @@ async fn a_check_in_is_due_at_nine_arrives_once_and_is_requeued_for_next_week() 
     let due = zscore(&app, &due_key(&app), "checkin:U0ANA")
         .await
         .expect("joining queues the member's check-in");
-    // `/tandem join` does not ask Slack for the zone: the program default
-    // (UTC) applies, and the log says so.
+    // The fake's users.info says UTC, so 09:00 UTC.
     assert_eq!(due, nine_oclock().timestamp_millis());
 
     clock.set(nine_oclock() - Span::seconds(1));
@@ -553,4 +552,21 @@ async fn an_unanswered_check_in_gets_one_gentle_reminder_a_day_later() {
     assert_eq!(reminders(&app, "U0ANA"), 1, "one reminder, never more");
     assert_eq!(reminders(&app, "U0BEN"), 0, "nothing to remind about");
     assert_eq!(zscore(&app, &due_key(&app), "remind:U0ANA:1").await, None);
+}
+
+#[tokio::test]
+async fn joining_by_command_learns_the_members_time_zone() {
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 2).await;
+    app.fake.set_timezone("U0KEN", "Asia/Tokyo");
+    app.say("U0KEN", "join").await;
+    // Next Monday 09:00 in Tokyo is 00:00 UTC on Monday 7 December.
+    assert_eq!(
+        zscore(&app, &due_key(&app), "checkin:U0KEN").await,
+        Some(
+            Utc.with_ymd_and_hms(2026, 12, 7, 0, 0, 0)
+                .unwrap()
+                .timestamp_millis()
+        )
+    );
 }

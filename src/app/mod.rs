@@ -516,6 +516,8 @@ impl EventOutcome {
 pub trait Directory: Send + Sync {
     /// Whether `user` is a workspace admin or owner.
     async fn is_admin(&self, user: &UserId) -> Result<bool, String>;
+    /// The IANA time zone Slack has for `user`, if any.
+    async fn timezone(&self, user: &UserId) -> Result<Option<String>, String>;
     /// Creates a private channel named `name`; its id.
     async fn create_private_channel(&self, name: &str) -> Result<String, ChannelError>;
     /// Invites `users` to `channel`.
@@ -633,9 +635,19 @@ impl App {
                 Ok((url, why)) => return self.share(team, user, url, why).await,
             },
             Command::Status => self.home(team, user).await.map(|home| (Reply::Status { home }, false)),
-            Command::Join => self.join(team, user).await.and(self.change_profile(team, user, |p| {
+            Command::Join => {
+                // Check-ins go out in the member's own time zone, so learn it
+                // now rather than only when they save the profile modal.
+                let zone = self.directory.timezone(user).await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "time zone unknown: users.info failed");
+                    None
+                });
+                self.join(team, user).await.and(self.change_profile(team, user, |p| {
                 let was = p.membership;
                 p.membership = Membership::Active;
+                if p.timezone.is_none() {
+                    p.timezone = zone.clone();
+                }
                 let mut text = match was {
                     Membership::Active => "You're already in the program.".to_owned(),
                     Membership::Paused { .. } => "Welcome back — your pause is over.".to_owned(),
@@ -650,7 +662,8 @@ impl App {
                 }
                 Ok(text)
             })
-            .await),
+            .await)
+            }
             Command::Profile(text) if text.trim().is_empty() => {
                 self.load::<Profile>(team, user, Doc::Profile).await.map(|profile| {
                     let headline = "Your profile. Change any part with `/tandem profile offer: …; learn: …; level: …; team: …; format: 1:1|circle|either; cadence: weekly|biweekly|monthly`.".to_owned();

@@ -121,6 +121,13 @@ impl crate::app::Directory for SlackDirectory {
             .map_err(|e| describe_error(&e))
     }
 
+    async fn timezone(&self, user: &crate::ids::UserId) -> Result<Option<String>, String> {
+        self.0
+            .user_timezone(&SlackUserId::new(user.as_str().to_owned()))
+            .await
+            .map_err(|e| describe_error(&e))
+    }
+
     async fn create_private_channel(&self, name: &str) -> Result<String, crate::app::ChannelError> {
         match self.0.create_private_channel(name).await {
             Ok(id) => Ok(id.0),

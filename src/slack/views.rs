@@ -94,14 +94,19 @@ fn membership_text(p: &Profile, today: Option<chrono::NaiveDate>) -> String {
     }
 }
 
-fn status_message(home: &HomeModel) -> SlackMessageContent {
-    let membership = match (&home.circle, home.profile.membership) {
+/// Where a member stands, saying so when they meet in a circle.
+fn standing(home: &HomeModel) -> String {
+    match (&home.circle, home.profile.membership) {
         (Some(c), Membership::Active) => format!(
             "You're in the program, in the circle <#{}>: prompts arrive there weekly.",
             c.channel
         ),
         _ => membership_text(&home.profile, home.today),
-    };
+    }
+}
+
+fn status_message(home: &HomeModel) -> SlackMessageContent {
+    let membership = standing(home);
     let mut blocks = vec![
         section(membership.clone()),
         section(profile_text(&home.profile)),
@@ -969,7 +974,7 @@ pub fn home_view(home: &HomeModel) -> SlackView {
             .into(),
         SlackDividerBlock::new().into(),
         SlackHeaderBlock::new(pt!("You")).into(),
-        section(membership_text(&home.profile, home.today)),
+        section(standing(home)),
         section(profile_text(&home.profile)),
         SlackHeaderBlock::new(pt!("Your goals")).into(),
     ];

@@ -58,7 +58,7 @@ struct Inner {
     posted: usize,
     /// How long chat.postMessage takes to answer (a slow Slack).
     post_delay: Option<std::time::Duration>,
-    /// users.info time zones other than the default Europe/Berlin.
+    /// users.info time zones other than the default UTC.
     timezones: HashMap<String, String>,
     /// Channels created through conversations.create: name → id.
     channels: HashMap<String, String>,
@@ -142,7 +142,7 @@ impl FakeSlack {
         self.shared.inner.lock().unwrap().per_channel_limit = Some(every);
     }
 
-    /// users.info gives `user` the time zone `tz` (default Europe/Berlin).
+    /// users.info gives `user` the time zone `tz` (default UTC).
     pub fn set_timezone(&self, user: &str, tz: &str) {
         self.shared
             .inner
@@ -414,7 +414,7 @@ fn normal_answer(method: &str, body: &Value, socket_url: Option<String>) -> Valu
             let id = body["user"].as_str().unwrap_or("U0UNKNOWN");
             json!({ "ok": true, "user": {
                 "id": id, "team_id": TEAM, "name": id.to_lowercase(),
-                "tz": "Europe/Berlin", "tz_offset": 3600,
+                "tz": "UTC", "tz_offset": 0,
                 "is_admin": id.starts_with("U0ADMIN"), "is_owner": false,
                 "profile": { "real_name": id, "display_name": id }
             }})
