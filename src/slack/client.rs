@@ -346,41 +346,14 @@ impl SlackApi {
         channel: &SlackChannelId,
         content: SlackMessageContent,
     ) -> ClientResult<()> {
-        let request = SlackApiChatPostMessageRequest::new(channel.clone(), content);
-        self.send_message(channel, &request).await
-    }
-
-    /// `chat.postMessage`, paced per channel (see [`per_channel_limit`]).
-    async fn send_message(
-        &self,
-        channel: &SlackChannelId,
-        request: &SlackApiChatPostMessageRequest,
-    ) -> ClientResult<()> {
-        let limit = per_channel_limit(channel);
-        let session = self.client.open_session(&self.token);
-        let result = session
-            .http_session_api
-            .http_post::<_, SlackApiChatPostMessageResponse>(
-                "chat.postMessage",
-                request,
-                Some(&limit),
-            )
+        self.post_returning_ts(channel, None, content)
             .await
-            .map(|_| ());
-        self.count("chat.postMessage", &result);
-        result
+            .map(|_| ())
     }
 
     /// Whether a member is a workspace admin or owner (`users.info`).
     pub async fn is_admin(&self, user: &SlackUserId) -> ClientResult<bool> {
-        let request = SlackApiUsersInfoRequest::new(user.clone());
-        let result = self
-            .client
-            .open_session(&self.token)
-            .users_info(&request)
-            .await;
-        self.count("users.info", &result);
-        let flags = result?.user.flags;
+        let flags = self.user_info(user).await?.flags;
         Ok(flags.is_admin.unwrap_or(false) || flags.is_owner.unwrap_or(false))
     }
 
@@ -395,8 +368,7 @@ impl SlackApi {
         let opened = session.conversations_open(&open).await;
         self.count("conversations.open", &opened);
         let channel = opened?.channel.id;
-        let request = SlackApiChatPostMessageRequest::new(channel.clone(), content);
-        self.send_message(&channel, &request).await
+        self.post_message(&channel, content).await
     }
 
     /// Creates a private channel; its id.
@@ -419,38 +391,17 @@ impl SlackApi {
         users: &[SlackUserId],
     ) -> ClientResult<()> {
         let request = SlackApiConversationsInviteRequest::new(channel.clone(), users.to_vec());
-        // Only success matters; the channel echoed back is not read.
-        let result = self
-            .client
-            .open_session(&self.token)
-            .http_session_api
-            .http_post::<_, serde_json::Value>(
-                "conversations.invite",
-                &request,
-                Some(&SLACK_TIER3_METHOD_CONFIG),
-            )
+        self.post_raw("conversations.invite", &request, &SLACK_TIER3_METHOD_CONFIG)
             .await
-            .map(|_| ());
-        self.count("conversations.invite", &result);
-        result
+            .map(|_| ())
     }
 
     /// Removes `user` from a channel.
     pub async fn kick(&self, channel: &SlackChannelId, user: &SlackUserId) -> ClientResult<()> {
         let request = SlackApiConversationsKickRequest::new(channel.clone(), user.clone());
-        let result = self
-            .client
-            .open_session(&self.token)
-            .http_session_api
-            .http_post::<_, serde_json::Value>(
-                "conversations.kick",
-                &request,
-                Some(&SLACK_TIER3_METHOD_CONFIG),
-            )
+        self.post_raw("conversations.kick", &request, &SLACK_TIER3_METHOD_CONFIG)
             .await
-            .map(|_| ());
-        self.count("conversations.kick", &result);
-        result
+            .map(|_| ())
     }
 
     /// Everyone in a channel (all pages).
@@ -481,6 +432,8 @@ impl SlackApi {
     }
 
     /// Posts in a channel (or a thread of it) and returns the message's ts.
+    /// Every `chat.postMessage` goes through here, paced per channel (see
+    /// [`per_channel_limit`]).
     pub async fn post_returning_ts(
         &self,
         channel: &SlackChannelId,
@@ -489,14 +442,30 @@ impl SlackApi {
     ) -> ClientResult<String> {
         let request = SlackApiChatPostMessageRequest::new(channel.clone(), content)
             .opt_thread_ts(thread.map(|t| SlackTs::new(t.to_owned())));
-        let limit = per_channel_limit(channel);
-        let session = self.client.open_session(&self.token);
-        let result = session
+        let answer = self
+            .post_raw("chat.postMessage", &request, &per_channel_limit(channel))
+            .await?;
+        Ok(answer["ts"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// A Web API POST through slack-morphism's rate control under `limit`,
+    /// counted in metrics. The answer is read as plain JSON: callers need at
+    /// most a field of it, and Slack's full shapes change more often than
+    /// the fields Tandem reads.
+    async fn post_raw<RQ: serde::Serialize + Send + Sync>(
+        &self,
+        method: &'static str,
+        request: &RQ,
+        limit: &SlackApiMethodRateControlConfig,
+    ) -> ClientResult<serde_json::Value> {
+        let result = self
+            .client
+            .open_session(&self.token)
             .http_session_api
-            .http_post::<_, serde_json::Value>("chat.postMessage", &request, Some(&limit))
+            .http_post::<_, serde_json::Value>(method, request, Some(limit))
             .await;
-        self.count("chat.postMessage", &result);
-        Ok(result?["ts"].as_str().unwrap_or_default().to_owned())
+        self.count(method, &result);
+        result
     }
 
     /// Publishes a user's Home tab.
