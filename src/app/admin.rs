@@ -340,12 +340,10 @@ impl App {
             let p: Profile = self.load(team, &m, Doc::Profile).await?;
             profiles.push((m, p));
         }
-        let default_tz = crate::schedule::parse_timezone(&self.config.program.default_timezone)
-            .unwrap_or(chrono_tz::UTC);
         // People in a circle meet there; rounds pair everyone else.
         let circles = self.load_circles(team).await?;
         let (roster, not_ready, away) =
-            rounds::roster_where(&profiles, now.date_naive(), default_tz, |u, p| {
+            rounds::roster_where(&profiles, now.date_naive(), self.time.zone, |u, p| {
                 p.format != profile::Format::Circle && !circles.has_member(u.as_str())
             });
         let history: History = match self.store.load_team_doc(team, rounds::ROUNDS_DOC).await? {
@@ -452,18 +450,7 @@ impl App {
                     })
                     .await;
             }
-            let zones: Vec<chrono_tz::Tz> = g
-                .members
-                .iter()
-                .map(|m| {
-                    profiles
-                        .iter()
-                        .find(|(u, _)| u == m)
-                        .and_then(|(_, p)| p.timezone.as_deref())
-                        .and_then(|t| t.parse().ok())
-                        .unwrap_or(default_tz)
-                })
-                .collect();
+            let zones = self.time.zones_of(&g.members, &profiles);
             let mut shared_goals = Vec::new();
             for m in &g.members {
                 if let Ok(book) = self.load::<GoalBook>(team, m, Doc::Goals).await {

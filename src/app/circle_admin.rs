@@ -74,10 +74,7 @@ pub struct CircleHome {
 
 impl App {
     fn next_prompt(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let schedule = crate::schedule::parse_cron(&self.config.circles.prompt_schedule).ok()?;
-        let zone = crate::schedule::parse_timezone(&self.config.program.default_timezone)
-            .unwrap_or(chrono_tz::UTC);
-        crate::schedule::next_in_zone(&schedule, zone, now)
+        self.time.next_prompt(now)
     }
 
     /// My circle for the Home tab, if I am in one.
@@ -151,10 +148,8 @@ impl App {
                 profiles.push((m, p));
             }
         }
-        let default_tz = crate::schedule::parse_timezone(&self.config.program.default_timezone)
-            .unwrap_or(chrono_tz::UTC);
         let (roster, not_ready, _) =
-            rounds::roster_where(&profiles, now.date_naive(), default_tz, |_, _| true);
+            rounds::roster_where(&profiles, now.date_naive(), self.time.zone, |_, _| true);
         let mut summary = CirclesSummary {
             preview,
             size,
@@ -251,7 +246,7 @@ impl App {
                 })
                 .await
                 .map_err(|_| anyhow::anyhow!("circles document busy"))?;
-            let intro = self.circle_intro(group, &profiles, now, next_prompt, default_tz);
+            let intro = self.circle_intro(group, &profiles, now, next_prompt);
             if let Err(e) = self
                 .directory
                 .post(&channel, None, &Post::CircleIntro(intro))
@@ -301,19 +296,9 @@ impl App {
         profiles: &[(UserId, Profile)],
         now: DateTime<Utc>,
         next_prompt: Option<DateTime<Utc>>,
-        default_tz: chrono_tz::Tz,
     ) -> CircleIntro {
         let profile = |m: &UserId| profiles.iter().find(|(u, _)| u == m).map(|(_, p)| p);
-        let zones: Vec<chrono_tz::Tz> = group
-            .members
-            .iter()
-            .map(|m| {
-                profile(m)
-                    .and_then(|p| p.timezone.as_deref())
-                    .and_then(|t| t.parse().ok())
-                    .unwrap_or(default_tz)
-            })
-            .collect();
+        let zones = self.time.zones_of(&group.members, profiles);
         CircleIntro {
             members: group
                 .members
@@ -407,15 +392,13 @@ impl App {
             }
             Err(_) => return (Reply::StoreDown, Vec::new()),
         };
-        let default_tz = crate::schedule::parse_timezone(&self.config.program.default_timezone)
-            .unwrap_or(chrono_tz::UTC);
         let group = rounds::PlannedGroup {
             members: members.clone(),
             score: 0,
             reasons: vec!["you already share this channel".to_owned()],
         };
         let next_prompt = self.next_prompt(now);
-        let intro = self.circle_intro(&group, &profiles, now, next_prompt, default_tz);
+        let intro = self.circle_intro(&group, &profiles, now, next_prompt);
         if let Err(e) = self
             .directory
             .post(channel, None, &Post::CircleIntro(intro))

@@ -53,22 +53,13 @@ const SENT_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 impl App {
     /// When the round job should next run after `now`.
     pub fn next_round(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let schedule = crate::schedule::parse_cron(&self.config.program.round_schedule).ok()?;
-        let (zone, _) = crate::schedule::zone_or_default(
-            Some(&self.config.program.default_timezone),
-            chrono_tz::UTC,
-        );
-        crate::schedule::next_in_zone(&schedule, zone, now)
+        self.time.next_round(now)
     }
 
     /// When a member's check-in should next run after `now`, in their zone
     /// (the program's default zone when theirs is unknown — logged).
     pub fn next_checkin(&self, profile: &Profile, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let schedule = crate::schedule::parse_cron(&self.config.program.checkin_schedule).ok()?;
-        let default = crate::schedule::parse_timezone(&self.config.program.default_timezone)
-            .unwrap_or(chrono_tz::UTC);
-        let (zone, fell_back) =
-            crate::schedule::zone_or_default(profile.timezone.as_deref(), default);
+        let (zone, fell_back) = self.time.zone_of(profile.timezone.as_deref());
         if fell_back {
             // The zone name is Slack's setting, not the member's words, but
             // it is not needed: whether it was missing or unrecognised is.
@@ -79,7 +70,7 @@ impl App {
             };
             tracing::info!(zone = %zone, reason, "member time zone unknown; check-in uses the program default");
         }
-        crate::schedule::next_in_zone(&schedule, zone, now)
+        self.time.next_checkin(zone, now)
     }
 
     /// Queues a member's next check-in (after joining or a profile change).
@@ -191,9 +182,7 @@ impl App {
         profile: &Profile,
         last_day: chrono::NaiveDate,
     ) {
-        let default = crate::schedule::parse_timezone(&self.config.program.default_timezone)
-            .unwrap_or(chrono_tz::UTC);
-        let (zone, _) = crate::schedule::zone_or_default(profile.timezone.as_deref(), default);
+        let (zone, _) = self.time.zone_of(profile.timezone.as_deref());
         let morning = (last_day + chrono::Duration::days(1))
             .and_hms_opt(9, 0, 0)
             .expect("09:00 exists");

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod notes;
 pub mod nudges;
 pub mod profile;
+mod program_time;
 pub mod rounds;
 pub mod shelf;
 
@@ -570,6 +571,7 @@ pub struct App {
     sealer: Sealer,
     directory: Arc<dyn Directory>,
     clock: Arc<dyn crate::clock::Clock>,
+    time: Arc<program_time::ProgramTime>,
 }
 
 impl App {
@@ -581,6 +583,7 @@ impl App {
         clock: Arc<dyn crate::clock::Clock>,
     ) -> Self {
         Self {
+            time: Arc::new(program_time::ProgramTime::new(&config)),
             config,
             store,
             sealer,
