@@ -529,10 +529,8 @@ impl App {
             })
             .await;
         match result {
-            Ok(_) | Err(UpdateError::Refused(())) => Ok(()),
-            Err(UpdateError::Store(e)) => Err(e.into()),
-            Err(UpdateError::Corrupt(e)) => Err(e.into()),
-            Err(UpdateError::Sealed(e)) => Err(e.into()),
+            Ok(_) => Ok(()),
+            Err(e) => e.refusal(),
         }
     }
 
@@ -555,10 +553,10 @@ impl App {
             .await;
         let (channel, bound, left) = match removed {
             Ok((r, _)) => r,
-            Err(UpdateError::Refused(())) => return Ok(Vec::new()),
-            Err(UpdateError::Store(e)) => return Err(e.into()),
-            Err(UpdateError::Corrupt(e)) => return Err(e.into()),
-            Err(UpdateError::Sealed(e)) => return Err(e.into()),
+            Err(e) => {
+                e.refusal()?;
+                return Ok(Vec::new());
+            }
         };
         // A channel the circle was given is the bot's to manage; one an
         // admin bound belongs to the workspace, so people stay in it.

@@ -3,6 +3,22 @@
 
 use super::*;
 
+/// Where a sealed JSON document lives: a member's, or a workspace's.
+#[derive(Debug, Clone, Copy)]
+enum Slot<'a> {
+    Member(&'a UserId, Doc),
+    Circles,
+}
+
+impl Slot<'_> {
+    fn name(self) -> &'static str {
+        match self {
+            Slot::Member(_, doc) => doc.name(),
+            Slot::Circles => circles::CIRCLES_DOC,
+        }
+    }
+}
+
 impl App {
     /// Changes one document; a refusal becomes a reply, a store problem an error.
     /// `reply` turns the change's headline and the new document into the reply.
@@ -20,15 +36,14 @@ impl App {
     {
         match self.update(team, user, doc, f).await {
             Ok((headline, value)) => Ok((reply(headline, value), true)),
-            Err(UpdateError::Refused(e)) => Ok((
-                Reply::Refused {
-                    message: e.to_string(),
-                },
-                false,
-            )),
-            Err(UpdateError::Store(e)) => Err(e.into()),
-            Err(UpdateError::Corrupt(e)) => Err(e.into()),
-            Err(UpdateError::Sealed(e)) => Err(e.into()),
+            Err(e) => e.refusal().map(|e| {
+                (
+                    Reply::Refused {
+                        message: e.to_string(),
+                    },
+                    false,
+                )
+            }),
         }
     }
 
@@ -77,13 +92,7 @@ impl App {
         user: &UserId,
         doc: Doc,
     ) -> Result<T, anyhow::Error> {
-        match self.store.load_doc(team, user, doc).await? {
-            Some(stored) => {
-                let json = self.sealer.open(&stored)?;
-                Ok(serde_json::from_str(&json).map_err(|_| Corrupt(doc.name()))?)
-            }
-            None => Ok(T::default()),
-        }
+        self.load_slot(team, Slot::Member(user, doc)).await
     }
 
     /// Read, change, compare-and-set; retried when a concurrent edit won.
@@ -97,44 +106,13 @@ impl App {
     where
         T: Serialize + DeserializeOwned + Default,
     {
-        for _ in 0..UPDATE_ATTEMPTS {
-            let current = self.store.load_doc(team, user, doc).await?;
-            let mut value: T = match &current {
-                Some(stored) => {
-                    let json = self.sealer.open(stored)?;
-                    serde_json::from_str(&json).map_err(|_| Corrupt(doc.name()))?
-                }
-                None => T::default(),
-            };
-            let result = f(&mut value).map_err(UpdateError::Refused)?;
-            let new = self
-                .sealer
-                .seal(&serde_json::to_string(&value).expect("documents serialise"));
-            if self
-                .store
-                .swap_doc(team, user, doc, current.as_deref(), &new)
-                .await?
-            {
-                return Ok((result, value));
-            }
-            let pause = rand::random_range(1..=5);
-            tokio::time::sleep(Duration::from_millis(pause)).await;
-        }
-        Err(UpdateError::Store(StoreError::Unavailable(
-            "too many concurrent edits".into(),
-        )))
+        self.update_slot(team, Slot::Member(user, doc), f).await
     }
 
     /// The circles document (sealed like members' documents: circle shelves
     /// hold members' words).
     pub(super) async fn load_circles(&self, team: &TeamId) -> Result<CircleBook, anyhow::Error> {
-        match self.store.load_team_doc(team, circles::CIRCLES_DOC).await? {
-            Some(stored) => {
-                let json = self.sealer.open(&stored)?;
-                Ok(serde_json::from_str(&json).map_err(|_| Corrupt("circles"))?)
-            }
-            None => Ok(CircleBook::default()),
-        }
+        self.load_slot(team, Slot::Circles).await
     }
 
     /// Read, change, compare-and-set the circles document; retried when a
@@ -144,24 +122,78 @@ impl App {
         team: &TeamId,
         f: impl Fn(&mut CircleBook) -> Result<R, E>,
     ) -> Result<(R, CircleBook), UpdateError<E>> {
+        self.update_slot(team, Slot::Circles, f).await
+    }
+
+    /// The stored text of a slot, still sealed.
+    async fn raw(&self, team: &TeamId, slot: Slot<'_>) -> Result<Option<String>, StoreError> {
+        match slot {
+            Slot::Member(user, doc) => self.store.load_doc(team, user, doc).await,
+            Slot::Circles => self.store.load_team_doc(team, circles::CIRCLES_DOC).await,
+        }
+    }
+
+    /// Opens and parses a slot's stored text (the default when absent).
+    fn decode<T: DeserializeOwned + Default, E>(
+        &self,
+        slot: Slot<'_>,
+        stored: Option<&str>,
+    ) -> Result<T, UpdateError<E>> {
+        match stored {
+            Some(stored) => {
+                let json = self.sealer.open(stored)?;
+                Ok(serde_json::from_str(&json).map_err(|_| Corrupt(slot.name()))?)
+            }
+            None => Ok(T::default()),
+        }
+    }
+
+    /// A slot's document; errors pass up as the store, seal or parse error
+    /// they are.
+    async fn load_slot<T: DeserializeOwned + Default>(
+        &self,
+        team: &TeamId,
+        slot: Slot<'_>,
+    ) -> Result<T, anyhow::Error> {
+        let stored = self.raw(team, slot).await?;
+        self.decode::<T, std::convert::Infallible>(slot, stored.as_deref())
+            .map_err(|e| match e.refusal() {
+                Ok(never) => match never {},
+                Err(e) => e,
+            })
+    }
+
+    /// Read, change, compare-and-set a slot; retried (after a short random
+    /// pause) when a concurrent edit won, so no edit is lost or half-written.
+    async fn update_slot<T, R, E>(
+        &self,
+        team: &TeamId,
+        slot: Slot<'_>,
+        f: impl Fn(&mut T) -> Result<R, E>,
+    ) -> Result<(R, T), UpdateError<E>>
+    where
+        T: Serialize + DeserializeOwned + Default,
+    {
         for _ in 0..UPDATE_ATTEMPTS {
-            let current = self.store.load_team_doc(team, circles::CIRCLES_DOC).await?;
-            let mut value: CircleBook = match &current {
-                Some(stored) => {
-                    let json = self.sealer.open(stored)?;
-                    serde_json::from_str(&json).map_err(|_| Corrupt("circles"))?
-                }
-                None => CircleBook::default(),
-            };
+            let current = self.raw(team, slot).await?;
+            let mut value: T = self.decode(slot, current.as_deref())?;
             let result = f(&mut value).map_err(UpdateError::Refused)?;
             let new = self
                 .sealer
-                .seal(&serde_json::to_string(&value).expect("circles serialise"));
-            if self
-                .store
-                .swap_team_doc(team, circles::CIRCLES_DOC, current.as_deref(), &new)
-                .await?
-            {
+                .seal(&serde_json::to_string(&value).expect("documents serialise"));
+            let swapped = match slot {
+                Slot::Member(user, doc) => {
+                    self.store
+                        .swap_doc(team, user, doc, current.as_deref(), &new)
+                        .await?
+                }
+                Slot::Circles => {
+                    self.store
+                        .swap_team_doc(team, circles::CIRCLES_DOC, current.as_deref(), &new)
+                        .await?
+                }
+            };
+            if swapped {
                 return Ok((result, value));
             }
             let pause = rand::random_range(1..=5);

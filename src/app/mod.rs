@@ -490,6 +490,18 @@ enum UpdateError<E> {
     Refused(E),
 }
 
+impl<E> UpdateError<E> {
+    /// The refusal, or the failure as an error to pass up.
+    fn refusal(self) -> Result<E, anyhow::Error> {
+        match self {
+            UpdateError::Refused(e) => Ok(e),
+            UpdateError::Store(e) => Err(e.into()),
+            UpdateError::Corrupt(e) => Err(e.into()),
+            UpdateError::Sealed(e) => Err(e.into()),
+        }
+    }
+}
+
 /// What happened to an event, for metrics and logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventOutcome {
