@@ -137,12 +137,7 @@ fn status_message(home: &HomeModel) -> SlackMessageContent {
 
 /// My circle: channel, members, facilitators, next prompt.
 fn circle_text(circle: &crate::app::circle_admin::CircleHome) -> String {
-    let ids = |v: &[String]| {
-        v.iter()
-            .map(|m| format!("<@{m}>"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let ids = |v: &[String]| mention_list(v, ", ");
     let mut text = format!(
         "*Your circle:* <#{}> — {}",
         circle.channel,
@@ -222,11 +217,10 @@ fn circles_message(c: &crate::app::circle_admin::CirclesSummary) -> SlackMessage
         )));
     }
     for (i, g) in c.groups.iter().enumerate().take(30) {
-        let who: Vec<String> = g.members.iter().map(|m| format!("<@{m}>")).collect();
         blocks.push(section(format!(
             "*{}.* {}\n{}",
             i + 1,
-            who.join(", "),
+            mention_list(&g.members, ", "),
             g.reasons.join(" · ")
         )));
     }
@@ -317,11 +311,11 @@ fn circle_prompt(p: &crate::app::circle_admin::CirclePrompt) -> SlackMessageCont
                 "Last week: no replies yet from the {total} of you — this week is a fresh start."
             )
         } else {
-            let who: Vec<String> = answered.iter().map(|a| format!("<@{a}>")).collect();
+            let who = mention_list(answered, ", ");
             format!(
                 "Last week {} of {total} answered: {}. Thank you!",
                 answered.len(),
-                who.join(", ")
+                who
             )
         };
         blocks.push(context(summary));
@@ -377,7 +371,6 @@ pub fn circle_merge_offer(from: u32, into: u32, into_channel: &str) -> SlackMess
 }
 
 fn round_message(r: &crate::app::rounds::RoundSummary) -> SlackMessageContent {
-    let mention = |m: &crate::ids::UserId| format!("<@{m}>");
     let pairs = r.groups.iter().filter(|g| g.members.len() == 2).count();
     let trios = r.groups.len() - pairs;
     let mut headline = if r.preview {
@@ -398,11 +391,10 @@ fn round_message(r: &crate::app::rounds::RoundSummary) -> SlackMessageContent {
     });
     let mut blocks = vec![section(headline.clone())];
     for (i, g) in r.groups.iter().enumerate().take(40) {
-        let who: Vec<String> = g.members.iter().map(mention).collect();
         blocks.push(section(format!(
             "*{}.* {} — {:.2}\n{}",
             i + 1,
-            who.join(" + "),
+            mention_list(&g.members, " + "),
             g.score as f64 / 100.0,
             g.reasons.join(" · ")
         )));
@@ -414,7 +406,7 @@ fn round_message(r: &crate::app::rounds::RoundSummary) -> SlackMessageContent {
         )));
     }
     for (u, reason) in r.sat_out.iter().take(20) {
-        blocks.push(section(format!("{} sits out: {reason}", mention(u))));
+        blocks.push(section(format!("<@{u}> sits out: {reason}")));
     }
     if r.not_ready > 0 || r.away > 0 {
         blocks.push(section(format!(
@@ -436,13 +428,13 @@ pub fn intro(
     shared_goals: &[(crate::ids::UserId, Vec<String>)],
     first_meeting: chrono::DateTime<chrono::Utc>,
 ) -> SlackMessageContent {
-    let who: Vec<String> = members.iter().map(|m| format!("<@{m}>")).collect();
+    let who = mention_list(members, ", ");
     let when = format!(
         "<!date^{}^{{date_long_pretty}} at {{time}}|{} UTC>",
         first_meeting.timestamp(),
         first_meeting.format("%a %-d %b %Y %H:%M")
     );
-    let text = format!("{} — you're paired for peer mentoring!", who.join(", "));
+    let text = format!("{who} — you're paired for peer mentoring!");
     let mut blocks = vec![
         section(format!(":wave: {text}")),
         section(format!("*Why you:* {}", reasons.join(" · "))),
@@ -657,7 +649,7 @@ pub fn nudge(nudge: &crate::app::nudges::Nudge) -> SlackMessageContent {
                 "You and {} haven't managed to meet in {periods} check-ins. Even 20 minutes counts — \
                  propose a time in your group DM today. If it's not working out, you can ask for a \
                  new partner next round.",
-                mention_ids(partners)
+                mentions(partners)
             ),
             Vec::new(),
         ),
@@ -665,7 +657,7 @@ pub fn nudge(nudge: &crate::app::nudges::Nudge) -> SlackMessageContent {
             format!(
                 "Still no meeting with {} — that happens. Want a new partner at the next round? \
                  You'll be matched first, and nobody is told why.",
-                mention_ids(partners),
+                mentions(partners),
             ),
             vec![
                 SlackBlockButtonElement::new(pt!("Yes, pair me anew".to_owned()))
@@ -683,7 +675,7 @@ pub fn nudge(nudge: &crate::app::nudges::Nudge) -> SlackMessageContent {
             format!(
                 "Before you meet {}: your open follow-ups (only you see these)\n{}\n\
                  Tick one off with `/tandem note done <n>`.",
-                mention_ids(partners),
+                mentions(partners),
                 notes
                     .iter()
                     .map(|n| format!("• {}", escape(n)))
@@ -720,13 +712,6 @@ fn plain_summary(nudge: &crate::app::nudges::Nudge) -> String {
     }
 }
 
-fn mention_ids(ids: &[crate::ids::UserId]) -> String {
-    ids.iter()
-        .map(|p| format!("<@{p}>"))
-        .collect::<Vec<_>>()
-        .join(" and ")
-}
-
 /// The DM to someone who sits out this round.
 pub fn sit_out(reason: &str) -> SlackMessageContent {
     text_message(format!(
@@ -735,11 +720,16 @@ pub fn sit_out(reason: &str) -> SlackMessageContent {
 }
 
 /// Slack mentions of user ids, "a and b".
-fn mentions(ids: &[String]) -> String {
+fn mentions<T: std::fmt::Display>(ids: &[T]) -> String {
+    mention_list(ids, " and ")
+}
+
+/// Slack mentions of user ids joined by `sep`.
+fn mention_list<T: std::fmt::Display>(ids: &[T], sep: &str) -> String {
     ids.iter()
         .map(|p| format!("<@{p}>"))
         .collect::<Vec<_>>()
-        .join(" and ")
+        .join(sep)
 }
 
 fn button(label: &str, action: &str) -> SlackBlockButtonElement {
