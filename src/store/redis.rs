@@ -4,6 +4,7 @@ use super::{Doc, Keys, Store, StoreError, StoreResult};
 use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::sync::LazyLock;
 use std::time::Duration;
 
 /// How long one Redis command may take before we call the store unavailable;
@@ -51,6 +52,12 @@ if ARGV[3] ~= '' then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
 return 1
 "#;
 
+// Each script's SHA-1 is worked out once, not on every document write,
+// claim and finish (the hot paths).
+static SWAP: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SWAP_SCRIPT));
+static CLAIM: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(CLAIM_SCRIPT));
+static FINISH: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(FINISH_SCRIPT));
+
 #[derive(Clone)]
 pub struct RedisStore {
     conn: ConnectionManager,
@@ -78,7 +85,7 @@ impl RedisStore {
 
     async fn swap_key(&self, key: String, expected: Option<&str>, new: &str) -> StoreResult<bool> {
         let mut conn = self.conn.clone();
-        let wrote: i64 = redis::Script::new(SWAP_SCRIPT)
+        let wrote: i64 = SWAP
             .key(key)
             .arg(if expected.is_some() { "1" } else { "0" })
             .arg(expected.unwrap_or(""))
@@ -222,7 +229,7 @@ impl Store for RedisStore {
         limit: usize,
     ) -> StoreResult<Vec<String>> {
         let mut conn = self.conn.clone();
-        redis::Script::new(CLAIM_SCRIPT)
+        CLAIM
             .key(self.keys.jobs_due(team))
             .key(self.keys.jobs_leased(team))
             .key(self.keys.jobs_owner(team))
@@ -243,7 +250,7 @@ impl Store for RedisStore {
         next_due_ms: Option<i64>,
     ) -> StoreResult<bool> {
         let mut conn = self.conn.clone();
-        let done: i64 = redis::Script::new(FINISH_SCRIPT)
+        let done: i64 = FINISH
             .key(self.keys.jobs_due(team))
             .key(self.keys.jobs_leased(team))
             .key(self.keys.jobs_owner(team))
