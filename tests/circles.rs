@@ -29,14 +29,6 @@ fn people(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("U0C{i:03}")).collect()
 }
 
-async fn circle_app(clock: &ManualClock) -> TestApp {
-    spawn(Spawn {
-        clock: Some(clock.clone()),
-        ..Spawn::default()
-    })
-    .await
-}
-
 /// Members who prefer circles, with complete profiles and varied skills.
 async fn join_circle_people(app: &TestApp, users: &[String]) {
     let skills = [
@@ -91,14 +83,6 @@ fn facilitator(prompt: &Value) -> String {
     text[at + 27..].split('>').next().unwrap().to_owned()
 }
 
-async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
-
 async fn circles_doc(app: &TestApp) -> Value {
     let raw = app
         .redis_get(&format!("{}:{{T0TEST}}:doc:circles", app.prefix))
@@ -129,7 +113,7 @@ async fn form(app: &TestApp, args: &str) -> Vec<String> {
 #[tokio::test]
 async fn thirteen_members_form_circles_of_4_4_5_with_private_channels() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     let members = people(13);
     join_circle_people(&app, &members).await;
     app.say("U0PAIR", "join").await; // a 1:1 person is never put in a circle
@@ -232,7 +216,7 @@ async fn thirteen_members_form_circles_of_4_4_5_with_private_channels() {
 #[tokio::test]
 async fn a_taken_channel_name_is_replaced_by_another() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     join_circle_people(&app, &people(4)).await;
     app.fake.take_channel_name("tandem-circle-maple");
     let channels = form(&app, "").await;
@@ -249,7 +233,7 @@ async fn a_taken_channel_name_is_replaced_by_another() {
 #[tokio::test]
 async fn a_slack_refusal_stops_forming_and_says_so() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     join_circle_people(&app, &people(4)).await;
     app.fake.script(
         "conversations.create",
@@ -265,7 +249,7 @@ async fn a_slack_refusal_stops_forming_and_says_so() {
 #[tokio::test]
 async fn the_weekly_prompt_is_posted_once_per_circle_with_two_replicas_and_rotates() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     let members = people(8);
     join_circle_people(&app, &members).await;
     let channels = form(&app, "4").await;
@@ -317,7 +301,7 @@ async fn the_weekly_prompt_is_posted_once_per_circle_with_two_replicas_and_rotat
 #[tokio::test]
 async fn replies_and_check_ins_land_in_the_prompt_thread() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     let members = people(3);
     join_circle_people(&app, &members).await;
     app.say("U0C000", "goal add Ship the style guide").await;
@@ -404,7 +388,7 @@ async fn replies_and_check_ins_land_in_the_prompt_thread() {
 #[tokio::test]
 async fn sharing_from_a_circle_member_posts_to_the_circle() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     join_circle_people(&app, &people(3)).await;
     let channel = form(&app, "").await.remove(0);
     let reply = app
@@ -430,7 +414,7 @@ async fn sharing_from_a_circle_member_posts_to_the_circle() {
 #[tokio::test]
 async fn leaving_removes_the_member_everywhere_and_small_circles_are_offered_a_merge() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     let members = people(7);
     join_circle_people(&app, &members).await;
     let channels = form(&app, "3").await;
@@ -508,7 +492,7 @@ async fn leaving_removes_the_member_everywhere_and_small_circles_are_offered_a_m
 #[tokio::test]
 async fn an_admin_can_make_an_existing_channel_a_circle() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     for u in ["U0DAN", "U0EVE", "U0FAY"] {
         app.say(u, "join").await;
     }
@@ -533,7 +517,7 @@ async fn an_admin_can_make_an_existing_channel_a_circle() {
 #[tokio::test]
 async fn a_newcomer_is_offered_a_place_in_a_circle_with_room() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     join_circle_people(&app, &people(4)).await;
     let channel = form(&app, "4").await.remove(0);
     join_circle_people(&app, &["U0NEWBIE".to_owned()]).await;
@@ -575,7 +559,7 @@ async fn a_newcomer_is_offered_a_place_in_a_circle_with_room() {
 #[tokio::test]
 async fn forgetting_takes_the_member_out_of_their_circle() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     join_circle_people(&app, &people(4)).await;
     app.say("U0C003", "share https://example.com/x mine").await;
     form(&app, "").await;
@@ -603,7 +587,7 @@ async fn forgetting_takes_the_member_out_of_their_circle() {
 #[tokio::test]
 async fn a_circle_whose_channel_was_archived_is_closed_not_retried_forever() {
     let clock = ManualClock::new(monday());
-    let app = circle_app(&clock).await;
+    let app = spawn_at(&clock).await;
     join_circle_people(&app, &people(3)).await;
     let channel = form(&app, "").await.remove(0);
     app.fake.fail_channel(&channel, "is_archived");

@@ -6,19 +6,12 @@ use serde_json::{json, Value};
 use support::*;
 
 fn goal_submission(user: &str, goal: &str) -> String {
-    let payload = json!({
-        "type": "view_submission",
-        "team": { "id": "T0TEST", "domain": "acme" },
-        "user": { "id": user, "team_id": "T0TEST" },
-        "api_app_id": "A0TANDEM", "token": "x", "trigger_id": "7.8.9",
-        "view": {
-            "id": "V0FAKE0002", "team_id": "T0TEST", "hash": "2.h",
-            "type": "modal", "callback_id": "add_goal",
-            "title": { "type": "plain_text", "text": "Add a goal" }, "blocks": [],
-            "state": { "values": { "goal": { "goal": { "type": "plain_text_input", "value": goal } } } }
-        }
-    });
-    serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+    view_submission_form(
+        user,
+        "add_goal",
+        "",
+        json!({ "goal": { "goal": { "type": "plain_text_input", "value": goal } } }),
+    )
 }
 
 fn action_ids(view: &Value) -> Vec<String> {

@@ -56,28 +56,8 @@ async fn submit(
     metadata: &str,
     text: &str,
 ) -> reqwest::Response {
-    let payload = json!({
-        "type": "view_submission",
-        "team": { "id": "T0TEST", "domain": "acme" },
-        "user": { "id": user, "team_id": "T0TEST" },
-        "api_app_id": "A0TANDEM",
-        "token": "x",
-        "trigger_id": "4.5.6",
-        "view": {
-            "id": "V0FAKE0002", "team_id": "T0TEST", "hash": "1.h",
-            "type": "modal", "callback_id": callback, "private_metadata": metadata,
-            "title": { "type": "plain_text", "text": "x" },
-            "blocks": [],
-            "state": { "values": { "text": { "text": { "type": "plain_text_input", "value": text } } } }
-        }
-    });
-    let form = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
-    app.post_signed(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &form,
-    )
-    .await
+    let values = json!({ "text": { "text": { "type": "plain_text_input", "value": text } } });
+    app.submit_view(user, callback, metadata, values).await
 }
 
 async fn pair_ana_and_ben(app: &TestApp) {
@@ -201,11 +181,7 @@ async fn a_pair_that_never_meets_is_nudged_then_offered_a_new_partner() {
 #[tokio::test]
 async fn a_dated_pause_ends_with_a_welcome_back_the_morning_after() {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap());
-    let app = spawn(Spawn {
-        clock: Some(clock.clone()),
-        ..Spawn::default()
-    })
-    .await;
+    let app = spawn_at(&clock).await;
     app.say("U0ANA", "join").await;
     let paused = app.say("U0ANA", "pause until 2026-12-05").await;
     assert!(paused["text"]
@@ -231,11 +207,7 @@ async fn a_dated_pause_ends_with_a_welcome_back_the_morning_after() {
             .count()
     };
     clock.set(end);
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while welcomed(&app) == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "no welcome back");
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    wait_until("the welcome back", || welcomed(&app) > 0).await;
     let status = app.say("U0ANA", "status").await.to_string();
     assert!(!status.contains("Paused"), "{status}");
     clock.advance(Span::days(1));
@@ -246,11 +218,7 @@ async fn a_dated_pause_ends_with_a_welcome_back_the_morning_after() {
 #[tokio::test]
 async fn resuming_early_means_no_welcome_back_later() {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap());
-    let app = spawn(Spawn {
-        clock: Some(clock.clone()),
-        ..Spawn::default()
-    })
-    .await;
+    let app = spawn_at(&clock).await;
     app.say("U0ANA", "join").await;
     app.say("U0ANA", "pause until 2026-12-05").await;
     app.say("U0ANA", "resume").await;

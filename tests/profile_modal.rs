@@ -7,22 +7,7 @@ use serde_json::{json, Value};
 use support::*;
 
 fn submission(user: &str, values: Value) -> String {
-    let payload = json!({
-        "type": "view_submission",
-        "team": { "id": "T0TEST", "domain": "acme" },
-        "user": { "id": user, "team_id": "T0TEST" },
-        "api_app_id": "A0TANDEM",
-        "token": "x",
-        "trigger_id": "4.5.6",
-        "view": {
-            "id": "V0FAKE0001", "team_id": "T0TEST", "hash": "1.h",
-            "type": "modal", "callback_id": "profile",
-            "title": { "type": "plain_text", "text": "Your Tandem profile" },
-            "blocks": [],
-            "state": { "values": values }
-        }
-    });
-    serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+    view_submission_form(user, "profile", "", values)
 }
 
 fn opt(v: &str) -> Value {

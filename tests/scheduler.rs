@@ -53,15 +53,6 @@ fn checkins_by_member(fakes: &[&FakeSlack]) -> HashMap<String, usize> {
     counts
 }
 
-/// Waits (real time, polling) until `done`; the clock does not move.
-async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while !done() {
-        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
-
 /// A few scheduler ticks' worth of real time, to show nothing more happens.
 async fn settle() {
     tokio::time::sleep(Duration::from_millis(400)).await;
@@ -292,26 +283,7 @@ async fn save_profile(app: &TestApp, user: &str) {
         "format": { "format": { "type": "radio_buttons", "selected_option": opt("either") } },
         "cadence": { "cadence": { "type": "static_select", "selected_option": opt("weekly") } }
     });
-    let payload = serde_json::json!({
-        "type": "view_submission",
-        "team": { "id": "T0TEST", "domain": "acme" },
-        "user": { "id": user, "team_id": "T0TEST" },
-        "api_app_id": "A0TANDEM", "token": "x", "trigger_id": "4.5.6",
-        "view": {
-            "id": "V0FAKE0001", "team_id": "T0TEST", "hash": "1.h",
-            "type": "modal", "callback_id": "profile",
-            "title": { "type": "plain_text", "text": "Your Tandem profile" },
-            "blocks": [], "state": { "values": values }
-        }
-    });
-    let form = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
-    let answer = app
-        .post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form,
-        )
-        .await;
+    let answer = app.submit_view(user, "profile", "", values).await;
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.text().await.unwrap(), "", "saved");
 }

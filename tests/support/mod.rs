@@ -148,6 +148,15 @@ pub async fn spawn_app() -> TestApp {
     spawn(Spawn::default()).await
 }
 
+/// HTTP mode, real Redis, time read from `clock`.
+pub async fn spawn_at(clock: &tandem::clock::ManualClock) -> TestApp {
+    spawn(Spawn {
+        clock: Some(clock.clone()),
+        ..Spawn::default()
+    })
+    .await
+}
+
 pub async fn spawn(options: Spawn) -> TestApp {
     try_spawn(options).await.expect("app builds")
 }
@@ -251,6 +260,41 @@ pub fn command_form(user: &str, text: &str, response_url: &str) -> String {
         ("trigger_id", "13345224609.738474920.8088930838d88f008e0"),
     ])
     .unwrap()
+}
+
+/// The form Slack posts when `user` submits the modal `callback`, carrying
+/// `metadata` (its `private_metadata`) and the input `values`.
+pub fn view_submission_form(
+    user: &str,
+    callback: &str,
+    metadata: &str,
+    values: serde_json::Value,
+) -> String {
+    let payload = serde_json::json!({
+        "type": "view_submission",
+        "team": { "id": fake_slack::TEAM, "domain": "acme" },
+        "user": { "id": user, "team_id": fake_slack::TEAM },
+        "api_app_id": "A0TANDEM",
+        "token": "x",
+        "trigger_id": "4.5.6",
+        "view": {
+            "id": "V0FAKE0001", "team_id": fake_slack::TEAM, "hash": "1.h",
+            "type": "modal", "callback_id": callback, "private_metadata": metadata,
+            "title": { "type": "plain_text", "text": "Tandem" },
+            "blocks": [],
+            "state": { "values": values }
+        }
+    });
+    serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+}
+
+/// Waits (real time, polling) until `done`, failing after a minute.
+pub async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
 }
 
 /// An `event_callback` envelope around `event`.
@@ -387,6 +431,23 @@ impl TestApp {
             .find(|c| c.body["_response_url_id"] == id.as_str())
             .expect("a reply to this command")
             .body
+    }
+
+    /// Submits the modal `callback` as `user` (see [`view_submission_form`]).
+    pub async fn submit_view(
+        &self,
+        user: &str,
+        callback: &str,
+        metadata: &str,
+        values: serde_json::Value,
+    ) -> reqwest::Response {
+        let form = view_submission_form(user, callback, metadata, values);
+        self.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
     }
 
     /// Ana (offers SQL, learns Rust) and Ben (the other way round) join
