@@ -34,8 +34,7 @@ impl App {
             let Some(current) = self.store.load_team_doc(team, rounds::ROUNDS_DOC).await? else {
                 return Ok(());
             };
-            let mut h: crate::pairing::history::History =
-                serde_json::from_str(&current).map_err(|_| Corrupt("rounds"))?;
+            let mut h = rounds::parse_history(Some(&current))?;
             rounds::scrub(&mut h, user.as_str());
             let new = serde_json::to_string(&h).expect("history serialises");
             if new == current
@@ -332,7 +331,6 @@ impl App {
         team: &TeamId,
         preview: bool,
     ) -> Result<(Reply, Vec<Effect>), anyhow::Error> {
-        use crate::pairing::history::History;
         let now = self.now();
         let members = self.store.members(team).await?;
         let mut profiles = Vec::with_capacity(members.len());
@@ -346,10 +344,8 @@ impl App {
             rounds::roster_where(&profiles, now.date_naive(), self.time.zone, |u, p| {
                 p.format != profile::Format::Circle && !circles.has_member(u.as_str())
             });
-        let history: History = match self.store.load_team_doc(team, rounds::ROUNDS_DOC).await? {
-            Some(json) => serde_json::from_str(&json).map_err(|_| Corrupt("rounds"))?,
-            None => History::default(),
-        };
+        let stored = self.store.load_team_doc(team, rounds::ROUNDS_DOC).await?;
+        let history = rounds::parse_history(stored.as_deref())?;
         let number = history.rounds.len() as u32 + 1;
         let mut scorer = crate::pairing::score::Scorer::new(
             &roster,
@@ -369,15 +365,11 @@ impl App {
         }
         let everyone: Vec<usize> = (0..roster.people.len()).collect();
         let plan = crate::pairing::round::plan_round(&scorer, &everyone, number as u64);
-        let id = |i: usize| UserId::parse(&roster.people[i].id).expect("roster ids are member ids");
+        let id = |i: usize| rounds::member_of(&roster, i);
         let groups: Vec<rounds::PlannedGroup> = plan
             .groups
             .iter()
-            .map(|g| rounds::PlannedGroup {
-                members: g.members.iter().map(|&i| id(i)).collect(),
-                score: g.score,
-                reasons: g.reasons.clone(),
-            })
+            .map(|g| rounds::PlannedGroup::from_engine(g, &roster))
             .collect();
         let sat_out: Vec<(UserId, String)> = plan
             .sat_out
@@ -407,10 +399,7 @@ impl App {
         let mut recorded = false;
         for _ in 0..UPDATE_ATTEMPTS {
             let current = self.store.load_team_doc(team, rounds::ROUNDS_DOC).await?;
-            let mut h: History = match &current {
-                Some(json) => serde_json::from_str(json).map_err(|_| Corrupt("rounds"))?,
-                None => History::default(),
-            };
+            let mut h = rounds::parse_history(current.as_deref())?;
             if h.rounds.len() as u32 + 1 != number {
                 anyhow::bail!("another round was run at the same time");
             }

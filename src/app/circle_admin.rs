@@ -133,7 +133,6 @@ impl App {
         preview: bool,
         size: usize,
     ) -> Result<(Reply, Vec<Effect>), anyhow::Error> {
-        use crate::pairing::history::History;
         let now = self.now();
         let book = self.load_circles(team).await?;
         let mut profiles = Vec::new();
@@ -158,7 +157,7 @@ impl App {
             failed: None,
             not_ready,
         };
-        let id = |i: usize| UserId::parse(&roster.people[i].id).expect("roster ids are member ids");
+        let id = |i: usize| rounds::member_of(&roster, i);
         if roster.people.len() < MIN_MEMBERS {
             // Too few for a circle of their own: offer places where there is room.
             let mut effects = Vec::new();
@@ -189,10 +188,8 @@ impl App {
             }
             return Ok((Reply::Done { message }, effects));
         }
-        let history: History = match self.store.load_team_doc(team, rounds::ROUNDS_DOC).await? {
-            Some(json) => serde_json::from_str(&json).map_err(|_| Corrupt("rounds"))?,
-            None => History::default(),
-        };
+        let stored = self.store.load_team_doc(team, rounds::ROUNDS_DOC).await?;
+        let history = rounds::parse_history(stored.as_deref())?;
         let scorer = crate::pairing::score::Scorer::new(
             &roster,
             &history,
@@ -204,11 +201,7 @@ impl App {
             crate::pairing::circles::form_circles(&scorer, &everyone, size, u64::from(book.next));
         summary.groups = groups
             .iter()
-            .map(|g| rounds::PlannedGroup {
-                members: g.members.iter().map(|&i| id(i)).collect(),
-                score: g.score,
-                reasons: g.reasons.clone(),
-            })
+            .map(|g| rounds::PlannedGroup::from_engine(g, &roster))
             .collect();
         if preview {
             return Ok((Reply::Circles(summary), Vec::new()));

@@ -35,6 +35,34 @@ pub struct PlannedGroup {
     pub reasons: Vec<String>,
 }
 
+impl PlannedGroup {
+    /// An engine group, its roster indices turned back into member ids.
+    pub fn from_engine(group: &crate::pairing::round::Group, roster: &Roster) -> Self {
+        Self {
+            members: group
+                .members
+                .iter()
+                .map(|&i| member_of(roster, i))
+                .collect(),
+            score: group.score,
+            reasons: group.reasons.clone(),
+        }
+    }
+}
+
+/// The member behind roster index `i` (rosters are built from member ids).
+pub fn member_of(roster: &Roster, i: usize) -> UserId {
+    UserId::parse(&roster.people[i].id).expect("roster ids are member ids")
+}
+
+/// The stored rounds history (empty when no round has run).
+pub fn parse_history(stored: Option<&str>) -> Result<History, super::Corrupt> {
+    match stored {
+        Some(json) => serde_json::from_str(json).map_err(|_| super::Corrupt("rounds")),
+        None => Ok(History::default()),
+    }
+}
+
 /// A round as the admin sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundSummary {
