@@ -243,8 +243,8 @@ impl App {
             // and only the goals they share.
             if let Ok(book) = self.load_circles(team).await {
                 if let Some(circle) = book.of_member(user.as_str()) {
-                    effects.push(Effect::PostInThread {
-                        channel: circle.channel.clone(),
+                    effects.push(Effect::PostInConversation {
+                        conversation: circle.channel.clone(),
                         thread: circle.thread.clone(),
                         text: format!(
                             "<@{user}> checked in — {}.",

@@ -566,6 +566,7 @@ impl App {
         }
         Ok(vec![Effect::PostInConversation {
             conversation: channel,
+            thread: None,
             text,
         }])
     }
@@ -654,6 +655,7 @@ impl App {
         let mut effects = vec![
             Effect::PostInConversation {
                 conversation: target_channel.clone(),
+                thread: None,
                 text: format!(
                     "Welcome {} — your circle merged into this one. They join the facilitator rotation at the end.",
                     who.join(", ")
@@ -661,6 +663,7 @@ impl App {
             },
             Effect::PostInConversation {
                 conversation: source.channel.clone(),
+                thread: None,
                 text: format!("This circle merged into <#{target_channel}>; prompts continue there."),
             },
         ];
@@ -710,6 +713,7 @@ impl App {
         }
         let mut effects = vec![Effect::PostInConversation {
             conversation: channel.clone(),
+            thread: None,
             text: format!(
                 "Welcome <@{user}>, who joins this circle and the end of the facilitator rotation."
             ),

@@ -363,8 +363,13 @@ pub enum Effect {
     },
     /// Send a member their check-in.
     CheckinDm { user: UserId, model: CheckinModel },
-    /// A message everyone in a conversation sees (e.g. the group DM).
-    PostInConversation { conversation: String, text: String },
+    /// A message everyone in a conversation sees (a group DM, a circle's
+    /// channel), in `thread` when given.
+    PostInConversation {
+        conversation: String,
+        thread: Option<String>,
+        text: String,
+    },
     /// The one gentle reminder about an unanswered check-in.
     Reminder { user: UserId },
     /// Tell `to` how their partner's check-in went (counts only).
@@ -407,12 +412,6 @@ pub enum Effect {
         channel: String,
         url: String,
         why: Option<String>,
-    },
-    /// Post in a channel, in `thread` when there is one.
-    PostInThread {
-        channel: String,
-        thread: Option<String>,
-        text: String,
     },
     /// Replace the message at `reply_to` (from [`ActionRequest::reply_to`]).
     ReplaceMessage { reply_to: String, reply: Reply },
@@ -1165,6 +1164,7 @@ impl App {
             .clone()
             .map(|conversation| Effect::PostInConversation {
                 conversation,
+                thread: None,
                 text: text.clone(),
             })
             .into_iter()

@@ -399,9 +399,18 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             "send a check-in",
             Some(user),
         ),
-        Effect::PostInConversation { conversation, text } => (
-            api.post_message(&SlackChannelId::new(conversation), views::text(text))
-                .await,
+        Effect::PostInConversation {
+            conversation,
+            thread,
+            text,
+        } => (
+            api.post_returning_ts(
+                &SlackChannelId::new(conversation),
+                thread.as_deref(),
+                views::text(text),
+            )
+            .await
+            .map(|_| ()),
             "post in the conversation",
             None,
         ),
@@ -468,21 +477,6 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             )
             .await,
             "post a shared resource in a circle",
-            None,
-        ),
-        Effect::PostInThread {
-            channel,
-            thread,
-            text,
-        } => (
-            api.post_returning_ts(
-                &SlackChannelId::new(channel),
-                thread.as_deref(),
-                views::text(text),
-            )
-            .await
-            .map(|_| ()),
-            "post in a circle thread",
             None,
         ),
         Effect::WelcomeDm { user } => (
