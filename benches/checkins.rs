@@ -15,7 +15,7 @@
 //! - **peak memory** of the whole process (app, fake Slack and bench), from
 //!   `VmHWM`.
 
-#[path = "../tests/support/fake_slack.rs"]
+#[path = "../tests/api/support/fake_slack.rs"]
 #[allow(dead_code)]
 mod fake_slack;
 
@@ -24,15 +24,16 @@ use fake_slack::FakeSlack;
 use futures_util::stream::{self, StreamExt};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tandem::app::jobs::checkin_job;
-use tandem::app::profile::Profile;
 use tandem::app::{App, CommandRequest};
 use tandem::clock::ManualClock;
 use tandem::crypto::Sealer;
+use tandem::domain::job::Job;
+use tandem::domain::profile::Profile;
 use tandem::ids::{TeamId, UserId};
 use tandem::metrics::Metrics;
 use tandem::scheduler::Scheduler;
-use tandem::slack::client::{build_client, build_reply_client, SlackDirectory};
+use tandem::slack::client::{build_client, build_reply_client};
+use tandem::slack::outbound::SlackWorkspace;
 use tandem::slack::{SlackApi, SlackContext};
 use tandem::store::{Keys, RedisStore, Store};
 
@@ -109,7 +110,7 @@ async fn run(members: usize, rate_control: bool) -> Run {
         Arc::new(config),
         store.clone(),
         Sealer::clear(),
-        Arc::new(SlackDirectory(api.clone())),
+        Arc::new(SlackWorkspace(api.clone())),
         Arc::new(clock.clone()),
     );
     let team = TeamId::parse("T0TEST").unwrap();
@@ -153,7 +154,11 @@ async fn run(members: usize, rate_control: bool) -> Run {
                 };
                 let due = app.next_checkin(&profile, now).expect("a next Monday");
                 store
-                    .schedule_job(&team, &checkin_job(user), due.timestamp_millis())
+                    .schedule_job(
+                        &team,
+                        &Job::Checkin(user.clone()).to_string(),
+                        due.timestamp_millis(),
+                    )
                     .await
                     .expect("queued");
             }

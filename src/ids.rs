@@ -36,8 +36,28 @@ fn check(kind: &'static str, prefixes: &'static str, value: &str) -> Result<Stri
 macro_rules! slack_id {
     ($(#[$doc:meta])* $name:ident, $kind:literal, $prefixes:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        ///
+        /// Stored documents hold it as its string; reading one back goes
+        /// through [`Self::parse`], so a bad id is an error at load, never
+        /// silently dropped.
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
+
+        impl TryFrom<String> for $name {
+            type Error = BadId;
+            fn try_from(value: String) -> Result<Self, BadId> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
 
         impl $name {
             /// Accepts only a well-formed Slack id of this kind.
@@ -71,6 +91,14 @@ slack_id!(
     "UW"
 );
 
+slack_id!(
+    /// A conversation id: a public channel (`C…`), a private channel or
+    /// group DM (`G…`), or a DM (`D…`).
+    ChannelId,
+    "channel",
+    "CGD"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +115,14 @@ mod tests {
             assert!(TeamId::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert!(UserId::parse("T0123").is_err());
+        assert!(ChannelId::parse("U0123").is_err());
+    }
+
+    #[test]
+    fn stored_ids_are_checked_when_read() {
+        let ids: Vec<UserId> = serde_json::from_str(r#"["U0ANA","W0BEN"]"#).unwrap();
+        assert_eq!(serde_json::to_string(&ids).unwrap(), r#"["U0ANA","W0BEN"]"#);
+        assert!(serde_json::from_str::<Vec<UserId>>(r#"["U0ANA","<!channel>"]"#).is_err());
+        assert!(serde_json::from_str::<ChannelId>(r#""G0CIRCLE""#).is_ok());
     }
 }

@@ -21,6 +21,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;
+pub mod domain;
 pub mod ids;
 pub mod match_cmd;
 pub mod metrics;

@@ -5,8 +5,8 @@
 //! each run's idempotency key (see `app::jobs`) keeps a retried job from
 //! messaging anyone twice.
 
-use crate::app::jobs::ROUND_JOB;
 use crate::app::Delivery;
+use crate::domain::job::Job;
 use crate::ids::TeamId;
 use crate::slack::SlackContext;
 use std::sync::Arc;
@@ -53,7 +53,7 @@ impl Scheduler {
                 .ctx
                 .app
                 .store()
-                .schedule_job(&self.team, ROUND_JOB, next.timestamp_millis())
+                .schedule_job(&self.team, &Job::Round.to_string(), next.timestamp_millis())
                 .await
             {
                 warn!(error = %e, "round not queued yet; will retry next start");

@@ -129,7 +129,7 @@ impl Application {
         if sealer.encrypts() {
             check_encryption_key(store.as_ref(), &sealer).await?;
         }
-        let directory = Arc::new(crate::slack::client::SlackDirectory(api.clone()));
+        let directory = Arc::new(crate::slack::outbound::SlackWorkspace(api.clone()));
         let app = App::new(config.clone(), store.clone(), sealer, directory, clock);
         let ctx = Arc::new(SlackContext::new(app, api, metrics.clone()));
 

@@ -1,187 +1,314 @@
-//! Check-ins: per goal, how it went; whether the pair met; a reflection
-//! prompt. Answers are the member's own; a partner only ever sees counts.
+//! Check-ins: sending a member their check-in (with any nudges the one it
+//! replaces calls for), their answers, the private note on an answer, and
+//! the summaries partners (or the circle) see once both have answered —
+//! counts, and only goals the member shared.
 
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use super::admin;
+use super::context::App;
+use super::documents::UpdateError;
+use super::model::{CheckinModel, Effect, Outcome, Reply, SubmitOutcome};
+use super::requests::ActionRequest;
+use crate::domain::checkin::Checkin;
+use crate::domain::goals::{self, GoalBook};
+use crate::domain::job::Job;
+use crate::domain::notes::NoteBook;
+use crate::domain::nudges::{self, Nudge};
+use crate::domain::pairing::Pairing;
+use crate::domain::profile::Profile;
+use crate::ids::{TeamId, UserId};
+use crate::store::Doc;
 
-/// How a goal went since the last check-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum GoalAnswer {
-    StepDone,
-    Progress,
-    NoProgress,
-    Stuck,
-}
-
-impl GoalAnswer {
-    pub const ALL: [GoalAnswer; 4] = [
-        GoalAnswer::StepDone,
-        GoalAnswer::Progress,
-        GoalAnswer::NoProgress,
-        GoalAnswer::Stuck,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            GoalAnswer::StepDone => "step_done",
-            GoalAnswer::Progress => "progress",
-            GoalAnswer::NoProgress => "no_progress",
-            GoalAnswer::Stuck => "stuck",
+/// `admin checkins`: a check-in DM to every active member now.
+pub async fn admin_send(app: &App, team: &TeamId, user: &UserId) -> Outcome {
+    if let Err(refusal) = admin::check(app, user).await {
+        return refusal;
+    }
+    match send_all(app, team).await {
+        Ok(effects) => {
+            let n = effects
+                .iter()
+                .filter(|e| matches!(e, Effect::CheckinDm { .. }))
+                .count();
+            Outcome::done(format!(
+                "Sent {n} check-in{} now.",
+                if n == 1 { "" } else { "s" }
+            ))
+            .with_effects(effects)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "check-ins not sent: store problem");
+            Outcome::store_down()
         }
     }
+}
 
-    pub fn label(self) -> &'static str {
-        match self {
-            GoalAnswer::StepDone => "Step done",
-            GoalAnswer::Progress => "Progress",
-            GoalAnswer::NoProgress => "No progress",
-            GoalAnswer::Stuck => "Stuck",
+async fn send_all(app: &App, team: &TeamId) -> Result<Vec<Effect>, anyhow::Error> {
+    let today = app.now().date_naive();
+    let mut effects = Vec::new();
+    for member in app.store.members(team).await? {
+        let profile: Profile = app.docs.load(team, &member, Doc::Profile).await?;
+        if profile.is_active(today) {
+            effects.extend(start(app, team, &member).await?);
         }
     }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.code() == code)
-    }
+    Ok(effects)
 }
 
-/// Whether the pair met since the last check-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MetAnswer {
-    Met,
-    Rescheduled,
-    NotYet,
-}
-
-impl MetAnswer {
-    pub const ALL: [MetAnswer; 3] = [MetAnswer::Met, MetAnswer::Rescheduled, MetAnswer::NotYet];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            MetAnswer::Met => "met",
-            MetAnswer::Rescheduled => "rescheduled",
-            MetAnswer::NotYet => "not_yet",
+/// Starts a member's next check-in: their active goals and current
+/// partners, numbered after the last one. Returns the check-in DM first,
+/// then any nudges the one it replaces calls for.
+pub async fn start(
+    app: &App,
+    team: &TeamId,
+    member: &UserId,
+) -> Result<Vec<Effect>, anyhow::Error> {
+    let goals: GoalBook = app.docs.load(team, member, Doc::Goals).await?;
+    let notes: NoteBook = app.docs.load(team, member, Doc::Notes).await?;
+    let pairing: Pairing = app.docs.load(team, member, Doc::Pairing).await?;
+    let goal_numbers: Vec<u32> = goals.active().map(|g| g.number).collect();
+    let partners = pairing.partners.clone();
+    let thresholds = nudges::Thresholds {
+        stale_checkins: app.config.nudges.stale_checkins,
+        fizzle_rounds: app.config.nudges.fizzle_rounds,
+    };
+    let (carried, checkin) = app
+        .docs
+        .update(team, member, Doc::Checkin, |c: &mut Checkin| {
+            let carried = nudges::carry(c, &goal_numbers, &partners, thresholds);
+            *c = Checkin {
+                number: c.number + 1,
+                goals: goal_numbers.clone(),
+                partners: partners.clone(),
+                stale: carried.stale.clone(),
+                missed: carried.missed,
+                ..Checkin::default()
+            };
+            Ok::<nudges::Carried, std::convert::Infallible>(carried)
+        })
+        .await
+        .map_err(|_| anyhow::anyhow!("check-in not stored"))?;
+    let remind_at =
+        app.now() + chrono::Duration::hours(i64::from(app.config.nudges.reminder_after_hours));
+    let reminder = Job::Reminder {
+        user: member.clone(),
+        number: checkin.number,
+    };
+    app.store
+        .schedule_job(team, &reminder.to_string(), remind_at.timestamp_millis())
+        .await?;
+    let mut effects = vec![Effect::CheckinDm {
+        user: member.clone(),
+        model: CheckinModel {
+            checkin,
+            goals: goals.clone(),
+            notes,
+        },
+    }];
+    for (goal, count) in &carried.stale_goals {
+        if let Some(g) = goals.get(*goal) {
+            effects.push(Effect::Nudge {
+                user: member.clone(),
+                nudge: Nudge::StaleGoal {
+                    goal: *goal,
+                    text: g.text.clone(),
+                    checkins: *count,
+                },
+            });
         }
     }
+    if let Some(periods) = carried.fizzle {
+        effects.push(Effect::Nudge {
+            user: member.clone(),
+            nudge: Nudge::Fizzle {
+                partners: partners.clone(),
+                periods,
+            },
+        });
+    }
+    if carried.repair {
+        effects.push(Effect::Nudge {
+            user: member.clone(),
+            nudge: Nudge::RepairOffer {
+                partners,
+                round: pairing.round,
+            },
+        });
+    }
+    Ok(effects)
+}
 
-    pub fn label(self) -> &'static str {
-        match self {
-            MetAnswer::Met => "We met",
-            MetAnswer::Rescheduled => "Rescheduled",
-            MetAnswer::NotYet => "Not yet",
+/// Marks that the summary of a member's check-in went out.
+async fn mark_summary_sent(app: &App, team: &TeamId, user: &UserId) {
+    let _ = app
+        .docs
+        .update(team, user, Doc::Checkin, |c: &mut Checkin| {
+            c.summary_sent = true;
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .await;
+}
+
+/// Records a check-in answer and shows the check-in again with it marked;
+/// when both partners have answered everything, each gets the other's
+/// summary (counts only).
+pub async fn answer(
+    app: &App,
+    request: &ActionRequest,
+    number: u32,
+    record: impl Fn(&mut Checkin),
+) -> Outcome {
+    let (team, user) = (&request.team, &request.user);
+    let updated = app
+        .docs
+        .update(team, user, Doc::Checkin, |c: &mut Checkin| {
+            if c.number != number {
+                return Err("This check-in has closed; your newest one is in your DMs.".to_owned());
+            }
+            record(c);
+            Ok(())
+        })
+        .await;
+    let checkin = match updated {
+        Ok((_, c)) => c,
+        Err(UpdateError::Refused(message)) => return Outcome::refused(message),
+        Err(_) => return Outcome::store_down(),
+    };
+    let (goals, notes) = match (
+        app.docs.load::<GoalBook>(team, user, Doc::Goals).await,
+        app.docs.load::<NoteBook>(team, user, Doc::Notes).await,
+    ) {
+        (Ok(g), Ok(n)) => (g, n),
+        _ => return Outcome::store_down(),
+    };
+    let mut effects = Vec::new();
+    if checkin.complete() && !checkin.summary_sent && checkin.partners.is_empty() {
+        // A circle member's check-in goes to the circle's thread: counts,
+        // and only the goals they share.
+        if let Ok(book) = app.docs.load_circles(team).await {
+            if let Some(circle) = book.of_member(user) {
+                effects.push(Effect::PostInConversation {
+                    conversation: circle.channel.clone(),
+                    thread: circle.thread.clone(),
+                    text: format!(
+                        "<@{user}> checked in — {}.",
+                        checkin.summary(&goals.shared())
+                    ),
+                });
+                mark_summary_sent(app, team, user).await;
+            }
         }
     }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.code() == code)
-    }
-}
-
-/// One member's current check-in (stored per member).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Checkin {
-    /// Which check-in this is (increases each time one is sent).
-    pub number: u32,
-    /// Goal numbers asked about.
-    pub goals: Vec<u32>,
-    /// Partner(s) asked about, if any.
-    pub partners: Vec<String>,
-    pub answers: BTreeMap<u32, GoalAnswer>,
-    pub met: Option<MetAnswer>,
-    /// Whether the partner summary was already sent for this check-in.
-    #[serde(default)]
-    pub summary_sent: bool,
-    /// Optional notes on answers, by goal number (0: the meeting). The
-    /// member's own words: never in a partner's summary.
-    #[serde(default)]
-    pub notes: BTreeMap<u32, String>,
-    /// Check-ins in a row each goal has not moved (for stale-goal nudges).
-    #[serde(default)]
-    pub stale: BTreeMap<u32, u32>,
-    /// Check-ins in a row without meeting the current partner(s).
-    #[serde(default)]
-    pub missed: u32,
-}
-
-impl Checkin {
-    /// Every question has an answer.
-    pub fn complete(&self) -> bool {
-        self.goals.iter().all(|g| self.answers.contains_key(g))
-            && (self.partners.is_empty() || self.met.is_some())
-    }
-
-    /// What a partner may see: counts, plus how each goal in `shared` (the
-    /// member's shared goals: number, text) moved. Never the text of a goal
-    /// that is not shared, nor a note.
-    pub fn summary(&self, shared: &[(u32, String)]) -> String {
-        let mut counts: BTreeMap<GoalAnswer, usize> = BTreeMap::new();
-        for a in self.answers.values() {
-            *counts.entry(*a).or_default() += 1;
+    if checkin.complete() && !checkin.summary_sent {
+        for partner in &checkin.partners {
+            let theirs: Checkin = match app.docs.load(team, partner, Doc::Checkin).await {
+                Ok(c) => c,
+                Err(_) => continue,
+            };
+            if theirs.complete() && theirs.partners.contains(user) {
+                let their_goals: GoalBook = match app.docs.load(team, partner, Doc::Goals).await {
+                    Ok(g) => g,
+                    Err(_) => continue,
+                };
+                effects.push(Effect::PartnerSummary {
+                    to: user.clone(),
+                    from: partner.clone(),
+                    summary: theirs.summary(&their_goals.shared()),
+                });
+                effects.push(Effect::PartnerSummary {
+                    to: partner.clone(),
+                    from: user.clone(),
+                    summary: checkin.summary(&goals.shared()),
+                });
+                for who in [user, partner] {
+                    mark_summary_sent(app, team, who).await;
+                }
+            }
         }
-        let mut parts: Vec<String> = counts
-            .iter()
-            .map(|(a, n)| format!("{} {n}", a.label().to_lowercase()))
-            .collect();
-        if parts.is_empty() {
-            parts.push("no goals to report".into());
-        }
-        let met = match self.met {
-            Some(MetAnswer::Met) => "you met",
-            Some(MetAnswer::Rescheduled) => "your meeting was rescheduled",
-            Some(MetAnswer::NotYet) => "you haven't met yet",
-            None => "no answer on meeting",
-        };
-        let named: Vec<String> = shared
-            .iter()
-            .filter_map(|(n, text)| {
-                let answer = self.answers.get(n)?;
-                Some(format!("“{text}”: {}", answer.label().to_lowercase()))
-            })
-            .collect();
-        let mut summary = format!("goals: {}; {met}", parts.join(", "));
-        if !named.is_empty() {
-            summary.push_str(&format!(" ({})", named.join("; ")));
-        }
-        summary
     }
+    Outcome::reply(Reply::Checkin(CheckinModel {
+        checkin,
+        goals,
+        notes,
+    }))
+    .with_effects(effects)
 }
 
-/// A button value: `<check-in number>:<goal number or 0>:<answer code>`.
-pub fn encode(number: u32, goal: u32, code: &str) -> String {
-    format!("{number}:{goal}:{code}")
+/// Opens the note modal for one check-in answer; the check-in message
+/// stays as it is until the note is saved.
+pub fn open_note(request: &ActionRequest, number: u32, goal: u32) -> Outcome {
+    let modal = request
+        .trigger
+        .clone()
+        .map(|trigger| Effect::OpenCheckinNoteModal {
+            trigger,
+            number,
+            goal,
+            reply_to: request.reply_to.clone(),
+        });
+    Outcome::reply(Reply::Silent).with_effects(modal)
 }
 
-pub fn decode(value: &str) -> Option<(u32, u32, &str)> {
-    let mut parts = value.splitn(3, ':');
-    let number = parts.next()?.parse().ok()?;
-    let goal = parts.next()?.parse().ok()?;
-    Some((number, goal, parts.next()?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn complete_and_summary() {
-        let mut c = Checkin {
-            number: 1,
-            goals: vec![1, 3],
-            partners: vec!["U0BEN".into()],
-            ..Checkin::default()
-        };
-        assert!(!c.complete());
-        c.answers.insert(1, GoalAnswer::Progress);
-        c.answers.insert(3, GoalAnswer::Stuck);
-        c.met = Some(MetAnswer::Met);
-        assert!(c.complete());
-        assert_eq!(c.summary(&[]), "goals: progress 1, stuck 1; you met");
-        assert_eq!(
-            c.summary(&[(3, "Give a talk".into()), (9, "Not asked".into())]),
-            "goals: progress 1, stuck 1; you met (“Give a talk”: stuck)"
-        );
-        assert_eq!(decode(&encode(4, 3, "stuck")), Some((4, 3, "stuck")));
-        assert_eq!(decode("x"), None);
+/// The check-in note modal's submit: an empty note removes it. The
+/// check-in message is redrawn with the note when it can be.
+pub async fn submit_note(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    number: u32,
+    goal: u32,
+    text: &str,
+    reply_to: Option<String>,
+) -> SubmitOutcome {
+    let text = text.trim().to_owned();
+    let length = text.chars().count();
+    if length > goals::MAX_TEXT {
+        return SubmitOutcome::Invalid(vec![(
+            "text".into(),
+            format!(
+                "That is {length} characters; keep notes to {}.",
+                goals::MAX_TEXT
+            ),
+        )]);
+    }
+    let updated = app
+        .docs
+        .update(team, user, Doc::Checkin, |c: &mut Checkin| {
+            if c.number != number {
+                return Err("This check-in has closed; your newest one is in your DMs.");
+            }
+            if goal != 0 && !c.goals.contains(&goal) {
+                return Err("That goal is not part of this check-in.");
+            }
+            if text.is_empty() {
+                c.notes.remove(&goal);
+            } else {
+                c.notes.insert(goal, text.clone());
+            }
+            Ok(())
+        })
+        .await;
+    let checkin = match updated {
+        Ok((_, c)) => c,
+        Err(UpdateError::Refused(message)) => {
+            return SubmitOutcome::Invalid(vec![("text".into(), message.to_owned())])
+        }
+        Err(_) => return SubmitOutcome::StoreDown,
+    };
+    let Some(reply_to) = reply_to else {
+        return SubmitOutcome::Saved(Vec::new());
+    };
+    match (
+        app.docs.load::<GoalBook>(team, user, Doc::Goals).await,
+        app.docs.load::<NoteBook>(team, user, Doc::Notes).await,
+    ) {
+        (Ok(goals), Ok(notes)) => SubmitOutcome::Saved(vec![Effect::ReplaceMessage {
+            reply_to,
+            reply: Reply::Checkin(CheckinModel {
+                checkin,
+                goals,
+                notes,
+            }),
+        }]),
+        _ => SubmitOutcome::Saved(Vec::new()),
     }
 }

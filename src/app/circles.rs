@@ -1,282 +1,612 @@
-//! Peer-mentoring circles as stored: one workspace document listing every
-//! circle, its channel, its members and the facilitator rotation. Pure: the
-//! use cases that create channels and post prompts are in `circle_admin.rs`.
+//! Circle use cases: forming circles (each with its own private channel),
+//! binding an existing channel, the weekly prompt with a rotating
+//! facilitator, thread replies, members leaving, merges of circles that got
+//! small, and places offered to newcomers. Creating channels, inviting and
+//! posting prompts need answers (an id, a thread), so they go through the
+//! [`Workspace`](super::workspace::Workspace) port, not `Effect`s.
 
-use serde::{Deserialize, Serialize};
+use super::admin;
+use super::context::App;
+use super::documents::UpdateError;
+use super::home;
+use super::model::{
+    CircleIntro, CircleMember, CirclePrompt, CirclesSummary, Effect, JobRun, Outcome, PlannedGroup,
+    Post, Reply,
+};
+use super::requests::ActionRequest;
+use super::roster;
+use super::workspace::WorkspaceError;
+use crate::domain::circles::{channel_name, Circle, PromptKind, MIN_MEMBERS};
+use crate::domain::job::Job;
+use crate::domain::pairing::Pairing;
+use crate::domain::profile::{Format, Profile};
+use crate::ids::{ChannelId, TeamId, UserId};
+use crate::store::Doc;
+use chrono::{DateTime, Utc};
 
-/// Name of the workspace document holding the circles.
-pub const CIRCLES_DOC: &str = "circles";
+/// How many names are tried when Slack says a channel name is taken.
+const NAME_ATTEMPTS: u32 = 6;
+/// Smallest and largest circle size an admin may ask for.
+const SIZES: std::ops::RangeInclusive<usize> = 3..=8;
 
-/// Fewest active members a circle keeps going with; below it, a merge is
-/// offered.
-pub const MIN_MEMBERS: usize = 3;
-
-/// What a weekly prompt asks, in rotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromptKind {
-    Progress,
-    Decision,
-    Resource,
-    Teach,
-}
-
-impl PromptKind {
-    pub const ROTATION: [PromptKind; 4] = [
-        PromptKind::Progress,
-        PromptKind::Decision,
-        PromptKind::Resource,
-        PromptKind::Teach,
-    ];
-
-    /// The prompt for the `n`th week (0-based).
-    pub fn nth(n: u32) -> Self {
-        Self::ROTATION[n as usize % Self::ROTATION.len()]
+/// `admin circles [preview] [size]`.
+pub async fn admin_form(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    preview: bool,
+    size: Option<usize>,
+) -> Outcome {
+    if let Err(refusal) = admin::check(app, user).await {
+        return refusal;
     }
-
-    pub fn question(self) -> &'static str {
-        match self {
-            PromptKind::Progress => {
-                "Progress on goals: what moved since last time, and what's in the way?"
-            }
-            PromptKind::Decision => {
-                "A decision to reflect on: one call you made recently — what did you weigh, and would you make it again?"
-            }
-            PromptKind::Resource => {
-                "A resource to share: an article, talk, tool or person that helped you lately, and why."
-            }
-            PromptKind::Teach => {
-                "A skill to teach: something you can show the others in five minutes at the next meeting."
-            }
+    let size = size.unwrap_or(app.config.circles.size);
+    if !SIZES.contains(&size) {
+        return Outcome::refused(format!(
+            "Circles work best with {} to {} people; try `/tandem admin circles {}`.",
+            SIZES.start(),
+            SIZES.end(),
+            app.config.circles.size
+        ));
+    }
+    match form(app, team, preview, size).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            tracing::warn!(error = %e, "circles not formed: store problem");
+            Outcome::store_down()
         }
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Circle {
-    pub id: u32,
-    /// The channel's name, without `#`.
-    pub name: String,
-    /// Slack's channel id.
-    pub channel: String,
-    /// Member ids, in the order they joined the circle.
-    pub members: Vec<String>,
-    /// Who facilitates next, first to last; everyone appears once, so the
-    /// rotation reaches every member before anyone repeats.
-    pub rotation: Vec<String>,
-    /// Prompts posted so far.
-    pub prompts: u32,
-    /// The current facilitator (named by the latest prompt).
-    #[serde(default)]
-    pub facilitator: Option<String>,
-    /// Thread of the latest prompt (check-ins go there), if posted.
-    #[serde(default)]
-    pub thread: Option<String>,
-    /// Who replied in the latest prompt's thread.
-    #[serde(default)]
-    pub answered: Vec<String>,
-    /// Resources shared with the circle: (from, url, why).
-    #[serde(default)]
-    pub shelf: Vec<(String, String, Option<String>)>,
-    /// A bound existing channel (not created by Tandem).
-    #[serde(default)]
-    pub bound: bool,
-}
-
-impl Circle {
-    /// Advances the rotation: the next facilitator, who then goes to the back.
-    pub fn next_facilitator(&mut self) -> Option<String> {
-        if self.rotation.is_empty() {
-            self.rotation = self.members.clone();
-        }
-        if self.rotation.is_empty() {
-            return None;
-        }
-        let next = self.rotation.remove(0);
-        self.rotation.push(next.clone());
-        self.facilitator = Some(next.clone());
-        Some(next)
-    }
-
-    /// The facilitators to come, in order (for the Home tab).
-    pub fn upcoming(&self) -> Vec<String> {
-        self.rotation.clone()
-    }
-
-    pub fn add_member(&mut self, user: &str) {
-        if !self.members.iter().any(|m| m == user) {
-            self.members.push(user.to_owned());
-            // Newcomers facilitate after everyone already waiting.
-            self.rotation.push(user.to_owned());
+async fn form(
+    app: &App,
+    team: &TeamId,
+    preview: bool,
+    size: usize,
+) -> Result<Outcome, anyhow::Error> {
+    let now = app.now();
+    let book = app.docs.load_circles(team).await?;
+    let mut profiles = Vec::new();
+    for m in app.store.members(team).await? {
+        let p: Profile = app.docs.load(team, &m, Doc::Profile).await?;
+        let pairing: Pairing = app.docs.load(team, &m, Doc::Pairing).await?;
+        // Circles are for those who asked for one, and for "either"
+        // people whom no pair is holding.
+        let wants_circle = p.format == Format::Circle
+            || (p.format == Format::Either && pairing.partners.is_empty());
+        if wants_circle && !book.has_member(&m) {
+            profiles.push((m, p));
         }
     }
-
-    /// Removes `user` everywhere in the circle; whether they were in it.
-    pub fn remove_member(&mut self, user: &str) -> bool {
-        let before = self.members.len();
-        self.members.retain(|m| m != user);
-        self.rotation.retain(|m| m != user);
-        self.answered.retain(|m| m != user);
-        self.shelf.retain(|(from, _, _)| from != user);
-        if self.facilitator.as_deref() == Some(user) {
-            self.facilitator = None;
-        }
-        self.members.len() != before
-    }
-
-    pub fn has(&self, user: &str) -> bool {
-        self.members.iter().any(|m| m == user)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CircleBook {
-    pub v: u32,
-    pub next: u32,
-    pub circles: Vec<Circle>,
-}
-
-impl Default for CircleBook {
-    fn default() -> Self {
-        Self {
-            v: 1,
-            next: 1,
-            circles: Vec::new(),
-        }
-    }
-}
-
-impl CircleBook {
-    pub fn of_member(&self, user: &str) -> Option<&Circle> {
-        self.circles.iter().find(|c| c.has(user))
-    }
-
-    pub fn has_member(&self, user: &str) -> bool {
-        self.of_member(user).is_some()
-    }
-
-    /// The circle with the fewest members, if it has fewer than `max`.
-    pub fn with_room(&self, max: usize) -> Option<&Circle> {
-        self.circles
-            .iter()
-            .filter(|c| c.members.len() < max)
-            .min_by_key(|c| (c.members.len(), c.id))
-    }
-
-    pub fn by_id(&self, id: u32) -> Option<&Circle> {
-        self.circles.iter().find(|c| c.id == id)
-    }
-
-    pub fn by_id_mut(&mut self, id: u32) -> Option<&mut Circle> {
-        self.circles.iter_mut().find(|c| c.id == id)
-    }
-
-    pub fn by_channel_mut(&mut self, channel: &str) -> Option<&mut Circle> {
-        self.circles.iter_mut().find(|c| c.channel == channel)
-    }
-
-    /// Adds a circle and gives it the next id.
-    pub fn add(&mut self, mut circle: Circle) -> u32 {
-        circle.id = self.next;
-        self.next += 1;
-        if circle.rotation.is_empty() {
-            circle.rotation = circle.members.clone();
-        }
-        let id = circle.id;
-        self.circles.push(circle);
-        id
-    }
-}
-
-/// Words for readable channel names, picked by circle id.
-const WORDS: [&str; 16] = [
-    "maple", "harbor", "comet", "juniper", "lantern", "meadow", "summit", "willow", "ember",
-    "orchard", "delta", "aurora", "cedar", "pebble", "tide", "beacon",
-];
-
-/// The channel name to try for circle `id` on attempt `attempt` (0-based):
-/// `tandem-circle-maple`, then `tandem-circle-maple-2`, … Slack names are
-/// lower case, at most 80 characters.
-pub fn channel_name(id: u32, attempt: u32) -> String {
-    let word = WORDS[(id as usize).saturating_sub(1) % WORDS.len()];
-    let lap = (id as usize).saturating_sub(1) / WORDS.len();
-    let base = if lap == 0 {
-        format!("tandem-circle-{word}")
-    } else {
-        format!("tandem-circle-{word}-{}", lap + 1)
+    let (roster, not_ready, _) =
+        roster::roster_where(&profiles, now.date_naive(), app.time.zone, |_, _| true);
+    let mut summary = CirclesSummary {
+        preview,
+        size,
+        groups: Vec::new(),
+        formed: Vec::new(),
+        failed: None,
+        not_ready,
     };
-    match attempt {
-        0 => base,
-        n => format!("{base}-{}", n + 1),
-    }
-}
-
-/// Reads a channel from command text: Slack's `<#C123|name>` (or `<#C123>`),
-/// or a bare id.
-pub fn parse_channel(text: &str) -> Option<String> {
-    let t = text.trim();
-    let id = match t.strip_prefix("<#") {
-        Some(rest) => rest.trim_end_matches('>').split('|').next()?,
-        None => t,
-    };
-    let ok = id.len() >= 9
-        && id.len() <= 20
-        && matches!(id.as_bytes()[0], b'C' | b'G')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    ok.then(|| id.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn circle(members: &[&str]) -> Circle {
-        let members: Vec<String> = members.iter().map(|m| m.to_string()).collect();
-        Circle {
-            rotation: members.clone(),
-            members,
-            ..Circle::default()
+    let id = |i: usize| roster::member_of(&roster, i);
+    if roster.people.len() < MIN_MEMBERS {
+        // Too few for a circle of their own: offer places where there is room.
+        let mut effects = Vec::new();
+        if !preview {
+            for i in 0..roster.people.len() {
+                if let Some(c) = book.with_room(size + 1) {
+                    effects.push(Effect::CircleJoinOffer {
+                        user: id(i),
+                        circle: c.id,
+                        channel: c.channel.clone(),
+                        members: c.members.len(),
+                    });
+                }
+            }
         }
-    }
-
-    #[test]
-    fn rotation_reaches_everyone_before_anyone_repeats() {
-        let mut c = circle(&["A", "B", "C", "D"]);
-        let firsts: Vec<String> = (0..4).filter_map(|_| c.next_facilitator()).collect();
-        assert_eq!(firsts, ["A", "B", "C", "D"]);
-        c.add_member("E");
-        let next: Vec<String> = (0..5).filter_map(|_| c.next_facilitator()).collect();
-        assert_eq!(next, ["A", "B", "C", "D", "E"]);
-        c.remove_member("B");
-        let after: Vec<String> = (0..4).filter_map(|_| c.next_facilitator()).collect();
-        assert_eq!(after, ["A", "C", "D", "E"]);
-    }
-
-    #[test]
-    fn names_are_readable_and_unique_per_attempt() {
-        assert_eq!(channel_name(1, 0), "tandem-circle-maple");
-        assert_eq!(channel_name(1, 1), "tandem-circle-maple-2");
-        assert_eq!(channel_name(2, 0), "tandem-circle-harbor");
-        assert_eq!(channel_name(17, 0), "tandem-circle-maple-2");
-        assert_eq!(channel_name(17, 1), "tandem-circle-maple-2-2");
-    }
-
-    #[test]
-    fn channels_are_read_from_mentions_or_ids() {
-        assert_eq!(
-            parse_channel("<#C0123ABCD|design>"),
-            Some("C0123ABCD".into())
+        let offered = effects.len();
+        let mut message = format!(
+            "{} member{} prefer{} circles and {} in one yet; a new circle needs at least {MIN_MEMBERS}.",
+            roster.people.len(),
+            if roster.people.len() == 1 { "" } else { "s" },
+            if roster.people.len() == 1 { "s" } else { "" },
+            if roster.people.len() == 1 { "isn't" } else { "aren't" },
         );
-        assert_eq!(parse_channel(" <#G0123ABCD> "), Some("G0123ABCD".into()));
-        assert_eq!(parse_channel("C0123ABCD"), Some("C0123ABCD".into()));
-        assert_eq!(parse_channel("#design"), None);
-        assert_eq!(parse_channel("U0123ABCD"), None);
+        if offered > 0 {
+            message.push_str(&format!(
+                " Offered {offered} of them a place in a circle with room."
+            ));
+        }
+        return Ok(Outcome::done(message).with_effects(effects));
+    }
+    let stored = app.store.load_team_doc(team, roster::ROUNDS_DOC).await?;
+    let history = roster::parse_history(stored.as_deref())?;
+    let scorer = crate::pairing::score::Scorer::new(
+        &roster,
+        &history,
+        crate::pairing::score::Rules::from(&app.config.pairing),
+        now,
+    );
+    let everyone: Vec<usize> = (0..roster.people.len()).collect();
+    let groups =
+        crate::pairing::circles::form_circles(&scorer, &everyone, size, u64::from(book.next));
+    summary.groups = groups
+        .iter()
+        .map(|g| roster::planned_group(g, &roster))
+        .collect();
+    if preview {
+        return Ok(Outcome::reply(Reply::Circles(summary)));
     }
 
-    #[test]
-    fn prompts_rotate() {
-        assert_eq!(PromptKind::nth(0), PromptKind::Progress);
-        assert_eq!(PromptKind::nth(5), PromptKind::Decision);
+    let mut effects = Vec::new();
+    let next_prompt = app.time.next_prompt(now);
+    for (k, group) in summary.groups.clone().iter().enumerate() {
+        let guess = book.next + k as u32;
+        let channel = match create_channel(app, guess).await {
+            Ok(channel) => channel,
+            Err(reason) => {
+                summary.failed = Some(reason);
+                break;
+            }
+        };
+        if let Err(e) = app.workspace.invite(&channel, &group.members).await {
+            tracing::warn!(error = %e, "could not invite a circle's members");
+        }
+        let circle = Circle::new(channel.clone(), group.members.clone());
+        let (circle_id, _) = app
+            .docs
+            .update_circles(team, |b| {
+                Ok::<u32, std::convert::Infallible>(b.add(circle.clone()))
+            })
+            .await
+            .map_err(|_| anyhow::anyhow!("circles document busy"))?;
+        let intro = circle_intro(app, group, &profiles, now, next_prompt);
+        if let Err(e) = app
+            .workspace
+            .post(&channel, None, &Post::CircleIntro(intro))
+            .await
+        {
+            tracing::warn!(error = %e, "could not post a circle intro");
+        }
+        if let Some(at) = next_prompt {
+            app.store
+                .schedule_job(
+                    team,
+                    &Job::CirclePrompt(circle_id).to_string(),
+                    at.timestamp_millis(),
+                )
+                .await?;
+        }
+        summary.formed.push((channel, group.members.len()));
+        effects.extend(home::refresh_all(app, team, &group.members).await);
     }
+    tracing::info!(
+        circles = summary.formed.len(),
+        planned = summary.groups.len(),
+        "circles formed"
+    );
+    Ok(Outcome::reply(Reply::Circles(summary)).with_effects(effects))
+}
+
+/// Creates the channel for circle `id`, trying other names while Slack
+/// says one is taken.
+async fn create_channel(app: &App, id: u32) -> Result<ChannelId, String> {
+    for attempt in 0..NAME_ATTEMPTS {
+        match app
+            .workspace
+            .create_private_channel(&channel_name(id, attempt))
+            .await
+        {
+            Ok(channel) => return Ok(channel),
+            Err(WorkspaceError::NameTaken) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not create a circle channel");
+                return Err(format!("Slack refused to create a channel ({e})"));
+            }
+        }
+    }
+    Err("every channel name tried was taken".to_owned())
+}
+
+fn circle_intro(
+    app: &App,
+    group: &PlannedGroup,
+    profiles: &[(UserId, Profile)],
+    now: DateTime<Utc>,
+    next_prompt: Option<DateTime<Utc>>,
+) -> CircleIntro {
+    let profile = |m: &UserId| profiles.iter().find(|(u, _)| u == m).map(|(_, p)| p);
+    let zones = app.time.zones_of(&group.members, profiles);
+    CircleIntro {
+        members: group
+            .members
+            .iter()
+            .map(|m| CircleMember {
+                user: m.clone(),
+                offers: profile(m).map(|p| p.offers.clone()).unwrap_or_default(),
+                wants: profile(m).map(|p| p.wants.clone()).unwrap_or_default(),
+            })
+            .collect(),
+        reasons: group.reasons.clone(),
+        facilitator: group.members.first().cloned(),
+        first_meeting: crate::schedule::first_meeting(now, &zones),
+        next_prompt,
+    }
+}
+
+/// `admin circle <#channel>`: the program members in an existing
+/// channel become a circle there.
+pub async fn admin_bind(app: &App, team: &TeamId, user: &UserId, channel: &ChannelId) -> Outcome {
+    if let Err(refusal) = admin::check(app, user).await {
+        return refusal;
+    }
+    let refused = Outcome::refused;
+    let in_channel = match app.workspace.channel_members(channel).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read a channel's members");
+            return refused(format!(
+                "I can't see who is in <#{channel}>. Invite me there first (`/invite @Tandem`), then try again."
+            ));
+        }
+    };
+    let book = match app.docs.load_circles(team).await {
+        Ok(b) => b,
+        Err(_) => return Outcome::store_down(),
+    };
+    if book.items.iter().any(|c| &c.channel == channel) {
+        return refused(format!("<#{channel}> is already a circle."));
+    }
+    let now = app.now();
+    let (mut members, mut outside, mut elsewhere) = (Vec::new(), 0, 0);
+    let mut profiles = Vec::new();
+    for m in in_channel {
+        let p: Profile = match app.docs.load(team, &m, Doc::Profile).await {
+            Ok(p) => p,
+            Err(_) => return Outcome::store_down(),
+        };
+        if !p.is_active(now.date_naive()) {
+            outside += 1;
+        } else if book.has_member(&m) {
+            elsewhere += 1;
+        } else {
+            members.push(m.clone());
+            profiles.push((m, p));
+        }
+    }
+    if members.len() < MIN_MEMBERS {
+        return refused(format!(
+            "<#{channel}> has {} active program member{} not already in a circle; a circle needs at least {MIN_MEMBERS}. Others can `/tandem join` first.",
+            members.len(),
+            if members.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let circle = Circle {
+        bound: true,
+        ..Circle::new(channel.clone(), members.clone())
+    };
+    let circle_id = match app
+        .docs
+        .update_circles(team, |b| {
+            if b.items.iter().any(|c| &c.channel == channel) {
+                return Err(());
+            }
+            Ok(b.add(circle.clone()))
+        })
+        .await
+    {
+        Ok((id, _)) => id,
+        Err(UpdateError::Refused(())) => {
+            return refused(format!("<#{channel}> is already a circle."))
+        }
+        Err(_) => return Outcome::store_down(),
+    };
+    let group = PlannedGroup {
+        members: members.clone(),
+        score: 0,
+        reasons: vec!["you already share this channel".to_owned()],
+    };
+    let next_prompt = app.time.next_prompt(now);
+    let intro = circle_intro(app, &group, &profiles, now, next_prompt);
+    if let Err(e) = app
+        .workspace
+        .post(channel, None, &Post::CircleIntro(intro))
+        .await
+    {
+        tracing::warn!(error = %e, "could not post a circle intro");
+    }
+    if let Some(at) = next_prompt {
+        if let Err(e) = app
+            .store
+            .schedule_job(
+                team,
+                &Job::CirclePrompt(circle_id).to_string(),
+                at.timestamp_millis(),
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "circle prompt not queued");
+        }
+    }
+    let mut message = format!(
+        "<#{channel}> is now a circle of {}. Weekly prompts start {}.",
+        members.len(),
+        next_prompt.map_or("soon".to_owned(), |t| format!(
+            "<!date^{}^{{date_short_pretty}}|{}>",
+            t.timestamp(),
+            t.format("%a %-d %b")
+        ))
+    );
+    if outside + elsewhere > 0 {
+        message.push_str(&format!(
+            " Left out: {outside} not (actively) in the program, {elsewhere} already in another circle."
+        ));
+    }
+    let effects = home::refresh_all(app, team, &members).await;
+    Outcome::done(message).with_effects(effects)
+}
+
+/// The weekly prompt of circle `id`: posted once per occurrence, naming
+/// the next facilitator in rotation and who answered last week.
+pub async fn run_prompt(
+    app: &App,
+    team: &TeamId,
+    id: u32,
+    now: DateTime<Utc>,
+) -> Result<JobRun, anyhow::Error> {
+    let book = app.docs.load_circles(team).await?;
+    let Some(circle) = book.by_id(id) else {
+        return Ok(JobRun::nothing(None));
+    };
+    let next = app.time.next_prompt(now);
+    let mark = format!(
+        "sent:{}:{}",
+        Job::CirclePrompt(id),
+        next.map_or(now.timestamp() / 60, |n| n.timestamp())
+    );
+    if app.store.event_seen(team, &mark).await? {
+        return Ok(JobRun::nothing(next));
+    }
+    let facilitator = circle.rotation.first().or(circle.members.first()).cloned();
+    let prompt = CirclePrompt {
+        week: circle.prompts + 1,
+        kind: PromptKind::nth(circle.prompts),
+        facilitator,
+        answered_last: (circle.prompts > 0)
+            .then(|| (circle.answered.clone(), circle.members.len())),
+    };
+    let thread = match app
+        .workspace
+        .post(&circle.channel, None, &Post::CirclePrompt(prompt))
+        .await
+    {
+        Ok(thread) => thread,
+        Err(WorkspaceError::Gone) => {
+            // Archived, deleted or the bot removed: the circle is over.
+            // Its members are free to join or form another.
+            tracing::warn!(circle = id, "circle channel is gone; the circle is closed");
+            app.docs
+                .update_circles(team, |b| {
+                    b.items.retain(|c| c.id != id);
+                    Ok::<(), std::convert::Infallible>(())
+                })
+                .await
+                .map_err(|_| anyhow::anyhow!("circles document busy"))?;
+            return Ok(JobRun::nothing(None));
+        }
+        Err(e) => anyhow::bail!("circle prompt not posted: {e}"),
+    };
+    app.docs
+        .update_circles(team, |b| {
+            if let Some(c) = b.by_id_mut(id) {
+                c.next_facilitator();
+                c.prompts += 1;
+                c.thread = Some(thread.clone());
+                c.answered.clear();
+            }
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .await
+        .map_err(|_| anyhow::anyhow!("circles document busy"))?;
+    Ok(JobRun {
+        effects: Vec::new(),
+        next,
+        mark: Some(mark),
+    })
+}
+
+/// A reply in a circle channel's thread: counted for the prompt it
+/// answers. Only who replied is kept, never what they wrote.
+pub async fn record_reply(
+    app: &App,
+    team: &TeamId,
+    channel: &ChannelId,
+    thread: &str,
+    user: &UserId,
+) -> Result<(), anyhow::Error> {
+    let result = app
+        .docs
+        .update_circles(team, |b| {
+            let Some(c) = b.by_channel_mut(channel) else {
+                return Err(());
+            };
+            if c.thread.as_deref() != Some(thread) || !c.has(user) || c.answered.contains(user) {
+                return Err(());
+            }
+            c.answered.push(user.clone());
+            Ok(())
+        })
+        .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) => e.refusal(),
+    }
+}
+
+/// Takes `user` out of their circle (leave, pause, forget): off the
+/// roster and rotation, out of the channel when the bot can, and a note
+/// in the channel. Returns the effects to run.
+pub async fn leave(app: &App, team: &TeamId, user: &UserId) -> Result<Vec<Effect>, anyhow::Error> {
+    let removed = app
+        .docs
+        .update_circles(team, |b| {
+            let Some(c) = b.items.iter_mut().find(|c| c.has(user)) else {
+                return Err(());
+            };
+            c.remove_member(user);
+            Ok((c.channel.clone(), c.bound, c.members.len()))
+        })
+        .await;
+    let (channel, bound, left) = match removed {
+        Ok((r, _)) => r,
+        Err(e) => {
+            e.refusal()?;
+            return Ok(Vec::new());
+        }
+    };
+    // A channel the circle was given is the bot's to manage; one an
+    // admin bound belongs to the workspace, so people stay in it.
+    if !bound {
+        if let Err(e) = app.workspace.remove_from_channel(&channel, user).await {
+            tracing::info!(error = %e, "could not remove a member from their circle channel");
+        }
+    }
+    let mut text = format!("<@{user}> has stepped out of this circle. The facilitator rotation skips them from now on.");
+    if left < MIN_MEMBERS {
+        text.push_str(&format!(
+            " With {left} left, I'll offer to merge this circle with another small one at the next round."
+        ));
+    }
+    Ok(vec![Effect::PostInConversation {
+        conversation: channel,
+        thread: None,
+        text,
+    }])
+}
+
+/// At each round: circles under [`MIN_MEMBERS`] are offered a merge with
+/// the smallest other circle.
+pub async fn merge_offers(app: &App, team: &TeamId) -> Result<Vec<Effect>, anyhow::Error> {
+    let book = app.docs.load_circles(team).await?;
+    let mut effects = Vec::new();
+    for small in book.items.iter().filter(|c| c.members.len() < MIN_MEMBERS) {
+        let into = book
+            .items
+            .iter()
+            .filter(|c| c.id != small.id)
+            .min_by_key(|c| (c.members.len(), c.id));
+        if let Some(into) = into {
+            effects.push(Effect::CircleMergeOffer {
+                channel: small.channel.clone(),
+                from: small.id,
+                into: into.id,
+                into_channel: into.channel.clone(),
+            });
+        }
+    }
+    Ok(effects)
+}
+
+/// A member of circle `from` accepts merging into `into`.
+pub async fn merge(app: &App, request: &ActionRequest, from: u32, into: u32) -> Outcome {
+    let (team, user) = (&request.team, &request.user);
+    let merged = app
+        .docs
+        .update_circles(team, |b| {
+            let Some(source) = b.by_id(from).cloned() else {
+                return Err("This circle has already merged or closed.");
+            };
+            if !source.has(user) {
+                return Err("Only members of this circle can merge it.");
+            }
+            let Some(target) = b.by_id_mut(into) else {
+                return Err("The other circle has closed; I'll offer another at the next round.");
+            };
+            for m in &source.members {
+                target.add_member(m);
+            }
+            let target_channel = target.channel.clone();
+            b.items.retain(|c| c.id != from);
+            Ok((source, target_channel))
+        })
+        .await;
+    let (source, target_channel) = match merged {
+        Ok((r, _)) => r,
+        Err(UpdateError::Refused(message)) => return Outcome::refused(message),
+        Err(_) => return Outcome::store_down(),
+    };
+    let _ = app
+        .store
+        .cancel_job(team, &Job::CirclePrompt(from).to_string())
+        .await;
+    let members = source.members.clone();
+    if let Err(e) = app.workspace.invite(&target_channel, &members).await {
+        tracing::warn!(error = %e, "could not invite merged members");
+    }
+    let who: Vec<String> = members.iter().map(|m| format!("<@{m}>")).collect();
+    let mut effects = vec![
+        Effect::PostInConversation {
+            conversation: target_channel.clone(),
+            thread: None,
+            text: format!(
+                "Welcome {} — your circle merged into this one. They join the facilitator rotation at the end.",
+                who.join(", ")
+            ),
+        },
+        Effect::PostInConversation {
+            conversation: source.channel.clone(),
+            thread: None,
+            text: format!("This circle merged into <#{target_channel}>; prompts continue there."),
+        },
+    ];
+    effects.extend(home::refresh_all(app, team, &members).await);
+    Outcome::done(format!("Merged: you're all in <#{target_channel}> now.")).with_effects(effects)
+}
+
+/// A newcomer accepts a place in circle `id`.
+pub async fn join(app: &App, request: &ActionRequest, id: u32) -> Outcome {
+    let (team, user) = (&request.team, &request.user);
+    let room = app.config.circles.size + 1;
+    let joined = app
+        .docs
+        .update_circles(team, |b| {
+            if let Some(c) = b.of_member(user) {
+                return Err(format!("You're already in <#{}>.", c.channel));
+            }
+            let Some(c) = b.by_id_mut(id) else {
+                return Err(
+                    "That circle has closed; ask an admin to run `/tandem admin circles` again."
+                        .to_owned(),
+                );
+            };
+            if c.members.len() >= room {
+                return Err(
+                    "That circle filled up in the meantime; you'll get another offer.".to_owned(),
+                );
+            }
+            c.add_member(user);
+            Ok(c.channel.clone())
+        })
+        .await;
+    let channel = match joined {
+        Ok((c, _)) => c,
+        Err(UpdateError::Refused(message)) => return Outcome::refused(message),
+        Err(_) => return Outcome::store_down(),
+    };
+    if let Err(e) = app
+        .workspace
+        .invite(&channel, std::slice::from_ref(user))
+        .await
+    {
+        tracing::warn!(error = %e, "could not invite a new circle member");
+    }
+    let mut effects = vec![Effect::PostInConversation {
+        conversation: channel.clone(),
+        thread: None,
+        text: format!(
+            "Welcome <@{user}>, who joins this circle and the end of the facilitator rotation."
+        ),
+    }];
+    effects.extend(home::refresh_all(app, team, std::slice::from_ref(user)).await);
+    Outcome::done(format!("You're in <#{channel}>. Say hello there!")).with_effects(effects)
 }

@@ -34,7 +34,7 @@ pub enum Command {
         size: Option<usize>,
     },
     /// `admin circle <#channel>`: make a channel's members a circle.
-    AdminBindCircle(String),
+    AdminBindCircle(crate::ids::ChannelId),
     Join,
     /// `profile` alone shows it; with text, sets fields.
     Profile(String),
@@ -71,7 +71,7 @@ pub fn parse(text: &str) -> Command {
                 ("round", "preview") => Command::AdminRound { preview: true },
                 ("checkins", "") => Command::AdminCheckins,
                 ("circles", args) => parse_circles(args).unwrap_or(Command::Usage(doc)),
-                ("circle", _) => match super::circles::parse_channel(args) {
+                ("circle", _) => match crate::domain::circles::parse_channel(args) {
                     Some(channel) => Command::AdminBindCircle(channel),
                     None => Command::Usage(doc),
                 },
@@ -268,7 +268,7 @@ mod tests {
         );
         assert_eq!(
             parse("admin circle <#C0DESIGN01|design>"),
-            Command::AdminBindCircle("C0DESIGN01".into())
+            Command::AdminBindCircle(crate::ids::ChannelId::parse("C0DESIGN01").unwrap())
         );
         assert!(matches!(parse("admin circles big"), Command::Usage(_)));
         assert!(matches!(parse("admin circle #design"), Command::Usage(_)));

@@ -1,7 +1,71 @@
-//! Reading and changing members' documents: load with defaults, and
-//! read → change → compare-and-set, retried when a concurrent edit won.
+//! Reading and changing sealed JSON documents (a member's, or the
+//! workspace's circles): load with defaults, and read → change →
+//! compare-and-set, retried when a concurrent edit won, so no edit is lost
+//! or half-written.
 
-use super::*;
+use super::model::{Outcome, Reply};
+use crate::crypto::{SealError, Sealer};
+use crate::domain::circles::{CircleBook, CIRCLES_DOC};
+use crate::ids::{TeamId, UserId};
+use crate::store::{Doc, Store, StoreError};
+use serde::{de::DeserializeOwned, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often a document update is retried when another edit won the race;
+/// with a short random pause between tries, even a burst of simultaneous
+/// edits by one member all land.
+pub const UPDATE_ATTEMPTS: usize = 64;
+
+/// A stored document that is not valid JSON of the expected shape (or holds
+/// an id that is not a Slack id). Never overwritten silently: the member's
+/// data stays as it is.
+#[derive(Debug, thiserror::Error)]
+#[error("stored {0} document is unreadable")]
+pub struct Corrupt(pub &'static str);
+
+/// Why an update did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError<E> {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Corrupt(#[from] Corrupt),
+    #[error(transparent)]
+    Sealed(#[from] SealError),
+    /// The change itself said no; nothing was written.
+    #[error("refused")]
+    Refused(E),
+}
+
+impl<E> UpdateError<E> {
+    /// The refusal, or the failure as an error to pass up.
+    pub fn refusal(self) -> Result<E, anyhow::Error> {
+        match self {
+            UpdateError::Refused(e) => Ok(e),
+            UpdateError::Store(e) => Err(e.into()),
+            UpdateError::Corrupt(e) => Err(e.into()),
+            UpdateError::Sealed(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A command's change to one document as its outcome: the reply `reply`
+/// makes of the change's headline and the new document (and a Home
+/// refresh), the refusal in words, or "can't save right now".
+pub fn changed<R, T, E: std::fmt::Display>(
+    result: Result<(R, T), UpdateError<E>>,
+    reply: impl FnOnce(R, T) -> Reply,
+) -> Outcome {
+    match result {
+        Ok((headline, value)) => Outcome::reply(reply(headline, value)).refreshing_home(),
+        Err(UpdateError::Refused(e)) => Outcome::refused(e.to_string()),
+        Err(e) => {
+            tracing::warn!(error = %e, "command not served: store problem");
+            Outcome::store_down()
+        }
+    }
+}
 
 /// Where a sealed JSON document lives: a member's, or a workspace's.
 #[derive(Debug, Clone, Copy)]
@@ -14,79 +78,25 @@ impl Slot<'_> {
     fn name(self) -> &'static str {
         match self {
             Slot::Member(_, doc) => doc.name(),
-            Slot::Circles => circles::CIRCLES_DOC,
+            Slot::Circles => CIRCLES_DOC,
         }
     }
 }
 
-impl App {
-    /// Changes one document; a refusal becomes a reply, a store problem an error.
-    /// `reply` turns the change's headline and the new document into the reply.
-    pub(super) async fn change<T, E>(
-        &self,
-        team: &TeamId,
-        user: &UserId,
-        doc: Doc,
-        f: impl Fn(&mut T) -> Result<String, E>,
-        reply: impl FnOnce(String, T) -> Reply,
-    ) -> Result<(Reply, bool), anyhow::Error>
-    where
-        T: Serialize + DeserializeOwned + Default,
-        E: std::fmt::Display,
-    {
-        match self.update(team, user, doc, f).await {
-            Ok((headline, value)) => Ok((reply(headline, value), true)),
-            Err(e) => e.refusal().map(|e| {
-                (
-                    Reply::Refused {
-                        message: e.to_string(),
-                    },
-                    false,
-                )
-            }),
-        }
-    }
+/// Sealed documents in the store.
+#[derive(Clone)]
+pub struct Documents {
+    store: Arc<dyn Store>,
+    sealer: Sealer,
+}
 
-    pub(super) async fn change_profile(
-        &self,
-        team: &TeamId,
-        user: &UserId,
-        f: impl Fn(&mut Profile) -> Result<String, String>,
-    ) -> Result<(Reply, bool), anyhow::Error> {
-        self.change(team, user, Doc::Profile, f, |headline, profile| {
-            Reply::Profile { headline, profile }
-        })
-        .await
-    }
-
-    pub(super) async fn change_goals(
-        &self,
-        team: &TeamId,
-        user: &UserId,
-        f: impl Fn(&mut GoalBook) -> Result<String, goals::GoalError>,
-    ) -> Result<(Reply, bool), anyhow::Error> {
-        self.change(team, user, Doc::Goals, f, |h, book| Reply::Goals {
-            headline: Some(h),
-            book,
-        })
-        .await
-    }
-
-    pub(super) async fn change_notes(
-        &self,
-        team: &TeamId,
-        user: &UserId,
-        f: impl Fn(&mut NoteBook) -> Result<String, notes::NoteError>,
-    ) -> Result<(Reply, bool), anyhow::Error> {
-        self.change(team, user, Doc::Notes, f, |h, book| Reply::Notes {
-            headline: Some(h),
-            book,
-        })
-        .await
+impl Documents {
+    pub fn new(store: Arc<dyn Store>, sealer: Sealer) -> Self {
+        Self { store, sealer }
     }
 
     /// A member's document, or its default when they have none yet.
-    pub(super) async fn load<T: DeserializeOwned + Default>(
+    pub async fn load<T: DeserializeOwned + Default>(
         &self,
         team: &TeamId,
         user: &UserId,
@@ -95,8 +105,9 @@ impl App {
         self.load_slot(team, Slot::Member(user, doc)).await
     }
 
-    /// Read, change, compare-and-set; retried when a concurrent edit won.
-    pub(super) async fn update<T, R, E>(
+    /// Read, change, compare-and-set a member's document; retried when a
+    /// concurrent edit won. An `Err` from `f` changes nothing.
+    pub async fn update<T, R, E>(
         &self,
         team: &TeamId,
         user: &UserId,
@@ -111,13 +122,12 @@ impl App {
 
     /// The circles document (sealed like members' documents: circle shelves
     /// hold members' words).
-    pub(super) async fn load_circles(&self, team: &TeamId) -> Result<CircleBook, anyhow::Error> {
+    pub async fn load_circles(&self, team: &TeamId) -> Result<CircleBook, anyhow::Error> {
         self.load_slot(team, Slot::Circles).await
     }
 
-    /// Read, change, compare-and-set the circles document; retried when a
-    /// concurrent edit won. An `Err` from `f` changes nothing.
-    pub(super) async fn update_circles<R, E>(
+    /// Read, change, compare-and-set the circles document.
+    pub async fn update_circles<R, E>(
         &self,
         team: &TeamId,
         f: impl Fn(&mut CircleBook) -> Result<R, E>,
@@ -129,7 +139,7 @@ impl App {
     async fn raw(&self, team: &TeamId, slot: Slot<'_>) -> Result<Option<String>, StoreError> {
         match slot {
             Slot::Member(user, doc) => self.store.load_doc(team, user, doc).await,
-            Slot::Circles => self.store.load_team_doc(team, circles::CIRCLES_DOC).await,
+            Slot::Circles => self.store.load_team_doc(team, CIRCLES_DOC).await,
         }
     }
 
@@ -148,8 +158,6 @@ impl App {
         }
     }
 
-    /// A slot's document; errors pass up as the store, seal or parse error
-    /// they are.
     async fn load_slot<T: DeserializeOwned + Default>(
         &self,
         team: &TeamId,
@@ -189,7 +197,7 @@ impl App {
                 }
                 Slot::Circles => {
                     self.store
-                        .swap_team_doc(team, circles::CIRCLES_DOC, current.as_deref(), &new)
+                        .swap_team_doc(team, CIRCLES_DOC, current.as_deref(), &new)
                         .await?
                 }
             };
@@ -202,32 +210,5 @@ impl App {
         Err(UpdateError::Store(StoreError::Unavailable(
             "too many concurrent edits".into(),
         )))
-    }
-
-    /// Home tab refreshes for `members` (those whose data loads).
-    pub(super) async fn homes_for(&self, team: &TeamId, members: &[UserId]) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        for m in members {
-            if let Ok(home) = self.home(team, m).await {
-                effects.push(Effect::PublishHome {
-                    user: m.clone(),
-                    home,
-                });
-            }
-        }
-        effects
-    }
-
-    /// Everything the member's Home tab shows.
-    pub async fn home(&self, team: &TeamId, user: &UserId) -> Result<HomeModel, anyhow::Error> {
-        Ok(HomeModel {
-            profile: self.load(team, user, Doc::Profile).await?,
-            goals: self.load(team, user, Doc::Goals).await?,
-            notes: self.load(team, user, Doc::Notes).await?,
-            shelf: self.load(team, user, Doc::Shelf).await?,
-            pairing: self.load(team, user, Doc::Pairing).await?,
-            circle: self.circle_home(team, user).await?,
-            today: Some(self.now().date_naive()),
-        })
     }
 }

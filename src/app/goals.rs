@@ -1,177 +1,150 @@
-//! A member's goals, each with optional steps. Numbers are given once and
-//! never reused, so "goal 3" means the same goal in every listing.
+//! A member's goals: list, add, break into steps, done, drop, share with
+//! partners or keep private; the "add a goal" and "add a next step" modals.
 
-use serde::{Deserialize, Serialize};
+use super::context::App;
+use super::documents::{changed, UpdateError};
+use super::home;
+use super::model::{Effect, Outcome, Reply, SubmitOutcome};
+use crate::domain::goals::{GoalBook, GoalError, GoalState};
+use crate::ids::{TeamId, UserId};
+use crate::store::Doc;
 
-/// Longest goal or step text, in characters.
-pub const MAX_TEXT: usize = 280;
-/// Most active goals at once: a few goals get done, many get forgotten.
-pub const MAX_ACTIVE: usize = 5;
-/// Most steps per goal.
-pub const MAX_STEPS: usize = 10;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GoalState {
-    Active,
-    Done,
-    Dropped,
+async fn change(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    f: impl Fn(&mut GoalBook) -> Result<String, GoalError>,
+) -> Outcome {
+    let result = app.docs.update(team, user, Doc::Goals, f).await;
+    changed(result, |h, book| Reply::Goals {
+        headline: Some(h),
+        book,
+    })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Step {
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Goal {
-    pub number: u32,
-    pub text: String,
-    pub steps: Vec<Step>,
-    pub state: GoalState,
-    /// Shown to partners: in intros, and named in check-in summaries.
-    /// Private unless the member shares it.
-    #[serde(default)]
-    pub shared: bool,
-}
-
-/// Everything stored about one member's goals (versioned JSON).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GoalBook {
-    pub v: u32,
-    pub next: u32,
-    pub goals: Vec<Goal>,
-}
-
-impl Default for GoalBook {
-    fn default() -> Self {
-        Self {
-            v: 1,
-            next: 1,
-            goals: Vec::new(),
+/// `/tandem goals`.
+pub async fn list(app: &App, team: &TeamId, user: &UserId) -> Outcome {
+    match app.docs.load::<GoalBook>(team, user, Doc::Goals).await {
+        Ok(book) => {
+            let headline = (book.active().count() == 0).then(|| {
+                "You have no active goals yet. Add one with `/tandem goal add <text>`.".to_owned()
+            });
+            Outcome::reply(Reply::Goals { headline, book })
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "command not served: store problem");
+            Outcome::store_down()
         }
     }
 }
 
-/// Why a goal change was refused; the text is shown to the member.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum GoalError {
-    #[error("A goal needs some words: `/tandem goal add <what you want to achieve>`.")]
-    Empty,
-    #[error("That is {0} characters; keep goals and steps to {MAX_TEXT} so they fit a check-in.")]
-    TooLong(usize),
-    #[error("You already have {MAX_ACTIVE} active goals. Finish or drop one first (`/tandem goal done <n>` or `/tandem goal drop <n>`).")]
-    TooMany,
-    #[error("Goal {0} already has {MAX_STEPS} steps; mark the goal done or start a new one.")]
-    TooManySteps(u32),
-    #[error("You have no active goal {0}. `/tandem goals` shows their numbers.")]
-    NoSuchGoal(u32),
+pub async fn add(app: &App, team: &TeamId, user: &UserId, text: &str) -> Outcome {
+    change(app, team, user, |b| {
+        b.add(text).map(|n| {
+            format!("Added goal {n}. Break it into steps with `/tandem goal step {n} <next step>`.")
+        })
+    })
+    .await
 }
 
-fn check_text(text: &str) -> Result<String, GoalError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(GoalError::Empty);
-    }
-    let len = text.chars().count();
-    if len > MAX_TEXT {
-        return Err(GoalError::TooLong(len));
-    }
-    Ok(text.to_owned())
+pub async fn add_step(app: &App, team: &TeamId, user: &UserId, n: u32, text: &str) -> Outcome {
+    change(app, team, user, |b| {
+        b.add_step(n, text)
+            .map(|_| format!("Added a step to goal {n}."))
+    })
+    .await
 }
 
-impl GoalBook {
-    pub fn active(&self) -> impl Iterator<Item = &Goal> {
-        self.goals.iter().filter(|g| g.state == GoalState::Active)
-    }
-
-    fn active_mut(&mut self, number: u32) -> Result<&mut Goal, GoalError> {
-        self.goals
-            .iter_mut()
-            .find(|g| g.number == number && g.state == GoalState::Active)
-            .ok_or(GoalError::NoSuchGoal(number))
-    }
-
-    /// Adds a goal; its number.
-    pub fn add(&mut self, text: &str) -> Result<u32, GoalError> {
-        let text = check_text(text)?;
-        if self.active().count() >= MAX_ACTIVE {
-            return Err(GoalError::TooMany);
-        }
-        let number = self.next;
-        self.next += 1;
-        self.goals.push(Goal {
-            number,
-            text,
-            steps: Vec::new(),
-            state: GoalState::Active,
-            shared: false,
-        });
-        Ok(number)
-    }
-
-    /// Adds a next step to goal `number`.
-    pub fn add_step(&mut self, number: u32, text: &str) -> Result<(), GoalError> {
-        let text = check_text(text)?;
-        let goal = self.active_mut(number)?;
-        if goal.steps.len() >= MAX_STEPS {
-            return Err(GoalError::TooManySteps(number));
-        }
-        goal.steps.push(Step { text });
-        Ok(())
-    }
-
-    /// Shares goal `number` with partners, or makes it private again.
-    pub fn set_shared(&mut self, number: u32, shared: bool) -> Result<(), GoalError> {
-        self.active_mut(number)?.shared = shared;
-        Ok(())
-    }
-
-    /// Active goals the member shares: (number, text).
-    pub fn shared(&self) -> Vec<(u32, String)> {
-        self.active()
-            .filter(|g| g.shared)
-            .map(|g| (g.number, g.text.clone()))
-            .collect()
-    }
-
-    pub fn set_state(&mut self, number: u32, state: GoalState) -> Result<(), GoalError> {
-        self.active_mut(number)?.state = state;
-        Ok(())
-    }
+pub async fn set_state(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    n: u32,
+    state: GoalState,
+) -> Outcome {
+    change(app, team, user, |b| {
+        b.set_state(n, state).map(|_| match state {
+            GoalState::Done => format!("Goal {n} is done. Well done!"),
+            GoalState::Dropped => format!("Dropped goal {n}."),
+            GoalState::Active => format!("Goal {n} is active."),
+        })
+    })
+    .await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub async fn share(app: &App, team: &TeamId, user: &UserId, n: u32, shared: bool) -> Outcome {
+    change(app, team, user, |b| {
+        b.set_shared(n, shared).map(|_| if shared {
+            format!("Goal {n} is shared: your partner sees it in your intro and how it moves at check-ins. `/tandem goal private {n}` undoes it.")
+        } else {
+            format!("Goal {n} is private again: partners see only counts.")
+        })
+    })
+    .await
+}
 
-    #[test]
-    fn numbers_are_stable_and_never_reused() {
-        let mut book = GoalBook::default();
-        assert_eq!(book.add("Learn SQL window functions"), Ok(1));
-        assert_eq!(book.add("Give a talk"), Ok(2));
-        book.set_state(1, GoalState::Dropped).unwrap();
-        assert_eq!(book.add("Write a design doc"), Ok(3));
-        let numbers: Vec<u32> = book.active().map(|g| g.number).collect();
-        assert_eq!(numbers, [2, 3]);
-        assert_eq!(
-            book.set_state(1, GoalState::Done),
-            Err(GoalError::NoSuchGoal(1))
-        );
+/// The Home tab's "Add a goal" button: the one-field modal.
+pub fn open_goal(trigger: Option<&str>) -> Outcome {
+    let modal = trigger.map(|trigger| Effect::OpenGoalModal {
+        trigger: trigger.to_owned(),
+    });
+    Outcome::done("Add a goal with `/tandem goal add <text>`.").with_effects(modal)
+}
+
+/// Opens the "add a next step" modal for a goal that is still active.
+pub async fn open_step(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    trigger: Option<&str>,
+    goal: u32,
+) -> Outcome {
+    let book: GoalBook = match app.docs.load(team, user, Doc::Goals).await {
+        Ok(b) => b,
+        Err(_) => return Outcome::store_down(),
+    };
+    if !book.active().any(|g| g.number == goal) {
+        return Outcome::refused(format!(
+            "Goal {goal} is no longer active. `/tandem goals` shows the ones that are."
+        ));
     }
+    let modal = trigger.map(|trigger| Effect::OpenStepModal {
+        trigger: trigger.to_owned(),
+        goal,
+    });
+    Outcome::reply(Reply::Silent).with_effects(modal)
+}
 
-    #[test]
-    fn limits_are_explained() {
-        let mut book = GoalBook::default();
-        assert_eq!(book.add("   "), Err(GoalError::Empty));
-        assert_eq!(book.add(&"x".repeat(281)), Err(GoalError::TooLong(281)));
-        for i in 0..MAX_ACTIVE {
-            book.add(&format!("goal {i}")).unwrap();
+/// The "add a goal" modal's submit: the goal, or the reason it was refused.
+pub async fn submit_goal(app: &App, team: &TeamId, user: &UserId, text: &str) -> SubmitOutcome {
+    submit_change(app, team, user, "goal", |b| b.add(text).map(|_| ())).await
+}
+
+/// The step modal's submit.
+pub async fn submit_step(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    goal: u32,
+    text: &str,
+) -> SubmitOutcome {
+    submit_change(app, team, user, "text", |b| b.add_step(goal, text)).await
+}
+
+/// A one-field goal modal's submit: the change saved and the Home tab
+/// refreshed, or the refusal shown on `field`.
+async fn submit_change(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    field: &str,
+    change: impl Fn(&mut GoalBook) -> Result<(), GoalError>,
+) -> SubmitOutcome {
+    match app.docs.update(team, user, Doc::Goals, change).await {
+        Ok(_) => {
+            SubmitOutcome::Saved(home::refresh_all(app, team, std::slice::from_ref(user)).await)
         }
-        assert_eq!(book.add("one more"), Err(GoalError::TooMany));
-        for i in 0..MAX_STEPS {
-            book.add_step(1, &format!("step {i}")).unwrap();
-        }
-        assert_eq!(book.add_step(1, "again"), Err(GoalError::TooManySteps(1)));
+        Err(UpdateError::Refused(e)) => SubmitOutcome::Invalid(vec![(field.into(), e.to_string())]),
+        Err(_) => SubmitOutcome::StoreDown,
     }
 }

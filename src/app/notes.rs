@@ -1,112 +1,163 @@
-//! Follow-up notes for the next meeting, private to their author. Numbers
-//! are given once and never reused.
+//! A member's follow-up notes, and their shelf: links shared with a
+//! partner, trio or circle (and kept on everyone's shelf).
 
-use serde::{Deserialize, Serialize};
+use super::command::plain;
+use super::context::App;
+use super::documents::{changed, UpdateError};
+use super::model::{Effect, Outcome, Reply};
+use crate::domain::notes::{NoteBook, NoteError};
+use crate::domain::pairing::Pairing;
+use crate::domain::shelf::{parse_share, Shelf};
+use crate::ids::{ChannelId, TeamId, UserId};
+use crate::store::Doc;
 
-/// Longest note, in characters.
-pub const MAX_TEXT: usize = 500;
-/// Most open notes at once.
-pub const MAX_OPEN: usize = 30;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Note {
-    pub number: u32,
-    pub text: String,
-    pub done: bool,
+async fn change(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    f: impl Fn(&mut NoteBook) -> Result<String, NoteError>,
+) -> Outcome {
+    let result = app.docs.update(team, user, Doc::Notes, f).await;
+    changed(result, |h, book| Reply::Notes {
+        headline: Some(h),
+        book,
+    })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NoteBook {
-    pub v: u32,
-    pub next: u32,
-    pub notes: Vec<Note>,
-}
-
-impl Default for NoteBook {
-    fn default() -> Self {
-        Self {
-            v: 1,
-            next: 1,
-            notes: Vec::new(),
+/// `/tandem notes`.
+pub async fn list(app: &App, team: &TeamId, user: &UserId) -> Outcome {
+    match app.docs.load::<NoteBook>(team, user, Doc::Notes).await {
+        Ok(book) => {
+            let headline = (book.open().count() == 0)
+                .then(|| "No open notes. Add one with `/tandem note <text>`.".to_owned());
+            Outcome::reply(Reply::Notes { headline, book })
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "command not served: store problem");
+            Outcome::store_down()
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NoteError {
-    #[error("A note needs some words: `/tandem note <what to follow up on>`.")]
-    Empty,
-    #[error("That is {0} characters; keep notes to {MAX_TEXT}.")]
-    TooLong(usize),
-    #[error("You have {MAX_OPEN} open notes. Tick some off with `/tandem note done <n>` first.")]
-    TooMany,
-    #[error("You have no open note {0}. `/tandem notes` shows their numbers.")]
-    NoSuchNote(u32),
+pub async fn add(app: &App, team: &TeamId, user: &UserId, text: &str) -> Outcome {
+    change(app, team, user, |b| {
+        b.add(text)
+            .map(|n| format!("Noted as {n}. It will be on your Home tab for your next meeting."))
+    })
+    .await
 }
 
-impl NoteBook {
-    pub fn open(&self) -> impl Iterator<Item = &Note> {
-        self.notes.iter().filter(|n| !n.done)
-    }
-
-    pub fn add(&mut self, text: &str) -> Result<u32, NoteError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(NoteError::Empty);
-        }
-        let len = text.chars().count();
-        if len > MAX_TEXT {
-            return Err(NoteError::TooLong(len));
-        }
-        if self.open().count() >= MAX_OPEN {
-            return Err(NoteError::TooMany);
-        }
-        let number = self.next;
-        self.next += 1;
-        self.notes.push(Note {
-            number,
-            text: text.to_owned(),
-            done: false,
-        });
-        Ok(number)
-    }
-
-    pub fn done(&mut self, number: u32) -> Result<(), NoteError> {
-        let note = self
-            .notes
-            .iter_mut()
-            .find(|n| n.number == number && !n.done)
-            .ok_or(NoteError::NoSuchNote(number))?;
-        note.done = true;
-        // Done notes are kept only briefly: they have served their purpose.
-        let keep_done = 20;
-        let done: Vec<u32> = self
-            .notes
-            .iter()
-            .filter(|n| n.done)
-            .map(|n| n.number)
-            .collect();
-        if done.len() > keep_done {
-            let cutoff = done[done.len() - keep_done];
-            self.notes.retain(|n| !n.done || n.number >= cutoff);
-        }
-        Ok(())
-    }
+pub async fn done(app: &App, team: &TeamId, user: &UserId, n: u32) -> Outcome {
+    change(app, team, user, |b| {
+        b.done(n).map(|_| format!("Ticked off note {n}."))
+    })
+    .await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn add_list_and_tick_off() {
-        let mut book = NoteBook::default();
-        assert_eq!(book.add("Ask Ben about the query plan"), Ok(1));
-        assert_eq!(book.add("Share the talk outline"), Ok(2));
-        book.done(1).unwrap();
-        assert_eq!(book.open().map(|n| n.number).collect::<Vec<_>>(), [2]);
-        assert_eq!(book.done(1), Err(NoteError::NoSuchNote(1)));
-        assert_eq!(book.add(""), Err(NoteError::Empty));
-        assert_eq!(book.add(&"y".repeat(501)), Err(NoteError::TooLong(501)));
+/// `/tandem share <link> [why]`: kept on the member's shelf and, when they
+/// have a partner, trio or circle, on theirs too, and posted to them.
+pub async fn share(app: &App, team: &TeamId, user: &UserId, text: &str) -> Outcome {
+    let (url, why) = match parse_share(text) {
+        Ok((url, why)) => (url, why.map(|w| plain(&w))),
+        Err(e) => return Outcome::refused(e.to_string()),
+    };
+    match app.docs.load_circles(team).await {
+        Ok(book) => {
+            if let Some(circle) = book.of_member(user) {
+                let channel = circle.channel.clone();
+                return share_with_circle(app, team, user, &channel, url, why).await;
+            }
+        }
+        Err(_) => return Outcome::store_down(),
     }
+    let pairing: Pairing = match app.docs.load(team, user, Doc::Pairing).await {
+        Ok(p) => p,
+        Err(_) => return Outcome::store_down(),
+    };
+    let partners = pairing.partners;
+    let headline = |n: u32| {
+        if partners.is_empty() {
+            format!("Saved to your shelf as {n}. You don't have a partner or circle yet, so it wasn't sent to anyone; it stays on your Home tab.")
+        } else {
+            let who: Vec<String> = partners.iter().map(|p| format!("<@{p}>")).collect();
+            format!(
+                "Sent to {} and kept on your shelves as {n}.",
+                who.join(" and ")
+            )
+        }
+    };
+    let result = app
+        .docs
+        .update(team, user, Doc::Shelf, |s: &mut Shelf| {
+            Ok::<_, std::convert::Infallible>(headline(s.add(url.clone(), why.clone())))
+        })
+        .await;
+    let mut outcome = changed(result, |headline, shelf| Reply::Shelf { headline, shelf });
+    if outcome.reply == Reply::StoreDown || partners.is_empty() {
+        return outcome;
+    }
+    for p in &partners {
+        let _ = app
+            .docs
+            .update(team, p, Doc::Shelf, |s: &mut Shelf| {
+                s.add(url.clone(), why.clone());
+                Ok::<(), std::convert::Infallible>(())
+            })
+            .await;
+    }
+    let mut members = vec![user.clone()];
+    members.extend(partners.iter().cloned());
+    outcome.effects.push(Effect::Share {
+        from: user.clone(),
+        members,
+        url,
+        why,
+    });
+    outcome
+}
+
+/// A circle member's share: posted in the circle's channel, kept on the
+/// circle's shelf and the member's own.
+async fn share_with_circle(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    channel: &ChannelId,
+    url: String,
+    why: Option<String>,
+) -> Outcome {
+    let kept = app
+        .docs
+        .update(team, user, Doc::Shelf, |s: &mut Shelf| {
+            Ok::<u32, std::convert::Infallible>(s.add(url.clone(), why.clone()))
+        })
+        .await;
+    let n = match kept {
+        Ok((n, _)) => n,
+        Err(_) => return Outcome::store_down(),
+    };
+    let shelved = app
+        .docs
+        .update_circles(team, |b| {
+            let Some(c) = b.items.iter_mut().find(|c| c.has(user)) else {
+                return Err(());
+            };
+            c.shelf.push((user.clone(), url.clone(), why.clone()));
+            Ok(())
+        })
+        .await;
+    if let Err(UpdateError::Store(_)) = shelved {
+        return Outcome::store_down();
+    }
+    let effects = [Effect::ShareInChannel {
+        from: user.clone(),
+        channel: channel.clone(),
+        url,
+        why,
+    }];
+    Outcome::done(format!(
+        "Shared in <#{channel}> and kept on your shelf as {n} and on the circle's shelf."
+    ))
+    .with_effects(effects)
+    .refreshing_home()
 }

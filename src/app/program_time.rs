@@ -2,8 +2,8 @@
 //! parsed once when the app starts (config validation has already refused
 //! bad ones), since a check-in run asks for thousands of next times.
 
-use super::profile::Profile;
 use crate::config::Config;
+use crate::domain::profile::Profile;
 use crate::ids::UserId;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -4,7 +4,7 @@
 //! (v0 HMAC-SHA256 over `v0:{ts}:{body}`, 5-minute window, constant-time
 //! compare — slack-morphism's verifier). Missing, forged or stale → 401.
 
-use super::dispatch::{EventError, SlackContext};
+use super::inbound::{EventError, SlackContext};
 use crate::settings::expose;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;

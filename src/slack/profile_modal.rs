@@ -1,8 +1,8 @@
 //! The profile modal: a pure function of the member's profile and the skill
 //! catalog, and the reading of its submitted state back into plain values.
 
-use crate::app::profile::{Cadence, Format, Profile};
 use crate::app::ProfileForm;
+use crate::domain::profile::{Cadence, Format, Profile};
 use serde_json::{json, Value};
 use slack_morphism::prelude::*;
 

@@ -4,7 +4,7 @@
 //! HTTP mode.
 
 use super::client::{Client, Connector};
-use super::dispatch::SlackContext;
+use super::inbound::SlackContext;
 use crate::settings::expose;
 use secrecy::SecretString;
 use slack_morphism::errors::SlackClientError;

@@ -1,11 +1,11 @@
 //! Block Kit builders: pure functions of app data, so their JSON can be
 //! snapshot-tested and checked against Slack's limits.
 
-use crate::app::goals::GoalBook;
 use crate::app::help::{CommandDoc, COMMANDS};
-use crate::app::notes::NoteBook;
-use crate::app::profile::{Membership, Profile};
 use crate::app::{Action, HomeModel, Reply};
+use crate::domain::goals::GoalBook;
+use crate::domain::notes::NoteBook;
+use crate::domain::profile::{Cadence, Membership, Profile};
 use slack_morphism::prelude::*;
 
 /// Slack's limits that every view here must respect.
@@ -18,6 +18,7 @@ const PRIVACY_NOTE: &str = "Your goals, notes and check-in answers are private t
 /// The ephemeral message for a command reply.
 pub fn reply(reply: &Reply) -> SlackMessageContent {
     match reply {
+        Reply::ToPresser(inner) => self::reply(inner),
         Reply::Help => help_message(),
         Reply::ComingSoon { usage } => text_message(format!(
             "`/tandem {usage}` is coming soon. Type `/tandem help` to see what works today."
@@ -136,8 +137,8 @@ fn status_message(home: &HomeModel) -> SlackMessageContent {
 }
 
 /// My circle: channel, members, facilitators, next prompt.
-fn circle_text(circle: &crate::app::circle_admin::CircleHome) -> String {
-    let ids = |v: &[String]| mention_list(v, ", ");
+fn circle_text(circle: &crate::app::CircleHome) -> String {
+    let ids = |v: &[crate::ids::UserId]| mention_list(v, ", ");
     let mut text = format!(
         "*Your circle:* <#{}> — {}",
         circle.channel,
@@ -165,11 +166,8 @@ fn circle_text(circle: &crate::app::circle_admin::CircleHome) -> String {
 fn confirm_leave() -> SlackMessageContent {
     let warning = "Leave the program? You won't be paired or prompted any more. Your goals \
                    and notes stay yours; `/tandem join` brings you back any time.";
-    let leave = SlackBlockButtonElement::new(pt!("Leave"))
-        .with_action_id(SlackActionId::new(Action::LEAVE_CONFIRM.to_owned()))
-        .with_style(SlackBlockButtonStyle::Danger);
-    let stay = SlackBlockButtonElement::new(pt!("Stay"))
-        .with_action_id(SlackActionId::new(Action::LEAVE_CANCEL.to_owned()));
+    let leave = button("Leave", &Action::LeaveConfirm).with_style(SlackBlockButtonStyle::Danger);
+    let stay = button("Stay", &Action::LeaveCancel);
     SlackMessageContent::new()
         .with_text(warning.to_owned())
         .with_blocks(vec![
@@ -180,7 +178,7 @@ fn confirm_leave() -> SlackMessageContent {
 
 /// An admin's view of a round: groups with scores and reasons (never any
 /// goal or note text), who sits out and why, who is not ready.
-fn circles_message(c: &crate::app::circle_admin::CirclesSummary) -> SlackMessageContent {
+fn circles_message(c: &crate::app::CirclesSummary) -> SlackMessageContent {
     let sizes: Vec<String> = c
         .groups
         .iter()
@@ -244,7 +242,7 @@ pub fn post(post: &crate::app::Post) -> SlackMessageContent {
     }
 }
 
-fn circle_intro(c: &crate::app::circle_admin::CircleIntro) -> SlackMessageContent {
+fn circle_intro(c: &crate::app::CircleIntro) -> SlackMessageContent {
     let who: Vec<String> = c.members.iter().map(|m| format!("<@{}>", m.user)).collect();
     let text = format!("Welcome to your peer-mentoring circle, {}!", who.join(", "));
     let list = |items: &[String]| {
@@ -302,7 +300,7 @@ fn circle_intro(c: &crate::app::circle_admin::CircleIntro) -> SlackMessageConten
         .with_blocks(blocks)
 }
 
-fn circle_prompt(p: &crate::app::circle_admin::CirclePrompt) -> SlackMessageContent {
+fn circle_prompt(p: &crate::app::CirclePrompt) -> SlackMessageContent {
     let text = format!("Week {} prompt: {}", p.week, p.kind.question());
     let mut blocks = Vec::new();
     if let Some((answered, total)) = &p.answered_last {
@@ -344,10 +342,12 @@ pub fn circle_join_offer(channel: &str, circle: u32, members: usize) -> SlackMes
         .with_text(text.clone())
         .with_blocks(vec![
             section(text),
-            SlackActionsBlock::new(vec![button("Join the circle", Action::CIRCLE_JOIN)
-                .with_value(circle.to_string())
-                .with_style(SlackBlockButtonStyle::Primary)
-                .into()])
+            SlackActionsBlock::new(vec![button(
+                "Join the circle",
+                &Action::CircleJoin { circle },
+            )
+            .with_style(SlackBlockButtonStyle::Primary)
+            .into()])
             .into(),
         ])
 }
@@ -362,15 +362,17 @@ pub fn circle_merge_offer(from: u32, into: u32, into_channel: &str) -> SlackMess
         .with_text(text.clone())
         .with_blocks(vec![
             section(text),
-            SlackActionsBlock::new(vec![button("Merge the circles", Action::CIRCLE_MERGE)
-                .with_value(format!("{from}:{into}"))
-                .with_style(SlackBlockButtonStyle::Primary)
-                .into()])
+            SlackActionsBlock::new(vec![button(
+                "Merge the circles",
+                &Action::CircleMerge { from, into },
+            )
+            .with_style(SlackBlockButtonStyle::Primary)
+            .into()])
             .into(),
         ])
 }
 
-fn round_message(r: &crate::app::rounds::RoundSummary) -> SlackMessageContent {
+fn round_message(r: &crate::app::RoundSummary) -> SlackMessageContent {
     let pairs = r.groups.iter().filter(|g| g.members.len() == 2).count();
     let trios = r.groups.len() - pairs;
     let mut headline = if r.preview {
@@ -462,13 +464,13 @@ pub fn intro(
                 .to_owned(),
         ),
         SlackActionsBlock::new(
-            [("Weekly", "weekly"), ("Every 2 weeks", "biweekly"), ("Monthly", "monthly")]
-                .iter()
-                .map(|(label, code)| {
-                    button(label, Action::KICKOFF)
-                        .with_value(format!("{round}:{code}"))
-                        .into()
-                })
+            [
+                ("Weekly", Cadence::Weekly),
+                ("Every 2 weeks", Cadence::Biweekly),
+                ("Monthly", Cadence::Monthly),
+            ]
+            .into_iter()
+            .map(|(label, cadence)| button(label, &Action::Kickoff { round, cadence }).into())
                 .collect(),
         )
         .into(),
@@ -498,17 +500,16 @@ pub fn text(text: String) -> SlackMessageContent {
 /// A check-in DM: per goal, four buttons (the recorded answer is marked), the
 /// partner question, open follow-ups and a reflection prompt.
 pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
-    use crate::app::checkins::{encode, GoalAnswer, MetAnswer};
+    use crate::domain::checkin::{GoalAnswer, MetAnswer};
     let c = &model.checkin;
     let mut blocks: Vec<SlackBlock> = vec![SlackHeaderBlock::new(pt!("Your check-in")).into()];
-    let choice = |label: &str, action: &str, value: String, chosen: bool| {
-        let mut b = SlackBlockButtonElement::new(pt!(if chosen {
+    let choice = |label: &str, action: Action, chosen: bool| {
+        let label = if chosen {
             format!("✓ {label}")
         } else {
             label.to_owned()
-        }))
-        .with_action_id(SlackActionId::new(action.to_owned()))
-        .with_value(value);
+        };
+        let mut b = button(&label, &action);
         if chosen {
             b = b.with_style(SlackBlockButtonStyle::Primary);
         }
@@ -520,7 +521,7 @@ pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
         ));
     }
     for number in &c.goals {
-        let Some(goal) = model.goals.goals.iter().find(|g| g.number == *number) else {
+        let Some(goal) = model.goals.get(*number) else {
             continue;
         };
         blocks.push(section(format!(
@@ -533,8 +534,11 @@ pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
             .map(|a| {
                 choice(
                     a.label(),
-                    Action::CHECKIN_GOAL,
-                    encode(c.number, *number, a.code()),
+                    Action::CheckinGoal {
+                        number: c.number,
+                        goal: *number,
+                        answer: *a,
+                    },
                     c.answers.get(number) == Some(a),
                 )
             })
@@ -559,8 +563,10 @@ pub fn checkin(model: &crate::app::CheckinModel) -> SlackMessageContent {
             .map(|a| {
                 choice(
                     a.label(),
-                    Action::CHECKIN_MET,
-                    encode(c.number, 0, a.code()),
+                    Action::CheckinMet {
+                        number: c.number,
+                        answer: *a,
+                    },
                     c.met == Some(*a),
                 )
             })
@@ -605,10 +611,7 @@ fn note_button(number: u32, goal: u32, has_note: bool) -> SlackActionBlockElemen
     } else {
         "✎ Add a note"
     };
-    SlackBlockButtonElement::new(pt!(label.to_owned()))
-        .with_action_id(SlackActionId::new(Action::CHECKIN_NOTE.to_owned()))
-        .with_value(crate::app::checkins::encode(number, goal, "note"))
-        .into()
+    button(label, &Action::CheckinNote { number, goal }).into()
 }
 
 fn context(text: String) -> SlackBlock {
@@ -625,8 +628,8 @@ pub fn reminder() -> SlackMessageContent {
 }
 
 /// A private nudge, with the button that acts on it.
-pub fn nudge(nudge: &crate::app::nudges::Nudge) -> SlackMessageContent {
-    use crate::app::nudges::Nudge;
+pub fn nudge(nudge: &crate::domain::nudges::Nudge) -> SlackMessageContent {
+    use crate::domain::nudges::Nudge;
     let (text, buttons): (String, Vec<SlackActionBlockElement>) = match nudge {
         Nudge::StaleGoal {
             goal,
@@ -638,9 +641,7 @@ pub fn nudge(nudge: &crate::app::nudges::Nudge) -> SlackMessageContent {
                  what is one step small enough to finish this week?",
                 escape(text)
             ),
-            vec![SlackBlockButtonElement::new(pt!("Add a smaller next step".to_owned()))
-                .with_action_id(SlackActionId::new(Action::ADD_STEP.to_owned()))
-                .with_value(goal.to_string())
+            vec![button("Add a smaller next step", &Action::AddStep { goal: *goal })
                 .with_style(SlackBlockButtonStyle::Primary)
                 .into()],
         ),
@@ -660,14 +661,10 @@ pub fn nudge(nudge: &crate::app::nudges::Nudge) -> SlackMessageContent {
                 mentions(partners),
             ),
             vec![
-                SlackBlockButtonElement::new(pt!("Yes, pair me anew".to_owned()))
-                    .with_action_id(SlackActionId::new(Action::REPAIR.to_owned()))
-                    .with_value(round.to_string())
+                button("Yes, pair me anew", &Action::Repair { round: *round })
                     .with_style(SlackBlockButtonStyle::Primary)
                     .into(),
-                SlackBlockButtonElement::new(pt!("Keep trying".to_owned()))
-                    .with_action_id(SlackActionId::new(Action::KEEP_PARTNER.to_owned()))
-                    .with_value(round.to_string())
+                button("Keep trying", &Action::KeepPartner { round: *round })
                     .into(),
             ],
         ),
@@ -701,8 +698,8 @@ pub fn nudge(nudge: &crate::app::nudges::Nudge) -> SlackMessageContent {
 }
 
 /// The notification text of a nudge (shown in previews; no goal text).
-fn plain_summary(nudge: &crate::app::nudges::Nudge) -> String {
-    use crate::app::nudges::Nudge;
+fn plain_summary(nudge: &crate::domain::nudges::Nudge) -> String {
+    use crate::domain::nudges::Nudge;
     match nudge {
         Nudge::StaleGoal { goal, .. } => format!("Goal {goal} could use a smaller next step"),
         Nudge::Fizzle { .. } => "Time to find a slot with your partner".to_owned(),
@@ -732,9 +729,15 @@ fn mention_list<T: std::fmt::Display>(ids: &[T], sep: &str) -> String {
         .join(sep)
 }
 
-fn button(label: &str, action: &str) -> SlackBlockButtonElement {
-    SlackBlockButtonElement::new(pt!(label.to_owned()))
-        .with_action_id(SlackActionId::new(action.to_owned()))
+/// A button for `action`, its id and value written by the one codec.
+fn button(label: &str, action: &Action) -> SlackBlockButtonElement {
+    let (id, value) = super::buttons::encode(action);
+    let b = SlackBlockButtonElement::new(pt!(label.to_owned()))
+        .with_action_id(SlackActionId::new(id.to_owned()));
+    match value {
+        Some(value) => b.with_value(value),
+        None => b,
+    }
 }
 
 /// The Home tab's buttons, depending on where the member stands.
@@ -743,19 +746,19 @@ fn home_buttons(profile: &Profile, today: Option<chrono::NaiveDate>) -> SlackAct
     let active = today.is_some_and(|t| profile.is_active(t));
     match profile.membership {
         Membership::Out => buttons.push(
-            button("Join", Action::JOIN)
+            button("Join", &Action::Join)
                 .with_style(SlackBlockButtonStyle::Primary)
                 .into(),
         ),
-        _ => buttons.push(button("Edit profile", Action::OPEN_PROFILE).into()),
+        _ => buttons.push(button("Edit profile", &Action::OpenProfile).into()),
     }
-    buttons.push(button("Add a goal", Action::OPEN_GOAL).into());
+    buttons.push(button("Add a goal", &Action::OpenGoal).into());
     match profile.membership {
         Membership::Paused { .. } if !active => {
-            buttons.push(button("Resume", Action::RESUME).into())
+            buttons.push(button("Resume", &Action::Resume).into())
         }
         Membership::Out => {}
-        _ => buttons.push(button("Pause 2 weeks", Action::PAUSE_TWO_WEEKS).into()),
+        _ => buttons.push(button("Pause 2 weeks", &Action::PauseTwoWeeks).into()),
     }
     SlackActionsBlock::new(buttons)
 }
@@ -769,7 +772,7 @@ pub fn welcome_dm() -> SlackMessageContent {
         .with_text(text.to_owned())
         .with_blocks(vec![
             section(text.to_owned()),
-            SlackActionsBlock::new(vec![button("Join", Action::JOIN)
+            SlackActionsBlock::new(vec![button("Join", &Action::Join)
                 .with_style(SlackBlockButtonStyle::Primary)
                 .into()])
             .into(),
@@ -780,8 +783,7 @@ pub fn welcome_dm() -> SlackMessageContent {
 fn confirm_forget() -> SlackMessageContent {
     let warning = "This erases everything Tandem holds about you: your goals and their steps, \
                    and your follow-up notes. It cannot be undone.";
-    let erase = SlackBlockButtonElement::new(pt!("Erase everything"))
-        .with_action_id(SlackActionId::new(Action::FORGET_CONFIRM.to_owned()))
+    let erase = button("Erase everything", &Action::ForgetConfirm)
         .with_style(SlackBlockButtonStyle::Danger)
         .with_confirm(SlackBlockConfirmItem::new(
             pt!("Erase everything?"),
@@ -789,8 +791,7 @@ fn confirm_forget() -> SlackMessageContent {
             pt!("Erase"),
             pt!("Keep my data"),
         ));
-    let cancel = SlackBlockButtonElement::new(pt!("Cancel"))
-        .with_action_id(SlackActionId::new(Action::FORGET_CANCEL.to_owned()));
+    let cancel = button("Cancel", &Action::ForgetCancel);
     SlackMessageContent::new()
         .with_text(warning.to_owned())
         .with_blocks(vec![
@@ -847,9 +848,9 @@ fn goal_blocks(book: &GoalBook) -> Vec<SlackBlock> {
         blocks.push(section(text));
     }
     let done = book
-        .goals
+        .items
         .iter()
-        .filter(|g| g.state == crate::app::goals::GoalState::Done)
+        .filter(|g| g.state == crate::domain::goals::GoalState::Done)
         .count();
     if done > 0 {
         blocks.push(
@@ -864,7 +865,7 @@ fn goal_blocks(book: &GoalBook) -> Vec<SlackBlock> {
 }
 
 /// The latest `limit` shelf items, newest first.
-fn shelf_blocks(shelf: &crate::app::shelf::Shelf, limit: usize) -> Vec<SlackBlock> {
+fn shelf_blocks(shelf: &crate::domain::shelf::Shelf, limit: usize) -> Vec<SlackBlock> {
     shelf
         .items
         .iter()
@@ -1086,8 +1087,8 @@ mod tests {
 
     #[test]
     fn fullest_home_stays_within_slack_limits() {
-        use crate::app::goals::{GoalBook, MAX_ACTIVE, MAX_STEPS, MAX_TEXT};
-        use crate::app::notes::{NoteBook, MAX_OPEN};
+        use crate::domain::goals::{GoalBook, MAX_ACTIVE, MAX_STEPS, MAX_TEXT};
+        use crate::domain::notes::{NoteBook, MAX_OPEN};
         let mut goals = GoalBook::default();
         for g in 0..MAX_ACTIVE {
             let n = goals.add(&"g".repeat(MAX_TEXT)).unwrap();
@@ -1098,7 +1099,9 @@ mod tests {
         }
         let mut notes = NoteBook::default();
         for _ in 0..MAX_OPEN {
-            notes.add(&"n".repeat(crate::app::notes::MAX_TEXT)).unwrap();
+            notes
+                .add(&"n".repeat(crate::domain::notes::MAX_TEXT))
+                .unwrap();
         }
         let home = HomeModel {
             goals,

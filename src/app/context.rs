@@ -1,0 +1,54 @@
+//! The application core every use case works with: configuration, the
+//! store and its sealed documents, the port to Slack, the clock and the
+//! program's schedules. Cheap to clone; shared by every transport.
+
+use super::documents::Documents;
+use super::program_time::ProgramTime;
+use super::workspace::Workspace;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypto::Sealer;
+use crate::store::Store;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct App {
+    pub(super) config: Arc<Config>,
+    pub(super) store: Arc<dyn Store>,
+    pub(super) docs: Documents,
+    pub(super) workspace: Arc<dyn Workspace>,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) time: Arc<ProgramTime>,
+}
+
+impl App {
+    pub fn new(
+        config: Arc<Config>,
+        store: Arc<dyn Store>,
+        sealer: Sealer,
+        workspace: Arc<dyn Workspace>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            time: Arc::new(ProgramTime::new(&config)),
+            docs: Documents::new(store.clone(), sealer),
+            config,
+            store,
+            workspace,
+            clock,
+        }
+    }
+
+    /// The current time, from the injected clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+}

@@ -1,0 +1,439 @@
+//! Being in the program: join, the profile (by text or the modal), status,
+//! pause, resume, leave, and forget (everything about the member erased),
+//! plus the welcome DM for someone who joins the program channel.
+
+use super::circles;
+use super::context::App;
+use super::documents::{changed, UpdateError, UPDATE_ATTEMPTS};
+use super::home;
+use super::model::{Effect, HomeModel, Outcome, Reply, SubmitOutcome};
+use super::queue;
+use super::requests::ProfileForm;
+use super::roster;
+use crate::domain::checkin::Checkin;
+use crate::domain::goals::{GoalBook, GoalError};
+use crate::domain::job::Job;
+use crate::domain::pairing::Pairing;
+use crate::domain::profile::{self, Membership, Profile};
+use crate::ids::{TeamId, UserId};
+use crate::pairing::skills::SkillNormaliser;
+use crate::store::Doc;
+
+/// Changes the member's profile; the reply shows it after `f`'s headline.
+async fn change_profile(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    f: impl Fn(&mut Profile) -> Result<String, String>,
+) -> Outcome {
+    let result = app.docs.update(team, user, Doc::Profile, f).await;
+    changed(result, |headline, profile| Reply::Profile {
+        headline,
+        profile,
+    })
+}
+
+/// Opens the profile modal, filled in, when the command came with a trigger.
+async fn profile_modal(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    trigger: Option<&str>,
+) -> Option<Effect> {
+    let trigger = trigger?;
+    let profile = app.docs.load(team, user, Doc::Profile).await.ok()?;
+    Some(Effect::OpenProfileModal {
+        trigger: trigger.to_owned(),
+        profile,
+        catalog: catalog(app),
+    })
+}
+
+/// Skills offered in the modal: every canonical name in `skills.toml`.
+fn catalog(app: &App) -> Vec<String> {
+    let mut names: Vec<String> = app
+        .config
+        .skills
+        .keys()
+        .map(|k| crate::pairing::skills::fold(k))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `/tandem join`: in the program (again), asked for a profile.
+pub async fn join(app: &App, team: &TeamId, user: &UserId, trigger: Option<&str>) -> Outcome {
+    // Check-ins go out in the member's own time zone, so learn it now
+    // rather than only when they save the profile modal.
+    let zone = app.workspace.timezone(user).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "time zone unknown: users.info failed");
+        None
+    });
+    if let Err(e) = app.store.add_member(team, user).await {
+        tracing::warn!(error = %e, "command not served: store problem");
+        return Outcome::store_down();
+    }
+    let outcome = change_profile(app, team, user, |p| {
+        let was = p.membership;
+        p.membership = Membership::Active;
+        if p.timezone.is_none() {
+            p.timezone = zone.clone();
+        }
+        let mut text = match was {
+            Membership::Active => "You're already in the program.".to_owned(),
+            Membership::Paused { .. } => "Welcome back — your pause is over.".to_owned(),
+            Membership::Out => "Welcome to Tandem! You're in the program.".to_owned(),
+        };
+        let missing = p.missing();
+        if !missing.is_empty() {
+            text.push_str(&format!(
+                " To be paired, tell me {}: e.g. `/tandem profile offer: sql, public speaking; learn: rust; level: 3; team: Design`.",
+                crate::pairing::score::join(&missing)
+            ));
+        }
+        Ok(text)
+    })
+    .await;
+    if outcome.reply == Reply::StoreDown {
+        return outcome;
+    }
+    if let Ok(profile) = app.docs.load::<Profile>(team, user, Doc::Profile).await {
+        queue::checkin(app, team, user, &profile).await;
+    }
+    let modal = profile_modal(app, team, user, trigger).await;
+    outcome.with_effects(modal)
+}
+
+/// `/tandem profile` alone: the profile, and the modal to edit it.
+pub async fn show_profile(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    trigger: Option<&str>,
+) -> Outcome {
+    match app.docs.load::<Profile>(team, user, Doc::Profile).await {
+        Ok(profile) => {
+            let headline = "Your profile. Change any part with `/tandem profile offer: …; learn: …; level: …; team: …; format: 1:1|circle|either; cadence: weekly|biweekly|monthly`.".to_owned();
+            let modal = profile_modal(app, team, user, trigger).await;
+            Outcome::reply(Reply::Profile { headline, profile }).with_effects(modal)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "command not served: store problem");
+            Outcome::store_down()
+        }
+    }
+}
+
+/// `/tandem profile offer: …; learn: …` — fields set from text.
+pub async fn set_profile(app: &App, team: &TeamId, user: &UserId, text: &str) -> Outcome {
+    let skills = SkillNormaliser::new(&app.config.skills);
+    change_profile(app, team, user, |p| {
+        profile::apply_text(p, text, &skills).map_err(|e| e.to_string())?;
+        Ok(match p.membership {
+            Membership::Out => {
+                "Saved. You haven't joined yet — `/tandem join` when you're ready.".to_owned()
+            }
+            _ => "Saved.".to_owned(),
+        })
+    })
+    .await
+}
+
+/// `/tandem status`.
+pub async fn status(app: &App, team: &TeamId, user: &UserId) -> Outcome {
+    match home::model(app, team, user).await {
+        Ok(home) => Outcome::reply(Reply::Status { home }),
+        Err(e) => {
+            tracing::warn!(error = %e, "command not served: store problem");
+            Outcome::store_down()
+        }
+    }
+}
+
+/// `/tandem pause [2w|until DATE]`: out of rounds, prompts and their circle.
+pub async fn pause(app: &App, team: &TeamId, user: &UserId, spec: &str) -> Outcome {
+    let today = app.now().date_naive();
+    let mut outcome = change_profile(app, team, user, |p| {
+        if p.membership == Membership::Out {
+            return Err("You haven't joined yet, so there is nothing to pause.".to_owned());
+        }
+        let until = profile::parse_pause(spec, today).map_err(|e| e.to_string())?;
+        p.membership = Membership::Paused { until };
+        Ok(match until {
+            Some(d) => format!(
+                "Paused until {} — you won't be paired or prompted until then. `/tandem resume` comes back sooner.",
+                d.format("%a %-d %b %Y")
+            ),
+            None => {
+                "Paused — you won't be paired or prompted until you `/tandem resume`.".to_owned()
+            }
+        })
+    })
+    .await;
+    if !outcome.refresh_home {
+        return outcome;
+    }
+    // A dated pause ends with a welcome-back DM the morning after.
+    if let Ok(p) = app.docs.load::<Profile>(team, user, Doc::Profile).await {
+        if let Membership::Paused { until: Some(last) } = p.membership {
+            queue::pause_end(app, team, user, &p, last).await;
+        }
+    }
+    // A pause steps out of the circle too (prompts would name someone who
+    // isn't there).
+    match circles::leave(app, team, user).await {
+        Ok(effects) => outcome.effects.extend(effects),
+        Err(e) => tracing::warn!(error = %e, "could not take a paused member out of their circle"),
+    }
+    outcome
+}
+
+/// `/tandem resume`.
+pub async fn resume(app: &App, team: &TeamId, user: &UserId) -> Outcome {
+    change_profile(app, team, user, |p| match p.membership {
+        Membership::Paused { .. } => {
+            p.membership = Membership::Active;
+            Ok("Welcome back! You'll be in the next round.".to_owned())
+        }
+        Membership::Active => Ok("You're not paused — you're already in.".to_owned()),
+        Membership::Out => Err("You haven't joined yet: `/tandem join`.".to_owned()),
+    })
+    .await
+}
+
+/// The "leave" button after `/tandem leave`'s confirmation.
+pub async fn leave(app: &App, team: &TeamId, user: &UserId) -> Outcome {
+    let outcome = change_profile(app, team, user, |p| {
+        p.membership = Membership::Out;
+        Ok("You've left the program: no more pairing or prompts. Your goals and notes stay yours (`/tandem forget` erases them); `/tandem join` brings you back.".to_owned())
+    })
+    .await;
+    let Reply::Profile { headline, .. } = outcome.reply else {
+        return outcome;
+    };
+    let effects = circles::leave(app, team, user).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not take a leaver out of their circle");
+        Vec::new()
+    });
+    Outcome::done(headline)
+        .with_effects(effects)
+        .refreshing_home()
+}
+
+/// The "forget" button after `/tandem forget`'s confirmation: out of their
+/// circle, out of workspace records, then every key of theirs erased.
+pub async fn forget(app: &App, team: &TeamId, user: &UserId) -> Outcome {
+    let circle = match circles::leave(app, team, user).await {
+        Ok(effects) => effects,
+        Err(e) => {
+            tracing::warn!(error = %e, "forget failed: store problem");
+            return Outcome::store_down();
+        }
+    };
+    if let Err(e) = scrub_mentions(app, team, user).await {
+        tracing::warn!(error = %e, "forget failed: store problem");
+        return Outcome::store_down();
+    }
+    match app.store.erase_member(team, user).await {
+        Ok(removed) => {
+            tracing::info!(user = %user, keys = removed, "member forgotten");
+            Outcome::reply(Reply::Forgotten)
+                .with_effects(circle)
+                .with_effects([Effect::PublishHome {
+                    user: user.clone(),
+                    home: HomeModel::default(),
+                }])
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "forget failed: store problem");
+            Outcome::store_down()
+        }
+    }
+}
+
+/// Removes the member from the job queue, the rounds history and their
+/// partners' current pairing, before their own keys go.
+async fn scrub_mentions(app: &App, team: &TeamId, user: &UserId) -> Result<(), anyhow::Error> {
+    let current: Checkin = app.docs.load(team, user, Doc::Checkin).await?;
+    for job in [
+        Job::Checkin(user.clone()),
+        Job::PauseEnd(user.clone()),
+        Job::Reminder {
+            user: user.clone(),
+            number: current.number,
+        },
+    ] {
+        app.store.cancel_job(team, &job.to_string()).await?;
+    }
+    let mine: Pairing = app.docs.load(team, user, Doc::Pairing).await?;
+    for partner in &mine.partners {
+        let _ = app
+            .docs
+            .update(team, partner, Doc::Pairing, |p: &mut Pairing| {
+                p.partners.retain(|x| x != user);
+                Ok::<(), std::convert::Infallible>(())
+            })
+            .await;
+    }
+    for _ in 0..UPDATE_ATTEMPTS {
+        let Some(current) = app.store.load_team_doc(team, roster::ROUNDS_DOC).await? else {
+            return Ok(());
+        };
+        let mut h = roster::parse_history(Some(&current))?;
+        roster::scrub(&mut h, user);
+        let new = serde_json::to_string(&h).expect("history serialises");
+        if new == current
+            || app
+                .store
+                .swap_team_doc(team, roster::ROUNDS_DOC, Some(&current), &new)
+                .await?
+        {
+            return Ok(());
+        }
+    }
+    anyhow::bail!("rounds history busy")
+}
+
+/// Saves a submitted profile modal: all fields are checked first, so an
+/// invalid form changes nothing; submitting it means joining.
+pub async fn submit_profile(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    form: ProfileForm,
+) -> SubmitOutcome {
+    let skills = SkillNormaliser::new(&app.config.skills);
+    let mut errors = Vec::new();
+    let mut text = Vec::new();
+    let list = |items: &[String]| -> String {
+        items
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let offers = list(&form.offers);
+    let wants = list(&form.wants);
+    if offers.is_empty() {
+        errors.push((
+            "offers".to_owned(),
+            "Pick or type at least one skill you can offer.".to_owned(),
+        ));
+    } else {
+        text.push(format!("offer: {offers}"));
+    }
+    if wants.is_empty() {
+        errors.push((
+            "wants".to_owned(),
+            "Pick or type at least one skill you want to learn.".to_owned(),
+        ));
+    } else {
+        text.push(format!("learn: {wants}"));
+    }
+    match &form.level {
+        Some(level) => text.push(format!("level: {level}")),
+        None => errors.push(("level".to_owned(), "Choose your level.".to_owned())),
+    }
+    if let Some(team_name) = form.team.as_deref().filter(|t| !t.trim().is_empty()) {
+        text.push(format!("team: {}", team_name.replace(';', ",")));
+    }
+    if let Some(format) = &form.format {
+        text.push(format!("format: {format}"));
+    }
+    if let Some(cadence) = &form.cadence {
+        text.push(format!("cadence: {cadence}"));
+    }
+    let mut profile = match app.docs.load::<Profile>(team, user, Doc::Profile).await {
+        Ok(p) => p,
+        Err(_) => return SubmitOutcome::StoreDown,
+    };
+    if errors.is_empty() {
+        if let Err(e) = profile::apply_text(&mut profile, &text.join("; "), &skills) {
+            let field = match e {
+                profile::ProfileError::BadLevel => "level",
+                profile::ProfileError::TooLong if form.team.is_some() => "team",
+                _ => "offers",
+            };
+            errors.push((field.to_owned(), e.to_string()));
+        }
+    }
+    // Goals are checked against the member's current book before anything is written.
+    let mut book = match app.docs.load::<GoalBook>(team, user, Doc::Goals).await {
+        Ok(b) => b,
+        Err(_) => return SubmitOutcome::StoreDown,
+    };
+    for (field, goal) in &form.goals {
+        if let Err(e) = book.add(goal) {
+            errors.push((field.clone(), e.to_string()));
+        }
+    }
+    if !errors.is_empty() {
+        return SubmitOutcome::Invalid(errors);
+    }
+    let timezone = form.timezone.clone();
+    let saved = app
+        .docs
+        .update(team, user, Doc::Profile, |p: &mut Profile| {
+            let membership = p.membership;
+            *p = profile.clone();
+            p.membership = match membership {
+                Membership::Out => Membership::Active,
+                other => other,
+            };
+            if timezone.is_some() {
+                p.timezone = timezone.clone();
+            }
+            Ok::<(), String>(())
+        })
+        .await;
+    if saved.is_err() || app.store.add_member(team, user).await.is_err() {
+        return SubmitOutcome::StoreDown;
+    }
+    if let Ok((_, saved_profile)) = &saved {
+        queue::checkin(app, team, user, saved_profile).await;
+    }
+    if !form.goals.is_empty() {
+        let goals: Vec<String> = form.goals.iter().map(|(_, g)| g.clone()).collect();
+        let added = app
+            .docs
+            .update(team, user, Doc::Goals, |b: &mut GoalBook| {
+                for g in &goals {
+                    b.add(g)?;
+                }
+                Ok::<(), GoalError>(())
+            })
+            .await;
+        if let Err(UpdateError::Refused(e)) = &added {
+            return SubmitOutcome::Invalid(vec![("goal_1".to_owned(), e.to_string())]);
+        }
+        if added.is_err() {
+            return SubmitOutcome::StoreDown;
+        }
+    }
+    match home::model(app, team, user).await {
+        Ok(home) => SubmitOutcome::Saved(vec![Effect::PublishHome {
+            user: user.clone(),
+            home,
+        }]),
+        Err(_) => SubmitOutcome::Saved(Vec::new()),
+    }
+}
+
+/// Someone joined the program channel: one welcome DM with a Join button,
+/// unless they are already in. (The event is already claimed.)
+pub async fn welcome(app: &App, team: &TeamId, user: &UserId) -> Vec<Effect> {
+    let already_in = app
+        .docs
+        .load::<Profile>(team, user, Doc::Profile)
+        .await
+        .map(|p| p.membership != Membership::Out)
+        .unwrap_or(false);
+    if already_in {
+        Vec::new()
+    } else {
+        vec![Effect::WelcomeDm { user: user.clone() }]
+    }
+}

@@ -1,0 +1,63 @@
+//! Putting a member's future work on the job queue: their next check-in
+//! (in their own zone) and the end of a dated pause.
+
+use super::context::App;
+use crate::domain::job::Job;
+use crate::domain::profile::Profile;
+use crate::ids::{TeamId, UserId};
+use chrono::{DateTime, Utc};
+
+/// When a member's check-in should next run after `now`, in their zone
+/// (the program's default zone when theirs is unknown — logged).
+pub fn next_checkin(app: &App, profile: &Profile, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let (zone, fell_back) = app.time.zone_of(profile.timezone.as_deref());
+    if fell_back {
+        // The zone name is Slack's setting, not the member's words, but it
+        // is not needed: whether it was missing or unrecognised is.
+        let reason = if profile.timezone.is_some() {
+            "unrecognised"
+        } else {
+            "missing"
+        };
+        tracing::info!(zone = %zone, reason, "member time zone unknown; check-in uses the program default");
+    }
+    app.time.next_checkin(zone, now)
+}
+
+/// Queues a member's next check-in (after joining or a profile change).
+pub async fn checkin(app: &App, team: &TeamId, user: &UserId, profile: &Profile) {
+    if let Some(next) = next_checkin(app, profile, app.now()) {
+        let job = Job::Checkin(user.clone()).to_string();
+        if let Err(e) = app
+            .store
+            .schedule_job(team, &job, next.timestamp_millis())
+            .await
+        {
+            tracing::warn!(error = %e, "check-in not queued");
+        }
+    }
+}
+
+/// Queues the end of a pause: the morning after its last day, in the
+/// member's zone. `resume` before then makes the job a no-op.
+pub async fn pause_end(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    profile: &Profile,
+    last_day: chrono::NaiveDate,
+) {
+    let (zone, _) = app.time.zone_of(profile.timezone.as_deref());
+    let morning = (last_day + chrono::Duration::days(1))
+        .and_hms_opt(9, 0, 0)
+        .expect("09:00 exists");
+    let at = crate::schedule::local_to_utc(zone, morning);
+    let job = Job::PauseEnd(user.clone()).to_string();
+    if let Err(e) = app
+        .store
+        .schedule_job(team, &job, at.timestamp_millis())
+        .await
+    {
+        tracing::warn!(error = %e, "pause end not queued; it still ends by date");
+    }
+}

@@ -1,0 +1,126 @@
+//! The kinds of scheduled work, and how each is named in the job queue.
+//! One enum, so adding a kind means adding a variant here and an arm to the
+//! one `match` that runs jobs (`app::jobs::run_job`); the compiler finds the
+//! rest.
+
+use crate::ids::UserId;
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Job {
+    /// The program's pairing round (`program.round_schedule`).
+    Round,
+    /// A member's check-in (`program.checkin_schedule`, in their zone).
+    Checkin(UserId),
+    /// The one reminder about a member's check-in `number`.
+    Reminder { user: UserId, number: u32 },
+    /// The end of a member's dated pause (the morning after its last day).
+    PauseEnd(UserId),
+    /// A circle's weekly prompt (`circles.prompt_schedule`).
+    CirclePrompt(u32),
+}
+
+impl Job {
+    /// One job of every kind, for tests that must cover them all.
+    pub fn examples() -> Vec<Job> {
+        let user = UserId::parse("U0EXAMPLE").expect("a valid id");
+        vec![
+            Job::Round,
+            Job::Checkin(user.clone()),
+            Job::Reminder {
+                user: user.clone(),
+                number: 7,
+            },
+            Job::PauseEnd(user),
+            Job::CirclePrompt(3),
+        ]
+    }
+}
+
+impl fmt::Display for Job {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Job::Round => f.write_str("round"),
+            Job::Checkin(user) => write!(f, "checkin:{user}"),
+            Job::Reminder { user, number } => write!(f, "remind:{user}:{number}"),
+            Job::PauseEnd(user) => write!(f, "resume:{user}"),
+            Job::CirclePrompt(id) => write!(f, "circle:{id}"),
+        }
+    }
+}
+
+/// A queue entry that names no job this version knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown job")]
+pub struct UnknownJob;
+
+impl FromStr for Job {
+    type Err = UnknownJob;
+
+    fn from_str(name: &str) -> Result<Self, UnknownJob> {
+        let user = |u: &str| UserId::parse(u).map_err(|_| UnknownJob);
+        let number = |n: &str| n.parse::<u32>().map_err(|_| UnknownJob);
+        let (kind, rest) = name.split_once(':').unwrap_or((name, ""));
+        match kind {
+            "round" if rest.is_empty() => Ok(Job::Round),
+            "checkin" => Ok(Job::Checkin(user(rest)?)),
+            "remind" => {
+                let (u, n) = rest.split_once(':').ok_or(UnknownJob)?;
+                Ok(Job::Reminder {
+                    user: user(u)?,
+                    number: number(n)?,
+                })
+            }
+            "resume" => Ok(Job::PauseEnd(user(rest)?)),
+            "circle" => Ok(Job::CirclePrompt(number(rest)?)),
+            _ => Err(UnknownJob),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_its_queue_name() {
+        for job in Job::examples() {
+            let name = job.to_string();
+            assert_eq!(name.parse::<Job>(), Ok(job), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_are_the_ones_already_queued() {
+        // Queues outlive deploys: these names must keep parsing.
+        let names: Vec<String> = Job::examples().iter().map(Job::to_string).collect();
+        assert_eq!(
+            names,
+            [
+                "round",
+                "checkin:U0EXAMPLE",
+                "remind:U0EXAMPLE:7",
+                "resume:U0EXAMPLE",
+                "circle:3"
+            ]
+        );
+    }
+
+    #[test]
+    fn anything_else_is_unknown() {
+        for bad in [
+            "",
+            "round:1",
+            "checkin:",
+            "checkin:u1",
+            "remind:U1",
+            "remind:U01:x",
+            "circle:-1",
+            "resume:<!channel>",
+            "nudge:U01",
+        ] {
+            assert_eq!(bad.parse::<Job>(), Err(UnknownJob), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! A member's current pairing, as stored per member (so `forget` takes it
+//! with the rest of their keys).
+
+use super::profile::Cadence;
+use crate::ids::UserId;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pairing {
+    pub round: u32,
+    pub partners: Vec<UserId>,
+    /// The meeting rhythm this member chose at kickoff, if any.
+    #[serde(default)]
+    pub cadence: Option<Cadence>,
+    /// Asked for a new partner after not meeting: matched first next round.
+    #[serde(default)]
+    pub repair: bool,
+}

@@ -1,0 +1,352 @@
+//! Outbound: carrying out what the app decided. Effects become Web API
+//! calls (rendered by `views`), a reply and its effects are delivered in
+//! the one order Slack needs ([`deliver`]), and the app's
+//! [`Workspace`](crate::app::Workspace) port is answered by Slack.
+
+use super::client::{describe_error, is_transient, SlackApi};
+use super::views;
+use crate::app::{Delivery, Effect, Post, Reply, Workspace, WorkspaceError};
+use crate::ids::{ChannelId, UserId};
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use tracing::warn;
+
+/// Where a reply goes, if anywhere.
+pub enum ReplyTo {
+    /// A slash command's response URL: an ephemeral message.
+    Command(SlackResponseUrl),
+    /// A pressed message's response URL: the reply replaces the message,
+    /// unless the reply says it is for the presser alone.
+    Press(SlackResponseUrl),
+    /// Nowhere (a Home tab press: its answer is the refreshed tab).
+    Nobody,
+}
+
+/// Delivers a reply and its effects in the order Slack needs: modals first
+/// (their trigger expires within seconds), then the reply, then the rest.
+pub async fn deliver(
+    api: &SlackApi,
+    user: &UserId,
+    reply: Reply,
+    to: ReplyTo,
+    effects: Vec<Effect>,
+) {
+    let (modals, others): (Vec<Effect>, Vec<Effect>) =
+        effects.into_iter().partition(Effect::is_modal);
+    for effect in modals {
+        run_effect(api, effect).await;
+    }
+    let sent = match to {
+        ReplyTo::Command(url) => Some(api.respond(&url, views::reply(&reply)).await),
+        ReplyTo::Press(_) if reply == Reply::Silent => None,
+        ReplyTo::Press(url) if reply.replaces_pressed_message() => {
+            Some(api.replace(&url, views::reply(&reply)).await)
+        }
+        ReplyTo::Press(url) => Some(api.respond(&url, views::reply(&reply)).await),
+        ReplyTo::Nobody => None,
+    };
+    if let Some(Err(e)) = sent {
+        warn!(user = %user, error = %describe_error(&e), "could not deliver a reply");
+    }
+    for effect in others {
+        run_effect(api, effect).await;
+    }
+}
+
+fn dm(user: &UserId) -> SlackUserId {
+    SlackUserId::new(user.as_str().to_owned())
+}
+
+fn channel(id: &ChannelId) -> SlackChannelId {
+    SlackChannelId::new(id.as_str().to_owned())
+}
+
+/// Carries out one effect and says how it went. Failures are logged here
+/// (Slack's error code only, never message text); scheduled work uses the
+/// answer to decide between moving on and trying again later.
+pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
+    if matches!(effect, Effect::CheckinDm { .. }) {
+        api.metrics().event("checkin", "sent");
+    }
+    let group = |members: &[UserId]| -> Vec<SlackUserId> { members.iter().map(dm).collect() };
+    let (result, what, who) = match effect {
+        Effect::OpenProfileModal {
+            trigger,
+            profile,
+            catalog,
+        } => {
+            let view = super::profile_modal::profile_modal(&profile, &catalog);
+            (
+                api.open_view(&trigger, view).await,
+                "open the profile modal",
+                None,
+            )
+        }
+        Effect::OpenGoalModal { trigger } => (
+            api.open_view(&trigger, super::profile_modal::goal_modal())
+                .await,
+            "open the goal modal",
+            None,
+        ),
+        Effect::OpenStepModal { trigger, goal } => (
+            api.open_view(&trigger, super::profile_modal::step_modal(goal))
+                .await,
+            "open the step modal",
+            None,
+        ),
+        Effect::OpenCheckinNoteModal {
+            trigger,
+            number,
+            goal,
+            reply_to,
+        } => {
+            let view = super::profile_modal::checkin_note_modal(number, goal, reply_to.as_deref());
+            (
+                api.open_view(&trigger, view).await,
+                "open the check-in note modal",
+                None,
+            )
+        }
+        Effect::ReplaceMessage { reply_to, reply } => match url::Url::parse(&reply_to) {
+            Ok(url) => (
+                api.replace(&SlackResponseUrl::new(url), views::reply(&reply))
+                    .await,
+                "update a message",
+                None,
+            ),
+            Err(_) => {
+                warn!("not updating a message: its address is not a URL");
+                return Delivery::Refused;
+            }
+        },
+        Effect::Intro {
+            round,
+            members,
+            reasons,
+            shared_goals,
+            first_meeting,
+        } => {
+            let content = views::intro(round, &members, &reasons, &shared_goals, first_meeting);
+            (
+                api.post_to_group(&group(&members), content).await,
+                "post an intro",
+                None,
+            )
+        }
+        Effect::Share {
+            from,
+            members,
+            url,
+            why,
+        } => (
+            api.post_to_group(&group(&members), views::shared(&from, &url, why.as_deref()))
+                .await,
+            "post a shared resource",
+            None,
+        ),
+        Effect::CheckinDm { user, model } => (
+            api.post_dm(&dm(&user), views::checkin(&model)).await,
+            "send a check-in",
+            Some(user),
+        ),
+        Effect::PostInConversation {
+            conversation,
+            thread,
+            text,
+        } => (
+            api.post_returning_ts(
+                &channel(&conversation),
+                thread.as_deref(),
+                views::text(text),
+            )
+            .await
+            .map(|_| ()),
+            "post in the conversation",
+            None,
+        ),
+        Effect::Reminder { user } => (
+            api.post_dm(&dm(&user), views::reminder()).await,
+            "send a reminder",
+            Some(user),
+        ),
+        Effect::PartnerSummary { to, from, summary } => {
+            let text = format!("<@{from}> checked in — {summary}.");
+            (
+                api.post_dm(&dm(&to), views::text(text)).await,
+                "send a partner summary",
+                Some(to),
+            )
+        }
+        Effect::SitOutDm { user, reason } => (
+            api.post_dm(&dm(&user), views::sit_out(&reason)).await,
+            "tell someone they sit out",
+            Some(user),
+        ),
+        Effect::Nudge { user, nudge } => (
+            api.post_dm(&dm(&user), views::nudge(&nudge)).await,
+            "send a nudge",
+            Some(user),
+        ),
+        Effect::CircleJoinOffer {
+            user,
+            circle,
+            channel,
+            members,
+        } => (
+            api.post_dm(
+                &dm(&user),
+                views::circle_join_offer(channel.as_str(), circle, members),
+            )
+            .await,
+            "offer a place in a circle",
+            Some(user),
+        ),
+        Effect::CircleMergeOffer {
+            channel: channel_id,
+            from,
+            into,
+            into_channel,
+        } => (
+            api.post_message(
+                &channel(&channel_id),
+                views::circle_merge_offer(from, into, into_channel.as_str()),
+            )
+            .await,
+            "offer a circle merge",
+            None,
+        ),
+        Effect::ShareInChannel {
+            from,
+            channel: channel_id,
+            url,
+            why,
+        } => (
+            api.post_message(
+                &channel(&channel_id),
+                views::shared(&from, &url, why.as_deref()),
+            )
+            .await,
+            "post a shared resource in a circle",
+            None,
+        ),
+        Effect::WelcomeDm { user } => (
+            api.post_dm(&dm(&user), views::welcome_dm()).await,
+            "send the welcome DM",
+            Some(user),
+        ),
+        Effect::PublishHome { user, home } => (
+            api.publish_home(&dm(&user), views::home_view(&home)).await,
+            "publish the Home tab",
+            Some(user),
+        ),
+    };
+    match result {
+        Ok(()) => Delivery::Done,
+        Err(e) => {
+            let error = describe_error(&e);
+            match &who {
+                Some(user) => warn!(user = %user, error = %error, "could not {what}"),
+                None => warn!(error = %error, "could not {what}"),
+            }
+            if is_transient(&e) {
+                Delivery::Retry
+            } else {
+                Delivery::Refused
+            }
+        }
+    }
+}
+
+/// The app's [`Workspace`] port, answered by Slack.
+pub struct SlackWorkspace(pub SlackApi);
+
+fn failed(e: &SlackClientError) -> WorkspaceError {
+    WorkspaceError::Failed(describe_error(e))
+}
+
+#[async_trait::async_trait]
+impl Workspace for SlackWorkspace {
+    async fn is_admin(&self, user: &UserId) -> Result<bool, WorkspaceError> {
+        self.0.is_admin(&dm(user)).await.map_err(|e| failed(&e))
+    }
+
+    async fn timezone(&self, user: &UserId) -> Result<Option<String>, WorkspaceError> {
+        self.0
+            .user_timezone(&dm(user))
+            .await
+            .map_err(|e| failed(&e))
+    }
+
+    async fn create_private_channel(&self, name: &str) -> Result<ChannelId, WorkspaceError> {
+        match self.0.create_private_channel(name).await {
+            Ok(id) => ChannelId::parse(&id.0)
+                .map_err(|_| WorkspaceError::Failed("Slack gave a malformed channel id".into())),
+            Err(SlackClientError::ApiError(e)) if e.code == "name_taken" => {
+                Err(WorkspaceError::NameTaken)
+            }
+            Err(e) => Err(failed(&e)),
+        }
+    }
+
+    async fn invite(&self, to: &ChannelId, users: &[UserId]) -> Result<(), WorkspaceError> {
+        let users: Vec<SlackUserId> = users.iter().map(dm).collect();
+        self.0
+            .invite(&channel(to), &users)
+            .await
+            .map_err(|e| failed(&e))
+    }
+
+    async fn remove_from_channel(
+        &self,
+        from: &ChannelId,
+        user: &UserId,
+    ) -> Result<(), WorkspaceError> {
+        self.0
+            .kick(&channel(from), &dm(user))
+            .await
+            .map_err(|e| failed(&e))
+    }
+
+    async fn channel_members(&self, of: &ChannelId) -> Result<Vec<UserId>, WorkspaceError> {
+        let members = self
+            .0
+            .channel_members(&channel(of))
+            .await
+            .map_err(|e| failed(&e))?;
+        // Anything that is not a user id (Slack never sends one) is left out
+        // here, where the wire format is known, and logged.
+        let (ids, bad): (Vec<_>, Vec<_>) = members
+            .into_iter()
+            .map(|u| UserId::parse(&u.0))
+            .partition(Result::is_ok);
+        if !bad.is_empty() {
+            warn!(
+                count = bad.len(),
+                "channel members that are not user ids were left out"
+            );
+        }
+        Ok(ids.into_iter().flatten().collect())
+    }
+
+    async fn post(
+        &self,
+        to: &ChannelId,
+        thread: Option<&str>,
+        post: &Post,
+    ) -> Result<String, WorkspaceError> {
+        self.0
+            .post_returning_ts(&channel(to), thread, views::post(post))
+            .await
+            .map_err(|e| match &e {
+                SlackClientError::ApiError(api)
+                    if matches!(
+                        api.code.as_str(),
+                        "channel_not_found" | "is_archived" | "not_in_channel"
+                    ) =>
+                {
+                    WorkspaceError::Gone
+                }
+                _ => failed(&e),
+            })
+    }
+}

@@ -1,0 +1,108 @@
+//! `/tandem forget`: a confirm button, then every key about the member is
+//! gone — proven by scanning Redis — and nobody else's.
+
+use crate::support;
+
+use support::*;
+
+async fn reply(app: &TestApp, id: &str, n: usize) -> serde_json::Value {
+    let calls = app.fake.wait_for("response_url", n, WAIT).await;
+    calls
+        .into_iter()
+        .find(|c| c.body["_response_url_id"] == id)
+        .unwrap_or_else(|| panic!("no reply to {id}"))
+        .body
+}
+
+async fn setup(app: &TestApp) {
+    let mut n = 0;
+    for (user, text) in [
+        ("U0ANA", "goal add Ana learns Rust"),
+        ("U0ANA", "goal step 1 Ana reads the book"),
+        ("U0ANA", "note Ana asks about lifetimes"),
+        ("U0BEN", "goal add Ben learns SQL"),
+        ("U0BEN", "note Ben shares the query"),
+    ] {
+        n += 1;
+        app.command(user, text, &format!("setup{n}")).await;
+        app.fake.wait_for("response_url", n, WAIT).await;
+    }
+}
+
+#[tokio::test]
+async fn forget_asks_first_then_erases_every_key_of_that_member_only() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    assert!(app.redis_keys().await.iter().any(|k| k.contains("U0ANA")));
+
+    app.command("U0ANA", "forget", "ask").await;
+    let ask = reply(&app, "ask", 6).await;
+    let buttons = &ask["blocks"][1]["elements"];
+    assert_eq!(buttons[0]["action_id"], "forget_confirm");
+    assert_eq!(buttons[0]["style"], "danger");
+    assert_eq!(buttons[0]["confirm"]["title"]["text"], "Erase everything?");
+    assert_eq!(buttons[1]["action_id"], "forget_cancel");
+    assert!(
+        app.redis_keys().await.iter().any(|k| k.contains("U0ANA")),
+        "asking erased nothing"
+    );
+
+    assert_eq!(
+        app.press("U0ANA", "forget_confirm", "done").await.status(),
+        200
+    );
+    let done = reply(&app, "done", 7).await;
+    assert_eq!(done["replace_original"], true);
+    assert!(done["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Done. Everything Tandem held about you"));
+
+    let keys = app.redis_keys().await;
+    assert!(
+        !keys.iter().any(|k| k.contains("U0ANA")),
+        "keys left: {keys:?}"
+    );
+    assert!(
+        keys.iter().any(|k| k.contains("U0BEN")),
+        "Ben's data must stay: {keys:?}"
+    );
+
+    // Ana's Home tab is republished empty; Ben still has his goal.
+    let publishes = app.fake.wait_for("views.publish", 6, WAIT).await;
+    let last_for_ana = publishes
+        .iter()
+        .rev()
+        .find(|c| c.body["user_id"] == "U0ANA")
+        .unwrap();
+    assert!(!last_for_ana.body.to_string().contains("Ana learns Rust"));
+    app.command("U0BEN", "goals", "ben").await;
+    assert!(reply(&app, "ben", 8)
+        .await
+        .to_string()
+        .contains("Ben learns SQL"));
+}
+
+#[tokio::test]
+async fn cancel_erases_nothing() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let before = app.redis_keys().await;
+    app.press("U0ANA", "forget_cancel", "cancel").await;
+    let answer = reply(&app, "cancel", 6).await;
+    assert_eq!(answer["text"], "Nothing was erased.");
+    assert_eq!(app.redis_keys().await, before);
+}
+
+#[tokio::test]
+async fn a_press_acts_only_on_whoever_pressed() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    // Ben presses a copy of Ana's confirm button (its value names Ana):
+    // only Ben's data goes.
+    app.press("U0BEN", "forget_confirm", "ben-forgets").await;
+    reply(&app, "ben-forgets", 6).await;
+    let keys = app.redis_keys().await;
+    assert!(keys.iter().any(|k| k.contains("U0ANA")), "{keys:?}");
+    assert!(!keys.iter().any(|k| k.contains("U0BEN")), "{keys:?}");
+}

@@ -1,0 +1,24 @@
+//! The integration suite as one test binary (as zero-to-production does):
+//! one link instead of one per file, and `support/` compiled once.
+//! Each module is one feature, driven end to end through the real service.
+
+mod support;
+
+mod checkins;
+mod circles;
+mod cli;
+mod encryption;
+mod forget;
+mod goals_notes;
+mod home_and_welcome;
+mod http_mode;
+mod matching;
+mod membership;
+mod nudges;
+mod pairing;
+mod profile_modal;
+mod rounds;
+mod scheduler;
+mod socket_mode;
+mod store_contract;
+mod view_snapshots;

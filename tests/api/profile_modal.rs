@@ -1,0 +1,130 @@
+//! `/tandem join` opens the profile modal; submitting it saves the profile
+//! (time zone from Slack), adds goals, or shows field errors inline.
+
+use crate::support;
+
+use serde_json::{json, Value};
+use support::*;
+
+fn submission(user: &str, values: Value) -> String {
+    view_submission_form(user, "profile", "", values)
+}
+
+fn opt(v: &str) -> Value {
+    json!({ "text": { "type": "plain_text", "text": v }, "value": v })
+}
+
+fn valid_values() -> Value {
+    json!({
+        "offers": { "offers": { "type": "multi_static_select", "selected_options": [opt("sql")] } },
+        "offers_other": { "offers_other": { "type": "plain_text_input", "value": "Public Speaking, k8s" } },
+        "wants": { "wants": { "type": "multi_static_select", "selected_options": [opt("rust")] } },
+        "wants_other": { "wants_other": { "type": "plain_text_input", "value": null } },
+        "level": { "level": { "type": "static_select", "selected_option": opt("3") } },
+        "team": { "team": { "type": "plain_text_input", "value": "Design" } },
+        "format": { "format": { "type": "radio_buttons", "selected_option": opt("either") } },
+        "cadence": { "cadence": { "type": "static_select", "selected_option": opt("monthly") } },
+        "goal_1": { "goal_1": { "type": "plain_text_input", "value": "Give my first talk" } },
+        "goal_2": { "goal_2": { "type": "plain_text_input", "value": "" } },
+        "goal_3": { "goal_3": { "type": "plain_text_input", "value": null } }
+    })
+}
+
+#[tokio::test]
+async fn join_opens_the_modal_and_submitting_saves_everything() {
+    let app = spawn_app().await;
+    app.fake.set_timezone("U0ANA", "Europe/Berlin");
+    app.command("U0ANA", "join", "j").await;
+    let opened = app.fake.wait_for("views.open", 1, WAIT).await;
+    assert_eq!(
+        opened[0].body["trigger_id"],
+        "13345224609.738474920.8088930838d88f008e0"
+    );
+    let view = &opened[0].body["view"];
+    assert_eq!(view["callback_id"], "profile");
+    assert_eq!(view["blocks"][1]["block_id"], "offers");
+    assert!(
+        view["blocks"][1]["element"]["options"]
+            .to_string()
+            .contains("public speaking"),
+        "catalog from skills.toml"
+    );
+    app.fake.wait_for("response_url", 1, WAIT).await;
+
+    let response = app
+        .post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &submission("U0ANA", valid_values()),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.text().await.unwrap(),
+        "",
+        "an empty answer closes the modal"
+    );
+    let info = app.fake.calls("users.info");
+    assert_eq!(info[0].body["user"], "U0ANA");
+
+    app.command("U0ANA", "status", "s").await;
+    let calls = app.fake.wait_for("response_url", 2, WAIT).await;
+    let status = calls
+        .iter()
+        .find(|c| c.body["_response_url_id"] == "s")
+        .unwrap()
+        .body
+        .to_string();
+    assert!(
+        status.contains("*Offers:* sql, public speaking, kubernetes"),
+        "{status}"
+    );
+    assert!(status.contains("*Learning:* rust"), "{status}");
+    assert!(
+        status.contains("*Level:* 3 · *Team:* Design · *Format:* either · *Cadence:* monthly"),
+        "{status}"
+    );
+    assert!(status.contains("*1.* Give my first talk"), "{status}");
+    assert!(status.contains("You're in the program:"), "{status}");
+
+    // Time zone came from users.info and is kept in the profile.
+    let raw = app
+        .redis_get(&format!("{}:{{T0TEST}}:user:U0ANA:profile", app.prefix))
+        .await
+        .unwrap();
+    assert!(raw.contains("\"timezone\":\"Europe/Berlin\""), "{raw}");
+}
+
+#[tokio::test]
+async fn invalid_submissions_get_inline_errors_and_change_nothing() {
+    let app = spawn_app().await;
+    let mut values = valid_values();
+    values["offers"]["offers"]["selected_options"] = json!([]);
+    values["offers_other"]["offers_other"]["value"] = json!(null);
+    values["goal_1"]["goal_1"]["value"] = json!("g".repeat(300));
+    let response = app
+        .post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &submission("U0ANA", values),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["response_action"], "errors");
+    assert_eq!(
+        body["errors"]["offers"],
+        "Pick or type at least one skill you can offer."
+    );
+    assert_eq!(
+        body["errors"]["goal_1"],
+        "That is 300 characters; keep goals and steps to 280 so they fit a check-in."
+    );
+    // Only the scheduler's queue exists; nothing about the member.
+    let keys = app.redis_keys().await;
+    assert!(
+        keys.iter().all(|k| k.ends_with(":jobs:due")),
+        "nothing was written: {:?}",
+        app.redis_keys().await
+    );
+}

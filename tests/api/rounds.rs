@@ -1,0 +1,273 @@
+//! `/tandem admin round [preview]`: admins only; members with complete
+//! profiles are paired; intros land in group DMs; history prevents repeats;
+//! `forget` removes a member from the history too.
+
+use crate::support;
+
+use serde_json::Value;
+use std::collections::HashSet;
+use support::*;
+
+const ADMIN: &str = "U0ADMIN1";
+
+async fn say(app: &TestApp, user: &str, text: &str) -> Value {
+    app.say(user, text).await
+}
+
+/// Members who can each teach the other something.
+async fn members(app: &TestApp, people: &[(&str, &str, &str)]) {
+    for (user, offer, learn) in people {
+        say(app, user, "join").await;
+        say(
+            app,
+            user,
+            &format!("profile offer: {offer}; learn: {learn}; level: 3"),
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn only_admins_run_rounds() {
+    let app = spawn_app().await;
+    let reply = say(&app, "U0ANA", "admin round").await;
+    assert_eq!(
+        reply["text"],
+        "Only program admins can run rounds: workspace admins and owners, and the people listed in `program.admins`."
+    );
+    assert_eq!(
+        say(&app, "U0ANA", "admin round now").await["text"],
+        "Usage: `/tandem admin round [preview]` · `/tandem admin checkins` · `/tandem admin circles [preview] [size]` · `/tandem admin circle #channel`"
+    );
+}
+
+#[tokio::test]
+async fn preview_sends_nothing_and_a_round_introduces_every_pair() {
+    let app = spawn_app().await;
+    members(
+        &app,
+        &[
+            ("U0ANA", "sql", "rust"),
+            ("U0BEN", "rust", "sql"),
+            ("U0CAT", "python", "design"),
+            ("U0DAN", "design", "python"),
+        ],
+    )
+    .await;
+    say(&app, "U0EVE", "join").await; // no profile yet: not ready
+
+    let preview = say(&app, ADMIN, "admin round preview").await;
+    let text = preview.to_string();
+    assert!(
+        preview["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("*Preview of round 1*: 2 pairs."),
+        "{text}"
+    );
+    assert!(
+        text.contains("<@U0ANA> can help <@U0BEN> with sql; <@U0BEN> can help <@U0ANA> with rust"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not in this round: 1 with an unfinished profile"),
+        "{text}"
+    );
+    assert!(
+        app.fake.calls("conversations.open").is_empty(),
+        "a preview sends nothing"
+    );
+
+    let run = say(&app, ADMIN, "admin round").await;
+    assert!(run["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("*Round 1 is on*: 2 pairs."));
+    let opened = app.fake.wait_for("conversations.open", 2, WAIT).await;
+    let mut groups: Vec<String> = opened.iter().map(|c| c.body["users"].to_string()).collect();
+    groups.sort();
+    assert!(
+        groups[0].contains("U0ANA") && groups[0].contains("U0BEN"),
+        "{groups:?}"
+    );
+    assert!(
+        groups[1].contains("U0CAT") && groups[1].contains("U0DAN"),
+        "{groups:?}"
+    );
+    let intros = app.fake.wait_for("chat.postMessage", 2, WAIT).await;
+    let intro = intros
+        .iter()
+        .find(|c| c.body.to_string().contains("U0ANA"))
+        .unwrap()
+        .body
+        .to_string();
+    assert!(
+        intro.contains("you're paired for peer mentoring"),
+        "{intro}"
+    );
+    assert!(
+        intro.contains("<!date^"),
+        "meeting time in each person's own zone: {intro}"
+    );
+    assert!(intro.contains("Kickoff"), "{intro}");
+
+    let status = say(&app, "U0ANA", "status").await.to_string();
+    assert!(
+        status.contains("*Your partner this round (#1):* <@U0BEN>"),
+        "{status}"
+    );
+}
+
+#[tokio::test]
+async fn rounds_do_not_repeat_pairs_and_the_odd_one_joins_a_trio() {
+    let app = spawn_app().await;
+    members(
+        &app,
+        &[
+            ("U0ANA", "sql", "rust"),
+            ("U0BEN", "rust", "sql"),
+            ("U0CAT", "sql", "rust"),
+            ("U0DAN", "rust", "sql"),
+        ],
+    )
+    .await;
+    let pairs = |calls: &[support::fake_slack::Call]| -> HashSet<String> {
+        calls.iter().map(|c| c.body["users"].to_string()).collect()
+    };
+    say(&app, ADMIN, "admin round").await;
+    let first = pairs(&app.fake.wait_for("conversations.open", 2, WAIT).await);
+    say(&app, ADMIN, "admin round").await;
+    let all = app.fake.wait_for("conversations.open", 4, WAIT).await;
+    let second = pairs(&all[2..]);
+    assert!(
+        first.is_disjoint(&second),
+        "round 2 repeated a pair: {first:?} {second:?}"
+    );
+
+    members(&app, &[("U0EVE", "sql", "rust")]).await;
+    let reply = say(&app, ADMIN, "admin round").await;
+    assert!(
+        reply["text"].as_str().unwrap().contains("and 1 trio"),
+        "{reply}"
+    );
+}
+
+#[tokio::test]
+async fn forget_removes_a_member_from_history_and_from_their_partner() {
+    let app = spawn_app().await;
+    members(&app, &[("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")]).await;
+    say(&app, ADMIN, "admin round").await;
+    app.fake.wait_for("chat.postMessage", 1, WAIT).await;
+    app.press("U0ANA", "forget_confirm", "gone").await;
+    app.fake.wait_for("views.publish", 5, WAIT).await;
+    for key in app.redis_keys().await {
+        assert!(!key.contains("U0ANA"), "key {key}");
+        let value = app.redis_get(&key).await.unwrap_or_default();
+        assert!(
+            !value.contains("U0ANA"),
+            "{key} still mentions Ana: {value}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn share_goes_to_the_partner_and_onto_both_shelves() {
+    let app = spawn_app().await;
+    members(&app, &[("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")]).await;
+    say(&app, ADMIN, "admin round").await;
+    app.fake.wait_for("chat.postMessage", 1, WAIT).await;
+    let reply = say(
+        &app,
+        "U0ANA",
+        "share https://example.com/rust-book start with chapter 4",
+    )
+    .await;
+    assert!(
+        reply
+            .to_string()
+            .contains("Sent to <@U0BEN> and kept on your shelves as 1."),
+        "{reply}"
+    );
+    let posts = app.fake.wait_for("chat.postMessage", 2, WAIT).await;
+    let shared = posts[1].body.to_string();
+    assert!(
+        shared.contains("<@U0ANA> shared <https://example.com/rust-book> — start with chapter 4"),
+        "{shared}"
+    );
+    let ben = say(&app, "U0BEN", "status").await;
+    assert!(ben
+        .to_string()
+        .contains("*Your partner this round (#1):* <@U0ANA>"));
+    let publishes = app.fake.calls("views.publish");
+    assert!(publishes
+        .iter()
+        .any(|c| c.body["user_id"] == "U0ANA" && c.body.to_string().contains("rust-book")));
+}
+
+#[tokio::test]
+async fn kickoff_buttons_agree_a_rhythm_in_the_group_dm() {
+    let app = spawn_app().await;
+    members(&app, &[("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")]).await;
+    say(&app, ADMIN, "admin round").await;
+    let intro = app.fake.wait_for("chat.postMessage", 1, WAIT).await[0]
+        .body
+        .to_string();
+    assert!(
+        intro.contains("\"action_id\":\"kickoff\"") && intro.contains("\"value\":\"1:weekly\""),
+        "{intro}"
+    );
+
+    let press = |user: &str, value: &str, reply: &str| {
+        block_action_form_with_value(user, "kickoff", value, &app.fake.response_url(reply))
+    };
+    let form = press("U0ANA", "1:weekly", "k1");
+    app.post_signed(
+        "/slack/interactions",
+        "application/x-www-form-urlencoded",
+        &form,
+    )
+    .await;
+    let posts = app.fake.wait_for("chat.postMessage", 2, WAIT).await;
+    assert_eq!(posts[1].body["channel"], "G0PAIRDM");
+    assert_eq!(
+        posts[1].body["text"],
+        "<@U0ANA> would like to meet weekly. Pick the same to agree, or suggest another rhythm here."
+    );
+    let form = press("U0BEN", "1:weekly", "k2");
+    app.post_signed(
+        "/slack/interactions",
+        "application/x-www-form-urlencoded",
+        &form,
+    )
+    .await;
+    let posts = app.fake.wait_for("chat.postMessage", 3, WAIT).await;
+    assert_eq!(
+        posts[2].body["text"],
+        ":handshake: Agreed: you'll meet weekly. Put the first one in your calendars!"
+    );
+    // A button from an older round is refused.
+    let before = app.fake.calls("response_url").len();
+    let form = press("U0BEN", "0:monthly", "k3");
+    app.post_signed(
+        "/slack/interactions",
+        "application/x-www-form-urlencoded",
+        &form,
+    )
+    .await;
+    let replies = app.fake.wait_for("response_url", before + 1, WAIT).await;
+    let refusal = replies
+        .iter()
+        .find(|r| r.body["_response_url_id"] == "k3")
+        .unwrap();
+    assert_eq!(refusal.body["text"], "This intro is from an earlier round.");
+    assert!(
+        refusal.body.get("replace_original").is_none(),
+        "the intro stays"
+    );
+    assert!(
+        !replies
+            .iter()
+            .any(|r| ["k1", "k2"].contains(&r.body["_response_url_id"].as_str().unwrap_or(""))),
+        "agreeing says it in the group DM, not by replacing the intro"
+    );
+}

@@ -1,0 +1,544 @@
+//! The scheduler against real Redis and the fake Slack, with time injected:
+//! every replica reads one manual clock, so "Monday 09:00" and "24 hours
+//! later" are set by the test, never waited for.
+//!
+//! Covered: due check-ins delivered once even with three replicas sharing
+//! one Redis (500 members); a replica killed mid-run (its jobs run elsewhere
+//! once their lease ends; duplicates bounded by the crash window and
+//! counted); 429s that delay but lose nothing; one member's Slack error not
+//! stopping the others; the one reminder.
+
+use crate::support;
+
+use chrono::{DateTime, Duration as Span, TimeZone, Utc};
+use std::collections::HashMap;
+use std::time::Duration;
+use support::fake_slack::{FakeSlack, Scripted};
+use support::*;
+use tandem::clock::{Clock, ManualClock};
+
+/// Monday 30 November 2026, 08:00 UTC: an hour before the default check-in.
+fn monday_morning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap()
+}
+
+fn nine_oclock() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap()
+}
+
+fn due_key(app: &TestApp) -> String {
+    format!("{}:{{T0TEST}}:jobs:due", app.prefix)
+}
+
+fn leased_key(app: &TestApp) -> String {
+    format!("{}:{{T0TEST}}:jobs:leased", app.prefix)
+}
+
+fn members(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("U0M{i:04}")).collect()
+}
+
+/// Check-in DMs per member across the given fakes.
+fn checkins_by_member(fakes: &[&FakeSlack]) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for fake in fakes {
+        for call in fake.calls("chat.postMessage") {
+            if call.body["text"] == "Your Tandem check-in" && !call.refused {
+                *counts
+                    .entry(call.body["channel"].as_str().unwrap().to_owned())
+                    .or_default() += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// A few scheduler ticks' worth of real time, to show nothing more happens.
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+}
+
+async fn replica(first: &TestApp, clock: &ManualClock, batch: usize) -> TestApp {
+    spawn(Spawn {
+        prefix: Some(first.prefix.clone()),
+        clock: Some(clock.clone()),
+        batch: Some(batch),
+        ..Spawn::default()
+    })
+    .await
+}
+
+async fn first_replica(clock: &ManualClock, batch: usize) -> TestApp {
+    spawn(Spawn {
+        clock: Some(clock.clone()),
+        batch: Some(batch),
+        ..Spawn::default()
+    })
+    .await
+}
+
+async fn zscore(app: &TestApp, key: &str, member: &str) -> Option<i64> {
+    app.redis(redis::cmd("ZSCORE").arg(key).arg(member)).await
+}
+
+#[tokio::test]
+async fn a_check_in_is_due_at_nine_arrives_once_and_is_requeued_for_next_week() {
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 2).await;
+    app.say("U0ANA", "join").await;
+    app.say("U0ANA", "goal add Learn Rust").await;
+    let due = zscore(&app, &due_key(&app), "checkin:U0ANA")
+        .await
+        .expect("joining queues the member's check-in");
+    // The fake's users.info says UTC, so 09:00 UTC.
+    assert_eq!(due, nine_oclock().timestamp_millis());
+
+    clock.set(nine_oclock() - Span::seconds(1));
+    settle().await;
+    assert!(
+        checkins_by_member(&[&app.fake]).is_empty(),
+        "not before 09:00"
+    );
+
+    clock.set(nine_oclock());
+    wait_until("the check-in", || {
+        checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&1)
+    })
+    .await;
+    settle().await;
+    assert_eq!(checkins_by_member(&[&app.fake]).get("U0ANA"), Some(&1));
+    let next = zscore(&app, &due_key(&app), "checkin:U0ANA").await;
+    assert_eq!(
+        next,
+        Some((nine_oclock() + Span::days(7)).timestamp_millis()),
+        "next Monday 09:00"
+    );
+}
+
+#[tokio::test]
+async fn three_replicas_deliver_500_due_check_ins_exactly_once() {
+    let clock = ManualClock::new(monday_morning());
+    let first = first_replica(&clock, 5).await;
+    let people = members(500);
+    first.join_all(&people).await;
+    let others = [
+        replica(&first, &clock, 5).await,
+        replica(&first, &clock, 5).await,
+    ];
+
+    clock.set(nine_oclock());
+    let fakes = [&first.fake, &others[0].fake, &others[1].fake];
+    wait_until("every member served", || {
+        checkins_by_member(&fakes).len() == people.len()
+    })
+    .await;
+    settle().await;
+    let counts = checkins_by_member(&fakes);
+    for m in &people {
+        assert_eq!(counts.get(m), Some(&1), "{m} got {:?}", counts.get(m));
+    }
+    let served: Vec<usize> = fakes
+        .iter()
+        .map(|f| f.calls("chat.postMessage").len())
+        .collect();
+    assert!(
+        served.iter().filter(|&&n| n > 0).count() >= 2,
+        "replicas share the work: {served:?}"
+    );
+    println!("check-ins sent per replica: {served:?}");
+}
+
+#[tokio::test]
+async fn a_replica_killed_mid_run_leaves_nobody_unserved() {
+    let clock = ManualClock::new(monday_morning());
+    let doomed = first_replica(&clock, 5).await;
+    let people = members(500);
+    doomed.join_all(&people).await;
+    let others = [
+        replica(&doomed, &clock, 5).await,
+        replica(&doomed, &clock, 5).await,
+    ];
+
+    clock.set(nine_oclock());
+    wait_until("the doomed replica to get going", || {
+        doomed.fake.calls("chat.postMessage").len() >= 20
+    })
+    .await;
+    let doomed_fake = doomed.fake.clone();
+    let prefix_app_due = due_key(&others[0]);
+    let prefix_app_leased = leased_key(&others[0]);
+    doomed.crash().await;
+
+    // The survivors drain the queue; the dead replica's leased jobs wait
+    // for their lease (clock + lease_secs) to end.
+    let now_ms = clock.now().timestamp_millis();
+    let mut last = usize::MAX;
+    loop {
+        let due: i64 = others[0]
+            .redis(
+                redis::cmd("ZCOUNT")
+                    .arg(&prefix_app_due)
+                    .arg("-inf")
+                    .arg(now_ms),
+            )
+            .await;
+        let leased: usize = others[0]
+            .redis(redis::cmd("ZCARD").arg(&prefix_app_leased))
+            .await;
+        if due == 0 && leased == last {
+            break;
+        }
+        last = leased;
+        settle().await;
+    }
+    let stranded = last;
+    println!("jobs stranded on the killed replica: {stranded}");
+    let fakes = [&doomed_fake, &others[0].fake, &others[1].fake];
+    let served = checkins_by_member(&fakes).len();
+    assert!(
+        served + stranded >= people.len(),
+        "only the dead replica's leased jobs wait: {served} served, {stranded} stranded"
+    );
+
+    // The lease ends (config: lease_secs = 120): the survivors take over.
+    clock.advance(Span::seconds(121));
+    wait_until("every member served after the lease", || {
+        checkins_by_member(&fakes).len() == people.len()
+    })
+    .await;
+    settle().await;
+    let counts = checkins_by_member(&fakes);
+    let duplicates: usize = counts.values().map(|n| n - 1).sum();
+    println!("duplicates after the crash: {duplicates}");
+    // The crash window is one job per replica: a message Slack accepted
+    // whose idempotency key was not yet stored (see `App::run_job`).
+    assert!(duplicates <= 1, "{duplicates} duplicates: {counts:?}");
+}
+
+#[tokio::test]
+async fn a_replica_that_stops_cleanly_hands_its_unstarted_jobs_back() {
+    let clock = ManualClock::new(monday_morning());
+    let leaving = first_replica(&clock, 100).await;
+    let people = members(60);
+    leaving.join_all(&people).await;
+    leaving.fake.slow_posts(Duration::from_millis(20));
+    clock.set(nine_oclock());
+    wait_until("the first check-ins", || {
+        leaving.fake.calls("chat.postMessage").len() >= 5
+    })
+    .await;
+    let fake = leaving.fake.clone();
+    let (due, leased) = (due_key(&leaving), leased_key(&leaving));
+    let prefix = leaving.prefix.clone();
+    leaving.stop().await.expect("a clean stop");
+
+    let client = redis::Client::open(redis_url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let held: usize = redis::cmd("ZCARD")
+        .arg(&leased)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let handed_back: usize = redis::cmd("ZCOUNT")
+        .arg(&due)
+        .arg("-inf")
+        .arg(clock.now().timestamp_millis())
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    let served_before = checkins_by_member(&[&fake]).len();
+    println!("served before stopping: {served_before}; handed back: {handed_back}");
+    assert_eq!(held, 0, "no lease is left with the stopped replica");
+    assert_eq!(
+        served_before + handed_back,
+        people.len(),
+        "the rest of the batch is due again at once"
+    );
+
+    let successor = spawn(Spawn {
+        prefix: Some(prefix),
+        clock: Some(clock.clone()),
+        batch: Some(100),
+        ..Spawn::default()
+    })
+    .await;
+    // Nobody waits for a lease: the successor serves the rest at once.
+    wait_until("everyone served", || {
+        checkins_by_member(&[&fake, &successor.fake]).len() == people.len()
+    })
+    .await;
+    settle().await;
+    let counts = checkins_by_member(&[&fake, &successor.fake]);
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+}
+
+/// Submits the profile modal for `user`, which reads their Slack time zone.
+async fn save_profile(app: &TestApp, user: &str) {
+    let opt =
+        |v: &str| serde_json::json!({ "text": { "type": "plain_text", "text": v }, "value": v });
+    let values = serde_json::json!({
+        "offers": { "offers": { "type": "multi_static_select", "selected_options": [opt("sql")] } },
+        "wants": { "wants": { "type": "multi_static_select", "selected_options": [opt("rust")] } },
+        "level": { "level": { "type": "static_select", "selected_option": opt("3") } },
+        "format": { "format": { "type": "radio_buttons", "selected_option": opt("either") } },
+        "cadence": { "cadence": { "type": "static_select", "selected_option": opt("weekly") } }
+    });
+    let answer = app.submit_view(user, "profile", "", values).await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.text().await.unwrap(), "", "saved");
+}
+
+#[tokio::test]
+async fn nine_new_york_time_stays_nine_across_both_dst_changes() {
+    // Friday 6 March 2026; US clocks go forward on Sunday 8 March and back
+    // on Sunday 1 November.
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 6, 12, 0, 0).unwrap());
+    let app = first_replica(&clock, 5).await;
+    app.fake.set_timezone("U0ANA", "America/New_York");
+    app.say("U0ANA", "join").await;
+    save_profile(&app, "U0ANA").await;
+    let due = || async { zscore(&app, &due_key(&app), "checkin:U0ANA").await };
+    // Monday 9 March, 09:00 EDT (UTC-4).
+    let first = Utc.with_ymd_and_hms(2026, 3, 9, 13, 0, 0).unwrap();
+    assert_eq!(due().await, Some(first.timestamp_millis()));
+
+    clock.set(first);
+    wait_until("the March check-in", || {
+        checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&1)
+    })
+    .await;
+    let next = Utc.with_ymd_and_hms(2026, 3, 16, 13, 0, 0).unwrap();
+    wait_until_due(&app, "checkin:U0ANA", next).await;
+
+    // Late October: the queued run fires (late), and the one after lands on
+    // Monday 2 November, 09:00 EST (UTC-5).
+    clock.set(Utc.with_ymd_and_hms(2026, 10, 30, 12, 0, 0).unwrap());
+    wait_until("the late check-in", || {
+        checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&2)
+    })
+    .await;
+    let november = Utc.with_ymd_and_hms(2026, 11, 2, 14, 0, 0).unwrap();
+    wait_until_due(&app, "checkin:U0ANA", november).await;
+}
+
+/// Everything the app logs in this test binary, from the moment a test asks.
+fn captured_logs() -> &'static std::sync::Mutex<Vec<u8>> {
+    static LOGS: std::sync::OnceLock<std::sync::Mutex<Vec<u8>>> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        struct Capture;
+        impl std::io::Write for Capture {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                captured_logs().lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        tandem::telemetry::init(|| Capture);
+        std::sync::Mutex::new(Vec::new())
+    })
+}
+
+#[tokio::test]
+async fn an_unknown_time_zone_falls_back_to_the_program_default() {
+    let logs = captured_logs();
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 5).await;
+    app.fake.set_timezone("U0BEN", "Mars/Olympus_Mons");
+    app.say("U0BEN", "join").await;
+    save_profile(&app, "U0BEN").await;
+    // program.default_timezone is UTC in the default config.
+    assert_eq!(
+        zscore(&app, &due_key(&app), "checkin:U0BEN").await,
+        Some(nine_oclock().timestamp_millis())
+    );
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(
+        text.lines().any(|l| l.contains("member time zone unknown")
+            && l.contains("reason=\"unrecognised\"")
+            && l.contains("zone=UTC")),
+        "the fallback is logged: {text}"
+    );
+}
+
+async fn wait_until_due(app: &TestApp, job: &str, at: DateTime<Utc>) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if zscore(app, &due_key(app), job).await == Some(at.timestamp_millis()) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{job} not queued for {at}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
+async fn rate_limits_delay_check_ins_but_lose_none() {
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 5).await;
+    let people = members(12);
+    app.join_all(&people).await;
+    for _ in 0..3 {
+        app.fake.script(
+            "chat.postMessage",
+            Scripted::RateLimited {
+                retry_after_secs: 1,
+            },
+        );
+    }
+    clock.set(nine_oclock());
+    wait_until("every member served", || {
+        checkins_by_member(&[&app.fake]).len() == people.len()
+    })
+    .await;
+    settle().await;
+    let counts = checkins_by_member(&[&app.fake]);
+    for m in &people {
+        assert_eq!(counts.get(m), Some(&1), "{m}");
+    }
+    let attempts = app.fake.calls("chat.postMessage").len();
+    assert_eq!(attempts, people.len() + 3, "three 429s, each retried once");
+}
+
+#[tokio::test]
+async fn one_members_slack_error_does_not_stop_the_others() {
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 5).await;
+    let people = members(8);
+    app.join_all(&people).await;
+    // A deactivated account: Slack refuses for good. A Slack outage for
+    // another: worth trying again.
+    app.fake.fail_channel("U0M0002", "user_not_found");
+    app.fake.fail_channel("U0M0005", "internal_error");
+    clock.set(nine_oclock());
+    wait_until("the others served", || {
+        checkins_by_member(&[&app.fake]).len() == people.len() - 2
+    })
+    .await;
+    settle().await;
+    let attempts = |user: &str| {
+        app.fake
+            .calls("chat.postMessage")
+            .iter()
+            .filter(|c| c.body["channel"] == user)
+            .count()
+    };
+    assert_eq!(attempts("U0M0002"), 1, "a refusal is not retried");
+    assert_eq!(
+        zscore(&app, &due_key(&app), "checkin:U0M0002").await,
+        Some((nine_oclock() + Span::days(7)).timestamp_millis()),
+        "the refused member is asked again next week"
+    );
+    assert_eq!(
+        zscore(&app, &due_key(&app), "checkin:U0M0005").await,
+        Some((nine_oclock() + Span::minutes(1)).timestamp_millis()),
+        "a Slack outage is retried a minute later"
+    );
+    let counts = checkins_by_member(&[&app.fake]);
+    assert!(people
+        .iter()
+        .filter(|m| *m != "U0M0002" && *m != "U0M0005")
+        .all(|m| counts.get(m) == Some(&1)));
+    let before = attempts("U0M0005");
+    clock.advance(Span::minutes(1));
+    wait_until("the retry", || attempts("U0M0005") > before).await;
+}
+
+#[tokio::test]
+async fn a_job_held_by_a_replica_that_died_runs_after_its_lease() {
+    let clock = ManualClock::new(nine_oclock());
+    let app = first_replica(&clock, 2).await;
+    app.say("U0ANA", "join").await;
+    // A replica that died claimed the job with a lease ending in a minute.
+    let until = (clock.now() + Span::minutes(1)).timestamp_millis();
+    let owner = format!("{}:{{T0TEST}}:jobs:owner", app.prefix);
+    let _: i64 = app
+        .redis(redis::cmd("ZREM").arg(due_key(&app)).arg("checkin:U0ANA"))
+        .await;
+    let _: i64 = app
+        .redis(
+            redis::cmd("ZADD")
+                .arg(leased_key(&app))
+                .arg(until)
+                .arg("checkin:U0ANA"),
+        )
+        .await;
+    let _: i64 = app
+        .redis(
+            redis::cmd("HSET")
+                .arg(&owner)
+                .arg("checkin:U0ANA")
+                .arg("dead-replica"),
+        )
+        .await;
+    settle().await;
+    assert!(
+        checkins_by_member(&[&app.fake]).is_empty(),
+        "not before the lease ends"
+    );
+    clock.advance(Span::minutes(1));
+    wait_until("the check-in", || {
+        checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&1)
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unanswered_check_in_gets_one_gentle_reminder_a_day_later() {
+    let clock = ManualClock::new(nine_oclock());
+    let app = first_replica(&clock, 2).await;
+    app.say("U0ANA", "join").await;
+    app.say("U0ANA", "goal add Learn Rust").await;
+    app.say("U0BEN", "join").await;
+    app.say("U0ADMIN1", "admin checkins").await;
+    assert_eq!(
+        zscore(&app, &due_key(&app), "remind:U0ANA:1").await,
+        Some((nine_oclock() + Span::hours(24)).timestamp_millis())
+    );
+    let reminders = |app: &TestApp, user: &str| {
+        app.fake
+            .calls("chat.postMessage")
+            .iter()
+            .filter(|c| {
+                c.body["channel"] == user
+                    && c.body["text"]
+                        .as_str()
+                        .unwrap_or("")
+                        .starts_with("A gentle nudge")
+            })
+            .count()
+    };
+    // Ben had nothing to answer (no goals, no partner); Ana did not answer.
+    clock.advance(Span::hours(23));
+    settle().await;
+    assert_eq!(reminders(&app, "U0ANA"), 0, "not before 24 hours");
+    clock.advance(Span::hours(1));
+    wait_until("the reminder", || reminders(&app, "U0ANA") == 1).await;
+    settle().await;
+    clock.advance(Span::hours(24));
+    settle().await;
+    assert_eq!(reminders(&app, "U0ANA"), 1, "one reminder, never more");
+    assert_eq!(reminders(&app, "U0BEN"), 0, "nothing to remind about");
+    assert_eq!(zscore(&app, &due_key(&app), "remind:U0ANA:1").await, None);
+}
+
+#[tokio::test]
+async fn joining_by_command_learns_the_members_time_zone() {
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 2).await;
+    app.fake.set_timezone("U0KEN", "Asia/Tokyo");
+    app.say("U0KEN", "join").await;
+    // Next Monday 09:00 in Tokyo is 00:00 UTC on Monday 7 December.
+    assert_eq!(
+        zscore(&app, &due_key(&app), "checkin:U0KEN").await,
+        Some(
+            Utc.with_ymd_and_hms(2026, 12, 7, 0, 0, 0)
+                .unwrap()
+                .timestamp_millis()
+        )
+    );
+}

@@ -1,0 +1,464 @@
+//! One contract, two stores: every check runs against real Redis (under a
+//! random key prefix) and against the in-memory store.
+
+use crate::support;
+
+use std::sync::Arc;
+use std::time::Duration;
+use support::{random_prefix, require_redis};
+use tandem::ids::TeamId;
+use tandem::store::{Keys, MemoryStore, RedisStore, Store, StoreError};
+
+fn team(id: &str) -> TeamId {
+    TeamId::parse(id).unwrap()
+}
+
+async fn redis_store(prefix: &str) -> Arc<dyn Store> {
+    let url = require_redis().await;
+    Arc::new(RedisStore::connect_lazily(&url, Keys::new(prefix)).unwrap())
+}
+
+fn memory_store(prefix: &str) -> Arc<dyn Store> {
+    Arc::new(MemoryStore::new(Keys::new(prefix)))
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+async fn answers_ping(store: Arc<dyn Store>) {
+    store.ping().await.unwrap();
+}
+
+async fn first_claim_wins_and_repeats_lose(store: Arc<dyn Store>) {
+    let t = team("T0AAA");
+    assert!(!store.event_seen(&t, "Ev1").await.unwrap());
+    assert!(store.claim_event(&t, "Ev1", MINUTE).await.unwrap());
+    assert!(store.event_seen(&t, "Ev1").await.unwrap());
+    assert!(!store.event_seen(&team("T0BBB"), "Ev1").await.unwrap());
+    assert!(!store.claim_event(&t, "Ev1", MINUTE).await.unwrap());
+    assert!(!store.claim_event(&t, "Ev1", MINUTE).await.unwrap());
+    assert!(store.claim_event(&t, "Ev2", MINUTE).await.unwrap());
+}
+
+async fn workspaces_never_share_claims(store: Arc<dyn Store>) {
+    assert!(store
+        .claim_event(&team("T0AAA"), "Ev1", MINUTE)
+        .await
+        .unwrap());
+    assert!(store
+        .claim_event(&team("T0BBB"), "Ev1", MINUTE)
+        .await
+        .unwrap());
+}
+
+async fn claims_expire_after_their_ttl(store: Arc<dyn Store>) {
+    let t = team("T0AAA");
+    let ttl = Duration::from_millis(80);
+    assert!(store.claim_event(&t, "Ev1", ttl).await.unwrap());
+    assert!(!store.claim_event(&t, "Ev1", ttl).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert!(
+        store.claim_event(&t, "Ev1", ttl).await.unwrap(),
+        "claim did not expire"
+    );
+}
+
+async fn concurrent_claims_have_one_winner(store: Arc<dyn Store>) {
+    let t = team("T0AAA");
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let store = store.clone();
+            let t = t.clone();
+            tokio::spawn(async move { store.claim_event(&t, "EvRace", MINUTE).await.unwrap() })
+        })
+        .collect();
+    let mut winners = 0;
+    for task in tasks {
+        winners += task.await.unwrap() as usize;
+    }
+    assert_eq!(winners, 1);
+}
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod redis_contract {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(redis_store(&random_prefix()).await).await;
+                }
+            )*
+        }
+        mod memory_contract {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(memory_store(&random_prefix())).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    answers_ping,
+    first_claim_wins_and_repeats_lose,
+    workspaces_never_share_claims,
+    claims_expire_after_their_ttl,
+    concurrent_claims_have_one_winner,
+);
+
+#[tokio::test]
+async fn redis_keys_carry_the_prefix_and_the_team_hash_tag() {
+    let prefix = random_prefix();
+    let store = redis_store(&prefix).await;
+    store
+        .claim_event(&team("T0AAA"), "Ev9", MINUTE)
+        .await
+        .unwrap();
+
+    let client = redis::Client::open(require_redis().await).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}:*"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(keys, vec![format!("{prefix}:{{T0AAA}}:event:Ev9")]);
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(&keys[0])
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert!((1..=60).contains(&ttl), "claims are short-lived, ttl={ttl}");
+    let _: () = redis::cmd("DEL")
+        .arg(&keys[0])
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn redis_down_is_an_error_not_a_panic() {
+    let port = support::closed_port().await;
+    let store =
+        RedisStore::connect_lazily(&format!("redis://127.0.0.1:{port}/0"), Keys::new("x")).unwrap();
+    assert!(matches!(
+        store.ping().await,
+        Err(StoreError::Unavailable(_))
+    ));
+    assert!(matches!(
+        store.claim_event(&team("T0AAA"), "Ev1", MINUTE).await,
+        Err(StoreError::Unavailable(_))
+    ));
+}
+
+mod documents {
+    use super::*;
+    use tandem::ids::UserId;
+    use tandem::store::Doc;
+
+    fn user(id: &str) -> UserId {
+        UserId::parse(id).unwrap()
+    }
+
+    async fn compare_and_set(store: Arc<dyn Store>) {
+        let (t, u) = (team("T0AAA"), user("U0ANA"));
+        assert_eq!(store.load_doc(&t, &u, Doc::Goals).await.unwrap(), None);
+        assert!(store
+            .swap_doc(&t, &u, Doc::Goals, None, "{\"v\":1}")
+            .await
+            .unwrap());
+        assert!(
+            !store
+                .swap_doc(&t, &u, Doc::Goals, None, "{\"v\":2}")
+                .await
+                .unwrap(),
+            "absent expected"
+        );
+        assert!(!store
+            .swap_doc(&t, &u, Doc::Goals, Some("stale"), "x")
+            .await
+            .unwrap());
+        assert!(store
+            .swap_doc(&t, &u, Doc::Goals, Some("{\"v\":1}"), "{\"v\":3}")
+            .await
+            .unwrap());
+        assert_eq!(
+            store.load_doc(&t, &u, Doc::Goals).await.unwrap().as_deref(),
+            Some("{\"v\":3}")
+        );
+        // Other documents, members and workspaces are separate.
+        assert_eq!(store.load_doc(&t, &u, Doc::Notes).await.unwrap(), None);
+        assert_eq!(
+            store
+                .load_doc(&t, &user("U0BEN"), Doc::Goals)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .load_doc(&team("T0BBB"), &u, Doc::Goals)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn redis_compare_and_set() {
+        compare_and_set(redis_store(&random_prefix()).await).await;
+    }
+
+    #[tokio::test]
+    async fn memory_compare_and_set() {
+        compare_and_set(memory_store(&random_prefix())).await;
+    }
+}
+
+mod erasing {
+    use super::*;
+    use tandem::ids::UserId;
+    use tandem::store::Doc;
+
+    async fn erase_member_removes_only_that_member(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        let (ana, ben) = (
+            UserId::parse("U0ANA").unwrap(),
+            UserId::parse("U0BEN").unwrap(),
+        );
+        for (u, d) in [(&ana, Doc::Goals), (&ana, Doc::Notes), (&ben, Doc::Goals)] {
+            assert!(store.swap_doc(&t, u, d, None, "{}").await.unwrap());
+        }
+        assert_eq!(store.erase_member(&t, &ana).await.unwrap(), 2);
+        assert_eq!(store.load_doc(&t, &ana, Doc::Goals).await.unwrap(), None);
+        assert_eq!(store.load_doc(&t, &ana, Doc::Notes).await.unwrap(), None);
+        assert_eq!(
+            store
+                .load_doc(&t, &ben, Doc::Goals)
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("{}")
+        );
+        assert_eq!(
+            store.erase_member(&t, &ana).await.unwrap(),
+            0,
+            "erasing twice is harmless"
+        );
+    }
+
+    #[tokio::test]
+    async fn redis_erase_member() {
+        erase_member_removes_only_that_member(redis_store(&random_prefix()).await).await;
+    }
+
+    #[tokio::test]
+    async fn memory_erase_member() {
+        erase_member_removes_only_that_member(memory_store(&random_prefix())).await;
+    }
+}
+
+mod membership_and_team_docs {
+    use super::*;
+    use tandem::ids::UserId;
+
+    async fn members_and_team_docs(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        let (ana, ben) = (
+            UserId::parse("U0ANA").unwrap(),
+            UserId::parse("U0BEN").unwrap(),
+        );
+        store.add_member(&t, &ben).await.unwrap();
+        store.add_member(&t, &ana).await.unwrap();
+        store.add_member(&t, &ana).await.unwrap();
+        assert_eq!(
+            store.members(&t).await.unwrap(),
+            vec![ana.clone(), ben.clone()]
+        );
+        assert!(store.members(&team("T0BBB")).await.unwrap().is_empty());
+        store.erase_member(&t, &ana).await.unwrap();
+        assert_eq!(store.members(&t).await.unwrap(), vec![ben]);
+
+        assert_eq!(store.load_team_doc(&t, "rounds").await.unwrap(), None);
+        assert!(store.swap_team_doc(&t, "rounds", None, "1").await.unwrap());
+        assert!(!store.swap_team_doc(&t, "rounds", None, "2").await.unwrap());
+        assert!(store
+            .swap_team_doc(&t, "rounds", Some("1"), "2")
+            .await
+            .unwrap());
+        assert_eq!(
+            store.load_team_doc(&t, "rounds").await.unwrap().as_deref(),
+            Some("2")
+        );
+    }
+
+    #[tokio::test]
+    async fn redis_members_and_team_docs() {
+        members_and_team_docs(redis_store(&random_prefix()).await).await;
+    }
+
+    #[tokio::test]
+    async fn memory_members_and_team_docs() {
+        members_and_team_docs(memory_store(&random_prefix())).await;
+    }
+}
+
+mod job_queue {
+    use super::*;
+
+    async fn due_jobs_are_claimed_once_and_rescheduled(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        store
+            .schedule_job(&t, "checkin:U0ANA", 1_000)
+            .await
+            .unwrap();
+        store
+            .schedule_job(&t, "checkin:U0BEN", 5_000)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .claim_jobs(&t, "a", 500, 10_500, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "nothing due yet"
+        );
+        assert_eq!(
+            store.claim_jobs(&t, "a", 1_000, 11_000, 10).await.unwrap(),
+            ["checkin:U0ANA"]
+        );
+        assert!(
+            store
+                .claim_jobs(&t, "b", 2_000, 12_000, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "leased jobs are not claimed twice"
+        );
+        assert!(store
+            .finish_job(&t, "a", "checkin:U0ANA", Some(100_000))
+            .await
+            .unwrap());
+        assert_eq!(
+            store.claim_jobs(&t, "b", 6_000, 16_000, 10).await.unwrap(),
+            ["checkin:U0BEN"]
+        );
+        assert!(store
+            .finish_job(&t, "b", "checkin:U0BEN", None)
+            .await
+            .unwrap());
+        assert_eq!(
+            store
+                .claim_jobs(&t, "b", 100_000, 110_000, 10)
+                .await
+                .unwrap(),
+            ["checkin:U0ANA"],
+            "rescheduled"
+        );
+    }
+
+    async fn an_expired_lease_returns_the_job_and_its_holder_loses_it(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        store.schedule_job(&t, "round", 0).await.unwrap();
+        assert_eq!(
+            store.claim_jobs(&t, "dies", 0, 100, 1).await.unwrap(),
+            ["round"]
+        );
+        // The holder dies; after its lease another replica takes the job.
+        assert_eq!(
+            store.claim_jobs(&t, "alive", 150, 1_150, 1).await.unwrap(),
+            ["round"]
+        );
+        assert!(
+            !store
+                .finish_job(&t, "dies", "round", Some(9_999))
+                .await
+                .unwrap(),
+            "a lost lease cannot finish"
+        );
+        assert!(store.finish_job(&t, "alive", "round", None).await.unwrap());
+        assert!(
+            store
+                .claim_jobs(&t, "alive", 1_000_000, 1_000_100, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "finished without a next run"
+        );
+    }
+
+    async fn concurrent_claimers_never_share_a_job(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        for i in 0..500 {
+            store
+                .schedule_job(&t, &format!("checkin:{i}"), i)
+                .await
+                .unwrap();
+        }
+        let claimers = (0..3).map(|c| {
+            let store = store.clone();
+            let t = t.clone();
+            tokio::spawn(async move {
+                let mut got = Vec::new();
+                loop {
+                    let batch = store
+                        .claim_jobs(&t, &format!("r{c}"), 1_000, 60_000, 7)
+                        .await
+                        .unwrap();
+                    if batch.is_empty() {
+                        return got;
+                    }
+                    got.extend(batch);
+                }
+            })
+        });
+        let mut all = Vec::new();
+        for c in claimers {
+            all.extend(c.await.unwrap());
+        }
+        let unique: std::collections::HashSet<&String> = all.iter().collect();
+        assert_eq!(all.len(), 500, "every job claimed");
+        assert_eq!(unique.len(), 500, "no job claimed twice");
+    }
+
+    async fn cancelled_jobs_are_gone(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        store.schedule_job(&t, "checkin:U0ANA", 0).await.unwrap();
+        store.schedule_job(&t, "checkin:U0BEN", 0).await.unwrap();
+        assert_eq!(store.claim_jobs(&t, "a", 0, 10, 1).await.unwrap().len(), 1);
+        store.cancel_job(&t, "checkin:U0ANA").await.unwrap();
+        store.cancel_job(&t, "checkin:U0BEN").await.unwrap();
+        assert!(store
+            .claim_jobs(&t, "b", 1_000, 2_000, 10)
+            .await
+            .unwrap()
+            .is_empty());
+    }
+
+    macro_rules! both {
+        ($($name:ident),*) => {$(
+            mod $name {
+                use super::*;
+                #[tokio::test]
+                async fn redis() {
+                    super::$name(redis_store(&random_prefix()).await).await;
+                }
+                #[tokio::test]
+                async fn memory() {
+                    super::$name(memory_store(&random_prefix())).await;
+                }
+            }
+        )*};
+    }
+
+    both!(
+        due_jobs_are_claimed_once_and_rescheduled,
+        an_expired_lease_returns_the_job_and_its_holder_loses_it,
+        concurrent_claimers_never_share_a_job,
+        cancelled_jobs_are_gone
+    );
+}

@@ -1,0 +1,203 @@
+//! Driving the app as members would: commands, presses, modal
+//! submissions, events, and waiting for their answers.
+
+use super::forms::*;
+use super::{TestApp, SIGNING_SECRET, WAIT};
+use std::time::Duration;
+
+/// Waits (real time, polling) until `done`, failing after a minute.
+pub async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+impl TestApp {
+    /// POSTs `body` to `path`, signed as Slack would at `ts`.
+    pub async fn post_signed_at(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        ts: i64,
+        secret: &str,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.address, path))
+            .header("content-type", content_type)
+            .header("x-slack-request-timestamp", ts.to_string())
+            .header("x-slack-signature", sign(secret, ts, body))
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_signed(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> reqwest::Response {
+        self.post_signed_at(path, content_type, body, now_ts(), SIGNING_SECRET)
+            .await
+    }
+
+    /// Sends `/tandem <text>` as `user`; the reply goes to response URL `reply_id`.
+    pub async fn command(&self, user: &str, text: &str, reply_id: &str) -> reqwest::Response {
+        let form = command_form(user, text, &self.fake.response_url(reply_id));
+        self.post_signed(
+            "/slack/commands",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
+    }
+
+    pub async fn event(&self, body: &serde_json::Value) -> reqwest::Response {
+        self.post_signed("/slack/events", "application/json", &body.to_string())
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+impl TestApp {
+    /// Sends `/tandem <text>` as `user` and returns the reply's body.
+    pub async fn say(&self, user: &str, text: &str) -> serde_json::Value {
+        let before = self.fake.calls("response_url").len();
+        let id = format!("say{before}");
+        assert_eq!(self.command(user, text, &id).await.status(), 200);
+        self.fake
+            .wait_for("response_url", before + 1, WAIT)
+            .await
+            .into_iter()
+            .find(|c| c.body["_response_url_id"] == id.as_str())
+            .expect("a reply to this command")
+            .body
+    }
+
+    /// Submits the modal `callback` as `user` (see [`view_submission_form`]).
+    pub async fn submit_view(
+        &self,
+        user: &str,
+        callback: &str,
+        metadata: &str,
+        values: serde_json::Value,
+    ) -> reqwest::Response {
+        let form = view_submission_form(user, callback, metadata, values);
+        self.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
+    }
+
+    /// Ana (offers SQL, learns Rust) and Ben (the other way round) join
+    /// with complete profiles: the engine's obvious pair.
+    pub async fn join_ana_and_ben(&self) {
+        for (user, offer, learn) in [("U0ANA", "sql", "rust"), ("U0BEN", "rust", "sql")] {
+            self.say(user, "join").await;
+            self.say(
+                user,
+                &format!("profile offer: {offer}; learn: {learn}; level: 3"),
+            )
+            .await;
+        }
+    }
+
+    /// `/tandem join` for many members at once (a few at a time).
+    pub async fn join_all(&self, users: &[String]) {
+        for chunk in users.chunks(25) {
+            let sends = chunk.iter().map(|u| async move {
+                let id = format!("join-{u}");
+                assert_eq!(self.command(u, "join", &id).await.status(), 200);
+                id
+            });
+            let ids = futures_util::future::join_all(sends).await;
+            let deadline = tokio::time::Instant::now() + WAIT;
+            loop {
+                let replies = self.fake.calls("response_url");
+                let all = ids.iter().all(|id| {
+                    replies
+                        .iter()
+                        .any(|c| c.body["_response_url_id"] == id.as_str())
+                });
+                if all {
+                    break;
+                }
+                assert!(tokio::time::Instant::now() < deadline, "joins not answered");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
+
+    /// Presses a button carrying `value` as `user` and returns the answer
+    /// that arrives at response URL `reply_id`.
+    pub async fn press_with_value(
+        &self,
+        user: &str,
+        action_id: &str,
+        value: &str,
+        reply_id: &str,
+    ) -> serde_json::Value {
+        let form =
+            block_action_form_with_value(user, action_id, value, &self.fake.response_url(reply_id));
+        let status = self
+            .post_signed(
+                "/slack/interactions",
+                "application/x-www-form-urlencoded",
+                &form,
+            )
+            .await
+            .status();
+        assert_eq!(status, 200);
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let answer = self
+                .fake
+                .calls("response_url")
+                .into_iter()
+                .find(|c| c.body["_response_url_id"] == reply_id);
+            if let Some(call) = answer {
+                return call.body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no answer to the {action_id} press"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Presses a button on the Home tab (no response URL) as `user`.
+    pub async fn press_on_home(&self, user: &str, action_id: &str) -> reqwest::Response {
+        let form = block_action_form(user, action_id, "");
+        self.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
+    }
+
+    /// Presses a button as `user`; the answer goes to response URL `reply_id`.
+    pub async fn press(&self, user: &str, action_id: &str, reply_id: &str) -> reqwest::Response {
+        let form = block_action_form(user, action_id, &self.fake.response_url(reply_id));
+        self.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            &form,
+        )
+        .await
+    }
+}

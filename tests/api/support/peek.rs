@@ -1,0 +1,71 @@
+//! Looking into the test Redis directly, to check what was (or was not)
+//! stored.
+
+use super::{redis_url, TestApp};
+
+impl TestApp {
+    /// The raw Redis value at `key` (a set's members joined by commas).
+    pub async fn redis_get(&self, key: &str) -> Option<String> {
+        let client = redis::Client::open(redis_url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        let kind: String = redis::cmd("TYPE")
+            .arg(key)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        match kind.as_str() {
+            "set" => {
+                let members: Vec<String> = redis::cmd("SMEMBERS")
+                    .arg(key)
+                    .query_async(&mut conn)
+                    .await
+                    .unwrap();
+                Some(members.join(","))
+            }
+            "zset" => {
+                let members: Vec<String> = redis::cmd("ZRANGE")
+                    .arg(key)
+                    .arg(0)
+                    .arg(-1)
+                    .query_async(&mut conn)
+                    .await
+                    .unwrap();
+                Some(members.join(","))
+            }
+            "hash" => {
+                let fields: Vec<String> = redis::cmd("HGETALL")
+                    .arg(key)
+                    .query_async(&mut conn)
+                    .await
+                    .unwrap();
+                Some(fields.join(","))
+            }
+            "none" => None,
+            _ => redis::cmd("GET")
+                .arg(key)
+                .query_async(&mut conn)
+                .await
+                .unwrap(),
+        }
+    }
+
+    /// Runs a Redis command against the test Redis.
+    pub async fn redis<T: redis::FromRedisValue>(&self, cmd: &mut redis::Cmd) -> T {
+        let client = redis::Client::open(redis_url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        cmd.query_async(&mut conn).await.unwrap()
+    }
+
+    /// Every Redis key under this app's prefix.
+    pub async fn redis_keys(&self) -> Vec<String> {
+        let client = redis::Client::open(redis_url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        let mut keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("{}:*", self.prefix))
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        keys.sort();
+        keys
+    }
+}
