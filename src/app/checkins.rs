@@ -8,6 +8,7 @@ use super::context::App;
 use super::documents::UpdateError;
 use super::model::{CheckinModel, Effect, Outcome, Reply, SubmitOutcome};
 use super::requests::ActionRequest;
+use super::text::Span;
 use crate::domain::checkin::Checkin;
 use crate::domain::goals::{self, GoalBook};
 use crate::domain::job::Job;
@@ -189,10 +190,12 @@ pub async fn answer(
                 effects.push(Effect::PostInConversation {
                     conversation: circle.channel.clone(),
                     thread: circle.thread.clone(),
-                    text: format!(
-                        "<@{user}> checked in — {}.",
-                        checkin.summary(&goals.shared())
-                    ),
+                    text: crate::text![
+                        user,
+                        " checked in — ",
+                        Span::Quote(checkin.summary(&goals.shared())),
+                        "."
+                    ],
                 });
                 mark_summary_sent(app, team, user).await;
             }

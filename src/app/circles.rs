@@ -15,6 +15,7 @@ use super::model::{
 };
 use super::requests::ActionRequest;
 use super::roster;
+use super::text::{Span, Text};
 use super::workspace::WorkspaceError;
 use crate::domain::circles::{channel_name, Circle, PromptKind, MIN_MEMBERS};
 use crate::domain::job::Job;
@@ -245,9 +246,11 @@ pub async fn admin_bind(app: &App, team: &TeamId, user: &UserId, channel: &Chann
         Ok(m) => m,
         Err(e) => {
             tracing::warn!(error = %e, "could not read a channel's members");
-            return refused(format!(
-                "I can't see who is in <#{channel}>. Invite me there first (`/invite @Tandem`), then try again."
-            ));
+            return refused(crate::text![
+                "I can't see who is in ",
+                channel,
+                ". Invite me there first (`/invite @Tandem`), then try again."
+            ]);
         }
     };
     let book = match app.docs.load_circles(team).await {
@@ -255,7 +258,7 @@ pub async fn admin_bind(app: &App, team: &TeamId, user: &UserId, channel: &Chann
         Err(_) => return Outcome::store_down(),
     };
     if book.items.iter().any(|c| &c.channel == channel) {
-        return refused(format!("<#{channel}> is already a circle."));
+        return refused(crate::text![channel, " is already a circle."]);
     }
     let now = app.now();
     let (mut members, mut outside, mut elsewhere) = (Vec::new(), 0, 0);
@@ -275,11 +278,14 @@ pub async fn admin_bind(app: &App, team: &TeamId, user: &UserId, channel: &Chann
         }
     }
     if members.len() < MIN_MEMBERS {
-        return refused(format!(
-            "<#{channel}> has {} active program member{} not already in a circle; a circle needs at least {MIN_MEMBERS}. Others can `/tandem join` first.",
-            members.len(),
-            if members.len() == 1 { "" } else { "s" }
-        ));
+        return refused(crate::text![
+            channel,
+            format!(
+                " has {} active program member{} not already in a circle; a circle needs at least {MIN_MEMBERS}. Others can `/tandem join` first.",
+                members.len(),
+                if members.len() == 1 { "" } else { "s" }
+            )
+        ]);
     }
     let circle = Circle {
         bound: true,
@@ -297,14 +303,14 @@ pub async fn admin_bind(app: &App, team: &TeamId, user: &UserId, channel: &Chann
     {
         Ok((id, _)) => id,
         Err(UpdateError::Refused(())) => {
-            return refused(format!("<#{channel}> is already a circle."))
+            return refused(crate::text![channel, " is already a circle."])
         }
         Err(_) => return Outcome::store_down(),
     };
     let group = PlannedGroup {
         members: members.clone(),
         score: 0,
-        reasons: vec!["you already share this channel".to_owned()],
+        reasons: vec!["you already share this channel".into()],
     };
     let next_prompt = app.time.next_prompt(now);
     let intro = circle_intro(app, &group, &profiles, now, next_prompt);
@@ -328,17 +334,20 @@ pub async fn admin_bind(app: &App, team: &TeamId, user: &UserId, channel: &Chann
             tracing::warn!(error = %e, "circle prompt not queued");
         }
     }
-    let mut message = format!(
-        "<#{channel}> is now a circle of {}. Weekly prompts start {}.",
-        members.len(),
-        next_prompt.map_or("soon".to_owned(), |t| format!(
-            "<!date^{}^{{date_short_pretty}}|{}>",
-            t.timestamp(),
-            t.format("%a %-d %b")
-        ))
-    );
+    let mut message = crate::text![
+        channel,
+        format!(
+            " is now a circle of {}. Weekly prompts start ",
+            members.len()
+        )
+    ];
+    match next_prompt {
+        Some(at) => message.push(Span::Date(at)),
+        None => message.push("soon"),
+    }
+    message.push(".");
     if outside + elsewhere > 0 {
-        message.push_str(&format!(
+        message.push(format!(
             " Left out: {outside} not (actively) in the program, {elsewhere} already in another circle."
         ));
     }
@@ -471,9 +480,12 @@ pub async fn leave(app: &App, team: &TeamId, user: &UserId) -> Result<Vec<Effect
             tracing::info!(error = %e, "could not remove a member from their circle channel");
         }
     }
-    let mut text = format!("<@{user}> has stepped out of this circle. The facilitator rotation skips them from now on.");
+    let mut text = crate::text![
+        user,
+        " has stepped out of this circle. The facilitator rotation skips them from now on."
+    ];
     if left < MIN_MEMBERS {
-        text.push_str(&format!(
+        text.push(format!(
             " With {left} left, I'll offer to merge this circle with another small one at the next round."
         ));
     }
@@ -543,24 +555,34 @@ pub async fn merge(app: &App, request: &ActionRequest, from: u32, into: u32) -> 
     if let Err(e) = app.workspace.invite(&target_channel, &members).await {
         tracing::warn!(error = %e, "could not invite merged members");
     }
-    let who: Vec<String> = members.iter().map(|m| format!("<@{m}>")).collect();
+    let mut welcome = crate::text!["Welcome "];
+    welcome.extend(Text::people(&members, ", "));
+    welcome.push(
+        " — your circle merged into this one. They join the facilitator rotation at the end.",
+    );
     let mut effects = vec![
         Effect::PostInConversation {
             conversation: target_channel.clone(),
             thread: None,
-            text: format!(
-                "Welcome {} — your circle merged into this one. They join the facilitator rotation at the end.",
-                who.join(", ")
-            ),
+            text: welcome,
         },
         Effect::PostInConversation {
             conversation: source.channel.clone(),
             thread: None,
-            text: format!("This circle merged into <#{target_channel}>; prompts continue there."),
+            text: crate::text![
+                "This circle merged into ",
+                &target_channel,
+                "; prompts continue there."
+            ],
         },
     ];
     effects.extend(home::refresh_all(app, team, &members).await);
-    Outcome::done(format!("Merged: you're all in <#{target_channel}> now.")).with_effects(effects)
+    Outcome::done(crate::text![
+        "Merged: you're all in ",
+        &target_channel,
+        " now."
+    ])
+    .with_effects(effects)
 }
 
 /// A newcomer accepts a place in circle `id`.
@@ -571,18 +593,17 @@ pub async fn join(app: &App, request: &ActionRequest, id: u32) -> Outcome {
         .docs
         .update_circles(team, |b| {
             if let Some(c) = b.of_member(user) {
-                return Err(format!("You're already in <#{}>.", c.channel));
+                return Err(crate::text!["You're already in ", &c.channel, "."]);
             }
             let Some(c) = b.by_id_mut(id) else {
-                return Err(
-                    "That circle has closed; ask an admin to run `/tandem admin circles` again."
-                        .to_owned(),
-                );
+                return Err(Text::from(
+                    "That circle has closed; ask an admin to run `/tandem admin circles` again.",
+                ));
             };
             if c.members.len() >= room {
-                return Err(
-                    "That circle filled up in the meantime; you'll get another offer.".to_owned(),
-                );
+                return Err(Text::from(
+                    "That circle filled up in the meantime; you'll get another offer.",
+                ));
             }
             c.add_member(user);
             Ok(c.channel.clone())
@@ -603,10 +624,12 @@ pub async fn join(app: &App, request: &ActionRequest, id: u32) -> Outcome {
     let mut effects = vec![Effect::PostInConversation {
         conversation: channel.clone(),
         thread: None,
-        text: format!(
-            "Welcome <@{user}>, who joins this circle and the end of the facilitator rotation."
-        ),
+        text: crate::text![
+            "Welcome ",
+            user,
+            ", who joins this circle and the end of the facilitator rotation."
+        ],
     }];
     effects.extend(home::refresh_all(app, team, std::slice::from_ref(user)).await);
-    Outcome::done(format!("You're in <#{channel}>. Say hello there!")).with_effects(effects)
+    Outcome::done(crate::text!["You're in ", &channel, ". Say hello there!"]).with_effects(effects)
 }

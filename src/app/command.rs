@@ -71,7 +71,7 @@ pub fn parse(text: &str) -> Command {
                 ("round", "preview") => Command::AdminRound { preview: true },
                 ("checkins", "") => Command::AdminCheckins,
                 ("circles", args) => parse_circles(args).unwrap_or(Command::Usage(doc)),
-                ("circle", _) => match crate::domain::circles::parse_channel(args) {
+                ("circle", _) => match parse_channel(args) {
                     Some(channel) => Command::AdminBindCircle(channel),
                     None => Command::Usage(doc),
                 },
@@ -214,6 +214,18 @@ fn sanitise(word: &str) -> String {
     clean
 }
 
+/// Reads a channel from command text: Slack's `<#C123|name>` (or `<#C123>`),
+/// or a bare id.
+fn parse_channel(text: &str) -> Option<crate::ids::ChannelId> {
+    let t = text.trim();
+    let id = match t.strip_prefix("<#") {
+        Some(rest) => rest.trim_end_matches('>').split('|').next()?,
+        None => t,
+    };
+    let ok = id.len() >= 9 && id.len() <= 20 && matches!(id.as_bytes()[0], b'C' | b'G');
+    ok.then(|| crate::ids::ChannelId::parse(id).ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +314,15 @@ mod tests {
             parse(&long),
             Command::Unknown(format!("{}…", "x".repeat(30)))
         );
+    }
+
+    #[test]
+    fn channels_are_read_from_mentions_or_ids() {
+        let id = |s: &str| Some(crate::ids::ChannelId::parse(s).unwrap());
+        assert_eq!(parse_channel("<#C0123ABCD|design>"), id("C0123ABCD"));
+        assert_eq!(parse_channel(" <#G0123ABCD> "), id("G0123ABCD"));
+        assert_eq!(parse_channel("C0123ABCD"), id("C0123ABCD"));
+        assert_eq!(parse_channel("#design"), None);
+        assert_eq!(parse_channel("U0123ABCD"), None);
     }
 }

@@ -27,12 +27,14 @@ mod queue;
 mod requests;
 mod roster;
 mod rounds;
+mod text;
 mod workspace;
 
 pub use context::App;
 pub use documents::Corrupt;
 pub use model::*;
 pub use requests::*;
+pub use text::{Span, Text};
 pub use workspace::{Workspace, WorkspaceError};
 
 use crate::domain::goals::GoalState;

@@ -2,6 +2,7 @@
 //! and the view models (Home tab, check-in, round and circle summaries)
 //! that `slack::views` renders. Plain data, no behaviour beyond naming.
 
+use super::text::Text;
 use crate::domain::checkin::Checkin;
 use crate::domain::circles::PromptKind;
 use crate::domain::goals::GoalBook;
@@ -40,7 +41,7 @@ pub enum Reply {
         book: NoteBook,
     },
     /// A change that was refused, with what to do instead.
-    Refused { message: String },
+    Refused { message: Text },
     /// The store did not answer; nothing changed.
     StoreDown,
     /// Nothing to say to the presser (the effects say it to everyone).
@@ -56,7 +57,7 @@ pub enum Reply {
     /// `/tandem status`.
     Status { home: HomeModel },
     /// Plain confirmation of a membership change.
-    Done { message: String },
+    Done { message: Text },
     /// `/tandem leave`: confirm and cancel buttons.
     ConfirmLeave,
     /// A pairing round, planned (preview) or run.
@@ -66,7 +67,7 @@ pub enum Reply {
     /// A member's check-in, as it now stands (answers marked).
     Checkin(CheckinModel),
     /// The member's shelf after `headline`.
-    Shelf { headline: String, shelf: Shelf },
+    Shelf { headline: Text, shelf: Shelf },
     /// A listed command that is not built yet.
     ComingSoon { usage: &'static str },
     /// An unknown subcommand; `word` is what they typed, trimmed for display.
@@ -142,7 +143,7 @@ pub enum Effect {
     Intro {
         round: u32,
         members: Vec<UserId>,
-        reasons: Vec<String>,
+        reasons: Vec<Text>,
         /// Each member's shared goals (only those they chose to share).
         shared_goals: Vec<(UserId, Vec<String>)>,
         first_meeting: chrono::DateTime<chrono::Utc>,
@@ -161,7 +162,7 @@ pub enum Effect {
     PostInConversation {
         conversation: ChannelId,
         thread: Option<String>,
-        text: String,
+        text: Text,
     },
     /// The one gentle reminder about an unanswered check-in.
     Reminder { user: UserId },
@@ -304,14 +305,14 @@ impl Outcome {
     }
 
     /// A refusal with what to do instead.
-    pub fn refused(message: impl Into<String>) -> Self {
+    pub fn refused(message: impl Into<Text>) -> Self {
         Self::reply(Reply::Refused {
             message: message.into(),
         })
     }
 
     /// "Done", in words.
-    pub fn done(message: impl Into<String>) -> Self {
+    pub fn done(message: impl Into<Text>) -> Self {
         Self::reply(Reply::Done {
             message: message.into(),
         })
@@ -340,7 +341,7 @@ pub struct PlannedGroup {
     pub members: Vec<UserId>,
     /// Points, in hundredths.
     pub score: i64,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Text>,
 }
 
 /// A round as the admin sees it.
@@ -368,7 +369,7 @@ pub struct CircleMember {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CircleIntro {
     pub members: Vec<CircleMember>,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Text>,
     pub facilitator: Option<UserId>,
     pub first_meeting: DateTime<Utc>,
     pub next_prompt: Option<DateTime<Utc>>,

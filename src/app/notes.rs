@@ -5,6 +5,7 @@ use super::command::plain;
 use super::context::App;
 use super::documents::{changed, UpdateError};
 use super::model::{Effect, Outcome, Reply};
+use super::text::Text;
 use crate::domain::notes::{NoteBook, NoteError};
 use crate::domain::pairing::Pairing;
 use crate::domain::shelf::{parse_share, Shelf};
@@ -77,13 +78,12 @@ pub async fn share(app: &App, team: &TeamId, user: &UserId, text: &str) -> Outco
     let partners = pairing.partners;
     let headline = |n: u32| {
         if partners.is_empty() {
-            format!("Saved to your shelf as {n}. You don't have a partner or circle yet, so it wasn't sent to anyone; it stays on your Home tab.")
+            Text::from(format!("Saved to your shelf as {n}. You don't have a partner or circle yet, so it wasn't sent to anyone; it stays on your Home tab."))
         } else {
-            let who: Vec<String> = partners.iter().map(|p| format!("<@{p}>")).collect();
-            format!(
-                "Sent to {} and kept on your shelves as {n}.",
-                who.join(" and ")
-            )
+            let mut text = crate::text!["Sent to "];
+            text.extend(Text::people(&partners, " and "));
+            text.push(format!(" and kept on your shelves as {n}."));
+            text
         }
     };
     let result = app
@@ -155,9 +155,11 @@ async fn share_with_circle(
         url,
         why,
     }];
-    Outcome::done(format!(
-        "Shared in <#{channel}> and kept on your shelf as {n} and on the circle's shelf."
-    ))
+    Outcome::done(crate::text![
+        "Shared in ",
+        channel,
+        format!(" and kept on your shelf as {n} and on the circle's shelf.")
+    ])
     .with_effects(effects)
     .refreshing_home()
 }

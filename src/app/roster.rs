@@ -3,6 +3,7 @@
 //! rounds history (read, and scrubbed of a forgotten member). Pure.
 
 use super::model::PlannedGroup;
+use super::text::Text;
 use crate::domain::profile::{Membership, Profile};
 use crate::ids::UserId;
 use crate::pairing::history::History;
@@ -16,14 +17,19 @@ pub const ROUNDS_DOC: &str = "rounds";
 
 /// An engine group, its roster indices turned back into member ids.
 pub fn planned_group(group: &crate::pairing::round::Group, roster: &Roster) -> PlannedGroup {
+    let members: Vec<UserId> = group
+        .members
+        .iter()
+        .map(|&i| member_of(roster, i))
+        .collect();
     PlannedGroup {
-        members: group
-            .members
+        reasons: group
+            .reasons
             .iter()
-            .map(|&i| member_of(roster, i))
+            .map(|r| Text::naming(r, &members))
             .collect(),
+        members,
         score: group.score,
-        reasons: group.reasons.clone(),
     }
 }
 
@@ -41,8 +47,8 @@ pub fn parse_history(stored: Option<&str>) -> Result<History, super::documents::
 }
 
 /// Builds the engine's roster from the members `keep` selects: only people
-/// active on `today` with a complete profile take part. Names are Slack
-/// mentions so reasons read naturally in Slack.
+/// active on `today` with a complete profile take part. Names are member
+/// ids, so the engine's reasons can be turned into mentions when shown.
 /// Returns the roster, how many selected members are not ready (incomplete
 /// profile) and how many are away (paused, or not selected).
 pub fn roster_where(
@@ -81,7 +87,9 @@ pub fn roster_where(
         let wants = set(&p.wants);
         roster.people.push(Person {
             id: user.as_str().to_owned(),
-            name: format!("<@{user}>"),
+            // The id, which `Text::naming` turns into a mention when the
+            // engine's reasons are shown.
+            name: user.as_str().to_owned(),
             team: p.team.clone().unwrap_or_default(),
             level: p.level.unwrap_or(5),
             timezone: p

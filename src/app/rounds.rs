@@ -10,6 +10,7 @@ use super::documents::{UpdateError, UPDATE_ATTEMPTS};
 use super::model::{Effect, Outcome, PlannedGroup, Reply, RoundSummary};
 use super::requests::ActionRequest;
 use super::roster;
+use super::text::Text;
 use crate::domain::goals::GoalBook;
 use crate::domain::notes::NoteBook;
 use crate::domain::nudges::Nudge;
@@ -218,7 +219,11 @@ pub async fn kickoff(app: &App, request: &ActionRequest, round: u32, cadence: Ca
     let aside = |reply: Reply| Outcome::reply(Reply::ToPresser(Box::new(reply)));
     let pairing = match updated {
         Ok((_, p)) => p,
-        Err(UpdateError::Refused(message)) => return aside(Reply::Refused { message }),
+        Err(UpdateError::Refused(message)) => {
+            return aside(Reply::Refused {
+                message: message.into(),
+            })
+        }
         Err(_) => return aside(Reply::StoreDown),
     };
     let mut agreed = true;
@@ -229,12 +234,18 @@ pub async fn kickoff(app: &App, request: &ActionRequest, round: u32, cadence: Ca
         }
     }
     let text = if agreed {
-        format!(
+        Text::from(format!(
             ":handshake: Agreed: you'll meet {}. Put the first one in your calendars!",
             cadence.label()
-        )
+        ))
     } else {
-        format!("<@{user}> would like to meet {}. Pick the same to agree, or suggest another rhythm here.", cadence.label())
+        crate::text![
+            user,
+            format!(
+                " would like to meet {}. Pick the same to agree, or suggest another rhythm here.",
+                cadence.label()
+            )
+        ]
     };
     let post = request
         .conversation

@@ -222,18 +222,6 @@ pub fn channel_name(id: u32, attempt: u32) -> String {
     }
 }
 
-/// Reads a channel from command text: Slack's `<#C123|name>` (or `<#C123>`),
-/// or a bare id.
-pub fn parse_channel(text: &str) -> Option<ChannelId> {
-    let t = text.trim();
-    let id = match t.strip_prefix("<#") {
-        Some(rest) => rest.trim_end_matches('>').split('|').next()?,
-        None => t,
-    };
-    let ok = id.len() >= 9 && id.len() <= 20 && matches!(id.as_bytes()[0], b'C' | b'G');
-    ok.then(|| ChannelId::parse(id).ok()).flatten()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,16 +259,6 @@ mod tests {
         assert_eq!(channel_name(2, 0), "tandem-circle-harbor");
         assert_eq!(channel_name(17, 0), "tandem-circle-maple-2");
         assert_eq!(channel_name(17, 1), "tandem-circle-maple-2-2");
-    }
-
-    #[test]
-    fn channels_are_read_from_mentions_or_ids() {
-        let id = |s: &str| Some(ChannelId::parse(s).unwrap());
-        assert_eq!(parse_channel("<#C0123ABCD|design>"), id("C0123ABCD"));
-        assert_eq!(parse_channel(" <#G0123ABCD> "), id("G0123ABCD"));
-        assert_eq!(parse_channel("C0123ABCD"), id("C0123ABCD"));
-        assert_eq!(parse_channel("#design"), None);
-        assert_eq!(parse_channel("U0123ABCD"), None);
     }
 
     #[test]

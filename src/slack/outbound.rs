@@ -157,7 +157,7 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             api.post_returning_ts(
                 &channel(&conversation),
                 thread.as_deref(),
-                views::text(text),
+                views::text(&text),
             )
             .await
             .map(|_| ()),
@@ -169,14 +169,12 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             "send a reminder",
             Some(user),
         ),
-        Effect::PartnerSummary { to, from, summary } => {
-            let text = format!("<@{from}> checked in — {summary}.");
-            (
-                api.post_dm(&dm(&to), views::text(text)).await,
-                "send a partner summary",
-                Some(to),
-            )
-        }
+        Effect::PartnerSummary { to, from, summary } => (
+            api.post_dm(&dm(&to), views::partner_summary(&from, &summary))
+                .await,
+            "send a partner summary",
+            Some(to),
+        ),
         Effect::SitOutDm { user, reason } => (
             api.post_dm(&dm(&user), views::sit_out(&reason)).await,
             "tell someone they sit out",

@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use tandem::app::{HomeModel, Reply};
-use tandem::app::{PlannedGroup, RoundSummary};
+use tandem::app::{PlannedGroup, RoundSummary, Text};
 use tandem::domain::goals::GoalBook;
 use tandem::domain::notes::NoteBook;
 use tandem::domain::pairing::Pairing;
@@ -94,9 +94,11 @@ fn intro() {
         4,
         &[user("U0ANA"), user("U0BEN")],
         &[
-            "<@U0ANA> can help <@U0BEN> with sql; <@U0BEN> can help <@U0ANA> with design systems"
-                .into(),
-            "different teams (Data and Design)".into()
+            Text::naming(
+                "U0ANA can help U0BEN with sql; U0BEN can help U0ANA with design systems",
+                &[user("U0ANA"), user("U0BEN")]
+            ),
+            Text::naming("different teams (Data and Design)", &[])
         ],
         &[(user("U0ANA"), vec!["Lead a design review".into()])],
         when
@@ -111,7 +113,10 @@ fn round_preview() {
         groups: vec![PlannedGroup {
             members: vec![user("U0ANA"), user("U0BEN")],
             score: 4250,
-            reasons: vec!["<@U0ANA> can help <@U0BEN> with sql".into()],
+            reasons: vec![Text::naming(
+                "U0ANA can help U0BEN with sql",
+                &[user("U0ANA"), user("U0BEN")],
+            )],
         }],
         sat_out: vec![(
             user("U0ZED"),

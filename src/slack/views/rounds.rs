@@ -1,0 +1,131 @@
+//! Pairing rounds: the admin's summary, the intro in a group DM, shared
+//! resources, sit-out DMs.
+
+use super::*;
+
+pub(super) fn round_message(r: &crate::app::RoundSummary) -> SlackMessageContent {
+    let pairs = r.groups.iter().filter(|g| g.members.len() == 2).count();
+    let trios = r.groups.len() - pairs;
+    let mut headline = if r.preview {
+        format!("*Preview of round {}*: {pairs} pairs", r.number)
+    } else {
+        format!("*Round {} is on*: {pairs} pairs", r.number)
+    };
+    if trios > 0 {
+        headline.push_str(&format!(
+            " and {trios} trio{}",
+            if trios == 1 { "" } else { "s" }
+        ));
+    }
+    headline.push_str(if r.preview {
+        ". Nothing was sent; `/tandem admin round` runs it."
+    } else {
+        ". Each group has its intro in a group DM."
+    });
+    let mut blocks = vec![section(headline.clone())];
+    for (i, g) in r.groups.iter().enumerate().take(40) {
+        blocks.push(section(format!(
+            "*{}.* {} — {:.2}\n{}",
+            i + 1,
+            mention_list(&g.members, " + "),
+            g.score as f64 / 100.0,
+            render_all(&g.reasons, " · ")
+        )));
+    }
+    if r.groups.len() > 40 {
+        blocks.push(section(format!(
+            "…and {} more groups.",
+            r.groups.len() - 40
+        )));
+    }
+    for (u, reason) in r.sat_out.iter().take(20) {
+        blocks.push(section(format!("<@{u}> sits out: {reason}")));
+    }
+    if r.not_ready > 0 || r.away > 0 {
+        blocks.push(section(format!(
+            "Not in this round: {} with an unfinished profile, {} paused or in circles.",
+            r.not_ready, r.away
+        )));
+    }
+    SlackMessageContent::new()
+        .with_text(headline)
+        .with_blocks(blocks)
+}
+
+/// The intro posted in a new pair's (or trio's) group DM. The meeting time
+/// is a Slack date token, so each person sees it in their own time zone.
+pub fn intro(
+    round: u32,
+    members: &[crate::ids::UserId],
+    reasons: &[Text],
+    shared_goals: &[(crate::ids::UserId, Vec<String>)],
+    first_meeting: chrono::DateTime<chrono::Utc>,
+) -> SlackMessageContent {
+    let who = mention_list(members, ", ");
+    let when = format!(
+        "<!date^{}^{{date_long_pretty}} at {{time}}|{} UTC>",
+        first_meeting.timestamp(),
+        first_meeting.format("%a %-d %b %Y %H:%M")
+    );
+    let text = format!("{who} — you're paired for peer mentoring!");
+    let mut blocks = vec![
+        section(format!(":wave: {text}")),
+        section(format!("*Why you:* {}", render_all(reasons, " · "))),
+    ];
+    if !shared_goals.is_empty() {
+        let lines: Vec<String> = shared_goals
+            .iter()
+            .map(|(who, goals)| {
+                let goals: Vec<String> = goals.iter().map(|g| escape(g)).collect();
+                format!("<@{who}>: {}", goals.join(" · "))
+            })
+            .collect();
+        blocks.push(section(format!(
+            "*Goals you chose to share:*\n{}",
+            lines.join("\n")
+        )));
+    }
+    blocks.extend([
+        section(format!(
+            "*Suggested first meeting:* {when} (shown in your own time zone). Reply here to agree another time."
+        )),
+        section(
+            "*Kickoff:* each of you shares one goal and what you hope to get from the other. \
+             Then agree how often you'll meet:"
+                .to_owned(),
+        ),
+        SlackActionsBlock::new(
+            [
+                ("Weekly", Cadence::Weekly),
+                ("Every 2 weeks", Cadence::Biweekly),
+                ("Monthly", Cadence::Monthly),
+            ]
+            .into_iter()
+            .map(|(label, cadence)| button(label, &Action::Kickoff { round, cadence }).into())
+                .collect(),
+        )
+        .into(),
+        SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(
+            "A good conversation: repeat back what you heard, and ask what lies underneath. \
+             What you share here stays between you."
+        ))])
+        .into(),
+    ]);
+    SlackMessageContent::new()
+        .with_text(text)
+        .with_blocks(blocks)
+}
+
+/// A resource shared with a partner or trio, in their group DM.
+pub fn shared(from: &crate::ids::UserId, url: &str, why: Option<&str>) -> SlackMessageContent {
+    let link = url.replace('|', "%7C");
+    let why = why.map(|w| format!(" — {}", escape(w))).unwrap_or_default();
+    text_message(format!(":books: <@{from}> shared <{link}>{why}"))
+}
+
+/// The DM to someone who sits out this round.
+pub fn sit_out(reason: &str) -> SlackMessageContent {
+    text_message(format!(
+        "No partner for you this round: {reason}. Nothing you need to do — you'll be considered again next round."
+    ))
+}
