@@ -1,5 +1,5 @@
 //! Block Kit snapshots of the views members and admins see. A change to any
-//! of them shows up as a reviewable diff of `tests/snapshots/*.snap`.
+//! of them shows up as a reviewable diff of `tests/api/snapshots/*.snap`.
 
 use chrono::{TimeZone, Utc};
 use tandem::app::{HomeModel, Reply};
@@ -126,4 +126,60 @@ fn round_preview() {
         away: 2,
     };
     insta::assert_json_snapshot!(views::reply(&Reply::Round(summary)));
+}
+
+/// A check-in half answered: one goal marked, a note on it, the meeting
+/// question still open.
+#[test]
+fn checkin() {
+    use tandem::domain::checkin::{Checkin, GoalAnswer};
+    let home = sample_home();
+    let mut checkin = Checkin {
+        number: 5,
+        goals: vec![1],
+        partners: vec![user("U0BEN")],
+        ..Checkin::default()
+    };
+    checkin.answers.insert(1, GoalAnswer::Progress);
+    checkin.notes.insert(1, "Agenda drafted".into());
+    insta::assert_json_snapshot!(views::checkin(&tandem::app::CheckinModel {
+        checkin,
+        goals: home.goals,
+        notes: home.notes,
+    }));
+}
+
+#[test]
+fn reminder() {
+    insta::assert_json_snapshot!(views::reminder());
+}
+
+/// Every kind of nudge, in one snapshot.
+#[test]
+fn nudges() {
+    use tandem::domain::nudges::Nudge;
+    let all: Vec<_> = [
+        Nudge::StaleGoal {
+            goal: 2,
+            text: "Give a <talk> & more".into(),
+            checkins: 3,
+        },
+        Nudge::Fizzle {
+            partners: vec![user("U0BEN")],
+            periods: 2,
+        },
+        Nudge::RepairOffer {
+            partners: vec![user("U0BEN")],
+            round: 4,
+        },
+        Nudge::PauseEnded,
+        Nudge::BeforeMeeting {
+            partners: vec![user("U0BEN")],
+            notes: vec!["Ask about the agenda".into()],
+        },
+    ]
+    .iter()
+    .map(views::nudge)
+    .collect();
+    insta::assert_json_snapshot!(all);
 }
