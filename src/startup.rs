@@ -13,7 +13,6 @@ use crate::store::{Keys, MemoryStore, RedisStore, Store};
 use crate::{ops, settings};
 use anyhow::{bail, Context};
 use axum::Router;
-use slack_morphism::errors::SlackClientError;
 use std::future::Future;
 use std::future::IntoFuture;
 use std::net::{IpAddr, SocketAddr};
@@ -29,16 +28,6 @@ pub struct Bind {
     pub host: IpAddr,
     pub port: u16,
 }
-
-/// Slack's answers to `auth.test` that mean the token itself is wrong.
-const TOKEN_REJECTED: &[&str] = &[
-    "invalid_auth",
-    "not_authed",
-    "account_inactive",
-    "token_revoked",
-    "token_expired",
-    "not_allowed_token_type",
-];
 
 pub struct Application {
     /// The workspace the scheduler works for (from `auth.test`).
@@ -96,25 +85,7 @@ impl Application {
             &settings.bot_token,
             metrics.clone(),
         );
-        let mut team = None;
-        match api.auth_test().await {
-            Ok(auth) => {
-                info!(team = %auth.team_id, bot_user = %auth.user_id, "connected to Slack");
-                team = crate::ids::TeamId::parse(&auth.team_id.0).ok();
-            }
-            Err(SlackClientError::ApiError(e)) if TOKEN_REJECTED.contains(&e.code.as_str()) => {
-                bail!(
-                "SLACK_BOT_TOKEN was rejected by Slack ({}): reinstall the app to your workspace \
-                 and copy the Bot User OAuth Token from \"OAuth & Permissions\"",
-                e.code
-            )
-            }
-            // Slack unreachable is not a configuration error: start anyway and
-            // let calls retry, so a network blip does not crash-loop the bot.
-            Err(e) => {
-                warn!(error = %describe_error(&e), "could not check SLACK_BOT_TOKEN with auth.test; continuing")
-            }
-        }
+        let team = api.check_token().await?;
 
         let sealer = match &settings.encryption_key {
             Some(key) => Sealer::from_base64_key(settings::expose(key))?,

@@ -109,6 +109,24 @@ fn per_channel_limit(channel: &SlackChannelId) -> SlackApiMethodRateControlConfi
     )
 }
 
+/// Slack's answers to `auth.test` that mean the token itself is wrong.
+const TOKEN_REJECTED: &[&str] = &[
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "not_allowed_token_type",
+];
+
+/// Slack said the bot token is not valid (its error code).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "SLACK_BOT_TOKEN was rejected by Slack ({0}): reinstall the app to your workspace \
+     and copy the Bot User OAuth Token from \"OAuth & Permissions\""
+)]
+pub struct TokenRejected(pub String);
+
 /// The bot's view of the Web API: the few calls Tandem makes, each counted.
 #[derive(Clone)]
 pub struct SlackApi {
@@ -157,6 +175,26 @@ impl SlackApi {
         let result = self.client.open_session(&self.token).auth_test().await;
         self.count("auth.test", &result);
         result
+    }
+
+    /// Checks the bot token with `auth.test` at start-up: the workspace it
+    /// belongs to; `Ok(None)` when Slack could not be asked (a network blip
+    /// is not a configuration error, so the bot starts and calls retry);
+    /// an error only when Slack rejected the token itself.
+    pub async fn check_token(&self) -> Result<Option<crate::ids::TeamId>, TokenRejected> {
+        match self.auth_test().await {
+            Ok(auth) => {
+                tracing::info!(team = %auth.team_id, bot_user = %auth.user_id, "connected to Slack");
+                Ok(crate::ids::TeamId::parse(&auth.team_id.0).ok())
+            }
+            Err(SlackClientError::ApiError(e)) if TOKEN_REJECTED.contains(&e.code.as_str()) => {
+                Err(TokenRejected(e.code))
+            }
+            Err(e) => {
+                tracing::warn!(error = %describe_error(&e), "could not check SLACK_BOT_TOKEN with auth.test; continuing");
+                Ok(None)
+            }
+        }
     }
 
     /// Answers a slash command through its `response_url` (ephemeral).

@@ -50,13 +50,7 @@ async fn home_buttons_add_a_goal_pause_and_resume() {
     assert_eq!(modal[0].body["view"]["callback_id"], "add_goal");
     assert_eq!(modal[0].body["trigger_id"], "1.2.3");
     let form = goal_submission("U0ANA", "Run a retro");
-    let response = app
-        .post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form,
-        )
-        .await;
+    let response = app.interact(&form).await;
     assert_eq!(response.text().await.unwrap(), "");
     let home = app.fake.wait_for("views.publish", 2, WAIT).await;
     assert!(home[1].body["view"]
@@ -65,16 +59,7 @@ async fn home_buttons_add_a_goal_pause_and_resume() {
 
     // An empty goal is refused inline.
     let form = goal_submission("U0ANA", " ");
-    let body: Value = app
-        .post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body: Value = app.interact(&form).await.json().await.unwrap();
     assert_eq!(body["response_action"], "errors");
     assert!(body["errors"]["goal"]
         .as_str()

@@ -32,14 +32,7 @@ async fn press_for_modal(
 ) -> Value {
     let before = app.fake.calls("views.open").len();
     let form = block_action_form_with_value(user, action, value, &app.fake.response_url(reply));
-    let status = app
-        .post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form,
-        )
-        .await
-        .status();
+    let status = app.interact(&form).await.status();
     assert_eq!(status, 200);
     let opened = app.fake.wait_for("views.open", before + 1, WAIT).await;
     let view = &opened.last().unwrap().body["view"];

@@ -51,13 +51,7 @@ async fn join_opens_the_modal_and_submitting_saves_everything() {
     );
     app.fake.wait_for("response_url", 1, WAIT).await;
 
-    let response = app
-        .post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &submission("U0ANA", valid_values()),
-        )
-        .await;
+    let response = app.interact(&submission("U0ANA", valid_values())).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.text().await.unwrap(),
@@ -102,13 +96,7 @@ async fn invalid_submissions_get_inline_errors_and_change_nothing() {
     values["offers"]["offers"]["selected_options"] = json!([]);
     values["offers_other"]["offers_other"]["value"] = json!(null);
     values["goal_1"]["goal_1"]["value"] = json!("g".repeat(300));
-    let response = app
-        .post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &submission("U0ANA", values),
-        )
-        .await;
+    let response = app.interact(&submission("U0ANA", values)).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["response_action"], "errors");

@@ -221,12 +221,7 @@ async fn kickoff_buttons_agree_a_rhythm_in_the_group_dm() {
         block_action_form_with_value(user, "kickoff", value, &app.fake.response_url(reply))
     };
     let form = press("U0ANA", "1:weekly", "k1");
-    app.post_signed(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &form,
-    )
-    .await;
+    app.interact(&form).await;
     let posts = app.fake.wait_for("chat.postMessage", 2, WAIT).await;
     assert_eq!(posts[1].body["channel"], "G0PAIRDM");
     assert_eq!(
@@ -234,12 +229,7 @@ async fn kickoff_buttons_agree_a_rhythm_in_the_group_dm() {
         "<@U0ANA> would like to meet weekly. Pick the same to agree, or suggest another rhythm here."
     );
     let form = press("U0BEN", "1:weekly", "k2");
-    app.post_signed(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &form,
-    )
-    .await;
+    app.interact(&form).await;
     let posts = app.fake.wait_for("chat.postMessage", 3, WAIT).await;
     assert_eq!(
         posts[2].body["text"],
@@ -248,12 +238,7 @@ async fn kickoff_buttons_agree_a_rhythm_in_the_group_dm() {
     // A button from an older round is refused.
     let before = app.fake.calls("response_url").len();
     let form = press("U0BEN", "0:monthly", "k3");
-    app.post_signed(
-        "/slack/interactions",
-        "application/x-www-form-urlencoded",
-        &form,
-    )
-    .await;
+    app.interact(&form).await;
     let replies = app.fake.wait_for("response_url", before + 1, WAIT).await;
     let refusal = replies
         .iter()

@@ -56,6 +56,16 @@ impl TestApp {
         .await
     }
 
+    /// POSTs an interaction `form` (a press or a modal submit), signed.
+    pub async fn interact(&self, form: &str) -> reqwest::Response {
+        self.post_signed(
+            "/slack/interactions",
+            "application/x-www-form-urlencoded",
+            form,
+        )
+        .await
+    }
+
     pub async fn event(&self, body: &serde_json::Value) -> reqwest::Response {
         self.post_signed("/slack/events", "application/json", &body.to_string())
             .await
@@ -94,12 +104,7 @@ impl TestApp {
         values: serde_json::Value,
     ) -> reqwest::Response {
         let form = view_submission_form(user, callback, metadata, values);
-        self.post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form,
-        )
-        .await
+        self.interact(&form).await
     }
 
     /// Ana (offers SQL, learns Rust) and Ben (the other way round) join
@@ -152,14 +157,7 @@ impl TestApp {
     ) -> serde_json::Value {
         let form =
             block_action_form_with_value(user, action_id, value, &self.fake.response_url(reply_id));
-        let status = self
-            .post_signed(
-                "/slack/interactions",
-                "application/x-www-form-urlencoded",
-                &form,
-            )
-            .await
-            .status();
+        let status = self.interact(&form).await.status();
         assert_eq!(status, 200);
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
@@ -182,22 +180,12 @@ impl TestApp {
     /// Presses a button on the Home tab (no response URL) as `user`.
     pub async fn press_on_home(&self, user: &str, action_id: &str) -> reqwest::Response {
         let form = block_action_form(user, action_id, "");
-        self.post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form,
-        )
-        .await
+        self.interact(&form).await
     }
 
     /// Presses a button as `user`; the answer goes to response URL `reply_id`.
     pub async fn press(&self, user: &str, action_id: &str, reply_id: &str) -> reqwest::Response {
         let form = block_action_form(user, action_id, &self.fake.response_url(reply_id));
-        self.post_signed(
-            "/slack/interactions",
-            "application/x-www-form-urlencoded",
-            &form,
-        )
-        .await
+        self.interact(&form).await
     }
 }
