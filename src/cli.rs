@@ -32,28 +32,7 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Offline pairing preview from a roster CSV (no Slack, no Redis).
-    Match {
-        /// Roster CSV: id,name,team,level,timezone,offers,wants[,manager][,do_not_pair]
-        #[arg(long)]
-        roster: PathBuf,
-        /// Past rounds: the JSON a previous `tandem match --format json` printed.
-        #[arg(long)]
-        history: Option<PathBuf>,
-        /// Simulate this many consecutive rounds, each feeding the history.
-        #[arg(long, default_value_t = 1)]
-        rounds: u32,
-        /// Form circles of this size (3–6) instead of pairs.
-        #[arg(long, value_name = "SIZE")]
-        circles: Option<usize>,
-        #[arg(long, value_enum, default_value_t = crate::match_cmd::Format::Text)]
-        format: crate::match_cmd::Format,
-        /// Seed for tie-breaking and circle search; same input + seed = same output.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Config file for weights (default: $TANDEM_CONFIG or config/default.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
-    },
+    Match(crate::match_cmd::MatchArgs),
     /// Load and validate the configuration; print each problem with its file
     /// (or variable) and key; exit 1 on any.
     CheckConfig {
@@ -69,24 +48,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::CheckConfig { config } => check_config(config),
         Command::Serve { port, config } => serve(port, config),
-        Command::Match {
-            roster,
-            history,
-            rounds,
-            circles,
-            format,
-            seed,
-            config,
-        } => {
-            let args = crate::match_cmd::MatchArgs {
-                roster,
-                history,
-                rounds,
-                circles,
-                format,
-                seed,
-                config: config.unwrap_or_else(config::config_path_from_env),
-            };
+        Command::Match(args) => {
             match crate::match_cmd::run(&args, chrono::Utc::now()) {
                 Ok(out) => {
                     print!("{out}");

@@ -20,15 +20,29 @@ pub enum Format {
     Json,
 }
 
-#[derive(Debug, Clone)]
+/// `tandem match`'s arguments, as the command line declares them.
+#[derive(Debug, Clone, clap::Args)]
 pub struct MatchArgs {
+    /// Roster CSV: id,name,team,level,timezone,offers,wants[,manager][,do_not_pair]
+    #[arg(long)]
     pub roster: PathBuf,
+    /// Past rounds: the JSON a previous `tandem match --format json` printed.
+    #[arg(long)]
     pub history: Option<PathBuf>,
+    /// Simulate this many consecutive rounds, each feeding the history.
+    #[arg(long, default_value_t = 1)]
     pub rounds: u32,
+    /// Form circles of this size (3–6) instead of pairs.
+    #[arg(long, value_name = "SIZE")]
     pub circles: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Seed for tie-breaking and circle search; same input + seed = same output.
+    #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    pub config: PathBuf,
+    /// Config file for weights (default: $TANDEM_CONFIG or config/default.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 /// One simulated round.
@@ -38,7 +52,11 @@ pub struct RoundResult {
 
 /// Runs the preview; `Err` is the one line to print.
 pub fn run(args: &MatchArgs, at: DateTime<Utc>) -> Result<String, String> {
-    let config = config::load_and_validate(&args.config).map_err(|problems| {
+    let config_path = args
+        .config
+        .clone()
+        .unwrap_or_else(config::config_path_from_env);
+    let config = config::load_and_validate(&config_path).map_err(|problems| {
         problems
             .iter()
             .map(|p| p.to_string())
@@ -46,7 +64,7 @@ pub fn run(args: &MatchArgs, at: DateTime<Utc>) -> Result<String, String> {
             .join("\ntandem: ")
     })?;
     let synonyms =
-        config::load_skills(&config::skills_path(&args.config)).map_err(|p| p.to_string())?;
+        config::load_skills(&config::skills_path(&config_path)).map_err(|p| p.to_string())?;
     let roster_text = read(&args.roster)?;
     let roster = parse_roster(&roster_text, &SkillNormaliser::new(&synonyms))
         .map_err(|e| format!("{}: {e}", args.roster.display()))?;
