@@ -48,18 +48,16 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::CheckConfig { config } => check_config(config),
         Command::Serve { port, config } => serve(port, config),
-        Command::Match(args) => {
-            match crate::match_cmd::run(&args, chrono::Utc::now()) {
-                Ok(out) => {
-                    print!("{out}");
-                    ExitCode::SUCCESS
-                }
-                Err(line) => {
-                    eprintln!("tandem: {line}");
-                    ExitCode::FAILURE
-                }
+        Command::Match(args) => match crate::match_cmd::run(&args, chrono::Utc::now()) {
+            Ok(out) => {
+                print!("{out}");
+                ExitCode::SUCCESS
             }
-        }
+            Err(line) => {
+                eprintln!("tandem: {line}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

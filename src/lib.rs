@@ -7,6 +7,7 @@
 //! - [`startup`] — builds and runs the service; tests call it directly.
 //! - [`config`] — the TOML config with `TANDEM__…` overrides, and its checks.
 //! - [`settings`] — secrets and endpoints from the environment.
+//! - [`domain`] — the documents and their rules; pure.
 //! - [`app`] — use cases; knows neither Slack's wire format nor Redis.
 //! - [`slack`] — the only module that knows Slack: transports, payloads,
 //!   signature checks, Block Kit views, Web API client.

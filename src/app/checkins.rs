@@ -171,8 +171,7 @@ pub async fn answer(
         .await;
     let checkin = match updated {
         Ok((_, c)) => c,
-        Err(UpdateError::Refused(message)) => return Outcome::refused(message),
-        Err(_) => return Outcome::store_down(),
+        Err(e) => return e.outcome(),
     };
     let (goals, notes) = match (
         app.docs.load::<GoalBook>(team, user, Doc::Goals).await,

@@ -544,8 +544,7 @@ pub async fn merge(app: &App, request: &ActionRequest, from: u32, into: u32) -> 
         .await;
     let (source, target_channel) = match merged {
         Ok((r, _)) => r,
-        Err(UpdateError::Refused(message)) => return Outcome::refused(message),
-        Err(_) => return Outcome::store_down(),
+        Err(e) => return e.outcome(),
     };
     let _ = app
         .store
@@ -611,8 +610,7 @@ pub async fn join(app: &App, request: &ActionRequest, id: u32) -> Outcome {
         .await;
     let channel = match joined {
         Ok((c, _)) => c,
-        Err(UpdateError::Refused(message)) => return Outcome::refused(message),
-        Err(_) => return Outcome::store_down(),
+        Err(e) => return e.outcome(),
     };
     if let Err(e) = app
         .workspace

@@ -4,6 +4,7 @@
 //! or half-written.
 
 use super::model::{Outcome, Reply};
+use super::text::Text;
 use crate::crypto::{SealError, Sealer};
 use crate::domain::circles::{CircleBook, CIRCLES_DOC};
 use crate::ids::{TeamId, UserId};
@@ -46,6 +47,20 @@ impl<E> UpdateError<E> {
             UpdateError::Store(e) => Err(e.into()),
             UpdateError::Corrupt(e) => Err(e.into()),
             UpdateError::Sealed(e) => Err(e.into()),
+        }
+    }
+}
+
+impl<E: Into<Text>> UpdateError<E> {
+    /// What the member sees when an update did not happen: the refusal in
+    /// words, or "can't save right now" (the failure is logged).
+    pub fn outcome(self) -> Outcome {
+        match self {
+            UpdateError::Refused(e) => Outcome::refused(e),
+            other => {
+                tracing::warn!(error = %other, "not saved: store problem");
+                Outcome::store_down()
+            }
         }
     }
 }
