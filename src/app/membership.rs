@@ -33,18 +33,12 @@ async fn change_profile(
     })
 }
 
-/// Opens the profile modal, filled in, when the command came with a trigger.
-async fn profile_modal(
-    app: &App,
-    team: &TeamId,
-    user: &UserId,
-    trigger: Option<&str>,
-) -> Option<Effect> {
-    let trigger = trigger?;
-    let profile = app.docs.load(team, user, Doc::Profile).await.ok()?;
+/// Opens the profile modal, filled with `profile`, when the command came
+/// with a trigger.
+fn profile_modal(app: &App, trigger: Option<&str>, profile: &Profile) -> Option<Effect> {
     Some(Effect::OpenProfileModal {
-        trigger: trigger.to_owned(),
-        profile,
+        trigger: trigger?.to_owned(),
+        profile: profile.clone(),
         catalog: catalog(app),
     })
 }
@@ -95,13 +89,11 @@ pub async fn join(app: &App, team: &TeamId, user: &UserId, trigger: Option<&str>
         Ok(text)
     })
     .await;
-    if outcome.reply == Reply::StoreDown {
+    let Reply::Profile { profile, .. } = &outcome.reply else {
         return outcome;
-    }
-    if let Ok(profile) = app.docs.load::<Profile>(team, user, Doc::Profile).await {
-        queue::checkin(app, team, user, &profile).await;
-    }
-    let modal = profile_modal(app, team, user, trigger).await;
+    };
+    queue::checkin(app, team, user, profile).await;
+    let modal = profile_modal(app, trigger, profile);
     outcome.with_effects(modal)
 }
 
@@ -115,7 +107,7 @@ pub async fn show_profile(
     match app.docs.load::<Profile>(team, user, Doc::Profile).await {
         Ok(profile) => {
             let headline = "Your profile. Change any part with `/tandem profile offer: …; learn: …; level: …; team: …; format: 1:1|circle|either; cadence: weekly|biweekly|monthly`.".to_owned();
-            let modal = profile_modal(app, team, user, trigger).await;
+            let modal = profile_modal(app, trigger, &profile);
             Outcome::reply(Reply::Profile { headline, profile }).with_effects(modal)
         }
         Err(e) => {
@@ -171,14 +163,12 @@ pub async fn pause(app: &App, team: &TeamId, user: &UserId, spec: &str) -> Outco
         })
     })
     .await;
-    if !outcome.refresh_home {
+    let Reply::Profile { profile, .. } = &outcome.reply else {
         return outcome;
-    }
+    };
     // A dated pause ends with a welcome-back DM the morning after.
-    if let Ok(p) = app.docs.load::<Profile>(team, user, Doc::Profile).await {
-        if let Membership::Paused { until: Some(last) } = p.membership {
-            queue::pause_end(app, team, user, &p, last).await;
-        }
+    if let Membership::Paused { until: Some(last) } = profile.membership {
+        queue::pause_end(app, team, user, profile, last).await;
     }
     // A pause steps out of the circle too (prompts would name someone who
     // isn't there).

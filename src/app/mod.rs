@@ -155,13 +155,15 @@ impl App {
         &self,
         event: &InboundEvent,
     ) -> Result<(EventOutcome, Vec<Effect>), crate::store::StoreError> {
-        let program = &self.config.program.channel;
-        let welcomes = |channel: &crate::ids::ChannelId| channel.as_str() == program.as_str();
-        if !matches!(
-            &event.kind,
-            EventKind::AppHomeOpened { .. } | EventKind::ThreadReply { .. }
-        ) && !matches!(&event.kind, EventKind::JoinedChannel { channel, .. } if welcomes(channel))
-        {
+        let acted_on = match &event.kind {
+            EventKind::AppHomeOpened { .. } | EventKind::ThreadReply { .. } => true,
+            // Only joining the program's channel earns a welcome.
+            EventKind::JoinedChannel { channel, .. } => {
+                channel.as_str() == self.config.program.channel
+            }
+            EventKind::Uninstalled | EventKind::Ignored { .. } => false,
+        };
+        if !acted_on {
             return Ok((EventOutcome::Ignored, Vec::new()));
         }
         let ttl = Duration::from_secs(self.config.store.event_dedupe_ttl_secs);
