@@ -104,7 +104,7 @@ async fn run(members: usize, rate_control: bool) -> Run {
         build_reply_client(&fake.api_url()).unwrap()
     };
     let reply_client = build_reply_client(&fake.api_url()).unwrap();
-    let token = secrecy::SecretString::from("xoxb-bench".to_owned());
+    let token = secrecy::SecretString::from(fake_slack::BOT_TOKEN.to_owned());
     let api = SlackApi::new(client, reply_client, &token, metrics.clone());
     let app = App::new(
         Arc::new(config),
@@ -117,6 +117,9 @@ async fn run(members: usize, rate_control: bool) -> Run {
     let users: Vec<UserId> = (0..members)
         .map(|i| UserId::parse(&format!("U0B{i:06}")).unwrap())
         .collect();
+    for user in &users {
+        fake.add_user(user.as_str());
+    }
 
     // Seed: every member joins and sets a goal, as through /tandem.
     let started = Instant::now();

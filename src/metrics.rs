@@ -6,6 +6,7 @@
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 use std::sync::Arc;
 
@@ -34,6 +35,8 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     slack_calls: Family<SlackCallLabels, Counter>,
     events: Family<EventLabels, Counter>,
+    in_flight: Gauge,
+    ticks: Counter,
 }
 
 impl Default for Metrics {
@@ -63,11 +66,25 @@ impl Metrics {
             "Slack events and interactions handled, by kind and outcome",
             events.clone(),
         );
+        let in_flight = Gauge::default();
+        registry.register(
+            "deliveries_in_flight",
+            "Replies and effects being carried out now (shutdown waits for these)",
+            in_flight.clone(),
+        );
+        let ticks = Counter::default();
+        registry.register(
+            "scheduler_ticks",
+            "Scheduler rounds finished (claim due jobs, run them, record them)",
+            ticks.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
             slack_calls,
             events,
+            in_flight,
+            ticks,
         }
     }
 
@@ -89,11 +106,32 @@ impl Metrics {
             .inc();
     }
 
+    /// One scheduler round finished.
+    pub fn scheduler_ticked(&self) {
+        self.ticks.inc();
+    }
+
+    /// Counts a delivery in flight until the returned guard is dropped.
+    pub fn delivery_started(&self) -> InFlight {
+        self.in_flight.inc();
+        InFlight(self.in_flight.clone())
+    }
+
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
         let mut out = String::new();
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+}
+
+/// One delivery in flight; dropping it (finished, failed or panicked) takes
+/// it off the gauge.
+pub struct InFlight(Gauge);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }

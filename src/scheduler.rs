@@ -75,6 +75,7 @@ impl Scheduler {
                 }
             }
             busy = self.tick_once(&stop).await >= self.batch;
+            self.ctx.metrics.scheduler_ticked();
         }
         info!("scheduler stopped");
     }

@@ -9,10 +9,17 @@ use crate::ids::UserId;
 pub async fn check(app: &App, user: &UserId) -> Result<(), Outcome> {
     let listed = app.config.program.admins.iter().any(|a| a == user.as_str());
     let admin = listed
-        || app.workspace.is_admin(user).await.unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "could not check admin status");
-            false
-        });
+        || match app.workspace.is_admin(user).await {
+            Ok(admin) => admin,
+            Err(e) => {
+                // Not knowing is not the same as "no": say so, so an admin
+                // is not told they lack rights during a Slack hiccup.
+                tracing::warn!(error = %e, "could not check admin status");
+                return Err(Outcome::refused(
+                    "I couldn't ask Slack whether you're a workspace admin just now. Please try again in a minute.",
+                ));
+            }
+        };
     if admin {
         Ok(())
     } else {

@@ -333,24 +333,38 @@ impl SlackApi {
         Ok(result?.channel.id)
     }
 
-    /// Invites `users` to a channel the bot is in.
+    /// Invites `users` to a channel the bot is in. Anyone already there is
+    /// fine: `force` makes Slack invite the rest instead of refusing the
+    /// lot, and "all of them are in already" is success.
     pub async fn invite(
         &self,
         channel: &SlackChannelId,
         users: &[SlackUserId],
     ) -> ClientResult<()> {
-        let request = SlackApiConversationsInviteRequest::new(channel.clone(), users.to_vec());
-        self.post_raw("conversations.invite", &request, &SLACK_TIER3_METHOD_CONFIG)
+        let request = InviteRequest {
+            channel,
+            users,
+            force: true,
+        };
+        match self
+            .post_raw("conversations.invite", &request, &SLACK_TIER3_METHOD_CONFIG)
             .await
-            .map(|_| ())
+        {
+            Err(SlackClientError::ApiError(e)) if e.code == "already_in_channel" => Ok(()),
+            other => other.map(|_| ()),
+        }
     }
 
-    /// Removes `user` from a channel.
+    /// Removes `user` from a channel; someone who already left is fine.
     pub async fn kick(&self, channel: &SlackChannelId, user: &SlackUserId) -> ClientResult<()> {
         let request = SlackApiConversationsKickRequest::new(channel.clone(), user.clone());
-        self.post_raw("conversations.kick", &request, &SLACK_TIER3_METHOD_CONFIG)
+        match self
+            .post_raw("conversations.kick", &request, &SLACK_TIER3_METHOD_CONFIG)
             .await
-            .map(|_| ())
+        {
+            Err(SlackClientError::ApiError(e)) if e.code == "not_in_channel" => Ok(()),
+            other => other.map(|_| ()),
+        }
     }
 
     /// Everyone in a channel (all pages).
@@ -429,4 +443,13 @@ impl SlackApi {
         self.count("views.publish", &result);
         result
     }
+}
+
+/// `conversations.invite` with its `force` argument, which slack-morphism's
+/// request type does not carry.
+#[derive(serde::Serialize)]
+struct InviteRequest<'a> {
+    channel: &'a SlackChannelId,
+    users: &'a [SlackUserId],
+    force: bool,
 }

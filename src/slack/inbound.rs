@@ -52,6 +52,16 @@ impl SlackContext {
         }
     }
 
+    /// Runs `work` (a reply and its effects) in a task shutdown waits for,
+    /// counted in `tandem_deliveries_in_flight` while it runs.
+    fn spawn_delivery(&self, work: impl std::future::Future<Output = ()> + Send + 'static) {
+        let in_flight = self.metrics.delivery_started();
+        self.tasks.spawn(async move {
+            work.await;
+            drop(in_flight);
+        });
+    }
+
     /// Carries out effects in order (scheduled work uses this) and says how
     /// it went: `Retry` if any failed for a reason that may pass.
     pub async fn run_effects(&self, effects: Vec<Effect>) -> Delivery {
@@ -78,7 +88,7 @@ impl SlackContext {
         let response_url = event.response_url;
         // Acknowledged now; the work (which may touch the store) and the
         // reply happen in a tracked task that shutdown waits for.
-        self.tasks.spawn(async move {
+        self.spawn_delivery(async move {
             let (reply, effects) = app.handle_command(&request).await;
             // Only the kind of reply is logged, never the member's words.
             info!(user = %request.user, reply = reply.kind(), "slash command");
@@ -103,8 +113,9 @@ impl SlackContext {
         }
         for effect in effects {
             let api = self.api.clone();
-            self.tasks
-                .spawn(async move { run_effect(&api, effect).await });
+            self.spawn_delivery(async move {
+                run_effect(&api, effect).await;
+            });
         }
         Ok(())
     }
@@ -171,7 +182,7 @@ impl SlackContext {
         };
         let app = self.app.clone();
         let api = self.api.clone();
-        self.tasks.spawn(async move {
+        self.spawn_delivery(async move {
             let (reply, effects) = app.handle_action(&request).await;
             info!(user = %request.user, reply = reply.kind(), "button press");
             let to = response_url.map_or(ReplyTo::Nobody, ReplyTo::Press);
@@ -262,7 +273,7 @@ impl SlackContext {
             SubmitOutcome::Saved(effects) => {
                 self.metrics.event("view_submission", "handled");
                 let api = self.api.clone();
-                self.tasks.spawn(async move {
+                self.spawn_delivery(async move {
                     for effect in effects {
                         run_effect(&api, effect).await;
                     }

@@ -33,20 +33,34 @@ pub async fn deliver(
 ) {
     let (modals, others): (Vec<Effect>, Vec<Effect>) =
         effects.into_iter().partition(Effect::is_modal);
+    let mut modal_failed = false;
     for effect in modals {
-        run_effect(api, effect).await;
+        modal_failed |= run_effect(api, effect).await != Delivery::Done;
     }
-    let sent = match to {
-        ReplyTo::Command(url) => Some(api.respond(&url, views::reply(&reply)).await),
+    let sent = match &to {
+        ReplyTo::Command(url) => Some(api.respond(url, views::reply(&reply)).await),
         ReplyTo::Press(_) if reply == Reply::Silent => None,
         ReplyTo::Press(url) if reply.replaces_pressed_message() => {
-            Some(api.replace(&url, views::reply(&reply)).await)
+            Some(api.replace(url, views::reply(&reply)).await)
         }
-        ReplyTo::Press(url) => Some(api.respond(&url, views::reply(&reply)).await),
+        ReplyTo::Press(url) => Some(api.respond(url, views::reply(&reply)).await),
         ReplyTo::Nobody => None,
     };
     if let Some(Err(e)) = sent {
         warn!(user = %user, error = %describe_error(&e), "could not deliver a reply");
+    }
+    if modal_failed {
+        // A form that never opened must not look like a click that did
+        // nothing: say so where the member is looking.
+        let said = match &to {
+            ReplyTo::Command(url) | ReplyTo::Press(url) => {
+                api.respond(url, views::modal_failed()).await
+            }
+            ReplyTo::Nobody => api.post_dm(&dm(user), views::modal_failed()).await,
+        };
+        if let Err(e) = said {
+            warn!(user = %user, error = %describe_error(&e), "could not say a form failed to open");
+        }
     }
     for effect in others {
         run_effect(api, effect).await;

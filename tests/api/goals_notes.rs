@@ -204,6 +204,7 @@ async fn redis_down_says_so_and_changes_nothing() {
         say(&app, "U0ANA", "goal add Learn SQL").await,
         "Tandem can't reach its storage right now, so nothing was changed. Please try again in a minute."
     );
+    app.settled().await;
     assert!(app.fake.calls("views.publish").is_empty());
 }
 

@@ -204,7 +204,7 @@ async fn a_dated_pause_ends_with_a_welcome_back_the_morning_after() {
     let status = app.say("U0ANA", "status").await.to_string();
     assert!(!status.contains("Paused"), "{status}");
     clock.advance(Span::days(1));
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.scheduler_ticked().await;
     assert_eq!(welcomed(&app), 1, "welcomed once");
 }
 
@@ -212,14 +212,23 @@ async fn a_dated_pause_ends_with_a_welcome_back_the_morning_after() {
 async fn resuming_early_means_no_welcome_back_later() {
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap());
     let app = spawn_at(&clock).await;
-    app.say("U0ANA", "join").await;
-    app.say("U0ANA", "pause until 2026-12-05").await;
+    let welcomed = |user: &str| {
+        dms_to(&app, user)
+            .iter()
+            .any(|b| b["text"] == "Welcome back to Tandem")
+    };
+    // Ben pauses for the same days and does not resume: the control.
+    for user in ["U0ANA", "U0BEN"] {
+        app.say(user, "join").await;
+        app.say(user, "pause until 2026-12-05").await;
+    }
     app.say("U0ANA", "resume").await;
     clock.set(Utc.with_ymd_and_hms(2026, 12, 6, 9, 0, 0).unwrap());
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert!(dms_to(&app, "U0ANA")
-        .iter()
-        .all(|b| b["text"] != "Welcome back to Tandem"));
+    wait_until("Ben's welcome back", || welcomed("U0BEN")).await;
+    // A whole scheduler round after the pause ended: Ana's job, due at the
+    // same moment as Ben's, would have run by now.
+    app.scheduler_ticked().await;
+    assert!(!welcomed("U0ANA"), "Ana resumed early: no welcome back");
 }
 
 #[tokio::test]

@@ -56,6 +56,8 @@ async fn preview_sends_nothing_and_a_round_introduces_every_pair() {
     .await;
     say(&app, "U0EVE", "join").await; // no profile yet: not ready
 
+    app.settled().await;
+    let posted_before = app.fake.calls("chat.postMessage").len();
     let preview = say(&app, ADMIN, "admin round preview").await;
     let text = preview.to_string();
     assert!(
@@ -73,8 +75,11 @@ async fn preview_sends_nothing_and_a_round_introduces_every_pair() {
         text.contains("Not in this round: 1 with an unfinished profile"),
         "{text}"
     );
+    // Every effect of the preview has been carried out by now.
+    app.settled().await;
     assert!(
-        app.fake.calls("conversations.open").is_empty(),
+        app.fake.calls("conversations.open").is_empty()
+            && app.fake.calls("chat.postMessage").len() == posted_before,
         "a preview sends nothing"
     );
 

@@ -53,9 +53,13 @@ fn checkins_by_member(fakes: &[&FakeSlack]) -> HashMap<String, usize> {
     counts
 }
 
-/// A few scheduler ticks' worth of real time, to show nothing more happens.
-async fn settle() {
-    tokio::time::sleep(Duration::from_millis(400)).await;
+/// Waits until each replica has run a whole scheduler round since now
+/// (and delivered what it started): whatever was due has been handled, so
+/// "nothing more happened" is a fact, not a guess about timing.
+async fn settle(apps: &[&TestApp]) {
+    for app in apps {
+        app.scheduler_ticked().await;
+    }
 }
 
 async fn replica(first: &TestApp, clock: &ManualClock, batch: usize) -> TestApp {
@@ -94,7 +98,7 @@ async fn a_check_in_is_due_at_nine_arrives_once_and_is_requeued_for_next_week() 
     assert_eq!(due, nine_oclock().timestamp_millis());
 
     clock.set(nine_oclock() - Span::seconds(1));
-    settle().await;
+    settle(&[&app]).await;
     assert!(
         checkins_by_member(&[&app.fake]).is_empty(),
         "not before 09:00"
@@ -105,7 +109,7 @@ async fn a_check_in_is_due_at_nine_arrives_once_and_is_requeued_for_next_week() 
         checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&1)
     })
     .await;
-    settle().await;
+    settle(&[&app]).await;
     assert_eq!(checkins_by_member(&[&app.fake]).get("U0ANA"), Some(&1));
     let next = zscore(&app, &due_key(&app), "checkin:U0ANA").await;
     assert_eq!(
@@ -132,7 +136,7 @@ async fn three_replicas_deliver_500_due_check_ins_exactly_once() {
         checkins_by_member(&fakes).len() == people.len()
     })
     .await;
-    settle().await;
+    settle(&[&first, &others[0], &others[1]]).await;
     let counts = checkins_by_member(&fakes);
     for m in &people {
         assert_eq!(counts.get(m), Some(&1), "{m} got {:?}", counts.get(m));
@@ -173,7 +177,12 @@ async fn a_replica_killed_mid_run_leaves_nobody_unserved() {
     // for their lease (clock + lease_secs) to end.
     let now_ms = clock.now().timestamp_millis();
     let mut last = usize::MAX;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the survivors never drained the queue (leased: {last})"
+        );
         let due: i64 = others[0]
             .redis(
                 redis::cmd("ZCOUNT")
@@ -189,7 +198,7 @@ async fn a_replica_killed_mid_run_leaves_nobody_unserved() {
             break;
         }
         last = leased;
-        settle().await;
+        settle(&[&others[0], &others[1]]).await;
     }
     let stranded = last;
     println!("jobs stranded on the killed replica: {stranded}");
@@ -206,7 +215,7 @@ async fn a_replica_killed_mid_run_leaves_nobody_unserved() {
         checkins_by_member(&fakes).len() == people.len()
     })
     .await;
-    settle().await;
+    settle(&[&others[0], &others[1]]).await;
     let counts = checkins_by_member(&fakes);
     let duplicates: usize = counts.values().map(|n| n - 1).sum();
     println!("duplicates after the crash: {duplicates}");
@@ -267,7 +276,7 @@ async fn a_replica_that_stops_cleanly_hands_its_unstarted_jobs_back() {
         checkins_by_member(&[&fake, &successor.fake]).len() == people.len()
     })
     .await;
-    settle().await;
+    settle(&[&successor]).await;
     let counts = checkins_by_member(&[&fake, &successor.fake]);
     assert!(counts.values().all(|&n| n == 1), "{counts:?}");
 }
@@ -395,7 +404,7 @@ async fn rate_limits_delay_check_ins_but_lose_none() {
         checkins_by_member(&[&app.fake]).len() == people.len()
     })
     .await;
-    settle().await;
+    settle(&[&app]).await;
     let counts = checkins_by_member(&[&app.fake]);
     for m in &people {
         assert_eq!(counts.get(m), Some(&1), "{m}");
@@ -419,7 +428,7 @@ async fn one_members_slack_error_does_not_stop_the_others() {
         checkins_by_member(&[&app.fake]).len() == people.len() - 2
     })
     .await;
-    settle().await;
+    settle(&[&app]).await;
     let attempts = |user: &str| {
         app.fake
             .calls("chat.postMessage")
@@ -475,7 +484,7 @@ async fn a_job_held_by_a_replica_that_died_runs_after_its_lease() {
                 .arg("dead-replica"),
         )
         .await;
-    settle().await;
+    settle(&[&app]).await;
     assert!(
         checkins_by_member(&[&app.fake]).is_empty(),
         "not before the lease ends"
@@ -514,13 +523,13 @@ async fn an_unanswered_check_in_gets_one_gentle_reminder_a_day_later() {
     };
     // Ben had nothing to answer (no goals, no partner); Ana did not answer.
     clock.advance(Span::hours(23));
-    settle().await;
+    settle(&[&app]).await;
     assert_eq!(reminders(&app, "U0ANA"), 0, "not before 24 hours");
     clock.advance(Span::hours(1));
     wait_until("the reminder", || reminders(&app, "U0ANA") == 1).await;
-    settle().await;
+    settle(&[&app]).await;
     clock.advance(Span::hours(24));
-    settle().await;
+    settle(&[&app]).await;
     assert_eq!(reminders(&app, "U0ANA"), 1, "one reminder, never more");
     assert_eq!(reminders(&app, "U0BEN"), 0, "nothing to remind about");
     assert_eq!(zscore(&app, &due_key(&app), "remind:U0ANA:1").await, None);

@@ -121,6 +121,16 @@ pub fn text(text: &Text) -> SlackMessageContent {
     text_message(render(text))
 }
 
+/// Said when Slack would not open a form (most often the command or button
+/// was more than three seconds old by the time Slack got the request).
+pub fn modal_failed() -> SlackMessageContent {
+    text_message(
+        "Slack didn't open the form this time. Please try again — if it keeps happening, \
+         the `/tandem` commands do the same without a form (`/tandem help`)."
+            .to_owned(),
+    )
+}
+
 pub(super) fn context(text: String) -> SlackBlock {
     SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(text))]).into()
 }

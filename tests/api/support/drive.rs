@@ -14,6 +14,30 @@ pub async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// The member a signed Slack payload comes from: a command's `user_id`,
+/// an interaction's `user.id`, an event's `user`.
+fn actor(body: &str) -> Option<String> {
+    let from_json = |v: serde_json::Value| {
+        let user = if v["event"].is_object() {
+            &v["event"]["user"]
+        } else {
+            &v["user"]
+        };
+        user.as_str()
+            .or_else(|| user["id"].as_str())
+            .map(str::to_owned)
+    };
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
+        return from_json(v);
+    }
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(body).ok()?;
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    if let Some(user) = field("user_id") {
+        return Some(user.clone());
+    }
+    from_json(serde_json::from_str(field("payload")?).ok()?)
+}
+
 impl TestApp {
     /// POSTs `body` to `path`, signed as Slack would at `ts`.
     pub async fn post_signed_at(
@@ -24,6 +48,10 @@ impl TestApp {
         ts: i64,
         secret: &str,
     ) -> reqwest::Response {
+        if let Some(user) = actor(body) {
+            // Whoever acts in Slack is a person of the workspace.
+            self.fake.add_user(&user);
+        }
         self.http
             .post(format!("{}{}", self.address, path))
             .header("content-type", content_type)
@@ -69,6 +97,54 @@ impl TestApp {
     pub async fn event(&self, body: &serde_json::Value) -> reqwest::Response {
         self.post_signed("/slack/events", "application/json", &body.to_string())
             .await
+    }
+
+    /// Waits until `/metrics` shows `line`, failing after [`WAIT`] with what
+    /// it shows instead.
+    pub async fn wait_for_metric(&self, line: &str) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let text = self.get("/metrics").await.text().await.unwrap();
+            if text.lines().any(|l| l == line) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "metrics never showed {line}:\n{text}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// The value of a counter or gauge line of `/metrics` (0 if absent).
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self.get("/metrics").await.text().await.unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or(0.0)
+    }
+
+    /// Waits until the scheduler has finished two more rounds, so at least
+    /// one whole round began after this call: whatever was due by then
+    /// has been claimed, run and recorded. The barrier before asserting
+    /// that a scheduled message was *not* sent.
+    pub async fn scheduler_ticked(&self) {
+        let start = self.metric("tandem_scheduler_ticks_total").await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.metric("tandem_scheduler_ticks_total").await < start + 2.0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the scheduler stopped ticking"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.settled().await;
+    }
+
+    /// Waits until every reply and effect the app has started is carried
+    /// out: the barrier before asserting that something was *not* sent.
+    pub async fn settled(&self) {
+        self.wait_for_metric("tandem_deliveries_in_flight 0").await;
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -17,8 +17,7 @@ pub use spawn::*;
 use std::time::Duration;
 
 pub const SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
-pub const BOT_TOKEN: &str = "xoxb-test-bot-token";
-pub const APP_TOKEN: &str = "xapp-test-app-token";
+pub use fake_slack::{APP_TOKEN, BOT_TOKEN};
 
 /// How long a test waits for something asynchronous before failing.
 pub const WAIT: Duration = Duration::from_secs(10);

@@ -95,6 +95,8 @@ pub struct TestApp {
     pub fake: FakeSlack,
     pub prefix: String,
     pub http: reqwest::Client,
+    /// Set by a test that makes the fake refuse calls on purpose.
+    pub expect_malformed: bool,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -204,6 +206,7 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
         fake,
         prefix,
         http: reqwest::Client::new(),
+        expect_malformed: false,
         stop: Some(stop),
         handle: Some(handle),
     })
@@ -240,6 +243,20 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        // Whatever a test checked, the bot never sent Slack a call Slack
+        // would refuse as wrong (bad token, unknown method, missing
+        // arguments, Block Kit over its limits).
+        if !std::thread::panicking() && !self.expect_malformed {
+            let wrong = self.fake.malformed_calls();
+            assert!(
+                wrong.is_empty(),
+                "the bot sent Slack calls it would refuse: {:?}",
+                wrong
+                    .iter()
+                    .map(|c| format!("{} → {}", c.method, c.error.as_deref().unwrap_or("?")))
+                    .collect::<Vec<_>>()
+            );
         }
     }
 }
