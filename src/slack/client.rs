@@ -134,6 +134,8 @@ pub struct SlackApi {
     reply_client: Arc<Client>,
     token: SlackApiToken,
     metrics: Metrics,
+    /// The bot's own user id, learnt from `auth.test` once.
+    bot_user: Arc<tokio::sync::OnceCell<SlackUserId>>,
 }
 
 impl SlackApi {
@@ -149,6 +151,7 @@ impl SlackApi {
             reply_client,
             token,
             metrics,
+            bot_user: Arc::default(),
         }
     }
 
@@ -174,7 +177,19 @@ impl SlackApi {
     pub async fn auth_test(&self) -> ClientResult<SlackApiAuthTestResponse> {
         let result = self.client.open_session(&self.token).auth_test().await;
         self.count("auth.test", &result);
+        if let Ok(auth) = &result {
+            let _ = self.bot_user.set(auth.user_id.clone());
+        }
         result
+    }
+
+    /// The bot's own user id (asked of Slack the first time, if start-up
+    /// could not).
+    pub async fn bot_user(&self) -> ClientResult<SlackUserId> {
+        if let Some(id) = self.bot_user.get() {
+            return Ok(id.clone());
+        }
+        Ok(self.auth_test().await?.user_id)
     }
 
     /// Checks the bot token with `auth.test` at start-up: the workspace it

@@ -325,6 +325,9 @@ impl Workspace for SlackWorkspace {
             .channel_members(&channel(of))
             .await
             .map_err(|e| failed(&e))?;
+        // Tandem is in every channel it reads; it is nobody's peer.
+        let bot = self.0.bot_user().await.map_err(|e| failed(&e))?;
+        let members = members.into_iter().filter(|m| *m != bot);
         // Anything that is not a user id (Slack never sends one) is left out
         // here, where the wire format is known, and logged.
         let (ids, bad): (Vec<_>, Vec<_>) = members

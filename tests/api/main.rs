@@ -19,6 +19,7 @@ mod pairing;
 mod profile_modal;
 mod rounds;
 mod scheduler;
+mod slack_errors;
 mod socket_mode;
 mod store_contract;
 mod view_snapshots;

