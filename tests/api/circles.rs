@@ -260,10 +260,17 @@ async fn the_weekly_prompt_is_posted_once_per_circle_with_two_replicas_and_rotat
         ..Spawn::default()
     })
     .await;
-    let fakes = [&app.fake, &other.fake];
+    let (first_fake, other_fake) = (app.fake.clone(), other.fake.clone());
+    let fakes = [&first_fake, &other_fake];
 
     let mut named: Vec<Vec<String>> = vec![Vec::new(); channels.len()];
+    let mut first_replica = Some(app);
     for week in 0..5 {
+        if week == 3 {
+            // From here on only the second replica runs: the prompts of
+            // weeks 4 and 5 can only come from its own claims.
+            first_replica.take().unwrap().crash().await;
+        }
         clock.set(first_prompt() + Span::weeks(week));
         wait_until("this week's prompts", || {
             channels
@@ -271,13 +278,23 @@ async fn the_weekly_prompt_is_posted_once_per_circle_with_two_replicas_and_rotat
                 .all(|c| prompts_in(&fakes, c).len() == week as usize + 1)
         })
         .await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        if let Some(app) = &first_replica {
+            app.scheduler_ticked().await;
+        }
+        other.scheduler_ticked().await;
         for (i, c) in channels.iter().enumerate() {
             let prompts = prompts_in(&fakes, c);
             assert_eq!(prompts.len(), week as usize + 1, "once per circle per week");
             named[i].push(facilitator(prompts.last().unwrap()));
         }
     }
+    for c in &channels {
+        assert!(
+            prompts_in(&[&other_fake], c).len() >= 2,
+            "the second replica claimed and posted the later prompts"
+        );
+    }
+    let app = other;
     let doc = circles_doc(&app).await;
     for (i, circle) in doc["circles"].as_array().unwrap().iter().enumerate() {
         let roster: Vec<String> = circle["members"]
@@ -319,21 +336,32 @@ async fn replies_and_check_ins_land_in_the_prompt_thread() {
         .to_owned();
 
     // U0C001 replies in the thread (the text never reaches Tandem's store).
-    let reply = event_callback(
-        "Ev0REPLY1",
-        json!({
-            "type": "message", "channel": channel, "user": "U0C001",
-            "text": "My secret reflection", "ts": "1700000099.000001",
-            "thread_ts": thread, "channel_type": "group", "event_ts": "1700000099.000001"
-        }),
-    );
+    let reply_from = |event_id: &str, user: &str, ts: &str| {
+        event_callback(
+            event_id,
+            json!({
+                "type": "message", "channel": channel, "user": user,
+                "text": "My secret reflection", "ts": ts,
+                "thread_ts": thread, "channel_type": "group", "event_ts": ts
+            }),
+        )
+    };
+    let reply = reply_from("Ev0REPLY1", "U0C001", "1700000099.000001");
     assert_eq!(app.event(&reply).await.status(), 200);
-    assert_eq!(app.event(&reply).await.status(), 200, "a retry counts once");
-    wait_until("the reply counted", || true).await;
+    // A redelivery carries the same event id: whatever it says (here, as
+    // if from someone else), it is the same event and counts once.
+    let redelivered = reply_from("Ev0REPLY1", "U0C002", "1700000099.000001");
+    assert_eq!(app.event(&redelivered).await.status(), 200);
+    // A new event from U0C000 is the barrier: once it counts, the
+    // redelivery before it was handled too.
+    let later = reply_from("Ev0REPLY2", "U0C000", "1700000099.000002");
+    assert_eq!(app.event(&later).await.status(), 200);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         let doc = circles_doc(&app).await;
-        if doc["circles"][0]["answered"] == json!(["U0C001"]) {
+        let answered = &doc["circles"][0]["answered"];
+        if answered.to_string().contains("U0C000") {
+            assert_eq!(*answered, json!(["U0C001", "U0C000"]), "a retry counts once");
             break;
         }
         assert!(tokio::time::Instant::now() < deadline, "{doc}");
@@ -380,7 +408,7 @@ async fn replies_and_check_ins_land_in_the_prompt_thread() {
     .await;
     let second = prompts_in(&[&app.fake], &channel)[1].to_string();
     assert!(
-        second.contains("Last week 1 of 3 answered: <@U0C001>"),
+        second.contains("Last week 2 of 3 answered: <@U0C001>, <@U0C000>. Thank you!"),
         "{second}"
     );
 }

@@ -176,7 +176,7 @@ async fn concurrent_notes_are_never_lost() {
         assert_eq!(response.status(), 200);
     }
     app.fake.wait_for("response_url", 20, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    app.settled().await;
     let listing = say(&app, "U0ANA", "notes").await;
     for i in 0..20 {
         assert!(

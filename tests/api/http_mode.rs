@@ -109,7 +109,7 @@ async fn unbuilt_command_says_coming_soon() {
 async fn assert_only_valid_reply(app: &TestApp) {
     app.command("U0ANA", "help", "valid").await;
     app.fake.wait_for("response_url", 1, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.settled().await;
     let ids: Vec<_> = app
         .fake
         .calls("response_url")
@@ -216,7 +216,7 @@ async fn app_home_opened_publishes_the_home_tab_once_per_event_id() {
     );
 
     let calls = app.fake.wait_for("views.publish", 2, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.settled().await;
     let calls_after = app.fake.calls("views.publish");
     assert_eq!(calls_after.len(), 2, "a retried event had a second effect");
     let mut users: Vec<_> = calls
@@ -283,7 +283,7 @@ async fn memory_store_serves_a_trial_without_redis() {
     app.event(&first).await;
     app.event(&first).await;
     app.fake.wait_for("views.publish", 1, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.settled().await;
     assert_eq!(app.fake.calls("views.publish").len(), 1);
 }
 
@@ -303,7 +303,7 @@ async fn a_429_on_the_reply_is_retried_after_retry_after_and_arrives_once() {
         waited >= Duration::from_millis(950),
         "retried after only {waited:?}"
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.settled().await;
     assert_eq!(
         app.fake.calls("response_url").len(),
         2,

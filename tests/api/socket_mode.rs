@@ -117,7 +117,7 @@ async fn slash_command_is_acked_by_envelope_id_and_answered() {
         calls[0].body["blocks"][0]["text"]["text"],
         "Tandem — peer mentoring in Slack"
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.settled().await;
     assert_eq!(app.fake.calls("response_url").len(), 1, "answered once");
 }
 
@@ -139,7 +139,7 @@ async fn events_are_acked_and_deduplicated_over_the_socket() {
         ack_for(&mut ws, envelope).await;
     }
     app.fake.wait_for("views.publish", 1, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.settled().await;
     assert_eq!(app.fake.calls("views.publish").len(), 1);
 }
 
