@@ -4,6 +4,7 @@
 use super::command::plain;
 use super::context::App;
 use super::documents::{changed, UpdateError};
+use super::home;
 use super::model::{Effect, Outcome, Reply};
 use super::text::Text;
 use crate::domain::notes::{NoteBook, NoteError};
@@ -97,14 +98,21 @@ pub async fn share(app: &App, team: &TeamId, user: &UserId, text: &str) -> Outco
         return outcome;
     }
     for p in &partners {
-        let _ = app
+        let added = app
             .docs
             .update(team, p, Doc::Shelf, |s: &mut Shelf| {
                 s.add(url.clone(), why.clone());
                 Ok::<(), std::convert::Infallible>(())
             })
             .await;
+        if added.is_err() {
+            tracing::warn!(partner = %p, "a shared link reached the partner but not their shelf");
+        }
     }
+    // The partner's Home tab shows their shelf: bring it up to date too.
+    outcome
+        .effects
+        .extend(home::refresh_all(app, team, &partners).await);
     let mut members = vec![user.clone()];
     members.extend(partners.iter().cloned());
     outcome.effects.push(Effect::Share {

@@ -361,7 +361,11 @@ async fn replies_and_check_ins_land_in_the_prompt_thread() {
         let doc = circles_doc(&app).await;
         let answered = &doc["circles"][0]["answered"];
         if answered.to_string().contains("U0C000") {
-            assert_eq!(*answered, json!(["U0C001", "U0C000"]), "a retry counts once");
+            assert_eq!(
+                *answered,
+                json!(["U0C001", "U0C000"]),
+                "a retry counts once"
+            );
             break;
         }
         assert!(tokio::time::Instant::now() < deadline, "{doc}");

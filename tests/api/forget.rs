@@ -87,11 +87,17 @@ async fn forget_asks_first_then_erases_every_key_of_that_member_only() {
 async fn cancel_erases_nothing() {
     let app = spawn_app().await;
     setup(&app).await;
-    let before = app.redis_keys().await;
+    app.settled().await;
+    let before = app.redis_snapshot().await;
     app.press("U0ANA", "forget_cancel", "cancel").await;
     let answer = reply(&app, "cancel", 6).await;
     assert_eq!(answer["text"], "Nothing was erased.");
-    assert_eq!(app.redis_keys().await, before);
+    app.settled().await;
+    assert_eq!(
+        app.redis_snapshot().await,
+        before,
+        "every key and value as it was"
+    );
 }
 
 #[tokio::test]

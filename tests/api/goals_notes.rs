@@ -4,7 +4,6 @@
 use crate::support;
 
 use serde_json::Value;
-use std::time::Duration;
 use support::*;
 
 /// Sends a command and returns the reply's text blocks joined by newlines.

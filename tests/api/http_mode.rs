@@ -373,8 +373,16 @@ async fn oversized_body_gets_413_and_broken_payloads_get_400() {
 }
 
 #[tokio::test]
-async fn interactions_are_acknowledged() {
+async fn interactions_are_acknowledged_at_once_and_carried_out() {
     let app = spawn_app().await;
+    // A press Tandem knows: an empty 200 at once, then the work.
+    let response = app.press("U0ANA", "open_goal", "press1").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "", "a bare acknowledgement");
+    let opened = app.fake.wait_for("views.open", 1, WAIT).await;
+    assert_eq!(opened[0].body["view"]["callback_id"], "add_goal");
+
+    // A payload with no action at all is acknowledged and does nothing.
     let payload = json!({
         "type": "block_actions",
         "team": { "id": "T0TEST", "domain": "acme" },
@@ -388,6 +396,16 @@ async fn interactions_are_acknowledged() {
     let form = serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap();
     let response = app.post_signed("/slack/interactions", FORM, &form).await;
     assert_eq!(response.status(), 200);
+    app.settled().await;
+    let calls: Vec<String> = app.fake.all_calls().into_iter().map(|c| c.method).collect();
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|m| *m != "auth.test")
+            .collect::<Vec<_>>(),
+        ["views.open", "response_url"],
+        "only the real press did anything"
+    );
 }
 
 #[tokio::test]

@@ -101,22 +101,71 @@ fn hard_constraints_are_never_violated_and_nobody_disappears() {
             OddOneOut::SitOut
         };
         rules.candidates_per_person = 6;
-        let scorer = Scorer::new(&roster, &History::default(), rules, at());
+        let scorer = Scorer::new(&roster, &History::default(), rules.clone(), at());
         let everyone: Vec<usize> = (0..n).collect();
         let plan = plan_round(&scorer, &everyone, case);
         assert_everyone_accounted(&plan, n);
         for g in &plan.groups {
             for (i, &a) in g.members.iter().enumerate() {
                 for &b in &g.members[i + 1..] {
+                    let (a, b) = (&roster.people[a], &roster.people[b]);
                     assert_eq!(
-                        scorer.blocked(a, b),
+                        violation(a, b, &rules),
                         None,
-                        "case {case}: {a} and {b} grouped"
+                        "case {case}: {} and {} grouped",
+                        a.id,
+                        b.id
                     );
                 }
             }
         }
     }
+}
+
+/// The hard rule two grouped people break, judged from the roster itself
+/// (not through the engine's own `Scorer::blocked`): manager ids,
+/// do-not-pair lists, the level gap from config, and working hours
+/// (09:00–17:00 local on the round's day) that overlap too little.
+fn violation(a: &Person, b: &Person, rules: &Rules) -> Option<&'static str> {
+    if a.manager.as_deref() == Some(b.id.as_str()) || b.manager.as_deref() == Some(a.id.as_str()) {
+        return Some("manager and report");
+    }
+    if a.do_not_pair.contains(&b.id) || b.do_not_pair.contains(&a.id) {
+        return Some("on a do-not-pair list");
+    }
+    if a.level.abs_diff(b.level) as u32 > rules.max_level_gap {
+        return Some("levels too far apart");
+    }
+    if shared_working_hours(a, b) < rules.min_overlap_hours {
+        return Some("too few shared working hours");
+    }
+    None
+}
+
+/// Hours both are at work, from each one's 09:00–17:00 in real UTC instants
+/// (the other's day before, same day and day after, so midnight wraps count).
+fn shared_working_hours(a: &Person, b: &Person) -> f64 {
+    use chrono::{Duration, TimeZone};
+    let day = at().date_naive();
+    let workday = |p: &Person, d: chrono::NaiveDate| {
+        let start = p
+            .timezone
+            .from_local_datetime(&d.and_hms_opt(9, 0, 0).unwrap())
+            .unwrap();
+        (
+            start.with_timezone(&Utc),
+            start.with_timezone(&Utc) + Duration::hours(8),
+        )
+    };
+    let (a_start, a_end) = workday(a, day);
+    [-1, 0, 1]
+        .iter()
+        .map(|shift| {
+            let (b_start, b_end) = workday(b, day + Duration::days(*shift));
+            let overlap = a_end.min(b_end) - a_start.max(b_start);
+            overlap.num_minutes().max(0) as f64 / 60.0
+        })
+        .fold(0.0, f64::max)
 }
 
 #[test]
@@ -297,7 +346,7 @@ fn first_repeat(rounds: &[Vec<Vec<usize>>]) -> Option<usize> {
 }
 
 #[test]
-fn twenty_people_go_many_rounds_without_meeting_twice() {
+fn twenty_people_meet_someone_new_for_thirteen_rounds_where_random_pairs_repeat_by_the_fourth() {
     let roster = Roster {
         people: (0..20)
             .map(|i| person(&format!("p{i}"), "All", 3, &[0], &[0]))
@@ -340,12 +389,15 @@ fn twenty_people_go_many_rounds_without_meeting_twice() {
     println!(
         "first repeat: tandem round {ours_first}, random shuffle round {baseline:.1} (mean of 50)"
     );
-    // Greedy round-by-round matching cannot always find a full round-robin;
-    // measured: first repeat in round 14 against about 3 for random pairing.
+    // Greedy round-by-round matching cannot always find a full round-robin
+    // (a round-robin would go 19 rounds; see issue 15): the first repeat is
+    // in round 14, deterministic for these seeds, against about 3 for
+    // random pairing.
     assert!(
-        ours_first >= 12,
+        ours_first >= 14,
         "tandem repeated a pair in round {ours_first}"
     );
+    assert!(baseline < 4.0, "random pairing repeats by round {baseline}");
     assert!(ours_first as f64 > 3.0 * baseline);
 }
 

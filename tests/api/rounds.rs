@@ -203,10 +203,27 @@ async fn share_goes_to_the_partner_and_onto_both_shelves() {
     assert!(ben
         .to_string()
         .contains("*Your partner this round (#1):* <@U0ANA>"));
+    // On both shelves: each member's stored shelf, and each Home tab.
+    for user in ["U0ANA", "U0BEN"] {
+        let shelf = app
+            .redis_get(&format!("{}:{{T0TEST}}:user:{user}:shelf", app.prefix))
+            .await
+            .unwrap_or_default();
+        assert!(
+            shelf.contains("https://example.com/rust-book"),
+            "{user}: {shelf}"
+        );
+    }
+    app.settled().await;
     let publishes = app.fake.calls("views.publish");
-    assert!(publishes
-        .iter()
-        .any(|c| c.body["user_id"] == "U0ANA" && c.body.to_string().contains("rust-book")));
+    for user in ["U0ANA", "U0BEN"] {
+        assert!(
+            publishes
+                .iter()
+                .any(|c| c.body["user_id"] == user && c.body.to_string().contains("rust-book")),
+            "{user}'s Home shows the link"
+        );
+    }
 }
 
 #[tokio::test]

@@ -42,7 +42,10 @@ async fn the_fake_refuses_what_slack_refuses() {
     let hello = post(json!({ "channel": "C0GENERAL", "text": "hello" }));
 
     // Tokens: none, a wrong one, the app token where the bot's belongs.
-    assert_eq!(error(&call(&fake, "chat.postMessage", None, &hello).await), "not_authed");
+    assert_eq!(
+        error(&call(&fake, "chat.postMessage", None, &hello).await),
+        "not_authed"
+    );
     assert_eq!(
         error(&call(&fake, "chat.postMessage", Some("xoxb-stolen"), &hello).await),
         "invalid_auth"
@@ -55,20 +58,50 @@ async fn the_fake_refuses_what_slack_refuses() {
         error(&call(&fake, "apps.connections.open", bot, "{}").await),
         "not_allowed_token_type"
     );
-    assert_eq!(error(&call(&fake, "chat.postMessage", bot, &hello).await), "(ok)");
+    assert_eq!(
+        error(&call(&fake, "chat.postMessage", bot, &hello).await),
+        "(ok)"
+    );
 
     // Unknown or misspelled methods, missing arguments, broken JSON.
-    assert_eq!(error(&call(&fake, "chat.postMesage", bot, &hello).await), "unknown_method");
     assert_eq!(
-        error(&call(&fake, "chat.postMessage", bot, &post(json!({ "text": "x" }))).await),
+        error(&call(&fake, "chat.postMesage", bot, &hello).await),
+        "unknown_method"
+    );
+    assert_eq!(
+        error(
+            &call(
+                &fake,
+                "chat.postMessage",
+                bot,
+                &post(json!({ "text": "x" }))
+            )
+            .await
+        ),
         "invalid_arguments"
     );
     assert_eq!(
-        error(&call(&fake, "chat.postMessage", bot, &post(json!({ "channel": "C1" }))).await),
+        error(
+            &call(
+                &fake,
+                "chat.postMessage",
+                bot,
+                &post(json!({ "channel": "C1" }))
+            )
+            .await
+        ),
         "no_text"
     );
     assert_eq!(
-        error(&call(&fake, "views.publish", bot, &post(json!({ "user_id": "U1" }))).await),
+        error(
+            &call(
+                &fake,
+                "views.publish",
+                bot,
+                &post(json!({ "user_id": "U1" }))
+            )
+            .await
+        ),
         "invalid_arguments"
     );
     assert_eq!(
@@ -81,34 +114,74 @@ async fn the_fake_refuses_what_slack_refuses() {
     // Block Kit's limits: 50 blocks in a message, 100 in a view, 3,000
     // characters in a section.
     let blocks = |n: usize| vec![section("x"); n];
-    let message = |blocks: Vec<Value>| post(json!({ "channel": "C1", "text": "t", "blocks": blocks }));
+    let message =
+        |blocks: Vec<Value>| post(json!({ "channel": "C1", "text": "t", "blocks": blocks }));
     assert_eq!(
-        error(&call(&fake, "chat.postMessage", bot, &message(blocks(MAX_MESSAGE_BLOCKS))).await),
+        error(
+            &call(
+                &fake,
+                "chat.postMessage",
+                bot,
+                &message(blocks(MAX_MESSAGE_BLOCKS))
+            )
+            .await
+        ),
         "(ok)"
     );
     assert_eq!(
-        error(&call(&fake, "chat.postMessage", bot, &message(blocks(MAX_MESSAGE_BLOCKS + 1))).await),
+        error(
+            &call(
+                &fake,
+                "chat.postMessage",
+                bot,
+                &message(blocks(MAX_MESSAGE_BLOCKS + 1))
+            )
+            .await
+        ),
         "invalid_blocks"
     );
     let long = "a".repeat(MAX_TEXT + 1);
     assert_eq!(
-        error(&call(&fake, "chat.postMessage", bot, &message(vec![section(&long)])).await),
+        error(
+            &call(
+                &fake,
+                "chat.postMessage",
+                bot,
+                &message(vec![section(&long)])
+            )
+            .await
+        ),
         "invalid_blocks"
     );
-    let view = |n: usize| post(json!({ "user_id": "U1", "view": { "type": "home", "blocks": blocks(n) } }));
-    assert_eq!(error(&call(&fake, "views.publish", bot, &view(MAX_VIEW_BLOCKS)).await), "(ok)");
+    let view = |n: usize| {
+        post(json!({ "user_id": "U1", "view": { "type": "home", "blocks": blocks(n) } }))
+    };
+    assert_eq!(
+        error(&call(&fake, "views.publish", bot, &view(MAX_VIEW_BLOCKS)).await),
+        "(ok)"
+    );
     assert_eq!(
         error(&call(&fake, "views.publish", bot, &view(MAX_VIEW_BLOCKS + 1)).await),
         "invalid_blocks"
     );
-    assert_eq!(fake.malformed_calls().len(), 12, "each wrong call is recorded as such");
+    assert_eq!(
+        fake.malformed_calls().len(),
+        12,
+        "each wrong call is recorded as such"
+    );
 
     // People the workspace does not have.
     let info = |user: &str| post(json!({ "user": user }));
-    assert_eq!(error(&call(&fake, "users.info", bot, &info("U0NOBODY")).await), "user_not_found");
+    assert_eq!(
+        error(&call(&fake, "users.info", bot, &info("U0NOBODY")).await),
+        "user_not_found"
+    );
     fake.add_user("U0ANA");
     fake.add_user("U0BEN");
-    assert_eq!(error(&call(&fake, "users.info", bot, &info("U0ANA")).await), "(ok)");
+    assert_eq!(
+        error(&call(&fake, "users.info", bot, &info("U0ANA")).await),
+        "(ok)"
+    );
 
     // The same group DM for the same people, in any order.
     let open = |users: &str| post(json!({ "users": users }));
@@ -127,17 +200,40 @@ async fn the_fake_refuses_what_slack_refuses() {
         post(json!({ "channel": "C0TEAM", "users": users, "force": force }))
     };
     assert_eq!(
-        error(&call(&fake, "conversations.invite", bot, &invite("U0ANA,U0BEN", false)).await),
+        error(
+            &call(
+                &fake,
+                "conversations.invite",
+                bot,
+                &invite("U0ANA,U0BEN", false)
+            )
+            .await
+        ),
         "already_in_channel"
     );
-    assert_eq!(fake.channel_members("C0TEAM"), ["U0ANA", "U0BOT"], "nobody invited");
     assert_eq!(
-        error(&call(&fake, "conversations.invite", bot, &invite("U0ANA,U0BEN", true)).await),
+        fake.channel_members("C0TEAM"),
+        ["U0ANA", "U0BOT"],
+        "nobody invited"
+    );
+    assert_eq!(
+        error(
+            &call(
+                &fake,
+                "conversations.invite",
+                bot,
+                &invite("U0ANA,U0BEN", true)
+            )
+            .await
+        ),
         "(ok)"
     );
     assert_eq!(fake.channel_members("C0TEAM"), ["U0ANA", "U0BOT", "U0BEN"]);
     let kick = post(json!({ "channel": "C0TEAM", "user": "U0CAT" }));
-    assert_eq!(error(&call(&fake, "conversations.kick", bot, &kick).await), "not_in_channel");
+    assert_eq!(
+        error(&call(&fake, "conversations.kick", bot, &kick).await),
+        "not_in_channel"
+    );
     let missing = post(json!({ "channel": "C0NOWHERE", "users": "U0ANA" }));
     assert_eq!(
         error(&call(&fake, "conversations.invite", bot, &missing).await),
@@ -146,7 +242,10 @@ async fn the_fake_refuses_what_slack_refuses() {
     let page = |cursor: &str| post(json!({ "channel": "C0TEAM", "limit": 200, "cursor": cursor }));
     let first = call(&fake, "conversations.members", bot, &page("")).await;
     assert_eq!(first["members"], json!(["U0ANA", "U0BOT"]));
-    let cursor = first["response_metadata"]["next_cursor"].as_str().unwrap().to_owned();
+    let cursor = first["response_metadata"]["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(!cursor.is_empty(), "a second page follows");
     let second = call(&fake, "conversations.members", bot, &page(&cursor)).await;
     assert_eq!(second["members"], json!(["U0BEN"]));
@@ -159,14 +258,16 @@ async fn a_form_slack_will_not_open_is_explained_where_the_member_is() {
     let explained = "Slack didn't open the form this time. Please try again — if it keeps happening, the `/tandem` commands do the same without a form (`/tandem help`).";
 
     // From a command: the explanation follows the command's own reply.
-    app.fake.script("views.open", Scripted::Error("expired_trigger_id"));
+    app.fake
+        .script("views.open", Scripted::Error("expired_trigger_id"));
     app.command("U0ANA", "join", "j").await;
     let replies = app.fake.wait_for("response_url", 2, WAIT).await;
     assert_eq!(replies[1].body["text"], explained);
     assert_eq!(replies[1].body["_response_url_id"], "j");
 
     // From the Home tab (no response URL): in a DM.
-    app.fake.script("views.open", Scripted::Error("expired_trigger_id"));
+    app.fake
+        .script("views.open", Scripted::Error("expired_trigger_id"));
     app.press_on_home("U0ANA", "open_goal").await;
     let dms = app.fake.wait_for("chat.postMessage", 1, WAIT).await;
     assert_eq!(dms[0].body["channel"], "U0ANA");
@@ -185,7 +286,8 @@ async fn a_form_slack_will_not_open_is_explained_where_the_member_is() {
 async fn users_info_failing_neither_blocks_joining_nor_passes_for_not_an_admin() {
     let app = spawn_app().await;
     // Joining: the time zone stays unknown (the program default applies).
-    app.fake.script("users.info", Scripted::Error("fatal_error"));
+    app.fake
+        .script("users.info", Scripted::Error("fatal_error"));
     let failed = app.say("U0ANA", "join").await;
     let normal = app.say("U0BEN", "join").await;
     assert_eq!(failed["text"], normal["text"], "the same welcome");
@@ -196,20 +298,28 @@ async fn users_info_failing_neither_blocks_joining_nor_passes_for_not_an_admin()
     assert!(profile.contains("\"timezone\":null"), "{profile}");
 
     // An admin command: not knowing is not "no".
-    app.fake.script("users.info", Scripted::Error("ratelimited"));
+    app.fake
+        .script("users.info", Scripted::Error("ratelimited"));
     let unsure = app.say(ADMIN, "admin round preview").await;
     assert_eq!(
         unsure["text"],
         "I couldn't ask Slack whether you're a workspace admin just now. Please try again in a minute."
     );
     let sure = app.say(ADMIN, "admin round preview").await;
-    assert!(sure["text"].as_str().unwrap().starts_with("*Preview of round 1*"), "{sure}");
+    assert!(
+        sure["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("*Preview of round 1*"),
+        "{sure}"
+    );
 }
 
 #[tokio::test]
 async fn a_home_tab_slack_refuses_is_counted_and_the_next_one_goes_out() {
     let app = spawn_app().await;
-    app.fake.script("views.publish", Scripted::Error("not_enabled"));
+    app.fake
+        .script("views.publish", Scripted::Error("not_enabled"));
     app.say("U0ANA", "goal add Learn Rust").await;
     app.wait_for_metric(
         r#"tandem_slack_api_calls_total{method="views.publish",result="slack_error"} 1"#,
@@ -219,7 +329,10 @@ async fn a_home_tab_slack_refuses_is_counted_and_the_next_one_goes_out() {
     let published = app.fake.wait_for("views.publish", 2, WAIT).await;
     assert!(!published[1].refused);
     let home = published[1].body["view"].to_string();
-    assert!(home.contains("Learn Rust") && home.contains("Ask Ben"), "{home}");
+    assert!(
+        home.contains("Learn Rust") && home.contains("Ask Ben"),
+        "{home}"
+    );
 }
 
 #[tokio::test]
@@ -232,10 +345,14 @@ async fn an_intro_whose_group_dm_fails_does_not_stop_the_others() {
         ("U0DAN", "design", "python"),
     ] {
         app.say(user, "join").await;
-        app.say(user, &format!("profile offer: {offer}; learn: {learn}; level: 3"))
-            .await;
+        app.say(
+            user,
+            &format!("profile offer: {offer}; learn: {learn}; level: 3"),
+        )
+        .await;
     }
-    app.fake.script("conversations.open", Scripted::Error("cannot_dm_bot"));
+    app.fake
+        .script("conversations.open", Scripted::Error("cannot_dm_bot"));
     app.say(ADMIN, "admin round").await;
     app.fake.wait_for("conversations.open", 2, WAIT).await;
     app.settled().await;
@@ -255,7 +372,10 @@ async fn an_intro_whose_group_dm_fails_does_not_stop_the_others() {
 #[tokio::test]
 async fn a_channel_the_bot_cannot_read_gets_a_clear_answer() {
     let app = spawn_app().await;
-    app.fake.script("conversations.members", Scripted::Error("channel_not_found"));
+    app.fake.script(
+        "conversations.members",
+        Scripted::Error("channel_not_found"),
+    );
     let reply = app.say(ADMIN, "admin circle <#C0DESIGN01|design>").await;
     assert_eq!(
         reply["text"],
@@ -275,8 +395,14 @@ async fn binding_a_channel_reads_every_page_of_its_members() {
     app.fake.set_channel_members("C0DESIGN01", &in_channel);
     let reply = app.say(ADMIN, "admin circle <#C0DESIGN01|design>").await;
     let text = reply["text"].as_str().unwrap();
-    assert!(text.starts_with("<#C0DESIGN01> is now a circle of 5."), "{text}");
-    assert!(!text.contains("not (actively)"), "Tandem itself is no outsider: {text}");
+    assert!(
+        text.starts_with("<#C0DESIGN01> is now a circle of 5."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("not (actively)"),
+        "Tandem itself is no outsider: {text}"
+    );
     let pages = app.fake.calls("conversations.members");
     assert_eq!(pages.len(), 3, "six members, two a page");
     assert_eq!(pages[2].body["cursor"], "page:4");

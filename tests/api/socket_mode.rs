@@ -6,7 +6,6 @@ use crate::support;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use std::time::Duration;
 use support::fake_slack::{FakeSlack, TEAM};
 use support::*;
 use tokio::net::{TcpListener, TcpStream};
@@ -164,18 +163,23 @@ async fn ops_endpoints_are_served_in_socket_mode_and_http_routes_are_not() {
 }
 
 #[tokio::test]
-async fn shutdown_closes_the_socket_cleanly() {
+async fn shutdown_ends_the_socket_connection_promptly() {
     let (app, mut ws) = connected_app().await;
     app.stop().await.expect("clean shutdown");
-    let closed = tokio::time::timeout(WAIT, async {
+    // The connection ends within the wait: with a Close frame when
+    // slack-morphism's writer gets to send one, or a reset (its shutdown
+    // flags the writer as destroyed before handing it the Exit that would
+    // send Close; the library is pinned). Either way it does not linger.
+    let ended = tokio::time::timeout(WAIT, async {
         while let Some(frame) = ws.next().await {
             match frame {
-                Ok(Message::Close(_)) | Err(_) => return true,
+                Ok(Message::Close(_)) => return "closed",
                 Ok(_) => continue,
+                Err(_) => return "reset",
             }
         }
-        true
+        "ended"
     })
     .await;
-    assert_eq!(closed, Ok(true), "the bot closed its socket");
+    assert!(ended.is_ok(), "the socket stayed open after shutdown");
 }

@@ -64,11 +64,18 @@ async fn claims_expire_after_their_ttl(store: Arc<dyn Store>) {
 
 async fn concurrent_claims_have_one_winner(store: Arc<dyn Store>) {
     let t = team("T0AAA");
+    // Released together, on a multi-threaded runtime: the claims really
+    // run at the same time on different threads.
+    let start = Arc::new(tokio::sync::Barrier::new(16));
     let tasks: Vec<_> = (0..16)
         .map(|_| {
             let store = store.clone();
             let t = t.clone();
-            tokio::spawn(async move { store.claim_event(&t, "EvRace", MINUTE).await.unwrap() })
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                store.claim_event(&t, "EvRace", MINUTE).await.unwrap()
+            })
         })
         .collect();
     let mut winners = 0;
@@ -83,7 +90,7 @@ macro_rules! contract {
         mod redis_contract {
             use super::*;
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     super::$name(redis_store(&random_prefix()).await).await;
                 }
@@ -92,7 +99,7 @@ macro_rules! contract {
         mod memory_contract {
             use super::*;
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     super::$name(memory_store(&random_prefix())).await;
                 }
@@ -399,23 +406,28 @@ mod job_queue {
                 .await
                 .unwrap();
         }
-        let claimers = (0..3).map(|c| {
-            let store = store.clone();
-            let t = t.clone();
-            tokio::spawn(async move {
-                let mut got = Vec::new();
-                loop {
-                    let batch = store
-                        .claim_jobs(&t, &format!("r{c}"), 1_000, 60_000, 7)
-                        .await
-                        .unwrap();
-                    if batch.is_empty() {
-                        return got;
+        let start = Arc::new(tokio::sync::Barrier::new(3));
+        let claimers: Vec<_> = (0..3)
+            .map(|c| {
+                let store = store.clone();
+                let t = t.clone();
+                let start = start.clone();
+                tokio::spawn(async move {
+                    start.wait().await;
+                    let mut got = Vec::new();
+                    loop {
+                        let batch = store
+                            .claim_jobs(&t, &format!("r{c}"), 1_000, 60_000, 7)
+                            .await
+                            .unwrap();
+                        if batch.is_empty() {
+                            return got;
+                        }
+                        got.extend(batch);
                     }
-                    got.extend(batch);
-                }
+                })
             })
-        });
+            .collect();
         let mut all = Vec::new();
         for c in claimers {
             all.extend(c.await.unwrap());
@@ -443,11 +455,11 @@ mod job_queue {
         ($($name:ident),*) => {$(
             mod $name {
                 use super::*;
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn redis() {
                     super::$name(redis_store(&random_prefix()).await).await;
                 }
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn memory() {
                     super::$name(memory_store(&random_prefix())).await;
                 }

@@ -68,4 +68,15 @@ impl TestApp {
         keys.sort();
         keys
     }
+
+    /// Every key under this app's prefix with its value, to compare whole
+    /// states (a change of value shows, not only a key coming or going).
+    pub async fn redis_snapshot(&self) -> Vec<(String, Option<String>)> {
+        let mut snapshot = Vec::new();
+        for key in self.redis_keys().await {
+            let value = self.redis_get(&key).await;
+            snapshot.push((key, value));
+        }
+        snapshot
+    }
 }
