@@ -1,19 +1,27 @@
-//! Check-in delivery at scale: `cargo bench --bench checkins` (needs Redis;
-//! `TEST_REDIS_URL`, default 127.0.0.1:6379; `CHECKIN_MEMBERS`, default
-//! 10,000).
+//! Check-in delivery at scale: `cargo bench --bench checkins [-- --runs N]`
+//! (needs Redis; `TEST_REDIS_URL`, default 127.0.0.1:6379; `CHECKIN_MEMBERS`,
+//! default 10,000; `ONE_CHANNEL_MESSAGES`, default 30).
 //!
-//! In one process: the real app and scheduler, a real Redis, and the fake
-//! Slack from the tests on loopback. Members are spread over five time
-//! zones. Measured, for each of two runs:
+//! Each run is its own child process (so each reports its own peak memory):
+//! the real app and scheduler, a real Redis, and the fake Slack from the
+//! tests on loopback. Members are spread over five time zones. Measured:
 //! - **schedule**: computing every member's next check-in in their zone and
 //!   queueing it in Redis;
 //! - **deliver**: from the moment all are due until the fake Slack has
 //!   accepted every check-in DM — once with slack-morphism's rate control
 //!   off (our own overhead: Redis, building the message, HTTP), once with it
-//!   on and the fake enforcing Slack's one-message-per-channel-per-second
-//!   limit with 429s;
-//! - **peak memory** of the whole process (app, fake Slack and bench), from
+//!   on while the fake enforces Slack's one-message-per-channel-per-second
+//!   limit. Every check-in goes to its own DM, so that limit is never
+//!   reached there: the row measures what per-channel pacing costs;
+//! - **one busy channel**: many messages at once to a single channel through
+//!   the same client, the fake enforcing the limit — pacing that has to wait
+//!   (the time should be about one second per message, with no 429);
+//! - **peak memory** of the run's process (app, fake Slack and bench), from
 //!   `VmHWM`.
+//!
+//! Times are medians over `--runs` runs (default 3). `TANDEM_BENCH_SMOKE=1`
+//! (set by `scripts/test.sh`) runs 200 members and 3 busy-channel messages
+//! once, so the delivery checks run in CI.
 
 #[path = "../tests/api/support/fake_slack.rs"]
 #[allow(dead_code)]
@@ -213,35 +221,144 @@ fn clock_now(clock: &ManualClock) -> DateTime<Utc> {
     clock.now()
 }
 
-fn main() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let members: usize = std::env::var("CHECKIN_MEMBERS")
+fn smoke() -> bool {
+    std::env::var_os("TANDEM_BENCH_SMOKE").is_some()
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+        .unwrap_or(default)
+}
+
+/// Many messages at once to one channel, through the production client,
+/// while the fake enforces one per second per channel.
+async fn one_channel(messages: usize) -> Run {
+    use slack_morphism::prelude::{SlackChannelId, SlackMessageContent};
+    let fake = FakeSlack::start().await;
+    fake.enforce_per_channel_limit(Duration::from_secs(1));
+    let token = secrecy::SecretString::from(fake_slack::BOT_TOKEN.to_owned());
+    let api = SlackApi::new(
+        build_client(&fake.api_url()).unwrap(),
+        build_reply_client(&fake.api_url()).unwrap(),
+        &token,
+        Metrics::new(),
+    );
+    let channel = SlackChannelId::new("C0BUSY".into());
+    let started = Instant::now();
+    let sends = (0..messages).map(|i| {
+        api.post_message(
+            &channel,
+            SlackMessageContent::new().with_text(format!("message {i}")),
+        )
+    });
+    let results = futures_util::future::join_all(sends).await;
+    let deliver = started.elapsed();
+    assert!(results.iter().all(Result::is_ok), "every message delivered");
+    assert_eq!(fake.posted(), messages);
+    assert!(
+        deliver.as_secs_f64() >= 0.9 * (messages - 1) as f64,
+        "paced at one a second"
+    );
+    Run {
+        seed: Duration::ZERO,
+        schedule: Duration::ZERO,
+        deliver,
+        limited: fake.rate_limited(),
+        peak_mb: peak_rss_mb(),
+    }
+}
+
+const RUNS: [(&str, &str); 3] = [
+    ("off", "rate control off"),
+    ("on", "rate control on, own DMs"),
+    ("busy", "one busy channel"),
+];
+
+/// In a child process: one run, printed as one `RESULT` line.
+fn child(kind: &str, members: usize, messages: usize) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    println!("check-ins for {members} members (one scheduler replica, batch 100)");
+    let r = match kind {
+        "off" => runtime.block_on(run(members, false)),
+        "on" => runtime.block_on(run(members, true)),
+        "busy" => runtime.block_on(one_channel(messages)),
+        other => panic!("unknown run {other}"),
+    };
     println!(
-        "{:<28} {:>9} {:>10} {:>10} {:>12} {:>6} {:>9}",
-        "run", "seed s", "schedule s", "deliver s", "ms/check-in", "429s", "peak MB"
+        "RESULT {} {} {} {} {}",
+        r.seed.as_secs_f64(),
+        r.schedule.as_secs_f64(),
+        r.deliver.as_secs_f64(),
+        r.limited,
+        r.peak_mb
     );
-    for (name, rate_control) in [
-        ("rate control off", false),
-        ("rate control on + 429s", true),
-    ] {
-        let r = runtime.block_on(run(members, rate_control));
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let members = env_number("CHECKIN_MEMBERS", if smoke() { 200 } else { 10_000 });
+    let messages = env_number("ONE_CHANNEL_MESSAGES", if smoke() { 3 } else { 30 });
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        return child(&args[i + 1], members, messages);
+    }
+    let runs = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .map_or(if smoke() { 1 } else { 3 }, |r| {
+            r.parse().expect("--runs takes a number")
+        });
+    println!(
+        "check-ins for {members} members (one scheduler replica, batch 100); \
+         {messages} messages to one busy channel; medians of {runs} run(s), each its own process"
+    );
+    println!(
+        "{:<26} {:>8} {:>10} {:>10} {:>12} {:>6}  peak MB of each run",
+        "run", "seed s", "schedule s", "deliver s", "ms/message", "429s"
+    );
+    let exe = std::env::current_exe().expect("own path");
+    for (kind, name) in RUNS {
+        let mut rows = Vec::new();
+        for _ in 0..runs {
+            let out = std::process::Command::new(&exe)
+                .args(["--child", kind])
+                .output()
+                .expect("child run");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{name} failed:\n{stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let line = stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("RESULT "))
+                .expect("a RESULT line");
+            let v: Vec<f64> = line.split(' ').map(|x| x.parse().unwrap()).collect();
+            rows.push(v);
+        }
+        let col = |i: usize| median(rows.iter().map(|r| r[i]).collect());
+        let count = if kind == "busy" { messages } else { members };
+        let peaks: Vec<String> = rows.iter().map(|r| format!("{:.0}", r[4])).collect();
         println!(
-            "{:<28} {:>9.2} {:>10.3} {:>10.2} {:>12.3} {:>6} {:>9.0}",
+            "{:<26} {:>8.2} {:>10.3} {:>10.2} {:>12.3} {:>6}  {}",
             name,
-            r.seed.as_secs_f64(),
-            r.schedule.as_secs_f64(),
-            r.deliver.as_secs_f64(),
-            r.deliver.as_secs_f64() * 1000.0 / members as f64,
-            r.limited,
-            r.peak_mb
+            col(0),
+            col(1),
+            col(2),
+            col(2) * 1000.0 / count as f64,
+            col(3),
+            peaks.join(" / ")
         );
     }
 }

@@ -1,14 +1,18 @@
-//! Engine speed and quality: `cargo bench --bench engine`.
+//! Engine speed and quality: `cargo bench --bench engine [-- FILTER]
+//! [--runs N]`. Times are medians of `--runs` runs (default 5).
 //! - a whole round (scoring every pair, pruning, matching) on generated rosters
 //! - circles for 1,200 members
 //! - pruning loss against the complete graph at n = 2,000
 //! - quality: share of pairs where both can teach the other, and where
 //!   neither can, against random pairing of the same roster.
+//!
+//! `TANDEM_BENCH_SMOKE=1` (set by `scripts/test.sh`) runs small sizes once,
+//! so the checks (pruning loss, quality against random) run in CI.
 
 use chrono::{TimeZone, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tandem::pairing::circles::form_circles;
 use tandem::pairing::history::History;
 use tandem::pairing::roster::{Person, Roster, SkillSet};
@@ -85,44 +89,80 @@ fn quality(r: &Roster, pairs: &[(usize, usize)]) -> (f64, f64) {
     (100.0 * both as f64 / n, 100.0 * neither as f64 / n)
 }
 
+fn smoke() -> bool {
+    std::env::var_os("TANDEM_BENCH_SMOKE").is_some()
+}
+
+/// Runs `f` `runs` times; its last output and the median time.
+fn median_time<T>(runs: usize, mut f: impl FnMut() -> T) -> (T, Duration) {
+    let mut times = Vec::with_capacity(runs);
+    let mut out = None;
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        out = Some(f());
+        times.push(start.elapsed());
+    }
+    times.sort();
+    (out.unwrap(), times[times.len() / 2])
+}
+
 fn main() {
     let at = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
-    let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let args: Vec<String> = std::env::args().collect();
+    let runs = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .map_or(if smoke() { 1 } else { 5 }, |r| {
+            r.parse().expect("--runs takes a number")
+        });
+    let filter = args
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(i, a)| !a.starts_with('-') && !args[i - 1].starts_with("--"))
+        .map(|(_, a)| a.clone());
     let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    let small = smoke();
 
     if want("round") {
-        for n in [1_000, 10_000] {
+        let sizes: &[usize] = if small { &[200] } else { &[1_000, 10_000] };
+        for &n in sizes {
             let r = roster(n, false, 1);
             let everyone: Vec<usize> = (0..n).collect();
             let scorer = Scorer::new(&r, &History::default(), rules(), at);
-            let start = Instant::now();
-            let edges = candidate_edges(&scorer, &everyone, 0);
-            let t_edges = start.elapsed();
-            let plan = plan_round(&scorer, &everyone, 0);
-            let t_all = start.elapsed() - t_edges;
+            // Each part on its own: scoring and pruning to candidate edges,
+            // the matching of those edges, and the whole round as
+            // `plan_round` runs it (which scores again).
+            let (edges, t_edges) = median_time(runs, || candidate_edges(&scorer, &everyone, 0));
+            let (_, t_match) = median_time(runs, || max_weight_max_cardinality_matching(n, &edges));
+            let (plan, t_all) = median_time(runs, || plan_round(&scorer, &everyone, 0));
             println!(
-                "round n={n:>6}: candidates {:>8} edges in {:>6.3}s; whole round (score+prune+match) {:>6.3}s; {} groups",
+                "round n={n:>6}: candidates {:>8} edges in {:>6.3}s; matching them {:>6.3}s; whole round (score+prune+match+groups) {:>6.3}s; {} groups",
                 edges.len(),
                 t_edges.as_secs_f64(),
+                t_match.as_secs_f64(),
                 t_all.as_secs_f64(),
                 plan.groups.len()
             );
         }
     }
     if want("circles") {
-        let r = roster(1_200, false, 2);
-        let everyone: Vec<usize> = (0..1_200).collect();
+        let n = if small { 120 } else { 1_200 };
+        let r = roster(n, false, 2);
+        let everyone: Vec<usize> = (0..n).collect();
         let scorer = Scorer::new(&r, &History::default(), rules(), at);
-        let start = Instant::now();
-        let circles = form_circles(&scorer, &everyone, 4, 0);
+        let (circles, t) = median_time(runs, || form_circles(&scorer, &everyone, 4, 0));
+        let placed: usize = circles.iter().map(|c| c.members.len()).sum();
+        assert_eq!(placed, n, "everyone is in one circle");
         println!(
-            "circles n=  1200 size 4: {} circles in {:.3}s",
+            "circles n={n:>6} size 4: {} circles in {:.3}s",
             circles.len(),
-            start.elapsed().as_secs_f64()
+            t.as_secs_f64()
         );
     }
     if want("pruning") {
-        let n = 2_000;
+        let n = if small { 200 } else { 2_000 };
         let r = roster(n, false, 3);
         let everyone: Vec<usize> = (0..n).collect();
         let mut full_rules = rules();
@@ -137,8 +177,12 @@ fn main() {
         let start = Instant::now();
         let got = matching_weight(&max_weight_max_cardinality_matching(n, &pruned), &pruned);
         let t_pruned = start.elapsed();
+        assert!(
+            got as f64 >= 0.995 * best as f64,
+            "pruning lost more than 0.5%: {got} of {best}"
+        );
         println!(
-            "pruning n=2000: complete graph {} edges → optimum {} in {:.3}s; pruned {} edges → {} in {:.3}s; kept {:.3}% of the optimum",
+            "pruning n={n}: complete graph {} edges → optimum {} in {:.3}s; pruned {} edges → {} in {:.3}s; kept {:.3}% of the optimum",
             all.len(),
             best,
             t_full.as_secs_f64(),
@@ -150,7 +194,7 @@ fn main() {
     }
     if want("quality") {
         for scarce in [false, true] {
-            let n = 1_000;
+            let n = if small { 200 } else { 1_000 };
             let r = roster(n, scarce, 4);
             let everyone: Vec<usize> = (0..n).collect();
             let scorer = Scorer::new(&r, &History::default(), rules(), at);
@@ -168,8 +212,9 @@ fn main() {
             let random: Vec<(usize, usize)> = order.chunks(2).map(|c| (c[0], c[1])).collect();
             let (ob, on) = quality(&r, &ours);
             let (rb, rn) = quality(&r, &random);
+            assert!(ob > rb && on < rn, "no better than random pairing");
             println!(
-                "quality n=1000 {} supply: both teach {ob:.1}% (random {rb:.1}%), neither teaches {on:.1}% (random {rn:.1}%)",
+                "quality n={n} {} supply: both teach {ob:.1}% (random {rb:.1}%), neither teaches {on:.1}% (random {rn:.1}%)",
                 if scarce { "scarce  " } else { "balanced" }
             );
         }

@@ -1,13 +1,20 @@
-//! Matching speed: `cargo bench --bench matching [-- FILTER] [--python PATH]`.
-//! Times Tandem's solver and, on the same graphs in the same run, the
-//! `mwmatching` crate (van Rantwijk's algorithm in Rust) and — when a Python
-//! with rustworkx and networkx is given (`scripts/bench-peers.sh` makes one)
-//! — rustworkx, and networkx for n ≤ 500. Prints times and ratios, and checks
-//! every peer found the same optimum weight.
+//! Matching speed: `cargo bench --bench matching [-- FILTER] [--runs N]
+//! [--python PATH]`. Times Tandem's solver and, on the same graphs in the
+//! same run, the `mwmatching` crate (van Rantwijk's algorithm in Rust) and —
+//! when a Python with rustworkx and networkx is given
+//! (`scripts/bench-peers.sh` makes one) — rustworkx, and networkx for
+//! n ≤ 500. Every time is the median of `--runs` runs (default 5); each
+//! peer is timed on its solve alone (input already in its own format).
+//! Prints times and ratios, and checks every peer found the same optimum.
+//!
+//! `TANDEM_BENCH_SMOKE=1` (what `scripts/test.sh` sets for
+//! `cargo test --benches`) runs small graphs once: the agreement checks
+//! run in CI, the timings mean nothing there.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::{Duration, Instant};
+
 use tandem::pairing::{matching_weight, max_weight_matching, max_weight_max_cardinality_matching};
 
 type Edges = Vec<(usize, usize, i64)>;
@@ -40,26 +47,45 @@ fn sparse(n: usize, per: usize, seed: u64) -> Edges {
     e
 }
 
-fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let start = Instant::now();
-    let out = f();
-    (out, start.elapsed())
+fn smoke() -> bool {
+    std::env::var_os("TANDEM_BENCH_SMOKE").is_some()
 }
 
-fn oracle(edges: &Edges, max_card: bool) -> Vec<Option<usize>> {
-    let input: Vec<(usize, usize, i32)> = edges.iter().map(|e| (e.0, e.1, e.2 as i32)).collect();
-    let mut m = mwmatching::Matching::new(input);
-    if max_card {
-        m.max_cardinality();
+/// Runs `f` `runs` times; its last output and the median time.
+fn median_time<T>(runs: usize, mut f: impl FnMut() -> T) -> (T, Duration) {
+    let mut times = Vec::with_capacity(runs);
+    let mut out = None;
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        out = Some(f());
+        times.push(start.elapsed());
     }
-    m.solve()
+    times.sort();
+    (out.unwrap(), times[times.len() / 2])
+}
+
+/// The `mwmatching` crate's input: built before timing, so only its solve
+/// is measured.
+fn oracle_input(edges: &Edges) -> Vec<(usize, usize, i32)> {
+    edges.iter().map(|e| (e.0, e.1, e.2 as i32)).collect()
+}
+
+fn oracle(input: Vec<(usize, usize, i32)>) -> Vec<Option<usize>> {
+    mwmatching::Matching::new(input)
+        .solve()
         .into_iter()
         .map(|u| (u != mwmatching::SENTINEL).then_some(u))
         .collect()
 }
 
 /// Runs the Python peers on `edges`; their (name, seconds) pairs.
-fn python_peers(python: &str, n: usize, edges: &Edges, expected: i64) -> Vec<(&'static str, f64)> {
+fn python_peers(
+    python: &str,
+    n: usize,
+    edges: &Edges,
+    expected: i64,
+    runs: usize,
+) -> Vec<(&'static str, f64)> {
     let path = std::env::temp_dir().join(format!("tandem-bench-{n}-{}.txt", edges.len()));
     let mut text = format!("{n} {}\n", edges.len());
     for (a, b, w) in edges {
@@ -68,7 +94,7 @@ fn python_peers(python: &str, n: usize, edges: &Edges, expected: i64) -> Vec<(&'
     std::fs::write(&path, text).expect("temp file");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers.py");
     let out = std::process::Command::new(python)
-        .args([script, path.to_str().unwrap(), "500"])
+        .args([script, path.to_str().unwrap(), "500", &runs.to_string()])
         .output()
         .expect("python runs");
     let _ = std::fs::remove_file(&path);
@@ -92,9 +118,13 @@ fn python_peers(python: &str, n: usize, edges: &Edges, expected: i64) -> Vec<(&'
     peers
 }
 
-fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, python: Option<&str>) {
-    let (ours, t_ours) = time(|| max_weight_matching(n, edges));
-    let (_, t_card) = time(|| max_weight_max_cardinality_matching(n, edges));
+fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, options: &Options) {
+    let runs = options.runs;
+    let (ours, t_ours) = median_time(runs, || max_weight_matching(n, edges));
+    let (card, t_card) = median_time(runs, || max_weight_max_cardinality_matching(n, edges));
+    assert!(
+        card.iter().filter(|m| m.is_some()).count() >= ours.iter().filter(|m| m.is_some()).count()
+    );
     print!(
         "{name:<34} n={n:>6} m={:>8}  tandem {:>8.3}s  (max-card {:>8.3}s)",
         edges.len(),
@@ -102,12 +132,21 @@ fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, python: Opti
         t_card.as_secs_f64()
     );
     if with_oracle {
-        let (theirs, t_theirs) = time(|| oracle(edges, false));
-        let mut theirs = theirs;
+        let mut times = Vec::new();
+        let mut theirs = Vec::new();
+        for _ in 0..runs.max(1) {
+            let input = oracle_input(edges);
+            let start = Instant::now();
+            theirs = oracle(input);
+            times.push(start.elapsed());
+        }
+        times.sort();
+        let t_theirs = times[times.len() / 2];
         theirs.resize(n, None);
         assert_eq!(
             matching_weight(&ours, edges),
-            matching_weight(&theirs, edges)
+            matching_weight(&theirs, edges),
+            "mwmatching found another optimum"
         );
         print!(
             "  mwmatching {:>8.3}s  ratio {:>5.1}x",
@@ -115,8 +154,9 @@ fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, python: Opti
             t_theirs.as_secs_f64() / t_ours.as_secs_f64()
         );
     }
-    if let Some(python) = python {
-        for (peer, secs) in python_peers(python, n, edges, matching_weight(&ours, edges)) {
+    if let Some(python) = &options.python {
+        let weight = matching_weight(&ours, edges);
+        for (peer, secs) in python_peers(python, n, edges, weight, runs) {
             print!(
                 "  {peer} {secs:>8.3}s  ratio {:>6.1}x",
                 secs / t_ours.as_secs_f64()
@@ -126,40 +166,51 @@ fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, python: Opti
     println!();
 }
 
+struct Options {
+    runs: usize,
+    python: Option<String>,
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let python = args
-        .iter()
-        .position(|a| a == "--python")
-        .and_then(|i| args.get(i + 1))
-        .cloned();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let python = value("--python");
+    let runs = value("--runs").map_or(if smoke() { 1 } else { 5 }, |r| {
+        r.parse().expect("--runs takes a number")
+    });
     let filter = args
         .iter()
+        .enumerate()
         .skip(1)
-        .find(|a| !a.starts_with('-') && Some(*a) != python.as_ref())
-        .cloned();
+        .find(|(i, a)| !a.starts_with('-') && !args[i - 1].starts_with("--"))
+        .map(|(_, a)| a.clone());
     let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    let options = Options { runs, python };
+    let (complete_sizes, sparse_sizes): (&[usize], &[usize]) = if smoke() {
+        (&[30, 80], &[300])
+    } else {
+        (&[200, 500, 1000], &[1000, 2000, 10_000])
+    };
     if want("complete") {
-        for n in [200, 500, 1000] {
+        for &n in complete_sizes {
             run_with(
                 "complete, weights 1-1000",
                 n,
                 &complete(n, n as u64),
                 true,
-                python.as_deref(),
+                &options,
             );
         }
     }
     if want("sparse") {
-        for n in [1000, 2000, 10_000] {
+        for &n in sparse_sizes {
             let edges = sparse(n, 18, n as u64);
-            run_with(
-                "sparse ~36 edges/person",
-                n,
-                &edges,
-                n <= 2000,
-                python.as_deref(),
-            );
+            run_with("sparse ~36 edges/person", n, &edges, n <= 2000, &options);
         }
     }
 }
