@@ -87,6 +87,7 @@ async fn form(
         groups: Vec::new(),
         formed: Vec::new(),
         failed: None,
+        uninvited: Vec::new(),
         not_ready,
     };
     let id = |i: usize| roster::member_of(&roster, i);
@@ -152,6 +153,7 @@ async fn form(
         };
         if let Err(e) = app.workspace.invite(&channel, &group.members).await {
             tracing::warn!(error = %e, "could not invite a circle's members");
+            summary.uninvited.push((channel.clone(), e.to_string()));
         }
         let circle = Circle::new(channel.clone(), group.members.clone());
         let (circle_id, _) = app

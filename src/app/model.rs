@@ -395,6 +395,8 @@ pub struct CirclesSummary {
     pub formed: Vec<(ChannelId, usize)>,
     /// Why forming stopped early, if it did.
     pub failed: Option<String>,
+    /// Channels formed whose members Slack would not add, with why.
+    pub uninvited: Vec<(ChannelId, String)>,
     /// Circle-preferring members with an incomplete profile.
     pub not_ready: usize,
 }

@@ -451,3 +451,67 @@ async fn messages_to_one_channel_are_paced_to_slacks_limit() {
     let other_at = at("C0OTHER")[0];
     assert!(other_at.duration_since(busy_at[0]) < Duration::from_millis(500));
 }
+
+/// Four circle-minded members with complete profiles.
+async fn circle_people(app: &TestApp) -> Vec<String> {
+    let people: Vec<String> = (0..4).map(|i| format!("U0CI{i}")).collect();
+    for (i, u) in people.iter().enumerate() {
+        app.say(u, "join").await;
+        let (offer, learn) = if i % 2 == 0 {
+            ("sql", "rust")
+        } else {
+            ("rust", "sql")
+        };
+        app.say(
+            u,
+            &format!("profile offer: {offer}; learn: {learn}; level: 3; format: circle"),
+        )
+        .await;
+    }
+    people
+}
+
+#[tokio::test]
+async fn a_circle_whose_members_slack_will_not_add_is_formed_and_the_admin_told() {
+    let app = spawn_app().await;
+    circle_people(&app).await;
+    app.fake
+        .script("conversations.invite", Scripted::Error("cant_invite"));
+    let reply = app.say(ADMIN, "admin circles").await.to_string();
+    assert!(
+        reply.contains("*Formed 1 circle:* <#C0CIRCLE01> (4)"),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("I couldn't add the members to <#C0CIRCLE01> (slack error cant_invite). Add them with `/invite`"),
+        "{reply}"
+    );
+    // Adding them again later (someone already in) is not an error.
+    let ok = app.say(ADMIN, "admin circles preview").await.to_string();
+    assert!(!ok.contains("couldn't add"), "{ok}");
+}
+
+#[tokio::test]
+async fn leaving_a_circle_works_when_slack_will_not_remove_the_member() {
+    let app = spawn_app().await;
+    let people = circle_people(&app).await;
+    app.say(ADMIN, "admin circles").await;
+    app.fake
+        .script("conversations.kick", Scripted::Error("restricted_action"));
+    app.say(&people[0], "leave").await;
+    app.press(&people[0], "leave_confirm", "bye").await;
+    app.settled().await;
+    let kicks = app.fake.calls("conversations.kick");
+    assert_eq!(kicks.len(), 1);
+    assert_eq!(kicks[0].error.as_deref(), Some("restricted_action"));
+    // Out of the circle's roster all the same, and the circle is told.
+    let doc = app
+        .redis_get(&format!("{}:{{T0TEST}}:doc:circles", app.prefix))
+        .await
+        .expect("circles are stored");
+    assert!(doc.contains(&people[1]) && !doc.contains(&people[0]), "{doc}");
+    let told = app.fake.calls("chat.postMessage").iter().any(|c| {
+        c.body["channel"] == "C0CIRCLE01" && c.body.to_string().contains("has stepped out")
+    });
+    assert!(told);
+}

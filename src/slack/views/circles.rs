@@ -41,6 +41,17 @@ pub(super) fn circles_message(c: &crate::app::CirclesSummary) -> SlackMessageCon
             c.groups.len()
         )));
     }
+    if !c.uninvited.is_empty() {
+        let where_: Vec<String> = c
+            .uninvited
+            .iter()
+            .map(|(channel, reason)| format!("<#{channel}> ({reason})"))
+            .collect();
+        blocks.push(section(format!(
+            ":warning: I couldn't add the members to {}. Add them with `/invite` in the channel; prompts start either way.",
+            where_.join(", ")
+        )));
+    }
     for (i, g) in c.groups.iter().enumerate().take(30) {
         blocks.push(section(format!(
             "*{}.* {}\n{}",
