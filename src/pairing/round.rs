@@ -216,17 +216,17 @@ fn best_trio(scorer: &Scorer, groups: &[Group], u: usize) -> Option<usize> {
 
 fn sit_out_reason(scorer: &Scorer, people: &[usize], u: usize) -> String {
     let mut counts: HashMap<Blocked, usize> = HashMap::new();
-    let mut eligible = 0;
+    let mut anyone_eligible = false;
     for &v in people {
         if v == u {
             continue;
         }
         match scorer.blocked(u, v) {
             Some(b) => *counts.entry(b).or_default() += 1,
-            None => eligible += 1,
+            None => anyone_eligible = true,
         }
     }
-    if eligible == 0 {
+    if !anyone_eligible {
         let mut parts: Vec<(Blocked, usize)> = counts.into_iter().collect();
         parts.sort_by_key(|&(b, c)| (Reverse(c), b.describe()));
         let detail: Vec<String> = parts

@@ -184,14 +184,6 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.roster.people.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.roster.people.is_empty()
-    }
-
     pub fn person(&self, i: usize) -> &Person {
         &self.roster.people[i]
     }

@@ -569,3 +569,151 @@ fn the_tie_key_is_symmetric_spread_and_stable_across_versions() {
     assert_eq!(mix(0, 0, 1), 0x6885_0ac7_4e2e_5a26);
     assert_eq!(mix(42, 17, 5), 0xecb7_2124_8cb9_af51);
 }
+
+/// Ana and Ben teach each other; Cat can only meet Ana (Ben's level is too
+/// far from hers). `cat_at` is Cat's place in the roster.
+fn ana_ben_cat(cat_at: usize) -> (Roster, usize, usize, usize) {
+    let mut people = vec![
+        person("ana", "A", 3, &[0, 2], &[1]),
+        person("ben", "B", 2, &[1], &[0, 2]),
+    ];
+    people.insert(cat_at, person("cat", "C", 5, &[2], &[0]));
+    let at = |id: &str| people.iter().position(|p| p.id == id).unwrap();
+    let (a, b, c) = (at("ana"), at("ben"), at("cat"));
+    (
+        Roster {
+            people,
+            skills: vec!["sql".into(), "rust".into(), "go".into()],
+        },
+        a,
+        b,
+        c,
+    )
+}
+
+#[test]
+fn whoever_goes_first_is_paired_even_at_a_cost() {
+    let mut sit = rules();
+    sit.odd_one_out = OddOneOut::SitOut;
+    // Cat first and last in the roster: the bonus counts from either end
+    // of an edge.
+    for cat_at in [0, 2] {
+        let (roster, ana, ben, cat) = ana_ben_cat(cat_at);
+        let scorer = Scorer::new(&roster, &History::default(), sit.clone(), at());
+        assert!(scorer.points(ana, ben) > scorer.points(ana, cat));
+        assert_eq!(
+            scorer.blocked(ben, cat),
+            Some(tandem::pairing::score::Blocked::LevelGap)
+        );
+        let plan = plan_round(&scorer, &[0, 1, 2], 0);
+        assert_eq!(plan.groups[0].members.len(), 2);
+        assert!(
+            plan.groups[0].members.contains(&ben),
+            "the better pair, normally"
+        );
+
+        let mut scorer = Scorer::new(&roster, &History::default(), sit.clone(), at());
+        scorer.give_priority(cat);
+        let plan = plan_round(&scorer, &[0, 1, 2], 0);
+        let mut pair = plan.groups[0].members.clone();
+        pair.sort();
+        let mut want = vec![ana, cat];
+        want.sort();
+        assert_eq!(pair, want, "cat_at {cat_at}: whoever goes first is placed");
+        assert_eq!(plan.sat_out[0].person, ben);
+        // Scores are the pair's points, not the bonus.
+        assert_eq!(plan.groups[0].score, scorer.points(ana, cat));
+        assert_eq!(plan.total, plan.groups[0].score);
+    }
+}
+
+#[test]
+fn those_who_waited_are_listed_first_among_those_who_sit_out() {
+    // Zed and Yan can meet nobody (levels far from everyone's, and each
+    // other's); Yan sat out last round.
+    let mut roster = Roster {
+        people: vec![
+            person("ana", "A", 3, &[0], &[1]),
+            person("ben", "B", 3, &[1], &[0]),
+            person("yan", "C", 9, &[0], &[1]),
+            person("zed", "D", 6, &[0], &[1]),
+        ],
+        skills: vec!["sql".into(), "rust".into()],
+    };
+    roster.people[3].level = 12;
+    let mut history = History::default();
+    history.push(vec![], vec!["yan".into()]);
+    let scorer = Scorer::new(&roster, &history, rules(), at());
+    let plan = plan_round(&scorer, &[0, 1, 2, 3], 0);
+    let waiting: Vec<usize> = plan.sat_out.iter().map(|s| s.person).collect();
+    assert_eq!(waiting, [2, 3], "yan waited last round, so yan comes first");
+}
+
+#[test]
+fn the_odd_one_joins_the_pair_they_add_most_to_and_scores_add_up() {
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    let mut trios = 0;
+    for case in 0..60 {
+        let n = 2 * rng.random_range(2..12) + 1;
+        let mut roster = random_roster(&mut rng, n, 5);
+        for p in &mut roster.people {
+            p.timezone = "Europe/Berlin".parse().unwrap();
+        }
+        let scorer = Scorer::new(&roster, &History::default(), rules(), at());
+        let everyone: Vec<usize> = (0..n).collect();
+        let plan = plan_round(&scorer, &everyone, case);
+        assert_eq!(plan.total, plan.groups.iter().map(|g| g.score).sum::<i64>());
+        for g in &plan.groups {
+            let m = &g.members;
+            let pairwise: i64 = (0..m.len())
+                .flat_map(|i| (i + 1..m.len()).map(move |j| (i, j)))
+                .map(|(i, j)| scorer.points(m[i], m[j]))
+                .sum();
+            assert_eq!(
+                g.score, pairwise,
+                "case {case}: a group's score is its pairs' points"
+            );
+            if m.len() != 3 {
+                continue;
+            }
+            trios += 1;
+            let u = m[2];
+            // The pairs u could have joined: every pair of the plan, and
+            // the one it joined.
+            let total = |a: usize, b: usize| Some(scorer.score(u, a)? + scorer.score(u, b)?);
+            let joined = total(m[0], m[1]).expect("u may meet both");
+            let best_other = plan
+                .groups
+                .iter()
+                .filter(|o| o.members.len() == 2)
+                .filter_map(|o| total(o.members[0], o.members[1]))
+                .max()
+                .unwrap_or(i64::MIN);
+            assert!(
+                joined >= best_other,
+                "case {case}: joined {joined}, could add {best_other}"
+            );
+            // Its reason names the stronger of its two links.
+            let (a, b) = (m[0], m[1]);
+            let link = if scorer.points(u, a) >= scorer.points(u, b) {
+                a
+            } else {
+                b
+            };
+            let expected = format!(
+                "{} joins as a third: {}",
+                scorer.person(u).name,
+                scorer.reasons(u, link).join("; ")
+            );
+            assert!(
+                g.reasons.contains(&expected),
+                "case {case}: {:?}",
+                g.reasons
+            );
+        }
+    }
+    assert!(
+        trios >= 20,
+        "only {trios} trios formed: the test needs more"
+    );
+}

@@ -509,7 +509,10 @@ async fn leaving_a_circle_works_when_slack_will_not_remove_the_member() {
         .redis_get(&format!("{}:{{T0TEST}}:doc:circles", app.prefix))
         .await
         .expect("circles are stored");
-    assert!(doc.contains(&people[1]) && !doc.contains(&people[0]), "{doc}");
+    assert!(
+        doc.contains(&people[1]) && !doc.contains(&people[0]),
+        "{doc}"
+    );
     let told = app.fake.calls("chat.postMessage").iter().any(|c| {
         c.body["channel"] == "C0CIRCLE01" && c.body.to_string().contains("has stepped out")
     });
