@@ -551,3 +551,15 @@ async fn joining_by_command_learns_the_members_time_zone() {
         )
     );
 }
+
+#[tokio::test]
+async fn an_idle_replica_waits_between_rounds_instead_of_spinning() {
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 2).await;
+    let start = app.metric("tandem_scheduler_ticks_total").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let ticks = app.metric("tandem_scheduler_ticks_total").await - start;
+    // tick_ms is 100 in tests: about ten rounds a second; a replica that
+    // went again at once with nothing due would make thousands.
+    assert!((3.0..=30.0).contains(&ticks), "{ticks} rounds in a second");
+}
