@@ -717,3 +717,90 @@ fn the_odd_one_joins_the_pair_they_add_most_to_and_scores_add_up() {
         "only {trios} trios formed: the test needs more"
     );
 }
+
+#[test]
+fn hard_limits_allow_exactly_the_limit() {
+    use tandem::pairing::score::Blocked;
+    let r = rules();
+    assert_eq!(
+        (r.max_level_gap, r.min_overlap_hours),
+        (2, 2.0),
+        "the defaults these cases use"
+    );
+    let zone = |p: &mut Person, z: &str| p.timezone = z.parse().unwrap();
+    let mut people = vec![
+        person("ana", "A", 3, &[0], &[1]),
+        person("ben", "B", 5, &[1], &[0]), // two levels up: allowed
+        person("cat", "C", 6, &[1], &[0]), // three: too far
+        person("dan", "D", 3, &[1], &[0]),
+        person("eve", "E", 3, &[1], &[0]),
+    ];
+    for p in &mut people[..3] {
+        zone(p, "Europe/London"); // UTC+0 in November
+    }
+    zone(&mut people[3], "Asia/Dhaka"); // UTC+6: 2 shared hours, allowed
+    zone(&mut people[4], "Asia/Bangkok"); // UTC+7: 1 hour, too few
+    let roster = Roster {
+        people,
+        skills: vec!["sql".into(), "rust".into()],
+    };
+    let scorer = Scorer::new(&roster, &History::default(), r, at());
+    assert_eq!(scorer.overlap_hours(0, 3), 2.0);
+    assert_eq!(scorer.blocked(0, 1), None, "a gap of exactly max_level_gap");
+    assert_eq!(scorer.blocked(0, 2), Some(Blocked::LevelGap));
+    assert_eq!(scorer.blocked(0, 3), None, "exactly min_overlap_hours");
+    assert_eq!(scorer.blocked(0, 4), Some(Blocked::TooLittleOverlap));
+}
+
+#[test]
+fn a_pair_waits_exactly_no_repeat_rounds_and_only_that_pair_waits() {
+    use tandem::pairing::score::Blocked;
+    let roster = Roster {
+        people: vec![
+            person("ana", "A", 3, &[0], &[1]),
+            person("ben", "B", 3, &[1], &[0]),
+            person("cat", "C", 3, &[1], &[0]),
+        ],
+        skills: vec!["sql".into(), "rust".into()],
+    };
+    let r = rules();
+    let wait = r.no_repeat_rounds;
+    // Ana and Ben met in round 1; then rounds with other pairs followed.
+    for later in 0..=wait {
+        let mut history = History::default();
+        history.push(vec![vec!["ana".into(), "ben".into()]], vec![]);
+        for _ in 0..later {
+            history.push(vec![vec!["ben".into(), "cat".into()]], vec![]);
+        }
+        let scorer = Scorer::new(&roster, &history, r.clone(), at());
+        let ago = later + 1;
+        let expected = (ago <= wait).then_some(Blocked::PairedRecently);
+        assert_eq!(scorer.blocked(0, 1), expected, "{ago} rounds ago");
+        // Ana never met Cat: no wait for them, whatever Ana's history.
+        assert_eq!(scorer.blocked(0, 2), None);
+    }
+}
+
+#[test]
+fn skills_beyond_the_first_64_count_and_only_shared_ones_do() {
+    // 70 skills: each person's skills take two 64-bit words.
+    let skills: Vec<String> = (0..70).map(|i| format!("skill{i}")).collect();
+    let roster = |ana_offers: &[usize], ben_wants: &[usize]| Roster {
+        people: vec![
+            person("cat", "C", 3, &[1], &[2]),
+            person("ana", "A", 3, ana_offers, &[]),
+            person("ben", "B", 3, &[], ben_wants),
+        ],
+        skills: skills.clone(),
+    };
+    let points = |r: &Roster| Scorer::new(r, &History::default(), rules(), at()).points(1, 2);
+    let nothing = points(&roster(&[3], &[4]));
+    let one_high = points(&roster(&[66], &[66]));
+    assert!(one_high > nothing, "a shared skill above 64 counts");
+    // Only the shared skill counts, not everything either mentions.
+    assert_eq!(points(&roster(&[66, 5, 68], &[66, 7])), one_high);
+    assert_eq!(
+        points(&roster(&[66, 67], &[66, 67])),
+        2 * one_high - nothing
+    );
+}
