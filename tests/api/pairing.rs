@@ -804,3 +804,112 @@ fn skills_beyond_the_first_64_count_and_only_shared_ones_do() {
         2 * one_high - nothing
     );
 }
+
+#[test]
+fn points_follow_the_weights_term_by_term() {
+    let r = rules();
+    let w = r.weights.clone();
+    // Points are hundredths.
+    let pts = |x: f64| (x * 100.0).round() as i64;
+    let london = |mut p: Person| {
+        p.timezone = "Europe/London".parse().unwrap();
+        p
+    };
+    let skills: Vec<String> = (0..6).map(|i| format!("s{i}")).collect();
+    let score = |a: Person, b: Person, history: &History| {
+        let roster = Roster {
+            people: vec![london(a), london(b)],
+            skills: skills.clone(),
+        };
+        Scorer::new(&roster, history, r.clone(), at()).points(0, 1)
+    };
+    let none = History::default();
+    let full_day = w.overlap_per_hour * 8.0;
+
+    // Each teaches the other one skill; different teams; same level.
+    let mutual = score(
+        person("ana", "A", 3, &[0], &[1]),
+        person("ben", "B", 3, &[1], &[0]),
+        &none,
+    );
+    assert_eq!(
+        mutual,
+        pts(w.teach * 2.0 + w.mutual_bonus + w.level_closeness + w.different_team + full_day)
+    );
+    // One way only: no mutual bonus; and teaching in the other direction
+    // counts the same.
+    let one_way = score(
+        person("ana", "A", 3, &[0], &[4]),
+        person("ben", "B", 3, &[5], &[0]),
+        &none,
+    );
+    let other_way = score(
+        person("ana", "A", 3, &[5], &[0]),
+        person("ben", "B", 3, &[0], &[4]),
+        &none,
+    );
+    let base = w.level_closeness + w.different_team + full_day;
+    assert_eq!(one_way, pts(w.teach + base));
+    assert_eq!(other_way, one_way);
+    // Nothing to teach either way.
+    let nothing = score(
+        person("ana", "A", 3, &[0], &[1]),
+        person("ben", "B", 3, &[2], &[3]),
+        &none,
+    );
+    assert_eq!(nothing, pts(base));
+    // A level apart: half the closeness (max gap 2).
+    let apart = score(
+        person("ana", "A", 3, &[0], &[1]),
+        person("ben", "B", 4, &[2], &[3]),
+        &none,
+    );
+    assert_eq!(
+        apart,
+        pts(w.level_closeness * 0.5 + w.different_team + full_day)
+    );
+    // Same team: no different-team reward; a team left blank earns none
+    // either; same team and a shared want: the goal penalty.
+    let same_team = score(
+        person("ana", "A", 3, &[0], &[1]),
+        person("ben", "A", 3, &[2], &[3]),
+        &none,
+    );
+    assert_eq!(same_team, pts(w.level_closeness + full_day));
+    for blank in ["", "  "] {
+        let unknown = score(
+            person("ana", blank, 3, &[0], &[1]),
+            person("ben", "B", 3, &[2], &[3]),
+            &none,
+        );
+        assert_eq!(unknown, pts(w.level_closeness + full_day), "team {blank:?}");
+        let unknown = score(
+            person("ana", "A", 3, &[0], &[1]),
+            person("ben", blank, 3, &[2], &[3]),
+            &none,
+        );
+        assert_eq!(unknown, pts(w.level_closeness + full_day), "team {blank:?}");
+    }
+    let rivals = score(
+        person("ana", "A", 3, &[0], &[1]),
+        person("ben", "A", 3, &[2], &[1]),
+        &none,
+    );
+    assert_eq!(
+        rivals,
+        pts(w.level_closeness + full_day - w.same_team_goal_penalty)
+    );
+    // Met one round ago: the full repeat penalty; two rounds ago: half.
+    let mut history = History::default();
+    history.push(vec![vec!["ana".into(), "ben".into()]], vec![]);
+    let met = |h: &History| {
+        score(
+            person("ana", "A", 3, &[0], &[1]),
+            person("ben", "B", 3, &[2], &[3]),
+            h,
+        )
+    };
+    assert_eq!(met(&history), pts(base - w.repeat_penalty));
+    history.push(vec![], vec![]);
+    assert_eq!(met(&history), pts(base - w.repeat_penalty * 0.5));
+}
