@@ -913,3 +913,25 @@ fn points_follow_the_weights_term_by_term() {
     history.push(vec![], vec![]);
     assert_eq!(met(&history), pts(base - w.repeat_penalty * 0.5));
 }
+
+#[test]
+fn with_no_level_gap_allowed_only_equal_levels_are_close() {
+    let mut r = rules();
+    r.max_level_gap = 0;
+    let w = r.weights.clone();
+    let roster = Roster {
+        people: vec![
+            person("ana", "A", 3, &[0], &[1]),
+            person("ben", "B", 3, &[2], &[3]),
+            person("cat", "C", 4, &[2], &[3]),
+        ],
+        skills: (0..4).map(|i| format!("s{i}")).collect(),
+    };
+    let scorer = Scorer::new(&roster, &History::default(), r, at());
+    let rest = w.different_team + w.overlap_per_hour * 8.0;
+    assert_eq!(
+        scorer.points(0, 1),
+        ((w.level_closeness + rest) * 100.0).round() as i64
+    );
+    assert_eq!(scorer.points(0, 2), (rest * 100.0).round() as i64);
+}
