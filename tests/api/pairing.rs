@@ -935,3 +935,86 @@ fn with_no_level_gap_allowed_only_equal_levels_are_close() {
     );
     assert_eq!(scorer.points(0, 2), (rest * 100.0).round() as i64);
 }
+
+#[test]
+fn reasons_say_exactly_why() {
+    let zone = |mut p: Person, z: &str| {
+        p.timezone = z.parse().unwrap();
+        p
+    };
+    let reasons = |a: Person, b: Person, history: &History| {
+        let roster = Roster {
+            people: vec![a, b],
+            skills: (0..4).map(|i| format!("s{i}")).collect(),
+        };
+        Scorer::new(&roster, history, rules(), at()).reasons(0, 1)
+    };
+    let none = History::default();
+    assert_eq!(
+        reasons(
+            person("ana", "A", 3, &[0], &[1]),
+            person("ben", "B", 3, &[1], &[0]),
+            &none
+        ),
+        [
+            "ana can help ben with s0; ben can help ana with s1",
+            "different teams (A and B)",
+            "same level (3)",
+            "same working hours",
+        ]
+    );
+    assert_eq!(
+        reasons(
+            zone(person("ana", "A", 3, &[2], &[1]), "Europe/London"),
+            zone(person("ben", "", 4, &[1], &[3]), "Asia/Kolkata"),
+            &none
+        ),
+        [
+            "ben can help ana with s1",
+            "similar level (3 and 4)",
+            "2.5 h of shared working hours",
+        ]
+    );
+    assert_eq!(
+        reasons(
+            zone(person("ana", "A", 3, &[0], &[2]), "Europe/London"),
+            zone(person("ben", "A", 6, &[3], &[2]), "America/New_York"),
+            &none
+        ),
+        [
+            "3 h of shared working hours",
+            "same team and both learning s2"
+        ]
+    );
+    assert_eq!(
+        reasons(
+            zone(person("ana", "A", 3, &[0], &[1]), "Europe/London"),
+            zone(person("ben", "B", 5, &[2], &[3]), "Pacific/Auckland"),
+            &none
+        ),
+        ["different teams (A and B)", "similar level (3 and 5)"]
+    );
+    // The most recent time they met.
+    let mut history = History::default();
+    for groups in [
+        vec![vec!["ana".into(), "ben".into()]],
+        vec![],
+        vec![vec!["ben".into(), "ana".into()]],
+        vec![],
+    ] {
+        history.push(groups, vec![]);
+    }
+    let got = reasons(
+        person("ana", "A", 3, &[0], &[1]),
+        person("ben", "A", 3, &[2], &[3]),
+        &history,
+    );
+    assert_eq!(
+        got,
+        [
+            "same level (3)",
+            "same working hours",
+            "paired before, 2 rounds ago"
+        ]
+    );
+}

@@ -117,6 +117,33 @@ async fn a_check_in_is_due_at_nine_arrives_once_and_is_requeued_for_next_week() 
         Some((nine_oclock() + Span::days(7)).timestamp_millis()),
         "next Monday 09:00"
     );
+    // The mark that stops a second send is kept a week (longer than any
+    // retry), then expires on its own.
+    let marks: Vec<String> = app
+        .redis_keys()
+        .await
+        .into_iter()
+        .filter(|k| k.contains(":event:sentcheckinU0ANA"))
+        .collect();
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    let ttl: i64 = app.redis(redis::cmd("TTL").arg(&marks[0])).await;
+    let week = 7 * 24 * 3600;
+    assert!((week - 120..=week).contains(&ttl), "kept {ttl} s");
+}
+
+#[tokio::test]
+async fn a_job_that_fails_is_tried_again_a_minute_later() {
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 2).await;
+    app.say("U0ANA", "join").await;
+    // A document the job cannot read.
+    let profile = format!("{}:{{T0TEST}}:user:U0ANA:profile", app.prefix);
+    let _: () = app
+        .redis(redis::cmd("SET").arg(&profile).arg("{not json"))
+        .await;
+    clock.set(nine_oclock());
+    wait_until_due(&app, "checkin:U0ANA", nine_oclock() + Span::minutes(1)).await;
+    assert!(checkins_by_member(&[&app.fake]).is_empty());
 }
 
 #[tokio::test]
