@@ -590,3 +590,35 @@ async fn an_idle_replica_waits_between_rounds_instead_of_spinning() {
     // went again at once with nothing due would make thousands.
     assert!((3.0..=30.0).contains(&ticks), "{ticks} rounds in a second");
 }
+
+#[tokio::test]
+async fn the_scheduled_round_runs_once_at_its_time_with_two_replicas() {
+    let clock = ManualClock::new(monday_morning());
+    let first = first_replica(&clock, 2).await;
+    first.join_ana_and_ben().await;
+    let second = replica(&first, &clock, 2).await;
+    // config: rounds on the 1st and 15th at 08:00.
+    let round_at = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+    wait_until_due(&first, "round", round_at).await;
+    clock.set(round_at - Span::seconds(1));
+    settle(&[&first, &second]).await;
+    let intros = || {
+        first.fake.calls("conversations.open").len() + second.fake.calls("conversations.open").len()
+    };
+    assert_eq!(intros(), 0, "not before its time");
+
+    clock.set(round_at);
+    wait_until("the round's intro", || intros() == 1).await;
+    settle(&[&first, &second]).await;
+    assert_eq!(
+        intros(),
+        1,
+        "one round, one intro, whichever replica ran it"
+    );
+    wait_until_due(
+        &first,
+        "round",
+        Utc.with_ymd_and_hms(2026, 12, 15, 8, 0, 0).unwrap(),
+    )
+    .await;
+}
