@@ -1018,3 +1018,43 @@ fn reasons_say_exactly_why() {
         ]
     );
 }
+
+#[test]
+fn shared_hours_match_real_clocks_for_zones_all_round_the_world() {
+    let zones = [
+        "Europe/London",
+        "Europe/Berlin",
+        "Asia/Kolkata",
+        "Asia/Dhaka",
+        "Asia/Tokyo",
+        "Pacific/Auckland",
+        "America/New_York",
+        "America/Los_Angeles",
+        "America/Sao_Paulo",
+        "Pacific/Honolulu",
+    ];
+    let people: Vec<Person> = zones
+        .iter()
+        .map(|z| {
+            let mut p = person(z, "T", 3, &[0], &[0]);
+            p.timezone = z.parse().unwrap();
+            p
+        })
+        .collect();
+    let roster = Roster {
+        people: people.clone(),
+        skills: vec!["s".into()],
+    };
+    let scorer = Scorer::new(&roster, &History::default(), rules(), at());
+    for a in 0..zones.len() {
+        for b in 0..zones.len() {
+            assert_eq!(
+                scorer.overlap_hours(a, b),
+                shared_working_hours(&people[a], &people[b]),
+                "{} and {}",
+                zones[a],
+                zones[b]
+            );
+        }
+    }
+}
