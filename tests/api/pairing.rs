@@ -1058,3 +1058,41 @@ fn shared_hours_match_real_clocks_for_zones_all_round_the_world() {
         }
     }
 }
+
+#[test]
+fn up_to_k_plus_extras_plus_one_people_keep_every_pair_even_where_pruning_would_drop_some() {
+    use tandem::pairing::round::EXTRA_CANDIDATES;
+    let k = 6;
+    let mut rng = ChaCha8Rng::seed_from_u64(33);
+    let mut pruning_would_drop = 0;
+    for seed in 0..150 {
+        for n in [k + EXTRA_CANDIDATES, k + EXTRA_CANDIDATES + 1] {
+            let roster = random_roster(&mut rng, n, 4);
+            let mut r = rules();
+            r.candidates_per_person = k;
+            r.max_level_gap = 5;
+            let scorer = Scorer::new(&roster, &History::default(), r, at());
+            let everyone: Vec<usize> = (0..n).collect();
+            let mut all = Vec::new();
+            for a in 0..n {
+                for b in a + 1..n {
+                    if let Some(s) = scorer.score(a, b) {
+                        all.push((a, b, s));
+                    }
+                }
+            }
+            if expected_candidates(&scorer, n, k, seed) != all {
+                pruning_would_drop += 1;
+            }
+            assert_eq!(
+                candidate_edges(&scorer, &everyone, seed),
+                all,
+                "n={n} seed={seed}"
+            );
+        }
+    }
+    assert!(
+        pruning_would_drop > 0,
+        "no case where the size threshold matters"
+    );
+}
