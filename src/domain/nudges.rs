@@ -213,4 +213,29 @@ mod tests {
         let c = carry(&prev, &[], &[UserId::parse("U0CAT").unwrap()], T);
         assert_eq!((c.missed, c.fizzle, c.repair), (0, None, false));
     }
+
+    #[test]
+    fn zero_thresholds_turn_the_nudges_off() {
+        let off = Thresholds {
+            stale_checkins: 0,
+            fizzle_rounds: 0,
+        };
+        let ben = vec![UserId::parse("U0BEN").unwrap()];
+        let mut prev = Checkin {
+            number: 1,
+            goals: vec![1],
+            partners: ben.clone(),
+            ..Checkin::default()
+        };
+        for _ in 0..5 {
+            prev.answers.insert(1, GoalAnswer::Stuck);
+            prev.met = Some(MetAnswer::NotYet);
+            let c = carry(&prev, &[1], &ben, off);
+            assert!(c.stale_goals.is_empty(), "no stale-goal nudge");
+            assert_eq!((c.fizzle, c.repair), (None, false), "no fizzle nudge");
+            prev.stale = c.stale;
+            prev.missed = c.missed;
+        }
+    }
+
 }
