@@ -237,5 +237,4 @@ mod tests {
             prev.missed = c.missed;
         }
     }
-
 }
