@@ -295,25 +295,32 @@ async fn a_note_on_a_check_in_answer_is_saved_and_shown_on_the_check_in() {
 
 #[tokio::test]
 async fn a_pause_end_job_that_fires_early_leaves_the_pause_alone() {
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap());
-    let app = spawn_at(&clock).await;
-    app.say("U0ANA", "join").await;
-    app.say("U0ANA", "pause until 2026-12-05").await;
-    // The job comes due before the pause is over (a requeue, a clock
-    // fixed on one replica): it must not end the pause.
-    let due = format!("{}:{{T0TEST}}:jobs:due", app.prefix);
-    let now = clock.now().timestamp_millis();
-    let _: () = app
-        .redis(redis::cmd("ZADD").arg(&due).arg(now).arg("resume:U0ANA"))
-        .await;
-    app.scheduler_ticked().await;
-    let score: Option<i64> = app
-        .redis(redis::cmd("ZSCORE").arg(&due).arg("resume:U0ANA"))
-        .await;
-    assert_ne!(score, Some(now), "the early job ran");
-    assert!(dms_to(&app, "U0ANA")
-        .iter()
-        .all(|b| b["text"] != "Welcome back to Tandem"));
-    let status = app.say("U0ANA", "status").await.to_string();
-    assert!(status.contains("Paused until"), "{status}");
+    // Early, and on the pause's last day ("until" includes the day).
+    for fires in [
+        Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 12, 5, 12, 0, 0).unwrap(),
+    ] {
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap());
+        let app = spawn_at(&clock).await;
+        app.say("U0ANA", "join").await;
+        app.say("U0ANA", "pause until 2026-12-05").await;
+        // The job comes due before the pause is over (a requeue, a clock
+        // fixed on one replica): it must not end the pause.
+        clock.set(fires);
+        let due = format!("{}:{{T0TEST}}:jobs:due", app.prefix);
+        let now = clock.now().timestamp_millis();
+        let _: () = app
+            .redis(redis::cmd("ZADD").arg(&due).arg(now).arg("resume:U0ANA"))
+            .await;
+        app.scheduler_ticked().await;
+        let score: Option<i64> = app
+            .redis(redis::cmd("ZSCORE").arg(&due).arg("resume:U0ANA"))
+            .await;
+        assert_ne!(score, Some(now), "the early job ran");
+        assert!(dms_to(&app, "U0ANA")
+            .iter()
+            .all(|b| b["text"] != "Welcome back to Tandem"));
+        let status = app.say("U0ANA", "status").await.to_string();
+        assert!(status.contains("Paused until"), "{fires}: {status}");
+    }
 }
