@@ -49,7 +49,7 @@ async fn send_all(app: &App, team: &TeamId) -> Result<Vec<Effect>, anyhow::Error
     for member in app.store.members(team).await? {
         let profile: Profile = app.docs.load(team, &member, Doc::Profile).await?;
         if profile.is_active(today) {
-            effects.extend(start(app, team, &member).await?);
+            effects.extend(start(app, team, &member, None).await?);
         }
     }
     Ok(effects)
@@ -57,11 +57,14 @@ async fn send_all(app: &App, team: &TeamId) -> Result<Vec<Effect>, anyhow::Error
 
 /// Starts a member's next check-in: their active goals and current
 /// partners, numbered after the last one. Returns the check-in DM first,
-/// then any nudges the one it replaces calls for.
+/// then any nudges the one it replaces calls for. A scheduled run passes
+/// its `occurrence`: run again for the same occurrence (a retry after
+/// Slack failed), it re-sends that same check-in instead of a new one.
 pub async fn start(
     app: &App,
     team: &TeamId,
     member: &UserId,
+    occurrence: Option<&str>,
 ) -> Result<Vec<Effect>, anyhow::Error> {
     let goals: GoalBook = app.docs.load(team, member, Doc::Goals).await?;
     let notes: NoteBook = app.docs.load(team, member, Doc::Notes).await?;
@@ -75,6 +78,18 @@ pub async fn start(
     let (carried, checkin) = app
         .docs
         .update(team, member, Doc::Checkin, |c: &mut Checkin| {
+            if occurrence.is_some() && c.occurrence.as_deref() == occurrence {
+                // A retry of the occurrence that created this check-in
+                // (Slack failed the first time): the same check-in again,
+                // with the same nudges; no count moves.
+                return Ok::<nudges::Carried, std::convert::Infallible>(nudges::Carried {
+                    stale: c.stale.clone(),
+                    missed: c.missed,
+                    stale_goals: c.stale_nudges.clone(),
+                    fizzle: c.fizzle_nudge,
+                    repair: c.repair_nudge,
+                });
+            }
             let carried = nudges::carry(c, &goal_numbers, &partners, thresholds);
             *c = Checkin {
                 number: c.number + 1,
@@ -82,9 +97,13 @@ pub async fn start(
                 partners: partners.clone(),
                 stale: carried.stale.clone(),
                 missed: carried.missed,
+                occurrence: occurrence.map(str::to_owned),
+                stale_nudges: carried.stale_goals.clone(),
+                fizzle_nudge: carried.fizzle,
+                repair_nudge: carried.repair,
                 ..Checkin::default()
             };
-            Ok::<nudges::Carried, std::convert::Infallible>(carried)
+            Ok(carried)
         })
         .await
         .map_err(|_| anyhow::anyhow!("check-in not stored"))?;

@@ -104,7 +104,7 @@ async fn run_checkin(
     if app.store.event_seen(team, &mark).await? {
         return Ok(JobRun::nothing(next));
     }
-    let effects = checkins::start(app, team, user).await?;
+    let effects = checkins::start(app, team, user, Some(&mark)).await?;
     Ok(JobRun {
         effects,
         next,

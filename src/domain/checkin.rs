@@ -102,6 +102,21 @@ pub struct Checkin {
     /// Check-ins in a row without meeting the current partner(s).
     #[serde(default)]
     pub missed: u32,
+    /// The scheduled occurrence (its job's mark) that created this
+    /// check-in: a retry of that occurrence re-sends this check-in rather
+    /// than starting another, so a Slack outage inflates no count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<String>,
+    /// The nudges that went out with it, sent again with it on a retry:
+    /// (goal, check-ins without progress) for stale goals, ...
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale_nudges: Vec<(u32, u32)>,
+    /// ... periods without meeting (the fizzle nudge), ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fizzle_nudge: Option<u32>,
+    /// ... and whether a re-pair was offered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub repair_nudge: bool,
 }
 
 impl Checkin {

@@ -622,3 +622,58 @@ async fn the_scheduled_round_runs_once_at_its_time_with_two_replicas() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_check_in_retried_after_a_slack_outage_is_the_same_check_in() {
+    let clock = ManualClock::new(monday_morning());
+    let app = first_replica(&clock, 2).await;
+    app.say("U0ANA", "join").await;
+    app.say("U0ANA", "goal add Learn Rust").await;
+    // Slack is down at 09:00: the check-in DM fails with a 503.
+    app.fake
+        .script("chat.postMessage", Scripted::ServerError(503));
+    clock.set(nine_oclock());
+    let retry_at = nine_oclock() + Span::minutes(1);
+    wait_until_due(&app, "checkin:U0ANA", retry_at).await;
+    let checkin_doc = format!("{}:{{T0TEST}}:user:U0ANA:checkin", app.prefix);
+    let first: serde_json::Value =
+        serde_json::from_str(&app.redis_get(&checkin_doc).await.unwrap()).unwrap();
+    assert_eq!(first["number"], 1);
+
+    assert!(
+        checkins_by_member(&[&app.fake]).is_empty(),
+        "nothing was delivered during the outage"
+    );
+
+    // Slack is back; the retry sends check-in 1 again, not a second one.
+    clock.set(retry_at);
+    wait_until("the retried check-in", || {
+        checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&1)
+    })
+    .await;
+    settle(&[&app]).await;
+    let sent: Vec<_> = app
+        .fake
+        .calls("chat.postMessage")
+        .into_iter()
+        .filter(|c| !c.refused)
+        .collect();
+    assert!(
+        sent[0].body.to_string().contains("\"value\":\"1:1:"),
+        "check-in number 1"
+    );
+    let stored: serde_json::Value =
+        serde_json::from_str(&app.redis_get(&checkin_doc).await.unwrap()).unwrap();
+    assert_eq!(
+        stored["number"], 1,
+        "no check-in was skipped or counted as missed"
+    );
+    let due: Vec<String> = app
+        .redis(redis::cmd("ZRANGE").arg(due_key(&app)).arg(0).arg(-1))
+        .await;
+    assert!(due.contains(&"remind:U0ANA:1".to_owned()), "{due:?}");
+    assert!(
+        !due.iter().any(|j| j.starts_with("remind:U0ANA:2")),
+        "one reminder, for the one check-in: {due:?}"
+    );
+}
