@@ -14,8 +14,25 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tracing::{info, warn};
 
-/// After a failed run, try again this much later.
-const RETRY_AFTER_FAILURE_MS: i64 = 60_000;
+/// After a failed run, try again this much later; each further failure in
+/// a row doubles the wait, up to [`RETRY_CAP_MS`].
+const RETRY_FIRST_MS: i64 = 60_000;
+const RETRY_CAP_MS: i64 = 3_600_000;
+/// Failures in a row before a job is given up on: 1 + 2 + … + 32 minutes,
+/// then hourly, about seven hours in all.
+pub const MAX_FAILURES: u32 = 12;
+
+/// How long to wait after the `failures`-th failure in a row, or `None`
+/// when it is time to give up. `jitter` (0 to 1) adds up to a fifth more, so
+/// replicas and members that failed together do not retry in step.
+pub fn retry_delay_ms(failures: u32, jitter: f64) -> Option<i64> {
+    if failures == 0 || failures > MAX_FAILURES {
+        return None;
+    }
+    let doublings = (failures - 1).min(20);
+    let base = (RETRY_FIRST_MS << doublings).min(RETRY_CAP_MS);
+    Some(base + (base as f64 * 0.2 * jitter.clamp(0.0, 1.0)) as i64)
+}
 
 pub struct Scheduler {
     ctx: Arc<SlackContext>,
@@ -118,11 +135,11 @@ impl Scheduler {
                 Ok(run) => {
                     self.ctx.metrics.event("job", "ran");
                     let delivery = self.ctx.run_effects(run.effects).await;
+                    let regular = run.next.map(|n| n.timestamp_millis());
                     match (delivery, run.mark) {
-                        // Slack may come back: keep the job, try in a minute.
+                        // Slack may come back: keep the job, try again later.
                         (Delivery::Retry, Some(_)) => {
-                            self.ctx.metrics.event("job", "retry");
-                            Some(now_ms + RETRY_AFTER_FAILURE_MS)
+                            self.after_failure(&job, kind, now_ms, regular).await
                         }
                         (_, Some(mark)) => {
                             // The crash window: Slack has the message, the
@@ -130,15 +147,19 @@ impl Scheduler {
                             if let Err(e) = self.ctx.app.mark_sent(&self.team, &mark).await {
                                 warn!(job = kind, error = %e, "sent, but could not record it; a retry may repeat it");
                             }
-                            run.next.map(|n| n.timestamp_millis())
+                            self.recovered(&job, kind).await;
+                            regular
                         }
-                        (_, None) => run.next.map(|n| n.timestamp_millis()),
+                        (_, None) => {
+                            self.recovered(&job, kind).await;
+                            regular
+                        }
                     }
                 }
                 Err(e) => {
                     self.ctx.metrics.event("job", "failed");
-                    warn!(job = kind, error = %e, "job failed; retrying later");
-                    Some(now_ms + RETRY_AFTER_FAILURE_MS)
+                    warn!(job = kind, error = %e, "job failed");
+                    self.after_failure(&job, kind, now_ms, None).await
                 }
             };
             match store.finish_job(&self.team, &self.owner, &job, next).await {
@@ -150,5 +171,78 @@ impl Scheduler {
             }
         }
         claimed
+    }
+
+    /// When a failed job runs next: later each time it fails in a row, and
+    /// after [`MAX_FAILURES`] not again until its next regular occurrence
+    /// (`regular`; never, for a one-off job), counted and logged.
+    async fn after_failure(
+        &self,
+        job: &str,
+        kind: &str,
+        now_ms: i64,
+        regular: Option<i64>,
+    ) -> Option<i64> {
+        let store = self.ctx.app.store();
+        let failures = store.job_failed(&self.team, job).await.unwrap_or_else(|e| {
+            warn!(job = kind, error = %e, "could not count a failure; retrying as if it were the first");
+            1
+        });
+        match retry_delay_ms(failures, rand::random::<f64>()) {
+            Some(delay) => {
+                self.ctx.metrics.event("job", "retry");
+                Some(now_ms + delay)
+            }
+            None => {
+                self.ctx.metrics.event("job", "gave_up");
+                warn!(
+                    job = kind,
+                    failures, "gave up on a job after repeated failures"
+                );
+                self.recovered(job, kind).await;
+                regular
+            }
+        }
+    }
+
+    /// The job ran: its failures in a row start again from nothing.
+    async fn recovered(&self, job: &str, kind: &str) {
+        if let Err(e) = self.ctx.app.store().job_recovered(&self.team, job).await {
+            warn!(job = kind, error = %e, "could not clear a job's failure count");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_to_an_hour_and_then_stop() {
+        let minutes = |n: u32| retry_delay_ms(n, 0.0).map(|ms| ms / 60_000);
+        let waits: Vec<Option<i64>> = (0..=MAX_FAILURES + 1).map(minutes).collect();
+        assert_eq!(
+            waits,
+            [
+                None,
+                Some(1),
+                Some(2),
+                Some(4),
+                Some(8),
+                Some(16),
+                Some(32),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                None
+            ]
+        );
+        // Jitter adds up to a fifth, never less than the base.
+        assert_eq!(retry_delay_ms(1, 1.0), Some(72_000));
+        assert_eq!(retry_delay_ms(3, 0.5), Some(264_000));
+        assert_eq!(retry_delay_ms(1, 7.0), Some(72_000), "jitter is clamped");
     }
 }

@@ -50,6 +50,11 @@ impl Keys {
         format!("{}:jobs:leased", self.team(team))
     }
 
+    /// Failed runs in a row (hash: job → count), for retry back-off.
+    pub fn jobs_failures(&self, team: &TeamId) -> String {
+        format!("{}:jobs:failures", self.team(team))
+    }
+
     /// Who holds each lease (hash: job → owner).
     pub fn jobs_owner(&self, team: &TeamId) -> String {
         format!("{}:jobs:owner", self.team(team))

@@ -22,6 +22,7 @@ pub struct MemoryStore {
 struct Jobs {
     due: HashMap<String, i64>,
     leased: HashMap<String, (String, i64)>,
+    failures: HashMap<String, u32>,
 }
 
 impl MemoryStore {
@@ -196,6 +197,28 @@ impl Store for MemoryStore {
         let jobs = all.entry(self.keys.jobs_due(team)).or_default();
         jobs.due.remove(job);
         jobs.leased.remove(job);
+        jobs.failures.remove(job);
+        Ok(())
+    }
+
+    async fn job_failed(&self, team: &TeamId, job: &str) -> StoreResult<u32> {
+        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        let count = all
+            .entry(self.keys.jobs_due(team))
+            .or_default()
+            .failures
+            .entry(job.to_owned())
+            .or_default();
+        *count += 1;
+        Ok(*count)
+    }
+
+    async fn job_recovered(&self, team: &TeamId, job: &str) -> StoreResult<()> {
+        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        all.entry(self.keys.jobs_due(team))
+            .or_default()
+            .failures
+            .remove(job);
         Ok(())
     }
 

@@ -127,8 +127,15 @@ pub trait Store: Send + Sync + 'static {
         next_due_ms: Option<i64>,
     ) -> StoreResult<bool>;
 
-    /// Removes `job` from the queue, leased or not (e.g. for `forget`).
+    /// Removes `job` from the queue, leased or not (e.g. for `forget`), and
+    /// its count of failures.
     async fn cancel_job(&self, team: &TeamId, job: &str) -> StoreResult<()>;
+
+    /// Counts one more failed run of `job` in a row; returns the count.
+    async fn job_failed(&self, team: &TeamId, job: &str) -> StoreResult<u32>;
+
+    /// Forgets `job`'s failures: it ran, or was given up on.
+    async fn job_recovered(&self, team: &TeamId, job: &str) -> StoreResult<()>;
 
     /// Stores `value` under the program-wide name `name` unless something is
     /// there already; returns what is stored afterwards.

@@ -278,8 +278,34 @@ impl Store for RedisStore {
             .cmd("HDEL")
             .arg(self.keys.jobs_owner(team))
             .arg(job)
+            .ignore()
+            .cmd("HDEL")
+            .arg(self.keys.jobs_failures(team))
+            .arg(job)
             .ignore();
         let _: () = pipe.query_async(&mut conn).await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn job_failed(&self, team: &TeamId, job: &str) -> StoreResult<u32> {
+        let mut conn = self.conn.clone();
+        redis::cmd("HINCRBY")
+            .arg(self.keys.jobs_failures(team))
+            .arg(job)
+            .arg(1)
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn job_recovered(&self, team: &TeamId, job: &str) -> StoreResult<()> {
+        let mut conn = self.conn.clone();
+        let _: i64 = redis::cmd("HDEL")
+            .arg(self.keys.jobs_failures(team))
+            .arg(job)
+            .query_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
         Ok(())
     }
 

@@ -132,7 +132,7 @@ async fn a_check_in_is_due_at_nine_arrives_once_and_is_requeued_for_next_week() 
 }
 
 #[tokio::test]
-async fn a_job_that_fails_is_tried_again_a_minute_later() {
+async fn a_failing_job_backs_off_and_is_given_up_after_twelve_tries() {
     let clock = ManualClock::new(monday_morning());
     let app = first_replica(&clock, 2).await;
     app.say("U0ANA", "join").await;
@@ -142,8 +142,44 @@ async fn a_job_that_fails_is_tried_again_a_minute_later() {
         .redis(redis::cmd("SET").arg(&profile).arg("{not json"))
         .await;
     clock.set(nine_oclock());
-    wait_until_due(&app, "checkin:U0ANA", nine_oclock() + Span::minutes(1)).await;
+    // A minute later, plus up to a fifth at random.
+    let mut due = wait_until_due_within(
+        &app,
+        "checkin:U0ANA",
+        nine_oclock() + Span::seconds(60),
+        nine_oclock() + Span::seconds(72),
+    )
+    .await;
     assert!(checkins_by_member(&[&app.fake]).is_empty());
+
+    // Failing again and again, it waits twice as long each time (up to an
+    // hour), and after twelve failures in a row it is given up on: counted,
+    // and off the queue (a check-in that cannot be read has no next run).
+    let failures = format!("{}:{{T0TEST}}:jobs:failures", app.prefix);
+    for n in 2..=12u32 {
+        let base = (60i64 << (n - 1)).min(3600);
+        clock.set(due);
+        due = wait_until_due_within(
+            &app,
+            "checkin:U0ANA",
+            due + Span::seconds(base),
+            due + Span::seconds(base + base / 5),
+        )
+        .await;
+        let count: u32 = app
+            .redis(redis::cmd("HGET").arg(&failures).arg("checkin:U0ANA"))
+            .await;
+        assert_eq!(count, n);
+    }
+    clock.set(due);
+    app.wait_for_metric(r#"tandem_slack_events_total{kind="job",outcome="gave_up"} 1"#)
+        .await;
+    app.scheduler_ticked().await;
+    assert_eq!(zscore(&app, &due_key(&app), "checkin:U0ANA").await, None);
+    let left: Option<String> = app
+        .redis(redis::cmd("HGET").arg(&failures).arg("checkin:U0ANA"))
+        .await;
+    assert_eq!(left, None, "the count is cleared");
 }
 
 #[tokio::test]
@@ -398,6 +434,28 @@ async fn an_unknown_time_zone_falls_back_to_the_program_default() {
     );
 }
 
+/// Waits until `job` is queued for some time in `from..=to`; that time.
+async fn wait_until_due_within(
+    app: &TestApp,
+    job: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(ms) = zscore(app, &due_key(app), job).await {
+            if (from.timestamp_millis()..=to.timestamp_millis()).contains(&ms) {
+                return DateTime::from_timestamp_millis(ms).unwrap();
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{job} not queued between {from} and {to}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
 async fn wait_until_due(app: &TestApp, job: &str, at: DateTime<Utc>) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
@@ -469,10 +527,13 @@ async fn one_members_slack_error_does_not_stop_the_others() {
         Some((nine_oclock() + Span::days(7)).timestamp_millis()),
         "the refused member is asked again next week"
     );
-    assert_eq!(
-        zscore(&app, &due_key(&app), "checkin:U0M0005").await,
-        Some((nine_oclock() + Span::minutes(1)).timestamp_millis()),
-        "a Slack outage is retried a minute later"
+    let retry = zscore(&app, &due_key(&app), "checkin:U0M0005")
+        .await
+        .expect("queued again");
+    let minute = (nine_oclock() + Span::minutes(1)).timestamp_millis();
+    assert!(
+        (minute..=minute + 12_000).contains(&retry),
+        "a Slack outage is retried a minute later (plus up to a fifth)"
     );
     let counts = checkins_by_member(&[&app.fake]);
     assert!(people
@@ -480,7 +541,7 @@ async fn one_members_slack_error_does_not_stop_the_others() {
         .filter(|m| *m != "U0M0002" && *m != "U0M0005")
         .all(|m| counts.get(m) == Some(&1)));
     let before = attempts("U0M0005");
-    clock.advance(Span::minutes(1));
+    clock.set(DateTime::from_timestamp_millis(retry).unwrap());
     wait_until("the retry", || attempts("U0M0005") > before).await;
 }
 
@@ -633,8 +694,13 @@ async fn a_check_in_retried_after_a_slack_outage_is_the_same_check_in() {
     app.fake
         .script("chat.postMessage", Scripted::ServerError(503));
     clock.set(nine_oclock());
-    let retry_at = nine_oclock() + Span::minutes(1);
-    wait_until_due(&app, "checkin:U0ANA", retry_at).await;
+    let retry_at = wait_until_due_within(
+        &app,
+        "checkin:U0ANA",
+        nine_oclock() + Span::seconds(60),
+        nine_oclock() + Span::seconds(72),
+    )
+    .await;
     let checkin_doc = format!("{}:{{T0TEST}}:user:U0ANA:checkin", app.prefix);
     let first: serde_json::Value =
         serde_json::from_str(&app.redis_get(&checkin_doc).await.unwrap()).unwrap();

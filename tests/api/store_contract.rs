@@ -451,6 +451,29 @@ mod job_queue {
             .is_empty());
     }
 
+    async fn failures_are_counted_until_recovered_or_cancelled(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        let failed = |job: &'static str| {
+            let (store, t) = (store.clone(), t.clone());
+            async move { store.job_failed(&t, job).await.unwrap() }
+        };
+        assert_eq!(failed("checkin:U0ANA").await, 1);
+        assert_eq!(failed("checkin:U0ANA").await, 2);
+        assert_eq!(failed("checkin:U0BEN").await, 1, "each job its own count");
+        store.job_recovered(&t, "checkin:U0ANA").await.unwrap();
+        assert_eq!(failed("checkin:U0ANA").await, 1, "a run starts it again");
+        store.cancel_job(&t, "checkin:U0BEN").await.unwrap();
+        assert_eq!(failed("checkin:U0BEN").await, 1, "cancelling clears it");
+        assert_eq!(
+            store
+                .job_failed(&team("T0BBB"), "checkin:U0ANA")
+                .await
+                .unwrap(),
+            1,
+            "workspaces never share counts"
+        );
+    }
+
     macro_rules! both {
         ($($name:ident),*) => {$(
             mod $name {
@@ -471,6 +494,7 @@ mod job_queue {
         due_jobs_are_claimed_once_and_rescheduled,
         an_expired_lease_returns_the_job_and_its_holder_loses_it,
         concurrent_claimers_never_share_a_job,
-        cancelled_jobs_are_gone
+        cancelled_jobs_are_gone,
+        failures_are_counted_until_recovered_or_cancelled
     );
 }
