@@ -325,4 +325,20 @@ mod tests {
         assert_eq!(parse_channel("#design"), None);
         assert_eq!(parse_channel("U0123ABCD"), None);
     }
+
+    proptest::proptest! {
+        /// Any text after `/tandem` parses to a command or a usage line —
+        /// never a panic — including every numeric argument at any size.
+        #[test]
+        fn any_text_parses_without_panicking(
+            text in "\\PC{0,60}",
+            n in proptest::num::u64::ANY,
+            word in "(goal|goal done|goal step|goal drop|note done|admin circles|admin circles preview|pause|profile level:|checkin|share)",
+        ) {
+            let _ = parse(&text);
+            let _ = parse(&format!("{word} {n}"));
+            let _ = parse(&format!("{word} -{n}"));
+            let _ = parse(&format!("{word} {text}"));
+        }
+    }
 }

@@ -248,16 +248,25 @@ pub fn parse_pause(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>, Pa
             text.find(|c: char| !c.is_ascii_digit())
                 .unwrap_or(text.len()),
         );
-        let n: i64 = number.parse().map_err(|_| PauseError::Malformed)?;
-        let days = match unit.trim() {
-            "d" | "day" | "days" => n,
-            "w" | "wk" | "week" | "weeks" => n * 7,
+        if number.is_empty() {
+            return Err(PauseError::Malformed);
+        }
+        let per = match unit.trim() {
+            "d" | "day" | "days" => 1,
+            "w" | "wk" | "week" | "weeks" => 7,
             _ => return Err(PauseError::Malformed),
         };
-        if days > MAX_PAUSE_DAYS {
-            return Err(PauseError::TooLong);
-        }
-        today + Duration::days(days)
+        // Digits only, so a number that does not fit is simply too long a
+        // pause; checked so that no member's number can overflow a date.
+        let days = number
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| n.checked_mul(per))
+            .filter(|&d| d <= MAX_PAUSE_DAYS)
+            .ok_or(PauseError::TooLong)?;
+        today
+            .checked_add_signed(Duration::days(days))
+            .ok_or(PauseError::TooLong)?
     };
     if until <= today {
         return Err(PauseError::Past);
@@ -351,5 +360,46 @@ mod tests {
         );
         p.membership = Membership::Paused { until: None };
         assert!(!p.is_active(today));
+    }
+
+    #[test]
+    fn huge_numbers_are_too_long_a_pause_not_a_panic() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        for text in [
+            "4611686018427387904w",
+            "9223372036854775807d",
+            "99999999999999999999999w",
+            "367d",
+            "53w",
+        ] {
+            assert_eq!(parse_pause(text, today), Err(PauseError::TooLong), "{text}");
+        }
+        assert_eq!(parse_pause("w", today), Err(PauseError::Malformed));
+        assert_eq!(
+            parse_pause("until 9999-12-31", today),
+            Err(PauseError::TooLong)
+        );
+        assert_eq!(
+            parse_pause("52w", today),
+            Ok(Some(NaiveDate::from_ymd_opt(2027, 11, 30).unwrap()))
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever a member types after `pause`, the answer is a date or
+        /// a reason, never a panic — numbers of any size and any unit.
+        #[test]
+        fn any_pause_text_gets_an_answer(
+            text in "\\PC{0,40}",
+            n in proptest::num::u64::ANY,
+            unit in "(d|day|days|w|wk|week|weeks|x| d| w)",
+            days_from_epoch in 0i64..200_000,
+        ) {
+            let today = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
+                + Duration::days(days_from_epoch);
+            let _ = parse_pause(&text, today);
+            let _ = parse_pause(&format!("{n}{unit}"), today);
+            let _ = parse_pause(&format!("until {text}"), today);
+        }
     }
 }

@@ -136,3 +136,21 @@ async fn the_home_tab_shows_membership_and_profile() {
     assert!(home.contains("You're in the program:"), "{home}");
     assert!(home.contains("*Offers:* sql"), "{home}");
 }
+
+#[tokio::test]
+async fn a_pause_of_any_size_gets_an_answer() {
+    let app = spawn_app().await;
+    app.say("U0ANA", "join").await;
+    for text in [
+        "pause 4611686018427387904w",
+        "pause 99999999999999999999999d",
+    ] {
+        let reply = app.say("U0ANA", text).await;
+        assert_eq!(
+            reply["text"], "Pauses last at most a year; you can always pause again.",
+            "{text}"
+        );
+    }
+    let status = app.say("U0ANA", "status").await.to_string();
+    assert!(!status.contains("Paused"), "nothing changed: {status}");
+}
