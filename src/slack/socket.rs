@@ -140,9 +140,18 @@ fn on_error(
     if err.is::<AckWithoutPayload>() {
         return HttpStatusCode::OK;
     }
-    match err.downcast_ref::<SlackClientError>() {
-        Some(e) => error!(error = %super::client::describe_error(e), "Socket Mode error"),
-        None => error!(error = %err, "Socket Mode error"),
+    // Never the error's own text: a parse error can quote the envelope,
+    // and envelopes carry members' words.
+    if let Some(e) = err.downcast_ref::<SlackClientError>() {
+        error!(error = %super::client::describe_error(e), "Socket Mode error");
+    } else if let Some(e) = err.downcast_ref::<serde_json::Error>() {
+        warn!(
+            line = e.line(),
+            column = e.column(),
+            "Socket Mode envelope did not parse"
+        );
+    } else {
+        error!("Socket Mode handler error");
     }
     HttpStatusCode::INTERNAL_SERVER_ERROR
 }

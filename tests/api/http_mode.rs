@@ -446,3 +446,34 @@ async fn shutdown_waits_for_a_reply_in_flight() {
         "the reply was delivered before shutdown finished"
     );
 }
+
+#[tokio::test]
+async fn a_forged_request_is_logged_by_kind_never_by_its_headers() {
+    let logs = captured_logs();
+    let app = spawn_app().await;
+    let marker = "ATTACKERCHOSEN".repeat(700);
+    let form = command_form("U0ANA", "help", &app.fake.response_url("x"));
+    let response = app
+        .http
+        .post(format!("{}/slack/commands", app.address))
+        .header("content-type", FORM)
+        .header("x-slack-request-timestamp", format!("1{marker}"))
+        .header("x-slack-signature", "v0=00")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    app.wait_for_metric(r#"tandem_requests_total{route="commands",outcome="unauthorized"} 1"#)
+        .await;
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(
+        text.lines()
+            .any(|l| l.contains("request with a bad or stale signature refused")),
+        "the refusal is logged"
+    );
+    assert!(
+        !text.contains("ATTACKERCHOSEN"),
+        "a header reached the logs"
+    );
+}

@@ -393,25 +393,6 @@ async fn nine_new_york_time_stays_nine_across_both_dst_changes() {
     wait_until_due(&app, "checkin:U0ANA", november).await;
 }
 
-/// Everything the app logs in this test binary, from the moment a test asks.
-fn captured_logs() -> &'static std::sync::Mutex<Vec<u8>> {
-    static LOGS: std::sync::OnceLock<std::sync::Mutex<Vec<u8>>> = std::sync::OnceLock::new();
-    LOGS.get_or_init(|| {
-        struct Capture;
-        impl std::io::Write for Capture {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                captured_logs().lock().unwrap().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        tandem::telemetry::init(|| Capture);
-        std::sync::Mutex::new(Vec::new())
-    })
-}
-
 #[tokio::test]
 async fn an_unknown_time_zone_falls_back_to_the_program_default() {
     let logs = captured_logs();

@@ -7,11 +7,13 @@
 pub mod drive;
 pub mod fake_slack;
 pub mod forms;
+pub mod logs;
 pub mod peek;
 pub mod spawn;
 
 pub use drive::*;
 pub use forms::*;
+pub use logs::*;
 pub use spawn::*;
 
 use std::time::Duration;
