@@ -183,3 +183,42 @@ async fn shutdown_ends_the_socket_connection_promptly() {
     .await;
     assert!(ended.is_ok(), "the socket stayed open after shutdown");
 }
+
+#[tokio::test]
+async fn an_envelope_that_does_not_parse_never_reaches_the_logs() {
+    let logs = captured_logs();
+    let (app, mut ws) = connected_app().await;
+    // An events envelope whose payload is not an event: it cannot parse.
+    send(
+        &mut ws,
+        json!({ "envelope_id": "bad-1", "type": "events_api", "accepts_response_payload": false,
+                "payload": { "type": "event_callback", "event": { "type": "message",
+                "text": "MEMBERSSECRETWORDS", "channel": 5 } } }),
+    )
+    .await;
+    // The bot keeps serving: a good command after it is answered.
+    send(
+        &mut ws,
+        json!({
+            "envelope_id": "good-1",
+            "type": "slash_commands",
+            "accepts_response_payload": true,
+            "payload": {
+                "token": "x", "team_id": TEAM, "team_domain": "acme",
+                "channel_id": "C0GENERAL", "channel_name": "general",
+                "user_id": "U0ANA", "user_name": "ana", "command": "/tandem", "text": "help",
+                "api_app_id": "A0TANDEM",
+                "response_url": app.fake.response_url("after"),
+                "trigger_id": "1.2.3"
+            }
+        }),
+    )
+    .await;
+    ack_for(&mut ws, "good-1").await;
+    app.fake.wait_for("response_url", 1, WAIT).await;
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(
+        !text.contains("MEMBERSSECRETWORDS"),
+        "an envelope reached the logs"
+    );
+}
