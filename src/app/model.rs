@@ -80,8 +80,13 @@ pub enum Reply {
 impl Reply {
     /// Whether answering a button press with this reply replaces the
     /// pressed message (the usual case: the message shows the new state).
+    /// A refusal or a store outage does not: it is said to the presser
+    /// alone, and the message keeps its buttons for another try.
     pub fn replaces_pressed_message(&self) -> bool {
-        !matches!(self, Reply::ToPresser(_) | Reply::Silent)
+        !matches!(
+            self,
+            Reply::ToPresser(_) | Reply::Silent | Reply::StoreDown | Reply::Refused { .. }
+        )
     }
 
     /// A name for logs and metrics (never the content).

@@ -477,3 +477,23 @@ async fn a_forged_request_is_logged_by_kind_never_by_its_headers() {
         "a header reached the logs"
     );
 }
+
+#[tokio::test]
+async fn a_press_that_cannot_be_saved_is_answered_apart_and_keeps_the_message() {
+    let app = spawn(Spawn {
+        store: StoreChoice::ClosedPort,
+        ..Spawn::default()
+    })
+    .await;
+    let answer = app
+        .press_with_value("U0ANA", "join_program", "", "pressed")
+        .await;
+    assert_eq!(
+        answer["text"],
+        "Tandem can't reach its storage right now, so nothing was changed. Please try again in a minute."
+    );
+    assert_ne!(
+        answer["replace_original"], true,
+        "the pressed message keeps its buttons"
+    );
+}
