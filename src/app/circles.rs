@@ -589,6 +589,17 @@ pub async fn merge(app: &App, request: &ActionRequest, from: u32, into: u32) -> 
 /// A newcomer accepts a place in circle `id`.
 pub async fn join(app: &App, request: &ActionRequest, id: u32) -> Outcome {
     let (team, user) = (&request.team, &request.user);
+    // An old offer may be pressed by someone who has since left, paused or
+    // been forgotten: only an active member is let into a private channel.
+    let profile: Profile = match app.docs.load(team, user, Doc::Profile).await {
+        Ok(p) => p,
+        Err(_) => return Outcome::store_down(),
+    };
+    if !profile.is_active(app.now().date_naive()) {
+        return Outcome::refused(
+            "This offer is for active members: `/tandem join` (or `/tandem resume`) first, and you'll get a new one.",
+        );
+    }
     let room = app.config.circles.size + 1;
     let joined = app
         .docs

@@ -650,3 +650,47 @@ async fn a_circle_whose_channel_was_archived_is_closed_not_retried_forever() {
     // Its members can be formed into a circle again.
     form(&app, "").await;
 }
+
+#[tokio::test]
+async fn an_old_offer_does_not_let_in_someone_who_left_or_paused() {
+    let clock = ManualClock::new(monday());
+    let app = spawn_at(&clock).await;
+    join_circle_people(&app, &people(4)).await;
+    form(&app, "4").await;
+    let refusal = "This offer is for active members: `/tandem join` (or `/tandem resume`) first, and you'll get a new one.";
+    // One pauses, one leaves after the offer went out; one never joined.
+    join_circle_people(&app, &["U0PAUSED".to_owned(), "U0GONE".to_owned()]).await;
+    app.say("U0PAUSED", "pause 2w").await;
+    app.say("U0GONE", "leave").await;
+    app.press("U0GONE", "leave_confirm", "gone").await;
+    app.settled().await;
+    for (user, id) in [("U0PAUSED", "p"), ("U0GONE", "g"), ("U0STRANGER", "s")] {
+        let answer = app.press_with_value(user, "circle_join", "1", id).await;
+        assert_eq!(answer["text"], refusal, "{user}");
+        assert_ne!(
+            answer["replace_original"], true,
+            "the offer stays for later"
+        );
+    }
+    app.settled().await;
+    let doc = circles_doc(&app).await.to_string();
+    for user in ["U0PAUSED", "U0GONE", "U0STRANGER"] {
+        assert!(!doc.contains(user), "{user} got in: {doc}");
+        assert!(
+            !app.fake
+                .calls("conversations.invite")
+                .iter()
+                .any(|c| c.body.to_string().contains(user)),
+            "{user} was invited"
+        );
+    }
+    // Back from the pause, the same button works.
+    app.say("U0PAUSED", "resume").await;
+    let answer = app
+        .press_with_value("U0PAUSED", "circle_join", "1", "p2")
+        .await;
+    assert!(
+        answer["text"].as_str().unwrap().starts_with("You're in <#"),
+        "{answer}"
+    );
+}
