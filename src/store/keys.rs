@@ -75,14 +75,30 @@ impl Keys {
         format!("{}:user:{}:{}", self.team(team), user, doc.name())
     }
 
-    /// Marker that an event id was seen (`SET NX` with a TTL).
+    /// Marker that an event id was seen (`SET NX` with a TTL). A `:` (in
+    /// scheduled jobs' marks, `sent:checkin:U0ANA:…`) becomes `.`, so a
+    /// member's marks can be found by their id between dots.
     pub fn event_seen(&self, team: &TeamId, event_id: &str) -> String {
         let id: String = event_id
             .chars()
+            .map(|c| if c == ':' { '.' } else { c })
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_' || *c == '.')
             .take(MAX_EVENT_ID_LEN)
             .collect();
         format!("{}:event:{}", self.team(team), id)
+    }
+
+    /// A `SCAN` pattern for every sent-mark of a member's jobs
+    /// (`…:event:sent.<kind>.<user>.…`): `forget` erases them too. Ids hold
+    /// no glob characters (checked when parsed).
+    pub fn member_marks_pattern(&self, team: &TeamId, user: &UserId) -> String {
+        format!("{}:event:sent.*.{}.*", self.team(team), user)
+    }
+
+    /// Whether `key` is one of the member's sent-marks (the pattern above).
+    pub fn is_member_mark(&self, key: &str, team: &TeamId, user: &UserId) -> bool {
+        key.strip_prefix(&format!("{}:event:sent.", self.team(team)))
+            .is_some_and(|rest| rest.contains(&format!(".{user}.")))
     }
 }
 
@@ -101,6 +117,6 @@ mod tests {
     fn event_ids_cannot_escape_their_key() {
         let k = Keys::new("p");
         let t = TeamId::parse("T1").unwrap();
-        assert_eq!(k.event_seen(&t, "a}:{b c*"), "p:{T1}:event:abc");
+        assert_eq!(k.event_seen(&t, "a}:{b c*"), "p:{T1}:event:a.bc");
     }
 }

@@ -239,11 +239,17 @@ impl Store for MemoryStore {
         {
             set.remove(user.as_str());
         }
+        let marks = {
+            let mut expiring = self.expiring.lock().unwrap_or_else(|p| p.into_inner());
+            let before = expiring.len();
+            expiring.retain(|k, _| !self.keys.is_member_mark(k, team, user));
+            before - expiring.len()
+        };
         let prefix = self.keys.member_prefix(team, user);
         let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
         let before = map.len();
         map.retain(|k, _| !k.starts_with(&prefix));
-        Ok(before - map.len())
+        Ok(before - map.len() + marks)
     }
 
     fn kind(&self) -> &'static str {

@@ -331,24 +331,30 @@ impl Store for RedisStore {
         let mut conn = self.conn.clone();
         // Ids and prefix hold no glob characters (checked when parsed), so
         // the prefix can be matched literally.
-        let pattern = format!("{}*", self.keys.member_prefix(team, user));
+        // Their own keys, and the sent-marks of their jobs (which name them).
+        let patterns = [
+            format!("{}*", self.keys.member_prefix(team, user)),
+            self.keys.member_marks_pattern(team, user),
+        ];
         let mut keys: Vec<String> = Vec::new();
-        let mut cursor: u64 = 0;
-        loop {
-            let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg(&pattern)
-                .arg("COUNT")
-                .arg(500)
-                .query_async(&mut conn)
-                .await
-                .map_err(unavailable)?;
-            keys.extend(batch);
-            if next == 0 {
-                break;
+        for pattern in &patterns {
+            let mut cursor: u64 = 0;
+            loop {
+                let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg(pattern)
+                    .arg("COUNT")
+                    .arg(500)
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(unavailable)?;
+                keys.extend(batch);
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
             }
-            cursor = next;
         }
         // One transaction: the keys share the team's hash slot, and either
         // all go (with the membership) or none.

@@ -112,3 +112,47 @@ async fn a_press_acts_only_on_whoever_pressed() {
     assert!(keys.iter().any(|k| k.contains("U0ANA")), "{keys:?}");
     assert!(!keys.iter().any(|k| k.contains("U0BEN")), "{keys:?}");
 }
+
+#[tokio::test]
+async fn forget_erases_the_marks_of_check_ins_already_sent() {
+    use chrono::{TimeZone, Utc};
+    let clock =
+        tandem::clock::ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap());
+    let app = spawn_at(&clock).await;
+    for user in ["U0ANA", "U0BEN"] {
+        app.say(user, "join").await;
+        app.say(user, "goal add Something of my own").await;
+    }
+    // Monday 09:00: both check-ins go out, and their sent-marks are kept.
+    clock.set(Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap());
+    wait_until("both check-ins", || {
+        app.fake
+            .calls("chat.postMessage")
+            .iter()
+            .filter(|c| c.body["text"] == "Your Tandem check-in")
+            .count()
+            == 2
+    })
+    .await;
+    app.scheduler_ticked().await;
+    assert_eq!(marks(&app, "U0ANA").await, 1);
+
+    app.say("U0ANA", "forget").await;
+    app.press("U0ANA", "forget_confirm", "gone").await;
+    app.settled().await;
+    for key in app.redis_keys().await {
+        assert!(!key.contains("U0ANA"), "{key} names the forgotten member");
+        let value = app.redis_get(&key).await.unwrap_or_default();
+        assert!(!value.contains("U0ANA"), "{key} holds the forgotten member");
+    }
+    assert_eq!(marks(&app, "U0BEN").await, 1, "Ben's mark stays");
+}
+
+/// How many sent-marks of scheduled jobs name `user`.
+async fn marks(app: &TestApp, user: &str) -> usize {
+    app.redis_keys()
+        .await
+        .into_iter()
+        .filter(|k| k.contains(":event:sent.") && k.contains(user))
+        .count()
+}

@@ -123,7 +123,7 @@ async fn a_check_in_is_due_at_nine_arrives_once_and_is_requeued_for_next_week() 
         .redis_keys()
         .await
         .into_iter()
-        .filter(|k| k.contains(":event:sentcheckinU0ANA"))
+        .filter(|k| k.contains(":event:sent.checkin.U0ANA."))
         .collect();
     assert_eq!(marks.len(), 1, "{marks:?}");
     let ttl: i64 = app.redis(redis::cmd("TTL").arg(&marks[0])).await;

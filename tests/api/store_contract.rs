@@ -239,7 +239,21 @@ mod erasing {
         for (u, d) in [(&ana, Doc::Goals), (&ana, Doc::Notes), (&ben, Doc::Goals)] {
             assert!(store.swap_doc(&t, u, d, None, "{}").await.unwrap());
         }
-        assert_eq!(store.erase_member(&t, &ana).await.unwrap(), 2);
+        // Sent-marks of scheduled jobs name the member: Ana's go with her;
+        // Ben's, those of an id that merely starts like hers, and Slack's
+        // event ids stay.
+        let marks = [
+            ("sent:checkin:U0ANA:1796029260", true),
+            ("sent:remind:U0ANA:3:2026-12-01", true),
+            ("sent:resume:U0ANA:2026-12-06", true),
+            ("sent:checkin:U0ANAB:1796029260", false),
+            ("sent:checkin:U0BEN:1796029260", false),
+            ("Ev0U0ANA", false),
+        ];
+        for (mark, _) in marks {
+            assert!(store.claim_event(&t, mark, MINUTE).await.unwrap());
+        }
+        assert_eq!(store.erase_member(&t, &ana).await.unwrap(), 5);
         assert_eq!(store.load_doc(&t, &ana, Doc::Goals).await.unwrap(), None);
         assert_eq!(store.load_doc(&t, &ana, Doc::Notes).await.unwrap(), None);
         assert_eq!(
@@ -255,6 +269,13 @@ mod erasing {
             0,
             "erasing twice is harmless"
         );
+        for (mark, erased) in marks {
+            assert_eq!(
+                store.claim_event(&t, mark, MINUTE).await.unwrap(),
+                erased,
+                "{mark}"
+            );
+        }
     }
 
     #[tokio::test]
