@@ -278,3 +278,103 @@ async fn kickoff_buttons_agree_a_rhythm_in_the_group_dm() {
         "agreeing says it in the group DM, not by replacing the intro"
     );
 }
+
+/// Markup a member might type to make the bot post a link or a mention in
+/// someone else's view.
+const HOSTILE: [&str; 3] = ["<https://ev.il/x|Re-verify SSO>", "<!channel>", "<@U0BOSS>"];
+
+#[tokio::test]
+async fn members_words_never_become_markup_in_what_others_read() {
+    let app = spawn_app().await;
+    // Ana's team, skills, goal and a shared comment carry Slack markup.
+    app.say("U0ANA", "join").await;
+    app.say(
+        "U0ANA",
+        &format!(
+            "profile offer: sql, {}; learn: rust; level: 3; team: {}",
+            HOSTILE[1], HOSTILE[0]
+        ),
+    )
+    .await;
+    app.say("U0BEN", "join").await;
+    app.say(
+        "U0BEN",
+        "profile offer: rust; learn: sql; level: 3; team: Data",
+    )
+    .await;
+    app.say("U0ANA", &format!("goal add Beat {}", HOSTILE[2]))
+        .await;
+    app.say("U0ANA", "goal share 1").await;
+    app.say(ADMIN, "admin round").await;
+    app.fake.wait_for("chat.postMessage", 1, WAIT).await;
+    app.say(
+        "U0ANA",
+        &format!("share https://example.com/ok {} {}", HOSTILE[0], HOSTILE[1]),
+    )
+    .await;
+    app.settled().await;
+    // Everything Ben can read: the intro, the share, his Home tab.
+    let mut seen = Vec::new();
+    for c in app.fake.calls("chat.postMessage") {
+        if c.body["channel"] != "U0ANA" {
+            seen.push(c.body.to_string());
+        }
+    }
+    for c in app.fake.calls("views.publish") {
+        if c.body["user_id"] == "U0BEN" {
+            seen.push(c.body.to_string());
+        }
+    }
+    assert!(seen.len() >= 3, "intro, share and Home: {seen:?}");
+    let all = seen.join("\n");
+    // Commands arrive with Slack's markup; Tandem keeps their plain words
+    // (a link's address, not a label that could disguise it).
+    assert!(
+        all.contains("https://ev.il/x and Data"),
+        "the words are shown: {all}"
+    );
+    for markup in HOSTILE {
+        assert!(!all.contains(markup), "{markup} became markup in: {all}");
+    }
+}
+
+#[tokio::test]
+async fn words_typed_into_the_profile_form_never_become_markup_in_an_intro() {
+    let app = spawn_app().await;
+    let opt =
+        |v: &str| serde_json::json!({ "text": { "type": "plain_text", "text": v }, "value": v });
+    // A form's text arrives exactly as typed: no markup stripped by Slack.
+    for (user, offer, learn, team) in [
+        ("U0ANA", "sql", "rust", HOSTILE[0]),
+        ("U0BEN", "rust", "sql", HOSTILE[1]),
+    ] {
+        app.say(user, "join").await;
+        let values = serde_json::json!({
+            "offers": { "offers": { "type": "multi_static_select", "selected_options": [opt(offer)] } },
+            "offers_other": { "offers_other": { "type": "plain_text_input", "value": HOSTILE[2] } },
+            "wants": { "wants": { "type": "multi_static_select", "selected_options": [opt(learn)] } },
+            "wants_other": { "wants_other": { "type": "plain_text_input", "value": null } },
+            "level": { "level": { "type": "static_select", "selected_option": opt("3") } },
+            "team": { "team": { "type": "plain_text_input", "value": team } },
+            "format": { "format": { "type": "radio_buttons", "selected_option": opt("either") } },
+            "cadence": { "cadence": { "type": "static_select", "selected_option": opt("monthly") } },
+            "goal_1": { "goal_1": { "type": "plain_text_input", "value": "<!here> read this" } },
+            "goal_2": { "goal_2": { "type": "plain_text_input", "value": null } },
+            "goal_3": { "goal_3": { "type": "plain_text_input", "value": null } }
+        });
+        let saved = app.submit_view(user, "profile", "", values).await;
+        assert_eq!(saved.status(), 200);
+        app.say(user, "goal share 1").await;
+    }
+    app.say(ADMIN, "admin round").await;
+    let intro = app.fake.wait_for("chat.postMessage", 1, WAIT).await[0]
+        .body
+        .to_string();
+    assert!(
+        intro.contains("Re-verify SSO"),
+        "the words are shown: {intro}"
+    );
+    for markup in HOSTILE.iter().chain(&["<!here>"]) {
+        assert!(!intro.contains(markup), "{markup} became markup: {intro}");
+    }
+}
