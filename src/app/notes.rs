@@ -150,7 +150,7 @@ async fn share_with_circle(
             let Some(c) = b.items.iter_mut().find(|c| c.has(user)) else {
                 return Err(());
             };
-            c.shelf.push((user.clone(), url.clone(), why.clone()));
+            c.add_to_shelf(user, url.clone(), why.clone());
             Ok(())
         })
         .await;

@@ -129,6 +129,18 @@ impl Circle {
         }
     }
 
+    /// Keeps a shared link on the circle's shelf. The shelf holds the
+    /// newest [`crate::domain::shelf::MAX_ITEMS`]: the circles document is
+    /// read on every Home open, so no member can grow it without bound.
+    pub fn add_to_shelf(&mut self, from: &UserId, url: String, why: Option<String>) {
+        self.shelf.push((from.clone(), url, why));
+        let excess = self
+            .shelf
+            .len()
+            .saturating_sub(crate::domain::shelf::MAX_ITEMS);
+        self.shelf.drain(..excess);
+    }
+
     /// Removes `user` everywhere in the circle; whether they were in it.
     pub fn remove_member(&mut self, user: &UserId) -> bool {
         let before = self.members.len();
@@ -265,5 +277,21 @@ mod tests {
     fn prompts_rotate() {
         assert_eq!(PromptKind::nth(0), PromptKind::Progress);
         assert_eq!(PromptKind::nth(5), PromptKind::Decision);
+    }
+
+    #[test]
+    fn a_circle_shelf_keeps_the_newest_links_only() {
+        let ana = UserId::parse("U0ANA").unwrap();
+        let mut c = Circle::new(ChannelId::parse("C0CIRCLE01").unwrap(), vec![ana.clone()]);
+        let max = crate::domain::shelf::MAX_ITEMS;
+        for i in 0..max + 7 {
+            c.add_to_shelf(&ana, format!("https://example.com/{i}"), None);
+        }
+        assert_eq!(c.shelf.len(), max);
+        assert_eq!(c.shelf[0].1, "https://example.com/7", "the oldest went");
+        assert_eq!(
+            c.shelf[max - 1].1,
+            format!("https://example.com/{}", max + 6)
+        );
     }
 }
