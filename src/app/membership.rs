@@ -10,7 +10,6 @@ use super::model::{Effect, HomeModel, Outcome, Reply, SubmitOutcome};
 use super::queue;
 use super::requests::ProfileForm;
 use super::roster;
-use crate::domain::checkin::Checkin;
 use crate::domain::goals::{GoalBook, GoalError};
 use crate::domain::job::Job;
 use crate::domain::pairing::Pairing;
@@ -245,16 +244,14 @@ pub async fn forget(app: &App, team: &TeamId, user: &UserId) -> Outcome {
 /// Removes the member from the job queue, the rounds history and their
 /// partners' current pairing, before their own keys go.
 async fn scrub_mentions(app: &App, team: &TeamId, user: &UserId) -> Result<(), anyhow::Error> {
-    let current: Checkin = app.docs.load(team, user, Doc::Checkin).await?;
-    for job in [
-        Job::Checkin(user.clone()),
-        Job::PauseEnd(user.clone()),
-        Job::Reminder {
-            user: user.clone(),
-            number: current.number,
-        },
-    ] {
-        app.store.cancel_job(team, &job.to_string()).await?;
+    // Every job about them, reminders of older check-ins included.
+    for name in app.store.jobs_containing(team, user.as_str()).await? {
+        let about_them = name
+            .parse::<Job>()
+            .is_ok_and(|job| job.member() == Some(user));
+        if about_them {
+            app.store.cancel_job(team, &name).await?;
+        }
     }
     let mine: Pairing = app.docs.load(team, user, Doc::Pairing).await?;
     for partner in &mine.partners {

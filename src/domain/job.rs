@@ -22,6 +22,14 @@ pub enum Job {
 }
 
 impl Job {
+    /// The member a job is about, if it is about one.
+    pub fn member(&self) -> Option<&UserId> {
+        match self {
+            Job::Checkin(user) | Job::PauseEnd(user) | Job::Reminder { user, .. } => Some(user),
+            Job::Round | Job::CirclePrompt(_) => None,
+        }
+    }
+
     /// One job of every kind, for tests that must cover them all.
     pub fn examples() -> Vec<Job> {
         let user = UserId::parse("U0EXAMPLE").expect("a valid id");

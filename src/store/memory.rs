@@ -201,6 +201,23 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn jobs_containing(&self, team: &TeamId, needle: &str) -> StoreResult<Vec<String>> {
+        let all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(jobs) = all.get(&self.keys.jobs_due(team)) else {
+            return Ok(Vec::new());
+        };
+        let mut found: Vec<String> = jobs
+            .due
+            .keys()
+            .chain(jobs.leased.keys())
+            .filter(|j| j.contains(needle))
+            .cloned()
+            .collect();
+        found.sort();
+        found.dedup();
+        Ok(found)
+    }
+
     async fn job_failed(&self, team: &TeamId, job: &str) -> StoreResult<u32> {
         let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         let count = all

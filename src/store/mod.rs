@@ -131,6 +131,10 @@ pub trait Store: Send + Sync + 'static {
     /// its count of failures.
     async fn cancel_job(&self, team: &TeamId, job: &str) -> StoreResult<()>;
 
+    /// Every queued or leased job whose name contains `needle` (candidates:
+    /// the caller decides which are really meant).
+    async fn jobs_containing(&self, team: &TeamId, needle: &str) -> StoreResult<Vec<String>>;
+
     /// Counts one more failed run of `job` in a row; returns the count.
     async fn job_failed(&self, team: &TeamId, job: &str) -> StoreResult<u32>;
 

@@ -287,6 +287,35 @@ impl Store for RedisStore {
         Ok(())
     }
 
+    async fn jobs_containing(&self, team: &TeamId, needle: &str) -> StoreResult<Vec<String>> {
+        let mut conn = self.conn.clone();
+        // Needles are ids: no glob characters (checked when parsed).
+        let pattern = format!("*{needle}*");
+        let mut found = std::collections::BTreeSet::new();
+        for key in [self.keys.jobs_due(team), self.keys.jobs_leased(team)] {
+            let mut cursor: u64 = 0;
+            loop {
+                let (next, batch): (u64, Vec<String>) = redis::cmd("ZSCAN")
+                    .arg(&key)
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg(&pattern)
+                    .arg("COUNT")
+                    .arg(500)
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(unavailable)?;
+                // ZSCAN answers member, score, member, score, …
+                found.extend(batch.into_iter().step_by(2));
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
+            }
+        }
+        Ok(found.into_iter().collect())
+    }
+
     async fn job_failed(&self, team: &TeamId, job: &str) -> StoreResult<u32> {
         let mut conn = self.conn.clone();
         redis::cmd("HINCRBY")

@@ -156,3 +156,40 @@ async fn marks(app: &TestApp, user: &str) -> usize {
         .filter(|k| k.contains(":event:sent.") && k.contains(user))
         .count()
 }
+
+#[tokio::test]
+async fn forget_cancels_every_job_about_the_member_reminders_of_old_check_ins_too() {
+    let app = spawn_app().await;
+    for user in ["U0ANA", "U0BEN"] {
+        app.say(user, "join").await;
+        app.say(user, "goal add Something").await;
+    }
+    // Two check-ins in a row: each queues its own reminder.
+    for _ in 0..2 {
+        app.say("U0ADMIN1", "admin checkins").await;
+        app.settled().await;
+    }
+    let due = format!("{}:{{T0TEST}}:jobs:due", app.prefix);
+    let queued = || async {
+        app.redis::<Vec<String>>(redis::cmd("ZRANGE").arg(&due).arg(0).arg(-1))
+            .await
+    };
+    let before = queued().await;
+    for job in [
+        "remind:U0ANA:1",
+        "remind:U0ANA:2",
+        "checkin:U0ANA",
+        "remind:U0BEN:2",
+    ] {
+        assert!(before.contains(&job.to_owned()), "{job} queued: {before:?}");
+    }
+    app.say("U0ANA", "forget").await;
+    app.press("U0ANA", "forget_confirm", "gone").await;
+    app.settled().await;
+    let after = queued().await;
+    assert!(!after.iter().any(|j| j.contains("U0ANA")), "{after:?}");
+    assert!(
+        after.contains(&"remind:U0BEN:2".to_owned()),
+        "Ben's stay: {after:?}"
+    );
+}

@@ -495,6 +495,29 @@ mod job_queue {
         );
     }
 
+    async fn jobs_are_found_by_a_part_of_their_name_queued_or_leased(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        for (job, due) in [
+            ("checkin:U0ANA", 0),
+            ("remind:U0ANA:1", 5_000),
+            ("checkin:U0BEN", 0),
+        ] {
+            store.schedule_job(&t, job, due).await.unwrap();
+        }
+        // One of Ana's jobs is leased (running), the other still queued.
+        let claimed = store.claim_jobs(&t, "r1", 1_000, 60_000, 10).await.unwrap();
+        assert!(claimed.contains(&"checkin:U0ANA".to_owned()));
+        assert_eq!(
+            store.jobs_containing(&t, "U0ANA").await.unwrap(),
+            ["checkin:U0ANA", "remind:U0ANA:1"]
+        );
+        assert!(store
+            .jobs_containing(&team("T0BBB"), "U0ANA")
+            .await
+            .unwrap()
+            .is_empty());
+    }
+
     macro_rules! both {
         ($($name:ident),*) => {$(
             mod $name {
@@ -516,6 +539,7 @@ mod job_queue {
         an_expired_lease_returns_the_job_and_its_holder_loses_it,
         concurrent_claimers_never_share_a_job,
         cancelled_jobs_are_gone,
-        failures_are_counted_until_recovered_or_cancelled
+        failures_are_counted_until_recovered_or_cancelled,
+        jobs_are_found_by_a_part_of_their_name_queued_or_leased
     );
 }
