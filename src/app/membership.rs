@@ -10,10 +10,12 @@ use super::model::{Effect, HomeModel, Outcome, Reply, SubmitOutcome};
 use super::queue;
 use super::requests::ProfileForm;
 use super::roster;
+use crate::domain::checkin::Checkin;
 use crate::domain::goals::{GoalBook, GoalError};
 use crate::domain::job::Job;
 use crate::domain::pairing::Pairing;
 use crate::domain::profile::{self, Membership, Profile};
+use crate::domain::shelf::Shelf;
 use crate::ids::{TeamId, UserId};
 use crate::pairing::skills::SkillNormaliser;
 use crate::store::Doc;
@@ -252,6 +254,35 @@ async fn scrub_mentions(app: &App, team: &TeamId, user: &UserId) -> Result<(), a
         if about_them {
             app.store.cancel_job(team, &name).await?;
         }
+    }
+    // What they shared on anyone's shelf, and check-ins that name them as
+    // a partner (past partners too, so every member is looked at: forget
+    // is rare, and nothing may be left behind).
+    for member in app.store.members(team).await? {
+        if &member == user {
+            continue;
+        }
+        let _ = app
+            .docs
+            .update(team, &member, Doc::Shelf, |s: &mut Shelf| {
+                if s.forget_sharer(user) {
+                    Ok(())
+                } else {
+                    Err(())
+                }
+            })
+            .await;
+        let _ = app
+            .docs
+            .update(team, &member, Doc::Checkin, |c: &mut Checkin| {
+                if c.partners.contains(user) {
+                    c.partners.retain(|p| p != user);
+                    Ok(())
+                } else {
+                    Err(())
+                }
+            })
+            .await;
     }
     let mine: Pairing = app.docs.load(team, user, Doc::Pairing).await?;
     for partner in &mine.partners {

@@ -101,7 +101,7 @@ pub async fn share(app: &App, team: &TeamId, user: &UserId, text: &str) -> Outco
         let added = app
             .docs
             .update(team, p, Doc::Shelf, |s: &mut Shelf| {
-                s.add(url.clone(), why.clone());
+                s.add_shared(user, url.clone(), why.clone());
                 Ok::<(), std::convert::Infallible>(())
             })
             .await;

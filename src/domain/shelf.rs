@@ -15,6 +15,10 @@ pub struct Item {
     pub number: u32,
     pub url: String,
     pub why: Option<String>,
+    /// Who shared it, when someone else did (a partner): their words leave
+    /// this shelf if they ask Tandem to forget them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<crate::ids::UserId>,
 }
 
 /// A member's shelf (versioned JSON).
@@ -81,9 +85,40 @@ fn shorten(s: &str) -> String {
 
 impl Shelf {
     pub fn add(&mut self, url: String, why: Option<String>) -> u32 {
+        self.add_from(None, url, why)
+    }
+
+    /// Adds what `from` (a partner) shared, remembering who it came from.
+    pub fn add_shared(
+        &mut self,
+        from: &crate::ids::UserId,
+        url: String,
+        why: Option<String>,
+    ) -> u32 {
+        self.add_from(Some(from.clone()), url, why)
+    }
+
+    /// Removes everything `user` shared here; whether anything went.
+    pub fn forget_sharer(&mut self, user: &crate::ids::UserId) -> bool {
+        let before = self.items.len();
+        self.items.retain(|i| i.from.as_ref() != Some(user));
+        self.items.len() != before
+    }
+
+    fn add_from(
+        &mut self,
+        from: Option<crate::ids::UserId>,
+        url: String,
+        why: Option<String>,
+    ) -> u32 {
         let number = self.next;
         self.next += 1;
-        self.items.push(Item { number, url, why });
+        self.items.push(Item {
+            number,
+            url,
+            why,
+            from,
+        });
         if self.items.len() > MAX_ITEMS {
             self.items.remove(0);
         }

@@ -193,3 +193,44 @@ async fn forget_cancels_every_job_about_the_member_reminders_of_old_check_ins_to
         "Ben's stay: {after:?}"
     );
 }
+
+#[tokio::test]
+async fn forget_takes_the_members_words_off_a_partners_shelf_and_check_in() {
+    let app = spawn_app().await;
+    app.join_ana_and_ben().await;
+    app.say("U0ADMIN1", "admin round").await;
+    app.settled().await;
+    app.say(
+        "U0ANA",
+        "share https://example.com/rust-book Ana's own words",
+    )
+    .await;
+    app.say(
+        "U0BEN",
+        "share https://example.com/sql-book Ben's own words",
+    )
+    .await;
+    app.say("U0ADMIN1", "admin checkins").await;
+    app.settled().await;
+    let ben_shelf = format!("{}:{{T0TEST}}:user:U0BEN:shelf", app.prefix);
+    let shelf = app.redis_get(&ben_shelf).await.unwrap();
+    assert!(shelf.contains("Ana's own words"), "{shelf}");
+
+    app.say("U0ANA", "forget").await;
+    app.press("U0ANA", "forget_confirm", "gone").await;
+    app.settled().await;
+    for key in app.redis_keys().await {
+        assert!(!key.contains("U0ANA"), "{key} names the forgotten member");
+        let value = app.redis_get(&key).await.unwrap_or_default();
+        assert!(!value.contains("U0ANA"), "{key} still names Ana: {value}");
+        assert!(
+            !value.contains("Ana's own words"),
+            "{key} keeps Ana's words"
+        );
+    }
+    let shelf = app.redis_get(&ben_shelf).await.unwrap();
+    assert!(
+        shelf.contains("Ben's own words"),
+        "Ben keeps his own: {shelf}"
+    );
+}
