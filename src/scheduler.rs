@@ -121,7 +121,7 @@ impl Scheduler {
             let kind = job.split(':').next().unwrap_or("job");
             if *stop.borrow() {
                 match store
-                    .finish_job(&self.team, &self.owner, &job, Some(now_ms))
+                    .finish_job(&self.team, &self.owner, &job, Some(now_ms), false)
                     .await
                 {
                     Ok(_) => self.ctx.metrics.event("job", "released"),
@@ -131,7 +131,8 @@ impl Scheduler {
                 }
                 continue;
             }
-            let next = match self.ctx.app.run_job(&self.team, &job, now).await {
+            // When it runs next, and whether its failures in a row are over.
+            let (next, clear_failures) = match self.ctx.app.run_job(&self.team, &job, now).await {
                 Ok(run) => {
                     self.ctx.metrics.event("job", "ran");
                     let delivery = self.ctx.run_effects(run.effects).await;
@@ -147,13 +148,9 @@ impl Scheduler {
                             if let Err(e) = self.ctx.app.mark_sent(&self.team, &mark).await {
                                 warn!(job = kind, error = %e, "sent, but could not record it; a retry may repeat it");
                             }
-                            self.recovered(&job, kind).await;
-                            regular
+                            (regular, true)
                         }
-                        (_, None) => {
-                            self.recovered(&job, kind).await;
-                            regular
-                        }
+                        (_, None) => (regular, true),
                     }
                 }
                 Err(e) => {
@@ -162,7 +159,10 @@ impl Scheduler {
                     self.after_failure(&job, kind, now_ms, None).await
                 }
             };
-            match store.finish_job(&self.team, &self.owner, &job, next).await {
+            match store
+                .finish_job(&self.team, &self.owner, &job, next, clear_failures)
+                .await
+            {
                 Ok(true) => {}
                 Ok(false) => warn!(job = kind, "lease lost before the job finished"),
                 Err(e) => {
@@ -175,14 +175,15 @@ impl Scheduler {
 
     /// When a failed job runs next: later each time it fails in a row, and
     /// after [`MAX_FAILURES`] not again until its next regular occurrence
-    /// (`regular`; never, for a one-off job), counted and logged.
+    /// (`regular`; never, for a one-off job), counted and logged — and then
+    /// its count is cleared (the flag returned).
     async fn after_failure(
         &self,
         job: &str,
         kind: &str,
         now_ms: i64,
         regular: Option<i64>,
-    ) -> Option<i64> {
+    ) -> (Option<i64>, bool) {
         let store = self.ctx.app.store();
         let failures = store.job_failed(&self.team, job).await.unwrap_or_else(|e| {
             warn!(job = kind, error = %e, "could not count a failure; retrying as if it were the first");
@@ -191,7 +192,7 @@ impl Scheduler {
         match retry_delay_ms(failures, rand::random::<f64>()) {
             Some(delay) => {
                 self.ctx.metrics.event("job", "retry");
-                Some(now_ms + delay)
+                (Some(now_ms + delay), false)
             }
             None => {
                 self.ctx.metrics.event("job", "gave_up");
@@ -199,16 +200,8 @@ impl Scheduler {
                     job = kind,
                     failures, "gave up on a job after repeated failures"
                 );
-                self.recovered(job, kind).await;
-                regular
+                (regular, true)
             }
-        }
-    }
-
-    /// The job ran: its failures in a row start again from nothing.
-    async fn recovered(&self, job: &str, kind: &str) {
-        if let Err(e) = self.ctx.app.store().job_recovered(&self.team, job).await {
-            warn!(job = kind, error = %e, "could not clear a job's failure count");
         }
     }
 }

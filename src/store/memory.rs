@@ -179,6 +179,7 @@ impl Store for MemoryStore {
         owner: &str,
         job: &str,
         next_due_ms: Option<i64>,
+        clear_failures: bool,
     ) -> StoreResult<bool> {
         let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         let jobs = all.entry(self.keys.jobs_due(team)).or_default();
@@ -186,6 +187,9 @@ impl Store for MemoryStore {
             return Ok(false);
         }
         jobs.leased.remove(job);
+        if clear_failures {
+            jobs.failures.remove(job);
+        }
         if let Some(next) = next_due_ms {
             jobs.due.insert(job.to_owned(), next);
         }
@@ -228,15 +232,6 @@ impl Store for MemoryStore {
             .or_default();
         *count += 1;
         Ok(*count)
-    }
-
-    async fn job_recovered(&self, team: &TeamId, job: &str) -> StoreResult<()> {
-        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
-        all.entry(self.keys.jobs_due(team))
-            .or_default()
-            .failures
-            .remove(job);
-        Ok(())
     }
 
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {

@@ -117,14 +117,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<String>>;
 
     /// Finishes a claimed job: drops the lease if `owner` still holds it and
-    /// queues the job's next run (`next_due_ms`). False when the lease was
-    /// lost to another replica, which then owns the job.
+    /// queues the job's next run (`next_due_ms`); with `clear_failures` (it
+    /// ran, or was given up on) its count of failures goes in the same
+    /// step. False when the lease was lost to another replica, which then
+    /// owns the job.
     async fn finish_job(
         &self,
         team: &TeamId,
         owner: &str,
         job: &str,
         next_due_ms: Option<i64>,
+        clear_failures: bool,
     ) -> StoreResult<bool>;
 
     /// Removes `job` from the queue, leased or not (e.g. for `forget`), and
@@ -137,9 +140,6 @@ pub trait Store: Send + Sync + 'static {
 
     /// Counts one more failed run of `job` in a row; returns the count.
     async fn job_failed(&self, team: &TeamId, job: &str) -> StoreResult<u32>;
-
-    /// Forgets `job`'s failures: it ran, or was given up on.
-    async fn job_recovered(&self, team: &TeamId, job: &str) -> StoreResult<()>;
 
     /// Stores `value` under the program-wide name `name` unless something is
     /// there already; returns what is stored afterwards.

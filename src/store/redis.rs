@@ -49,6 +49,7 @@ if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 if ARGV[3] ~= '' then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1]) end
+if ARGV[4] == '1' then redis.call('HDEL', KEYS[4], ARGV[1]) end
 return 1
 "#;
 
@@ -248,15 +249,18 @@ impl Store for RedisStore {
         owner: &str,
         job: &str,
         next_due_ms: Option<i64>,
+        clear_failures: bool,
     ) -> StoreResult<bool> {
         let mut conn = self.conn.clone();
         let done: i64 = FINISH
             .key(self.keys.jobs_due(team))
             .key(self.keys.jobs_leased(team))
             .key(self.keys.jobs_owner(team))
+            .key(self.keys.jobs_failures(team))
             .arg(job)
             .arg(owner)
             .arg(next_due_ms.map(|n| n.to_string()).unwrap_or_default())
+            .arg(if clear_failures { "1" } else { "" })
             .invoke_async(&mut conn)
             .await
             .map_err(unavailable)?;
@@ -325,17 +329,6 @@ impl Store for RedisStore {
             .query_async(&mut conn)
             .await
             .map_err(unavailable)
-    }
-
-    async fn job_recovered(&self, team: &TeamId, job: &str) -> StoreResult<()> {
-        let mut conn = self.conn.clone();
-        let _: i64 = redis::cmd("HDEL")
-            .arg(self.keys.jobs_failures(team))
-            .arg(job)
-            .query_async(&mut conn)
-            .await
-            .map_err(unavailable)?;
-        Ok(())
     }
 
     async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {

@@ -368,7 +368,7 @@ mod job_queue {
             "leased jobs are not claimed twice"
         );
         assert!(store
-            .finish_job(&t, "a", "checkin:U0ANA", Some(100_000))
+            .finish_job(&t, "a", "checkin:U0ANA", Some(100_000), true)
             .await
             .unwrap());
         assert_eq!(
@@ -376,7 +376,7 @@ mod job_queue {
             ["checkin:U0BEN"]
         );
         assert!(store
-            .finish_job(&t, "b", "checkin:U0BEN", None)
+            .finish_job(&t, "b", "checkin:U0BEN", None, true)
             .await
             .unwrap());
         assert_eq!(
@@ -403,12 +403,15 @@ mod job_queue {
         );
         assert!(
             !store
-                .finish_job(&t, "dies", "round", Some(9_999))
+                .finish_job(&t, "dies", "round", Some(9_999), true)
                 .await
                 .unwrap(),
             "a lost lease cannot finish"
         );
-        assert!(store.finish_job(&t, "alive", "round", None).await.unwrap());
+        assert!(store
+            .finish_job(&t, "alive", "round", None, true)
+            .await
+            .unwrap());
         assert!(
             store
                 .claim_jobs(&t, "alive", 1_000_000, 1_000_100, 10)
@@ -481,7 +484,20 @@ mod job_queue {
         assert_eq!(failed("checkin:U0ANA").await, 1);
         assert_eq!(failed("checkin:U0ANA").await, 2);
         assert_eq!(failed("checkin:U0BEN").await, 1, "each job its own count");
-        store.job_recovered(&t, "checkin:U0ANA").await.unwrap();
+        // Finished without clearing (a retry), the count stays; finished
+        // as having run, it goes with the lease.
+        store.schedule_job(&t, "checkin:U0ANA", 0).await.unwrap();
+        store.claim_jobs(&t, "r", 0, 60_000, 10).await.unwrap();
+        assert!(store
+            .finish_job(&t, "r", "checkin:U0ANA", Some(5), false)
+            .await
+            .unwrap());
+        assert_eq!(failed("checkin:U0ANA").await, 3, "a retry keeps counting");
+        store.claim_jobs(&t, "r", 10, 60_000, 10).await.unwrap();
+        assert!(store
+            .finish_job(&t, "r", "checkin:U0ANA", None, true)
+            .await
+            .unwrap());
         assert_eq!(failed("checkin:U0ANA").await, 1, "a run starts it again");
         store.cancel_job(&t, "checkin:U0BEN").await.unwrap();
         assert_eq!(failed("checkin:U0BEN").await, 1, "cancelling clears it");
