@@ -23,6 +23,9 @@
 //! (set by `scripts/test.sh`) runs 200 members and 3 busy-channel messages
 //! once, so the delivery checks run in CI.
 
+#[path = "support/mod.rs"]
+mod support;
+
 #[path = "../tests/api/support/fake_slack.rs"]
 #[allow(dead_code)]
 mod fake_slack;
@@ -221,10 +224,6 @@ fn clock_now(clock: &ManualClock) -> DateTime<Utc> {
     clock.now()
 }
 
-fn smoke() -> bool {
-    std::env::var_os("TANDEM_BENCH_SMOKE").is_some()
-}
-
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -305,19 +304,19 @@ fn median(mut xs: Vec<f64>) -> f64 {
 
 fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let members = env_number("CHECKIN_MEMBERS", if smoke() { 200 } else { 10_000 });
-    let messages = env_number("ONE_CHANNEL_MESSAGES", if smoke() { 3 } else { 30 });
+    let members = env_number(
+        "CHECKIN_MEMBERS",
+        if support::smoke() { 200 } else { 10_000 },
+    );
+    let messages = env_number(
+        "ONE_CHANNEL_MESSAGES",
+        if support::smoke() { 3 } else { 30 },
+    );
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--child") {
         return child(&args[i + 1], members, messages);
     }
-    let runs = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .map_or(if smoke() { 1 } else { 3 }, |r| {
-            r.parse().expect("--runs takes a number")
-        });
+    let runs = support::runs(&args, 3);
     println!(
         "check-ins for {members} members (one scheduler replica, batch 100); \
          {messages} messages to one busy channel; medians of {runs} run(s), each its own process"

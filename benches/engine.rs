@@ -9,10 +9,13 @@
 //! `TANDEM_BENCH_SMOKE=1` (set by `scripts/test.sh`) runs small sizes once,
 //! so the checks (pruning loss, quality against random) run in CI.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use chrono::{TimeZone, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tandem::pairing::circles::form_circles;
 use tandem::pairing::history::History;
 use tandem::pairing::roster::{Person, Roster, SkillSet};
@@ -89,41 +92,13 @@ fn quality(r: &Roster, pairs: &[(usize, usize)]) -> (f64, f64) {
     (100.0 * both as f64 / n, 100.0 * neither as f64 / n)
 }
 
-fn smoke() -> bool {
-    std::env::var_os("TANDEM_BENCH_SMOKE").is_some()
-}
-
-/// Runs `f` `runs` times; its last output and the median time.
-fn median_time<T>(runs: usize, mut f: impl FnMut() -> T) -> (T, Duration) {
-    let mut times = Vec::with_capacity(runs);
-    let mut out = None;
-    for _ in 0..runs.max(1) {
-        let start = Instant::now();
-        out = Some(f());
-        times.push(start.elapsed());
-    }
-    times.sort();
-    (out.unwrap(), times[times.len() / 2])
-}
-
 fn main() {
     let at = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let args: Vec<String> = std::env::args().collect();
-    let runs = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .map_or(if smoke() { 1 } else { 5 }, |r| {
-            r.parse().expect("--runs takes a number")
-        });
-    let filter = args
-        .iter()
-        .enumerate()
-        .skip(1)
-        .find(|(i, a)| !a.starts_with('-') && !args[i - 1].starts_with("--"))
-        .map(|(_, a)| a.clone());
+    let runs = support::runs(&args, 5);
+    let filter = support::filter(&args);
     let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
-    let small = smoke();
+    let small = support::smoke();
 
     if want("round") {
         let sizes: &[usize] = if small { &[200] } else { &[1_000, 10_000] };
@@ -134,9 +109,11 @@ fn main() {
             // Each part on its own: scoring and pruning to candidate edges,
             // the matching of those edges, and the whole round as
             // `plan_round` runs it (which scores again).
-            let (edges, t_edges) = median_time(runs, || candidate_edges(&scorer, &everyone, 0));
-            let (_, t_match) = median_time(runs, || max_weight_max_cardinality_matching(n, &edges));
-            let (plan, t_all) = median_time(runs, || plan_round(&scorer, &everyone, 0));
+            let (edges, t_edges) =
+                support::median_time(runs, || candidate_edges(&scorer, &everyone, 0));
+            let (_, t_match) =
+                support::median_time(runs, || max_weight_max_cardinality_matching(n, &edges));
+            let (plan, t_all) = support::median_time(runs, || plan_round(&scorer, &everyone, 0));
             println!(
                 "round n={n:>6}: candidates {:>8} edges in {:>6.3}s; matching them {:>6.3}s; whole round (score+prune+match+groups) {:>6.3}s; {} groups",
                 edges.len(),
@@ -152,7 +129,7 @@ fn main() {
         let r = roster(n, false, 2);
         let everyone: Vec<usize> = (0..n).collect();
         let scorer = Scorer::new(&r, &History::default(), rules(), at);
-        let (circles, t) = median_time(runs, || form_circles(&scorer, &everyone, 4, 0));
+        let (circles, t) = support::median_time(runs, || form_circles(&scorer, &everyone, 4, 0));
         let placed: usize = circles.iter().map(|c| c.members.len()).sum();
         assert_eq!(placed, n, "everyone is in one circle");
         println!(

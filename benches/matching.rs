@@ -11,9 +11,12 @@
 //! `cargo test --benches`) runs small graphs once: the agreement checks
 //! run in CI, the timings mean nothing there.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tandem::pairing::{matching_weight, max_weight_matching, max_weight_max_cardinality_matching};
 
@@ -45,23 +48,6 @@ fn sparse(n: usize, per: usize, seed: u64) -> Edges {
     e.sort_unstable();
     e.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
     e
-}
-
-fn smoke() -> bool {
-    std::env::var_os("TANDEM_BENCH_SMOKE").is_some()
-}
-
-/// Runs `f` `runs` times; its last output and the median time.
-fn median_time<T>(runs: usize, mut f: impl FnMut() -> T) -> (T, Duration) {
-    let mut times = Vec::with_capacity(runs);
-    let mut out = None;
-    for _ in 0..runs.max(1) {
-        let start = Instant::now();
-        out = Some(f());
-        times.push(start.elapsed());
-    }
-    times.sort();
-    (out.unwrap(), times[times.len() / 2])
 }
 
 /// The `mwmatching` crate's input: built before timing, so only its solve
@@ -120,8 +106,9 @@ fn python_peers(
 
 fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, options: &Options) {
     let runs = options.runs;
-    let (ours, t_ours) = median_time(runs, || max_weight_matching(n, edges));
-    let (card, t_card) = median_time(runs, || max_weight_max_cardinality_matching(n, edges));
+    let (ours, t_ours) = support::median_time(runs, || max_weight_matching(n, edges));
+    let (card, t_card) =
+        support::median_time(runs, || max_weight_max_cardinality_matching(n, edges));
     assert!(
         card.iter().filter(|m| m.is_some()).count() >= ours.iter().filter(|m| m.is_some()).count()
     );
@@ -173,25 +160,12 @@ struct Options {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let python = value("--python");
-    let runs = value("--runs").map_or(if smoke() { 1 } else { 5 }, |r| {
-        r.parse().expect("--runs takes a number")
-    });
-    let filter = args
-        .iter()
-        .enumerate()
-        .skip(1)
-        .find(|(i, a)| !a.starts_with('-') && !args[i - 1].starts_with("--"))
-        .map(|(_, a)| a.clone());
+    let python = support::flag_value(&args, "--python");
+    let runs = support::runs(&args, 5);
+    let filter = support::filter(&args);
     let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
     let options = Options { runs, python };
-    let (complete_sizes, sparse_sizes): (&[usize], &[usize]) = if smoke() {
+    let (complete_sizes, sparse_sizes): (&[usize], &[usize]) = if support::smoke() {
         (&[30, 80], &[300])
     } else {
         (&[200, 500, 1000], &[1000, 2000, 10_000])

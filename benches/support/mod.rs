@@ -1,0 +1,51 @@
+//! What every benchmark shares: smoke mode, medians of several runs, and
+//! the `--runs N` and FILTER arguments. Included by each bench with
+//! `#[path = "support/mod.rs"] mod support;` (a folder, so Cargo does not
+//! take it for a bench of its own).
+
+#![allow(dead_code)] // each bench uses part of it
+
+use std::time::{Duration, Instant};
+
+/// `TANDEM_BENCH_SMOKE=1` (set by `scripts/test.sh`): small sizes, once,
+/// for the checks only.
+pub fn smoke() -> bool {
+    std::env::var_os("TANDEM_BENCH_SMOKE").is_some()
+}
+
+/// Runs `f` `runs` times; its last output and the median time.
+pub fn median_time<T>(runs: usize, mut f: impl FnMut() -> T) -> (T, Duration) {
+    let mut times = Vec::with_capacity(runs);
+    let mut out = None;
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        out = Some(f());
+        times.push(start.elapsed());
+    }
+    times.sort();
+    (out.unwrap(), times[times.len() / 2])
+}
+
+/// The value after `flag` on the command line, if given.
+pub fn flag_value(args: &[String], flag: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+/// `--runs N`, else 1 in smoke mode and `default` otherwise.
+pub fn runs(args: &[String], default: usize) -> usize {
+    flag_value(args, "--runs").map_or(if smoke() { 1 } else { default }, |r| {
+        r.parse().expect("--runs takes a number")
+    })
+}
+
+/// The first argument that is neither a flag nor a flag's value.
+pub fn filter(args: &[String]) -> Option<String> {
+    args.iter()
+        .enumerate()
+        .skip(1)
+        .find(|(i, a)| !a.starts_with('-') && !args[i - 1].starts_with("--"))
+        .map(|(_, a)| a.clone())
+}
