@@ -607,13 +607,7 @@ async fn forgetting_takes_the_member_out_of_their_circle() {
         !doc.contains("their words"),
         "their share leaves the circle shelf: {doc}"
     );
-    for key in app.redis_keys().await {
-        let value = app.redis_get(&key).await.unwrap_or_default();
-        assert!(
-            !key.contains("U0C001") && !value.contains("U0C001"),
-            "{key}: {value}"
-        );
-    }
+    app.assert_nothing_mentions(&["U0C001"]).await;
 }
 
 #[tokio::test]

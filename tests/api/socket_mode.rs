@@ -34,6 +34,24 @@ async fn send(ws: &mut Socket, value: Value) {
     ws.send(Message::text(value.to_string())).await.unwrap();
 }
 
+/// A Socket Mode envelope carrying `/tandem help` from Ana, answered at
+/// response URL `reply_id`.
+fn help_envelope(app: &TestApp, envelope_id: &str, reply_id: &str) -> Value {
+    json!({
+        "envelope_id": envelope_id,
+        "type": "slash_commands",
+        "accepts_response_payload": true,
+        "payload": {
+            "token": "x", "team_id": TEAM, "team_domain": "acme",
+            "channel_id": "C0GENERAL", "channel_name": "general",
+            "user_id": "U0ANA", "user_name": "ana", "command": "/tandem", "text": "help",
+            "api_app_id": "A0TANDEM",
+            "response_url": app.fake.response_url(reply_id),
+            "trigger_id": "1.2.3"
+        }
+    })
+}
+
 /// Reads frames until one is a JSON object with this `envelope_id`.
 async fn ack_for(ws: &mut Socket, envelope_id: &str) -> Value {
     let read = async {
@@ -87,23 +105,7 @@ async fn slash_command_is_acked_by_envelope_id_and_answered() {
         "Socket Mode uses the app token"
     );
 
-    send(
-        &mut ws,
-        json!({
-            "envelope_id": "env-help-1",
-            "type": "slash_commands",
-            "accepts_response_payload": true,
-            "payload": {
-                "token": "x", "team_id": TEAM, "team_domain": "acme",
-                "channel_id": "C0GENERAL", "channel_name": "general",
-                "user_id": "U0ANA", "user_name": "ana", "command": "/tandem", "text": "help",
-                "api_app_id": "A0TANDEM",
-                "response_url": app.fake.response_url("socket-help"),
-                "trigger_id": "1.2.3"
-            }
-        }),
-    )
-    .await;
+    send(&mut ws, help_envelope(&app, "env-help-1", "socket-help")).await;
     let ack = ack_for(&mut ws, "env-help-1").await;
     assert!(
         ack.get("payload").is_none(),
@@ -197,23 +199,7 @@ async fn an_envelope_that_does_not_parse_never_reaches_the_logs() {
     )
     .await;
     // The bot keeps serving: a good command after it is answered.
-    send(
-        &mut ws,
-        json!({
-            "envelope_id": "good-1",
-            "type": "slash_commands",
-            "accepts_response_payload": true,
-            "payload": {
-                "token": "x", "team_id": TEAM, "team_domain": "acme",
-                "channel_id": "C0GENERAL", "channel_name": "general",
-                "user_id": "U0ANA", "user_name": "ana", "command": "/tandem", "text": "help",
-                "api_app_id": "A0TANDEM",
-                "response_url": app.fake.response_url("after"),
-                "trigger_id": "1.2.3"
-            }
-        }),
-    )
-    .await;
+    send(&mut ws, help_envelope(&app, "good-1", "after")).await;
     ack_for(&mut ws, "good-1").await;
     app.fake.wait_for("response_url", 1, WAIT).await;
     let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();

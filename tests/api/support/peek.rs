@@ -79,4 +79,18 @@ impl TestApp {
         }
         snapshot
     }
+
+    /// Fails if any key under this app's prefix, or any value, contains
+    /// one of `needles` (what `forget` must leave nowhere).
+    pub async fn assert_nothing_mentions(&self, needles: &[&str]) {
+        for (key, value) in self.redis_snapshot().await {
+            let value = value.unwrap_or_default();
+            for needle in needles {
+                assert!(
+                    !key.contains(needle) && !value.contains(needle),
+                    "{key} mentions {needle}: {value}"
+                );
+            }
+        }
+    }
 }
