@@ -43,7 +43,7 @@ use tandem::domain::profile::Profile;
 use tandem::ids::{TeamId, UserId};
 use tandem::metrics::Metrics;
 use tandem::scheduler::Scheduler;
-use tandem::slack::client::{build_client, build_reply_client};
+use tandem::slack::client::{build_client, build_reply_client, Timeouts};
 use tandem::slack::outbound::SlackWorkspace;
 use tandem::slack::{SlackApi, SlackContext};
 use tandem::store::{Keys, RedisStore, Store};
@@ -109,12 +109,13 @@ async fn run(members: usize, rate_control: bool) -> Run {
         .expect("the benchmark needs Redis: redis-server --daemonize yes");
     let clock = ManualClock::new(sunday_noon());
     let metrics = Metrics::new();
+    let timeouts = Timeouts::from_config(&config.slack);
     let client = if rate_control {
-        build_client(&fake.api_url()).unwrap()
+        build_client(&fake.api_url(), timeouts).unwrap()
     } else {
-        build_reply_client(&fake.api_url()).unwrap()
+        build_reply_client(&fake.api_url(), timeouts).unwrap()
     };
-    let reply_client = build_reply_client(&fake.api_url()).unwrap();
+    let reply_client = build_reply_client(&fake.api_url(), timeouts).unwrap();
     let token = secrecy::SecretString::from(fake_slack::BOT_TOKEN.to_owned());
     let api = SlackApi::new(client, reply_client, &token, metrics.clone());
     let app = App::new(
@@ -224,6 +225,11 @@ fn clock_now(clock: &ManualClock) -> DateTime<Utc> {
     clock.now()
 }
 
+/// The default `slack.timeout_ms`.
+const BENCH_TIMEOUTS: Timeouts = Timeouts {
+    io: Duration::from_secs(10),
+};
+
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -239,8 +245,8 @@ async fn one_channel(messages: usize) -> Run {
     fake.enforce_per_channel_limit(Duration::from_secs(1));
     let token = secrecy::SecretString::from(fake_slack::BOT_TOKEN.to_owned());
     let api = SlackApi::new(
-        build_client(&fake.api_url()).unwrap(),
-        build_reply_client(&fake.api_url()).unwrap(),
+        build_client(&fake.api_url(), BENCH_TIMEOUTS).unwrap(),
+        build_reply_client(&fake.api_url(), BENCH_TIMEOUTS).unwrap(),
         &token,
         Metrics::new(),
     );

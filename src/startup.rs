@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::crypto::Sealer;
 use crate::metrics::Metrics;
 use crate::settings::{Settings, Transport};
-use crate::slack::client::{build_client, build_reply_client, describe_error};
+use crate::slack::client::{build_client, build_reply_client, describe_error, Timeouts};
 use crate::slack::socket::SocketMode;
 use crate::slack::{http, SlackApi, SlackContext};
 use crate::store::{Keys, MemoryStore, RedisStore, Store};
@@ -75,9 +75,10 @@ impl Application {
             }
         };
 
-        let client = build_client(&settings.slack_api_url)
+        let timeouts = Timeouts::from_config(&config.slack);
+        let client = build_client(&settings.slack_api_url, timeouts)
             .context("could not load the system's TLS root certificates")?;
-        let reply_client = build_reply_client(&settings.slack_api_url)
+        let reply_client = build_reply_client(&settings.slack_api_url, timeouts)
             .context("could not load the system's TLS root certificates")?;
         let api = SlackApi::new(
             client.clone(),

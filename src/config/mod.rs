@@ -28,6 +28,7 @@ pub struct Config {
     pub circles: CirclesConfig,
     pub nudges: NudgesConfig,
     pub scheduler: SchedulerConfig,
+    pub slack: SlackConfig,
     /// Skill synonyms from `skills.toml` beside the config file.
     #[serde(skip)]
     pub skills: std::collections::HashMap<String, Vec<String>>,
@@ -124,6 +125,14 @@ pub struct SchedulerConfig {
     pub tick_ms: u64,
     pub lease_secs: u64,
     pub batch: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlackConfig {
+    /// Longest wait to connect to Slack, for a write to go through, or
+    /// between two reads of an answer, per attempt.
+    pub timeout_ms: u64,
 }
 
 /// One thing wrong with the configuration, with where it came from.

@@ -149,5 +149,8 @@ pub fn validate(loaded: &Loaded) -> Vec<Problem> {
     if !(1..=1000).contains(&sch.batch) {
         report("scheduler.batch", "must be from 1 to 1000".into());
     }
+    if !(100..=120_000).contains(&c.slack.timeout_ms) {
+        report("slack.timeout_ms", "must be from 100 to 120000 ms".into());
+    }
     problems
 }

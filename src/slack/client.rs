@@ -6,14 +6,15 @@
 use crate::metrics::Metrics;
 use crate::settings::expose;
 use hyper_rustls::HttpsConnector;
+use hyper_timeout::TimeoutConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use secrecy::SecretString;
-use slack_morphism::errors::SlackClientError;
+use slack_morphism::errors::{SlackClientError, SlackClientSystemError};
 use slack_morphism::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
+pub type Connector = SlackClientHyperConnector<TimeoutConnector<HttpsConnector<HttpConnector>>>;
 pub type Client = SlackClient<Connector>;
 
 /// How often a rate-limited call is retried (after Slack's `Retry-After`).
@@ -24,27 +25,55 @@ const MAX_DELAY: Duration = Duration::from_secs(60);
 /// Longest `Retry-After` we honour on a response URL before giving up.
 const MAX_REPLY_RETRY_AFTER: Duration = Duration::from_secs(30);
 
-fn connector(
-    api_url: &str,
-) -> std::io::Result<SlackClientHyperConnector<HttpsConnector<HttpConnector>>> {
+/// Longest any one call may take, rate-limit waits and retries included:
+/// past this it fails as transient (and scheduled work is retried later)
+/// rather than holding a job, a modal submission or shutdown.
+pub const CALL_LIMIT: Duration = Duration::from_secs(90);
+
+/// How long, per attempt, a connection may take to open, a request to be
+/// written, or an answer to make no progress (`slack.timeout_ms`). Without
+/// it, one half-open connection stalls whatever waits on it.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub io: Duration,
+}
+
+impl Timeouts {
+    pub fn from_config(config: &crate::config::SlackConfig) -> Self {
+        Self {
+            io: Duration::from_millis(config.timeout_ms),
+        }
+    }
+}
+
+fn connector(api_url: &str, timeouts: Timeouts) -> std::io::Result<Connector> {
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    http.set_connect_timeout(Some(timeouts.io));
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_native_roots()?
         .https_or_http()
         .enable_http1()
         .enable_http2()
-        .build();
-    Ok(SlackClientHyperConnector::with_connector(https).with_slack_api_url(api_url))
+        .wrap_connector(http);
+    // The read timeout also closes a pooled connection left idle that long;
+    // the next call simply opens a fresh one.
+    let mut timed = TimeoutConnector::new(https);
+    timed.set_connect_timeout(Some(timeouts.io));
+    timed.set_write_timeout(Some(timeouts.io));
+    timed.set_read_timeout(Some(timeouts.io));
+    Ok(SlackClientHyperConnector::with_connector(timed).with_slack_api_url(api_url))
 }
 
 /// Builds the Web API client, with slack-morphism's rate control on (tier
 /// limits and `Retry-After` retries). `http://` is accepted only because the
 /// base URL is an operator's choice (a local fake or proxy).
-pub fn build_client(api_url: &str) -> std::io::Result<Arc<Client>> {
+pub fn build_client(api_url: &str, timeouts: Timeouts) -> std::io::Result<Arc<Client>> {
     let rate_control = SlackApiRateControlConfig::new()
         .with_max_retries(MAX_RETRIES)
         .with_max_delay_timeout(MAX_DELAY);
     Ok(Arc::new(SlackClient::new(
-        connector(api_url)?.with_rate_control(rate_control),
+        connector(api_url, timeouts)?.with_rate_control(rate_control),
     )))
 }
 
@@ -53,9 +82,22 @@ pub fn build_client(api_url: &str) -> std::io::Result<Arc<Client>> {
 /// limits each URL on its own; through it, twenty people typing at once
 /// would wait twenty seconds for their replies. So replies skip that
 /// throttle, and [`SlackApi::respond`] honours `Retry-After` itself.
-pub fn build_reply_client(api_url: &str) -> std::io::Result<Arc<Client>> {
-    Ok(Arc::new(SlackClient::new(connector(api_url)?)))
+pub fn build_reply_client(api_url: &str, timeouts: Timeouts) -> std::io::Result<Arc<Client>> {
+    Ok(Arc::new(SlackClient::new(connector(api_url, timeouts)?)))
 }
+
+/// Runs one call under [`CALL_LIMIT`]; past it, a transient failure.
+async fn bounded<T>(call: impl std::future::Future<Output = ClientResult<T>>) -> ClientResult<T> {
+    match tokio::time::timeout(CALL_LIMIT, call).await {
+        Ok(result) => result,
+        Err(_) => Err(SlackClientError::SystemError(
+            SlackClientSystemError::new().with_message(TIMED_OUT.to_owned()),
+        )),
+    }
+}
+
+/// The message of the error [`bounded`] gives.
+const TIMED_OUT: &str = "call timed out";
 
 /// A short, log-safe description of a failed call: Slack's error code or the
 /// HTTP status, never a response body (bodies can echo message text).
@@ -66,6 +108,9 @@ pub fn describe_error(err: &SlackClientError) -> String {
         SlackClientError::RateLimitError(_) => "rate limited (retries exhausted)".into(),
         SlackClientError::HttpProtocolError(_) => "connection failed".into(),
         SlackClientError::EndOfStream(_) => "connection closed".into(),
+        SlackClientError::SystemError(e) if e.message.as_deref() == Some(TIMED_OUT) => {
+            TIMED_OUT.into()
+        }
         SlackClientError::SystemError(_) => "client system error".into(),
         SlackClientError::ProtocolError(_) => "unexpected response format".into(),
         SlackClientError::SocketModeProtocolError(_) => "socket mode protocol error".into(),
@@ -175,7 +220,7 @@ impl SlackApi {
 
     /// Checks the bot token and learns the workspace; run once at start-up.
     pub async fn auth_test(&self) -> ClientResult<SlackApiAuthTestResponse> {
-        let result = self.client.open_session(&self.token).auth_test().await;
+        let result = bounded(self.client.open_session(&self.token).auth_test()).await;
         self.count("auth.test", &result);
         if let Ok(auth) = &result {
             let _ = self.bot_user.set(auth.user_id.clone());
@@ -245,9 +290,7 @@ impl SlackApi {
     ) -> ClientResult<()> {
         let mut retries = 0;
         loop {
-            let result = self
-                .reply_client
-                .respond_to_event(response_url, &request)
+            let result = bounded(self.reply_client.respond_to_event(response_url, &request))
                 .await
                 .map(|_| ());
             self.count("response_url", &result);
@@ -268,10 +311,7 @@ impl SlackApi {
     /// Opens a modal for the command or button that gave `trigger`.
     pub async fn open_view(&self, trigger: &str, view: SlackView) -> ClientResult<()> {
         let request = SlackApiViewsOpenRequest::new(SlackTriggerId::new(trigger.to_owned()), view);
-        let result = self
-            .client
-            .open_session(&self.token)
-            .views_open(&request)
+        let result = bounded(self.client.open_session(&self.token).views_open(&request))
             .await
             .map(|_| ());
         self.count("views.open", &result);
@@ -280,11 +320,7 @@ impl SlackApi {
 
     async fn user_info(&self, user: &SlackUserId) -> ClientResult<SlackUser> {
         let request = SlackApiUsersInfoRequest::new(user.clone());
-        let result = self
-            .client
-            .open_session(&self.token)
-            .users_info(&request)
-            .await;
+        let result = bounded(self.client.open_session(&self.token).users_info(&request)).await;
         self.count("users.info", &result);
         Ok(result?.user)
     }
@@ -329,7 +365,7 @@ impl SlackApi {
     ) -> ClientResult<()> {
         let open = SlackApiConversationsOpenRequest::new().with_users(users.to_vec());
         let session = self.client.open_session(&self.token);
-        let opened = session.conversations_open(&open).await;
+        let opened = bounded(session.conversations_open(&open)).await;
         self.count("conversations.open", &opened);
         let channel = opened?.channel.id;
         self.post_message(&channel, content).await
@@ -339,11 +375,12 @@ impl SlackApi {
     pub async fn create_private_channel(&self, name: &str) -> ClientResult<SlackChannelId> {
         let request =
             SlackApiConversationsCreateRequest::new(name.to_owned()).with_is_private(true);
-        let result = self
-            .client
-            .open_session(&self.token)
-            .conversations_create(&request)
-            .await;
+        let result = bounded(
+            self.client
+                .open_session(&self.token)
+                .conversations_create(&request),
+        )
+        .await;
         self.count("conversations.create", &result);
         Ok(result?.channel.id)
     }
@@ -395,7 +432,7 @@ impl SlackApi {
                 .with_channel(channel.clone())
                 .with_limit(200)
                 .opt_cursor(cursor.clone());
-            let result = session.conversations_members(&request).await;
+            let result = bounded(session.conversations_members(&request)).await;
             self.count("conversations.members", &result);
             let page = result?;
             members.extend(page.members);
@@ -436,12 +473,13 @@ impl SlackApi {
         request: &RQ,
         limit: &SlackApiMethodRateControlConfig,
     ) -> ClientResult<serde_json::Value> {
-        let result = self
-            .client
-            .open_session(&self.token)
-            .http_session_api
-            .http_post::<_, serde_json::Value>(method, request, Some(limit))
-            .await;
+        let session = self.client.open_session(&self.token);
+        let result = bounded(session.http_session_api.http_post::<_, serde_json::Value>(
+            method,
+            request,
+            Some(limit),
+        ))
+        .await;
         self.count(method, &result);
         result
     }
@@ -449,12 +487,13 @@ impl SlackApi {
     /// Publishes a user's Home tab.
     pub async fn publish_home(&self, user: &SlackUserId, view: SlackView) -> ClientResult<()> {
         let request = SlackApiViewsPublishRequest::new(user.clone(), view);
-        let result = self
-            .client
-            .open_session(&self.token)
-            .views_publish(&request)
-            .await
-            .map(|_| ());
+        let result = bounded(
+            self.client
+                .open_session(&self.token)
+                .views_publish(&request),
+        )
+        .await
+        .map(|_| ());
         self.count("views.publish", &result);
         result
     }

@@ -527,6 +527,61 @@ async fn one_members_slack_error_does_not_stop_the_others() {
 }
 
 #[tokio::test]
+async fn a_half_open_slack_connection_fails_the_call_and_the_check_in_is_retried() {
+    let clock = ManualClock::new(monday_morning());
+    let app = spawn(Spawn {
+        clock: Some(clock.clone()),
+        batch: Some(5),
+        tweak: Some(|c| c.slack.timeout_ms = 300),
+        ..Spawn::default()
+    })
+    .await;
+    let people = members(3);
+    app.join_all(&people).await;
+    app.settled().await;
+    // Slack takes the next message and never answers.
+    app.fake.script("chat.postMessage", Scripted::Hang);
+    clock.set(nine_oclock());
+    wait_until("the others served", || {
+        checkins_by_member(&[&app.fake]).len() == people.len() - 1
+    })
+    .await;
+    let hung: Vec<String> = app
+        .fake
+        .calls("chat.postMessage")
+        .iter()
+        .filter(|c| c.error.as_deref() == Some("hang"))
+        .map(|c| c.body["channel"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(hung.len(), 1, "{hung:?}");
+    // The stalled call gave up after the timeout; the job is retried a
+    // minute later (plus up to a fifth), not held forever.
+    let retry = wait_until_due_within(
+        &app,
+        &format!("checkin:{}", hung[0]),
+        nine_oclock() + Span::seconds(60),
+        nine_oclock() + Span::seconds(72),
+    )
+    .await;
+    clock.set(retry);
+    wait_until("the retried check-in", || {
+        checkins_by_member(&[&app.fake]).len() == people.len()
+    })
+    .await;
+    settle(&[&app]).await;
+    let counts = checkins_by_member(&[&app.fake]);
+    assert!(
+        people.iter().all(|m| counts.get(m) == Some(&1)),
+        "{counts:?}"
+    );
+    // And the replica still stops promptly: nothing waits on the hung call.
+    tokio::time::timeout(Duration::from_secs(5), app.stop())
+        .await
+        .expect("stops within the grace period")
+        .expect("a clean stop");
+}
+
+#[tokio::test]
 async fn a_job_held_by_a_replica_that_died_runs_after_its_lease() {
     let clock = ManualClock::new(nine_oclock());
     let app = first_replica(&clock, 2).await;

@@ -410,12 +410,15 @@ async fn binding_a_channel_reads_every_page_of_its_members() {
 
 #[tokio::test]
 async fn messages_to_one_channel_are_paced_to_slacks_limit() {
-    use tandem::slack::client::{build_client, build_reply_client};
+    use tandem::slack::client::{build_client, build_reply_client, Timeouts};
     let fake = FakeSlack::start().await;
     fake.enforce_per_channel_limit(Duration::from_secs(1));
+    let timeouts = Timeouts {
+        io: Duration::from_secs(10),
+    };
     let api = tandem::slack::SlackApi::new(
-        build_client(&fake.api_url()).unwrap(),
-        build_reply_client(&fake.api_url()).unwrap(),
+        build_client(&fake.api_url(), timeouts).unwrap(),
+        build_reply_client(&fake.api_url(), timeouts).unwrap(),
         &secrecy::SecretString::from(BOT_TOKEN.to_owned()),
         tandem::metrics::Metrics::new(),
     );

@@ -68,6 +68,8 @@ pub enum Scripted {
     /// An HTTP 5xx (an outage), with a short HTML body as Slack's edge sends.
     #[allow(dead_code)]
     ServerError(u16),
+    /// Takes the request and never answers (a half-open connection).
+    Hang,
 }
 
 /// Which token a method takes.
@@ -555,6 +557,7 @@ fn scripted_response(answer: &Scripted) -> Response {
             "<html><body>Slack is having trouble</body></html>",
         )
             .into_response(),
+        Scripted::Hang => unreachable!("a hang never answers"),
     }
 }
 
@@ -563,6 +566,7 @@ fn scripted_code(answer: &Scripted) -> String {
         Scripted::Error(code) => (*code).to_owned(),
         Scripted::RateLimited { .. } => "ratelimited".into(),
         Scripted::ServerError(status) => format!("http_{status}"),
+        Scripted::Hang => "hang".into(),
     }
 }
 
@@ -607,6 +611,9 @@ async fn api(
     }
     if let Some(answer) = answer {
         shared.mark_last(Some(scripted_code(&answer)));
+        if let Scripted::Hang = answer {
+            return std::future::pending().await;
+        }
         return scripted_response(&answer);
     }
     let answer = answer_for(&shared, &method, &decoded);
@@ -653,6 +660,9 @@ async fn respond(
     }
     if let Some(answer) = shared.interference("response_url", &Value::Null) {
         shared.mark_last(Some(scripted_code(&answer)));
+        if let Scripted::Hang = answer {
+            return std::future::pending().await;
+        }
         return scripted_response(&answer);
     }
     Json(json!({ "ok": true })).into_response()

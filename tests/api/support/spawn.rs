@@ -116,6 +116,8 @@ pub struct Spawn {
     pub clock: Option<tandem::clock::ManualClock>,
     /// `scheduler.batch` (the test default is 2).
     pub batch: Option<usize>,
+    /// Any other change to the test config, made last.
+    pub tweak: Option<fn(&mut Config)>,
 }
 
 impl Default for Spawn {
@@ -129,6 +131,7 @@ impl Default for Spawn {
             program_channel: None,
             clock: None,
             batch: None,
+            tweak: None,
         }
     }
 }
@@ -190,6 +193,9 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
     }
     if let Some(batch) = options.batch {
         config.scheduler.batch = batch;
+    }
+    if let Some(tweak) = options.tweak {
+        tweak(&mut config);
     }
     let clock: std::sync::Arc<dyn tandem::clock::Clock> = match options.clock {
         Some(c) => std::sync::Arc::new(c),
