@@ -1,7 +1,8 @@
 //! Operational endpoints served in both modes: liveness, readiness (the store
-//! answers) and Prometheus metrics.
+//! answers and the scheduler is working) and Prometheus metrics.
 
 use crate::metrics::Metrics;
+use crate::scheduler::SchedulerHealth;
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -18,14 +19,19 @@ const READY_TIMEOUT: Duration = Duration::from_secs(2);
 struct OpsState {
     store: Arc<dyn Store>,
     metrics: Metrics,
+    scheduler: SchedulerHealth,
 }
 
-pub fn routes(store: Arc<dyn Store>, metrics: Metrics) -> Router {
+pub fn routes(store: Arc<dyn Store>, metrics: Metrics, scheduler: SchedulerHealth) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
-        .with_state(OpsState { store, metrics })
+        .with_state(OpsState {
+            store,
+            metrics,
+            scheduler,
+        })
 }
 
 async fn healthz() -> &'static str {
@@ -34,7 +40,16 @@ async fn healthz() -> &'static str {
 
 async fn readyz(State(state): State<OpsState>) -> impl IntoResponse {
     match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {
-        Ok(Ok(())) => (StatusCode::OK, "ready\n".to_owned()),
+        Ok(Ok(())) => match state.scheduler.check() {
+            Ok(()) => (StatusCode::OK, "ready\n".to_owned()),
+            Err(why) => {
+                tracing::warn!(%why, "not ready");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("not ready: {why}\n"),
+                )
+            }
+        },
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "not ready");
             (

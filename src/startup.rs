@@ -37,6 +37,8 @@ pub struct Application {
     ctx: Arc<SlackContext>,
     socket: Option<SocketMode>,
     grace: Duration,
+    /// What `/readyz` knows of the scheduler.
+    scheduler_health: crate::scheduler::SchedulerHealth,
 }
 
 impl Application {
@@ -105,7 +107,10 @@ impl Application {
         let app = App::new(config.clone(), store.clone(), sealer, directory, clock);
         let ctx = Arc::new(SlackContext::new(app, api, metrics.clone()));
 
-        let mut router = ops::routes(store.clone(), metrics.clone());
+        let scheduler_health = crate::scheduler::SchedulerHealth::new(
+            crate::scheduler::stall_after(&config.scheduler),
+        );
+        let mut router = ops::routes(store.clone(), metrics.clone(), scheduler_health.clone());
         if let Transport::Http { signing_secret } = &settings.transport {
             router = router.merge(http::routes(
                 ctx.clone(),
@@ -143,6 +148,7 @@ impl Application {
             ctx,
             socket,
             grace: Duration::from_secs(config.server.shutdown_grace_secs),
+            scheduler_health,
         })
     }
 
@@ -174,7 +180,8 @@ impl Application {
         ));
         let scheduler = match self.team.clone() {
             Some(team) => {
-                let scheduler = crate::scheduler::Scheduler::new(self.ctx.clone(), team);
+                let scheduler = crate::scheduler::Scheduler::new(self.ctx.clone(), team)
+                    .with_health(self.scheduler_health.clone());
                 Some(AbortOnDrop(tokio::spawn(scheduler.run(stop_rx.clone()))))
             }
             None => {

@@ -21,7 +21,9 @@ pub struct MemoryStore {
 #[derive(Default)]
 struct Jobs {
     due: HashMap<String, i64>,
-    leased: HashMap<String, (String, i64)>,
+    /// Holder and end of each lease, on this process's monotonic clock
+    /// (as Redis uses its own clock, not the caller's).
+    leased: HashMap<String, (String, Instant)>,
     failures: HashMap<String, u32>,
 }
 
@@ -141,15 +143,16 @@ impl Store for MemoryStore {
         team: &TeamId,
         owner: &str,
         now_ms: i64,
-        lease_until_ms: i64,
+        lease_ms: i64,
         limit: usize,
     ) -> StoreResult<Vec<String>> {
+        let clock = Instant::now();
         let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         let jobs = all.entry(self.keys.jobs_due(team)).or_default();
         let expired: Vec<String> = jobs
             .leased
             .iter()
-            .filter(|(_, (_, until))| *until <= now_ms)
+            .filter(|(_, (_, until))| *until <= clock)
             .map(|(j, _)| j.clone())
             .collect();
         for job in expired {
@@ -165,12 +168,30 @@ impl Store for MemoryStore {
         ready.sort();
         ready.truncate(limit);
         let claimed: Vec<String> = ready.into_iter().map(|(_, j)| j).collect();
+        let until = clock + lease_length(lease_ms);
         for job in &claimed {
             jobs.due.remove(job);
-            jobs.leased
-                .insert(job.clone(), (owner.to_owned(), lease_until_ms));
+            jobs.leased.insert(job.clone(), (owner.to_owned(), until));
         }
         Ok(claimed)
+    }
+
+    async fn renew_lease(
+        &self,
+        team: &TeamId,
+        owner: &str,
+        job: &str,
+        lease_ms: i64,
+    ) -> StoreResult<bool> {
+        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        let jobs = all.entry(self.keys.jobs_due(team)).or_default();
+        match jobs.leased.get_mut(job) {
+            Some((holder, until)) if holder == owner => {
+                *until = Instant::now() + lease_length(lease_ms);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     async fn finish_job(
@@ -267,4 +288,8 @@ impl Store for MemoryStore {
     fn kind(&self) -> &'static str {
         "memory"
     }
+}
+
+fn lease_length(lease_ms: i64) -> Duration {
+    Duration::from_millis(lease_ms.max(0) as u64)
 }

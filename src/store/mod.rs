@@ -105,16 +105,29 @@ pub trait Store: Send + Sync + 'static {
     async fn schedule_job(&self, team: &TeamId, job: &str, due_ms: i64) -> StoreResult<()>;
 
     /// Atomically claims up to `limit` jobs due by `now_ms` for `owner`,
-    /// leased until `lease_until_ms`. Leases that expired (their holder died)
-    /// go back on the queue first, so their jobs run elsewhere.
+    /// each leased for `lease_ms` by the *store's* clock (Redis `TIME`), so
+    /// replicas with skewed clocks agree on when a lease ends. Leases that
+    /// expired (their holder died) go back on the queue first, due at
+    /// `now_ms`, so their jobs run elsewhere.
     async fn claim_jobs(
         &self,
         team: &TeamId,
         owner: &str,
         now_ms: i64,
-        lease_until_ms: i64,
+        lease_ms: i64,
         limit: usize,
     ) -> StoreResult<Vec<String>>;
+
+    /// Extends `owner`'s lease on `job` to `lease_ms` from now (store's
+    /// clock). False when `owner` no longer holds it: the job then belongs
+    /// to whoever claimed it since, and must not be run here.
+    async fn renew_lease(
+        &self,
+        team: &TeamId,
+        owner: &str,
+        job: &str,
+        lease_ms: i64,
+    ) -> StoreResult<bool>;
 
     /// Finishes a claimed job: drops the lease if `owner` still holds it and
     /// queues the job's next run (`next_due_ms`); with `clear_failures` (it

@@ -25,22 +25,41 @@ redis.call('SET', KEYS[1], ARGV[3])
 return 1
 "#;
 
-/// KEYS: due, leased, owner. ARGV: now, lease_until, limit, owner.
-/// Requeues expired leases, then moves up to `limit` due jobs to leased.
-const CLAIM_SCRIPT: &str = r#"
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+/// The server's clock in milliseconds: leases are timed by it, not by the
+/// replicas' clocks. (Redis 5+ replicates a script's effects, so a script
+/// may read `TIME` and then write.)
+const SERVER_MS: &str = r#"
+local t = redis.call('TIME')
+local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+"#;
+
+/// KEYS: due, leased, owner. ARGV: now, lease_ms, limit, owner.
+/// Requeues leases that ended (server time) as due `now`, then moves up to
+/// `limit` jobs due by `now` to leased, until server time + lease_ms.
+const CLAIM_BODY: &str = r#"
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', clock)
 for _, job in ipairs(expired) do
   redis.call('ZREM', KEYS[2], job)
   redis.call('HDEL', KEYS[3], job)
   redis.call('ZADD', KEYS[1], ARGV[1], job)
 end
 local jobs = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local until_ms = clock + tonumber(ARGV[2])
 for _, job in ipairs(jobs) do
   redis.call('ZREM', KEYS[1], job)
-  redis.call('ZADD', KEYS[2], ARGV[2], job)
+  redis.call('ZADD', KEYS[2], until_ms, job)
   redis.call('HSET', KEYS[3], job, ARGV[4])
 end
 return jobs
+"#;
+
+/// KEYS: leased, owner. ARGV: job, owner, lease_ms. Extends the lease if
+/// `owner` still holds it.
+const RENEW_BODY: &str = r#"
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], 'XX', clock + tonumber(ARGV[3]), ARGV[1])
+return 1
 "#;
 
 /// KEYS: due, leased, owner. ARGV: job, owner, next ("" for none).
@@ -56,7 +75,10 @@ return 1
 // Each script's SHA-1 is worked out once, not on every document write,
 // claim and finish (the hot paths).
 static SWAP: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SWAP_SCRIPT));
-static CLAIM: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(CLAIM_SCRIPT));
+static CLAIM: LazyLock<redis::Script> =
+    LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{CLAIM_BODY}")));
+static RENEW: LazyLock<redis::Script> =
+    LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{RENEW_BODY}")));
 static FINISH: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(FINISH_SCRIPT));
 
 #[derive(Clone)]
@@ -226,7 +248,7 @@ impl Store for RedisStore {
         team: &TeamId,
         owner: &str,
         now_ms: i64,
-        lease_until_ms: i64,
+        lease_ms: i64,
         limit: usize,
     ) -> StoreResult<Vec<String>> {
         let mut conn = self.conn.clone();
@@ -235,12 +257,32 @@ impl Store for RedisStore {
             .key(self.keys.jobs_leased(team))
             .key(self.keys.jobs_owner(team))
             .arg(now_ms)
-            .arg(lease_until_ms)
+            .arg(lease_ms)
             .arg(limit)
             .arg(owner)
             .invoke_async(&mut conn)
             .await
             .map_err(unavailable)
+    }
+
+    async fn renew_lease(
+        &self,
+        team: &TeamId,
+        owner: &str,
+        job: &str,
+        lease_ms: i64,
+    ) -> StoreResult<bool> {
+        let mut conn = self.conn.clone();
+        let renewed: i64 = RENEW
+            .key(self.keys.jobs_leased(team))
+            .key(self.keys.jobs_owner(team))
+            .arg(job)
+            .arg(owner)
+            .arg(lease_ms)
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(renewed == 1)
     }
 
     async fn finish_job(

@@ -22,4 +22,5 @@ mod scheduler;
 mod slack_errors;
 mod socket_mode;
 mod store_contract;
+mod supervision;
 mod view_snapshots;

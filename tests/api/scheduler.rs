@@ -18,15 +18,15 @@ use support::*;
 use tandem::clock::{Clock, ManualClock};
 
 /// Monday 30 November 2026, 08:00 UTC: an hour before the default check-in.
-fn monday_morning() -> DateTime<Utc> {
+pub(crate) fn monday_morning() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap()
 }
 
-fn nine_oclock() -> DateTime<Utc> {
+pub(crate) fn nine_oclock() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap()
 }
 
-fn due_key(app: &TestApp) -> String {
+pub(crate) fn due_key(app: &TestApp) -> String {
     format!("{}:{{T0TEST}}:jobs:due", app.prefix)
 }
 
@@ -34,12 +34,12 @@ fn leased_key(app: &TestApp) -> String {
     format!("{}:{{T0TEST}}:jobs:leased", app.prefix)
 }
 
-fn members(n: usize) -> Vec<String> {
+pub(crate) fn members(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("U0M{i:04}")).collect()
 }
 
 /// Check-in DMs per member across the given fakes.
-fn checkins_by_member(fakes: &[&FakeSlack]) -> HashMap<String, usize> {
+pub(crate) fn checkins_by_member(fakes: &[&FakeSlack]) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for fake in fakes {
         for call in fake.calls("chat.postMessage") {
@@ -56,7 +56,7 @@ fn checkins_by_member(fakes: &[&FakeSlack]) -> HashMap<String, usize> {
 /// Waits until each replica has run a whole scheduler round since now
 /// (and delivered what it started): whatever was due has been handled, so
 /// "nothing more happened" is a fact, not a guess about timing.
-async fn settle(apps: &[&TestApp]) {
+pub(crate) async fn settle(apps: &[&TestApp]) {
     for app in apps {
         app.scheduler_ticked().await;
     }
@@ -81,7 +81,7 @@ async fn first_replica(clock: &ManualClock, batch: usize) -> TestApp {
     .await
 }
 
-async fn zscore(app: &TestApp, key: &str, member: &str) -> Option<i64> {
+pub(crate) async fn zscore(app: &TestApp, key: &str, member: &str) -> Option<i64> {
     app.redis(redis::cmd("ZSCORE").arg(key).arg(member)).await
 }
 
@@ -218,12 +218,19 @@ async fn three_replicas_deliver_500_due_check_ins_exactly_once() {
 #[tokio::test]
 async fn a_replica_killed_mid_run_leaves_nobody_unserved() {
     let clock = ManualClock::new(monday_morning());
-    let doomed = first_replica(&clock, 5).await;
+    let short_lease = |prefix: Option<String>| Spawn {
+        prefix,
+        clock: Some(clock.clone()),
+        batch: Some(5),
+        tweak: Some(|c| c.scheduler.lease_secs = 5),
+        ..Spawn::default()
+    };
+    let doomed = spawn(short_lease(None)).await;
     let people = members(500);
     doomed.join_all(&people).await;
     let others = [
-        replica(&doomed, &clock, 5).await,
-        replica(&doomed, &clock, 5).await,
+        spawn(short_lease(Some(doomed.prefix.clone()))).await,
+        spawn(short_lease(Some(doomed.prefix.clone()))).await,
     ];
 
     clock.set(nine_oclock());
@@ -272,8 +279,7 @@ async fn a_replica_killed_mid_run_leaves_nobody_unserved() {
         "only the dead replica's leased jobs wait: {served} served, {stranded} stranded"
     );
 
-    // The lease ends (config: lease_secs = 120): the survivors take over.
-    clock.advance(Span::seconds(121));
+    // The lease ends (five seconds of Redis's time): the survivors take over.
     wait_until("every member served after the lease", || {
         checkins_by_member(&fakes).len() == people.len()
     })
@@ -416,7 +422,7 @@ async fn an_unknown_time_zone_falls_back_to_the_program_default() {
 }
 
 /// Waits until `job` is queued for some time in `from..=to`; that time.
-async fn wait_until_due_within(
+pub(crate) async fn wait_until_due_within(
     app: &TestApp,
     job: &str,
     from: DateTime<Utc>,
@@ -582,12 +588,56 @@ async fn a_half_open_slack_connection_fails_the_call_and_the_check_in_is_retried
 }
 
 #[tokio::test]
+async fn a_batch_slower_than_its_lease_keeps_the_running_job_and_gives_up_the_rest() {
+    let clock = ManualClock::new(monday_morning());
+    let short_lease = |prefix: Option<String>| Spawn {
+        prefix,
+        clock: Some(clock.clone()),
+        batch: Some(5),
+        tweak: Some(|c| c.scheduler.lease_secs = 5),
+        ..Spawn::default()
+    };
+    let slow = spawn(short_lease(None)).await;
+    let people = members(2);
+    slow.join_all(&people).await;
+    slow.settled().await;
+    // Slack takes seven seconds to accept each message: the first job
+    // alone outlives the five-second lease the batch was claimed with.
+    slow.fake.slow_posts(Duration::from_secs(7));
+    clock.set(nine_oclock());
+    wait_until("the slow replica starts its batch", || {
+        slow.fake.calls("chat.postMessage").len() == 1
+    })
+    .await;
+    let other = spawn(short_lease(Some(slow.prefix.clone()))).await;
+    wait_until("both members served", || {
+        checkins_by_member(&[&slow.fake, &other.fake]).len() == 2
+    })
+    .await;
+    slow.wait_for_metric(r#"tandem_slack_events_total{kind="job",outcome="lost"} 1"#)
+        .await;
+    settle(&[&slow, &other]).await;
+    // The running job's lease was renewed, so the other replica never ran
+    // it; the job still waiting went to the other replica, and the slow one
+    // saw it had lost it and left it alone.
+    let counts = checkins_by_member(&[&slow.fake, &other.fake]);
+    assert!(
+        people.iter().all(|m| counts.get(m) == Some(&1)),
+        "{counts:?}"
+    );
+    assert_eq!(checkins_by_member(&[&slow.fake]).len(), 1);
+    assert_eq!(checkins_by_member(&[&other.fake]).len(), 1);
+}
+
+#[tokio::test]
 async fn a_job_held_by_a_replica_that_died_runs_after_its_lease() {
     let clock = ManualClock::new(nine_oclock());
     let app = first_replica(&clock, 2).await;
     app.say("U0ANA", "join").await;
-    // A replica that died claimed the job with a lease ending in a minute.
-    let until = (clock.now() + Span::minutes(1)).timestamp_millis();
+    // A replica that died claimed the job with a lease ending two seconds
+    // from now by Redis's clock (leases are timed by the store).
+    let (secs, micros): (i64, i64) = app.redis(&mut redis::cmd("TIME")).await;
+    let until = secs * 1000 + micros / 1000 + 2000;
     let owner = format!("{}:{{T0TEST}}:jobs:owner", app.prefix);
     let _: i64 = app
         .redis(redis::cmd("ZREM").arg(due_key(&app)).arg("checkin:U0ANA"))
@@ -613,7 +663,7 @@ async fn a_job_held_by_a_replica_that_died_runs_after_its_lease() {
         checkins_by_member(&[&app.fake]).is_empty(),
         "not before the lease ends"
     );
-    clock.advance(Span::minutes(1));
+    // The app's clock stands still: the lease ends by Redis's.
     wait_until("the check-in", || {
         checkins_by_member(&[&app.fake]).get("U0ANA") == Some(&1)
     })

@@ -349,19 +349,19 @@ mod job_queue {
             .unwrap();
         assert!(
             store
-                .claim_jobs(&t, "a", 500, 10_500, 10)
+                .claim_jobs(&t, "a", 500, 60_000, 10)
                 .await
                 .unwrap()
                 .is_empty(),
             "nothing due yet"
         );
         assert_eq!(
-            store.claim_jobs(&t, "a", 1_000, 11_000, 10).await.unwrap(),
+            store.claim_jobs(&t, "a", 1_000, 60_000, 10).await.unwrap(),
             ["checkin:U0ANA"]
         );
         assert!(
             store
-                .claim_jobs(&t, "b", 2_000, 12_000, 10)
+                .claim_jobs(&t, "b", 2_000, 60_000, 10)
                 .await
                 .unwrap()
                 .is_empty(),
@@ -372,7 +372,7 @@ mod job_queue {
             .await
             .unwrap());
         assert_eq!(
-            store.claim_jobs(&t, "b", 6_000, 16_000, 10).await.unwrap(),
+            store.claim_jobs(&t, "b", 6_000, 60_000, 10).await.unwrap(),
             ["checkin:U0BEN"]
         );
         assert!(store
@@ -381,7 +381,7 @@ mod job_queue {
             .unwrap());
         assert_eq!(
             store
-                .claim_jobs(&t, "b", 100_000, 110_000, 10)
+                .claim_jobs(&t, "b", 100_000, 60_000, 10)
                 .await
                 .unwrap(),
             ["checkin:U0ANA"],
@@ -396,9 +396,11 @@ mod job_queue {
             store.claim_jobs(&t, "dies", 0, 100, 1).await.unwrap(),
             ["round"]
         );
-        // The holder dies; after its lease another replica takes the job.
+        // The holder dies; after its lease (100 ms of the store's own
+        // time) another replica takes the job.
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
         assert_eq!(
-            store.claim_jobs(&t, "alive", 150, 1_150, 1).await.unwrap(),
+            store.claim_jobs(&t, "alive", 150, 60_000, 1).await.unwrap(),
             ["round"]
         );
         assert!(
@@ -408,18 +410,89 @@ mod job_queue {
                 .unwrap(),
             "a lost lease cannot finish"
         );
+        assert!(
+            !store
+                .renew_lease(&t, "dies", "round", 60_000)
+                .await
+                .unwrap(),
+            "nor be renewed"
+        );
         assert!(store
             .finish_job(&t, "alive", "round", None, true)
             .await
             .unwrap());
         assert!(
             store
-                .claim_jobs(&t, "alive", 1_000_000, 1_000_100, 10)
+                .claim_jobs(&t, "alive", 1_000_000, 60_000, 10)
                 .await
                 .unwrap()
                 .is_empty(),
             "finished without a next run"
         );
+    }
+
+    async fn leases_are_timed_by_the_store_not_the_callers_clock(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        store.schedule_job(&t, "checkin:U0ANA", 0).await.unwrap();
+        assert_eq!(
+            store.claim_jobs(&t, "a", 0, 60_000, 1).await.unwrap().len(),
+            1
+        );
+        // A replica whose clock runs a day ahead sees the job as long due,
+        // but the lease is a minute of the store's time: still held.
+        let day_ahead = 24 * 3_600_000;
+        assert!(store
+            .claim_jobs(&t, "fast", day_ahead, 60_000, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(store
+            .finish_job(&t, "a", "checkin:U0ANA", None, true)
+            .await
+            .unwrap());
+    }
+
+    async fn a_renewed_lease_outlives_its_first_length(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        store.schedule_job(&t, "checkin:U0ANA", 0).await.unwrap();
+        store.claim_jobs(&t, "a", 0, 200, 1).await.unwrap();
+        // Renewed every 100 ms for half a second: nobody else gets it.
+        for _ in 0..5 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            assert!(store
+                .renew_lease(&t, "a", "checkin:U0ANA", 200)
+                .await
+                .unwrap());
+            assert!(store
+                .claim_jobs(&t, "b", 1_000, 60_000, 10)
+                .await
+                .unwrap()
+                .is_empty());
+        }
+        assert!(
+            !store
+                .renew_lease(&t, "b", "checkin:U0ANA", 200)
+                .await
+                .unwrap(),
+            "only the holder renews"
+        );
+        assert!(
+            !store
+                .renew_lease(&t, "a", "checkin:U0BEN", 200)
+                .await
+                .unwrap(),
+            "nor a job nobody holds"
+        );
+        // Left alone, it ends and the job moves on.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(
+            store.claim_jobs(&t, "b", 1_000, 60_000, 10).await.unwrap(),
+            ["checkin:U0ANA"]
+        );
+        assert!(!store
+            .renew_lease(&t, "a", "checkin:U0ANA", 200)
+            .await
+            .unwrap());
     }
 
     async fn concurrent_claimers_never_share_a_job(store: Arc<dyn Store>) {
@@ -465,11 +538,14 @@ mod job_queue {
         let t = team("T0AAA");
         store.schedule_job(&t, "checkin:U0ANA", 0).await.unwrap();
         store.schedule_job(&t, "checkin:U0BEN", 0).await.unwrap();
-        assert_eq!(store.claim_jobs(&t, "a", 0, 10, 1).await.unwrap().len(), 1);
+        assert_eq!(
+            store.claim_jobs(&t, "a", 0, 60_000, 1).await.unwrap().len(),
+            1
+        );
         store.cancel_job(&t, "checkin:U0ANA").await.unwrap();
         store.cancel_job(&t, "checkin:U0BEN").await.unwrap();
         assert!(store
-            .claim_jobs(&t, "b", 1_000, 2_000, 10)
+            .claim_jobs(&t, "b", 1_000, 60_000, 10)
             .await
             .unwrap()
             .is_empty());
@@ -553,6 +629,8 @@ mod job_queue {
     both!(
         due_jobs_are_claimed_once_and_rescheduled,
         an_expired_lease_returns_the_job_and_its_holder_loses_it,
+        leases_are_timed_by_the_store_not_the_callers_clock,
+        a_renewed_lease_outlives_its_first_length,
         concurrent_claimers_never_share_a_job,
         cancelled_jobs_are_gone,
         failures_are_counted_until_recovered_or_cancelled,

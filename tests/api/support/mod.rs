@@ -4,6 +4,7 @@
 //! `spawn` (start, stop, crash), `forms` (Slack's signed payloads),
 //! `drive` (acting as members), `peek` (reading Redis), `fake_slack`.
 
+pub mod clocks;
 pub mod drive;
 pub mod fake_slack;
 pub mod forms;

@@ -114,6 +114,8 @@ pub struct Spawn {
     pub program_channel: Option<String>,
     /// Time as the app sees it; the wall clock when `None`.
     pub clock: Option<tandem::clock::ManualClock>,
+    /// Any other clock (wins over `clock`).
+    pub custom_clock: Option<std::sync::Arc<dyn tandem::clock::Clock>>,
     /// `scheduler.batch` (the test default is 2).
     pub batch: Option<usize>,
     /// Any other change to the test config, made last.
@@ -130,6 +132,7 @@ impl Default for Spawn {
             prefix: None,
             program_channel: None,
             clock: None,
+            custom_clock: None,
             batch: None,
             tweak: None,
         }
@@ -197,10 +200,12 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
     if let Some(tweak) = options.tweak {
         tweak(&mut config);
     }
-    let clock: std::sync::Arc<dyn tandem::clock::Clock> = match options.clock {
-        Some(c) => std::sync::Arc::new(c),
-        None => std::sync::Arc::new(tandem::clock::SystemClock),
-    };
+    let clock: std::sync::Arc<dyn tandem::clock::Clock> =
+        match (options.custom_clock, options.clock) {
+            (Some(c), _) => c,
+            (None, Some(c)) => std::sync::Arc::new(c),
+            (None, None) => std::sync::Arc::new(tandem::clock::SystemClock),
+        };
     let app = Application::build_with_clock(config, settings, bind, clock).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
