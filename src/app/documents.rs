@@ -7,6 +7,7 @@ use super::model::{Outcome, Reply};
 use super::text::Text;
 use crate::crypto::{SealError, Sealer};
 use crate::domain::circles::{CircleBook, CIRCLES_DOC};
+use crate::domain::round_plan::RoundPlan;
 use crate::ids::{TeamId, UserId};
 use crate::store::{Doc, Store, StoreError};
 use serde::{de::DeserializeOwned, Serialize};
@@ -82,11 +83,15 @@ pub fn changed<R, T, E: std::fmt::Display>(
     }
 }
 
+/// The workspace document holding the round being delivered.
+pub const ROUND_PLAN_DOC: &str = "round-plan";
+
 /// Where a sealed JSON document lives: a member's, or a workspace's.
 #[derive(Debug, Clone, Copy)]
 enum Slot<'a> {
     Member(&'a UserId, Doc),
     Circles,
+    RoundPlan,
 }
 
 impl Slot<'_> {
@@ -94,6 +99,7 @@ impl Slot<'_> {
         match self {
             Slot::Member(_, doc) => doc.name(),
             Slot::Circles => CIRCLES_DOC,
+            Slot::RoundPlan => ROUND_PLAN_DOC,
         }
     }
 }
@@ -150,11 +156,43 @@ impl Documents {
         self.update_slot(team, Slot::Circles, f).await
     }
 
+    /// The plan of the round being delivered, and its stored (sealed) text
+    /// for a compare-and-set in [`Store::commit_team`]. Sealed: its reasons
+    /// name members' skills.
+    pub async fn load_round_plan(
+        &self,
+        team: &TeamId,
+    ) -> Result<(Option<String>, RoundPlan), anyhow::Error> {
+        let stored = self.raw(team, Slot::RoundPlan).await?;
+        let plan = self
+            .decode::<RoundPlan, std::convert::Infallible>(Slot::RoundPlan, stored.as_deref())
+            .map_err(|e| match e.refusal() {
+                Ok(never) => match never {},
+                Err(e) => e,
+            })?;
+        Ok((stored, plan))
+    }
+
+    /// Read, change, compare-and-set the round plan.
+    pub async fn update_round_plan<R, E>(
+        &self,
+        team: &TeamId,
+        f: impl Fn(&mut RoundPlan) -> Result<R, E>,
+    ) -> Result<(R, RoundPlan), UpdateError<E>> {
+        self.update_slot(team, Slot::RoundPlan, f).await
+    }
+
+    /// `value` as it is stored: JSON, sealed.
+    pub fn seal<T: Serialize>(&self, value: &T) -> String {
+        self.sealer
+            .seal(&serde_json::to_string(value).expect("documents serialise"))
+    }
+
     /// The stored text of a slot, still sealed.
     async fn raw(&self, team: &TeamId, slot: Slot<'_>) -> Result<Option<String>, StoreError> {
         match slot {
             Slot::Member(user, doc) => self.store.load_doc(team, user, doc).await,
-            Slot::Circles => self.store.load_team_doc(team, CIRCLES_DOC).await,
+            Slot::Circles | Slot::RoundPlan => self.store.load_team_doc(team, slot.name()).await,
         }
     }
 
@@ -210,9 +248,9 @@ impl Documents {
                         .swap_doc(team, user, doc, current.as_deref(), &new)
                         .await?
                 }
-                Slot::Circles => {
+                Slot::Circles | Slot::RoundPlan => {
                     self.store
-                        .swap_team_doc(team, CIRCLES_DOC, current.as_deref(), &new)
+                        .swap_team_doc(team, slot.name(), current.as_deref(), &new)
                         .await?
                 }
             };

@@ -10,8 +10,9 @@
 //! dies mid-send leaves the job to run again elsewhere. The only duplicate
 //! possible is a message Slack accepted just before the crash and before its
 //! key was recorded — one Redis round-trip per job. Rounds are at-most-once
-//! instead (claimed before running): a second round would re-pair everyone,
-//! which is worse than a lost intro.
+//! instead (claimed before running): a second round would re-pair everyone.
+//! A round's intros, sit-out DMs and notes are jobs of their own
+//! (`round_delivery`), delivered like prompts.
 
 use super::checkins;
 use super::circles;
@@ -19,6 +20,7 @@ use super::context::App;
 use super::home;
 use super::model::{Effect, JobRun};
 use super::queue;
+use super::round_delivery;
 use super::rounds;
 use crate::domain::checkin::Checkin;
 use crate::domain::job::Job;
@@ -51,6 +53,14 @@ pub async fn run(
         Job::Reminder { user, number } => run_reminder(app, team, &job, user, *number).await,
         Job::PauseEnd(user) => run_pause_end(app, team, &job, user, now).await,
         Job::CirclePrompt(id) => circles::run_prompt(app, team, *id, now).await,
+        Job::Intro { round, group } => {
+            round_delivery::intro(app, team, &job, *round, *group, now).await
+        }
+        Job::NotesBefore { round, user } => {
+            round_delivery::notes_before(app, team, &job, *round, user).await
+        }
+        Job::SitOut { round, user } => round_delivery::sit_out(app, team, &job, *round, user).await,
+        Job::MergeOffers { .. } => round_delivery::merge_offers(app, team, &job).await,
     }
 }
 

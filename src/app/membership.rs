@@ -294,6 +294,8 @@ async fn scrub_mentions(app: &App, team: &TeamId, user: &UserId) -> Result<(), a
             })
             .await;
     }
+    // The round being delivered (its groups and reasons name them).
+    super::round_delivery::forget(app, team, user).await?;
     for _ in 0..UPDATE_ATTEMPTS {
         let Some(current) = app.store.load_team_doc(team, roster::ROUNDS_DOC).await? else {
             return Ok(());

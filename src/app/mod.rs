@@ -26,6 +26,7 @@ mod program_time;
 mod queue;
 mod requests;
 mod roster;
+mod round_delivery;
 mod rounds;
 mod text;
 mod workspace;
@@ -34,6 +35,7 @@ pub use context::App;
 pub use documents::Corrupt;
 pub use model::*;
 pub use requests::*;
+pub use round_delivery::Progress;
 pub use text::{Span, Text};
 pub use workspace::{Workspace, WorkspaceError};
 

@@ -360,6 +360,8 @@ pub struct RoundSummary {
     pub not_ready: usize,
     /// Paused or circle-only members, not in this round.
     pub away: usize,
+    /// The previous round's intros still going out (previews show it).
+    pub delivering: Option<super::Progress>,
 }
 
 /// One member as a circle intro shows them.

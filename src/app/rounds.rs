@@ -1,21 +1,19 @@
-//! Pairing rounds from Slack: planning and running one (history recorded
-//! before any intro), intros with shared goals and a first-meeting slot,
-//! sit-out DMs, notes before meeting; the kickoff rhythm choice and the
-//! answer to a re-pair offer.
+//! Pairing rounds from Slack: planning and running one (recorded with its
+//! delivery plan and queued jobs in one step; `round_delivery` sends the
+//! intros, sit-out DMs and notes); the kickoff rhythm choice and the answer
+//! to a re-pair offer.
 
 use super::admin;
-use super::circles;
 use super::context::App;
-use super::documents::{UpdateError, UPDATE_ATTEMPTS};
+use super::documents::UpdateError;
 use super::model::{Effect, Outcome, PlannedGroup, Reply, RoundSummary};
 use super::requests::ActionRequest;
 use super::roster;
+use super::round_delivery;
 use super::text::Text;
-use crate::domain::goals::GoalBook;
-use crate::domain::notes::NoteBook;
-use crate::domain::nudges::Nudge;
 use crate::domain::pairing::Pairing;
 use crate::domain::profile::{Cadence, Format, Profile};
+use crate::domain::round_plan::{PlanGroup, RoundPlan, SitOut};
 use crate::ids::{TeamId, UserId};
 use crate::pairing::score::{Rules, Scorer};
 use crate::store::Doc;
@@ -80,125 +78,58 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
         sat_out,
         not_ready,
         away,
+        delivering: None,
     };
+    let delivering = round_delivery::in_progress(app, team).await?;
     if preview {
-        return Ok(Outcome::reply(Reply::Round(summary)));
+        return Ok(Outcome::reply(Reply::Round(RoundSummary {
+            delivering,
+            ..summary
+        })));
     }
-    record(app, team, number, &summary).await?;
-    let mut effects = Vec::new();
-    for g in &summary.groups {
-        effects.extend(introduce(app, team, number, g, &profiles, now).await);
+    if let Some(p) = delivering {
+        return Ok(Outcome::refused(format!(
+            "Round {}'s intros are still going out ({} of {} sent), so round {number} \
+             waits. Run it once they're all sent; `/tandem admin round preview` shows progress.",
+            p.round, p.sent, p.total
+        )));
     }
-    for (user, reason) in &summary.sat_out {
-        effects.push(Effect::SitOutDm {
-            user: user.clone(),
-            reason: reason.clone(),
-        });
+    let round_plan = RoundPlan {
+        round: number,
+        at: Some(now),
+        groups: plan
+            .groups
+            .iter()
+            .map(|g| PlanGroup {
+                members: g
+                    .members
+                    .iter()
+                    .map(|&i| roster::member_of(&roster, i))
+                    .collect(),
+                reasons: g.reasons.clone(),
+            })
+            .collect(),
+        sat_out: summary
+            .sat_out
+            .iter()
+            .map(|(user, reason)| SitOut {
+                user: user.clone(),
+                reason: reason.clone(),
+            })
+            .collect(),
+    };
+    // Recorded with its plan and one job per intro in one step: from here
+    // on, whichever replica claims a job delivers it.
+    if !round_delivery::commit(app, team, &round_plan, now).await? {
+        anyhow::bail!("another round was run at the same time");
     }
-    effects.extend(circles::merge_offers(app, team).await?);
     tracing::info!(
         round = number,
         groups = summary.groups.len(),
         sat_out = summary.sat_out.len(),
-        "round run"
+        "round recorded; intros queued"
     );
-    Ok(Outcome::reply(Reply::Round(summary)).with_effects(effects))
-}
-
-/// Records round `number` in the history first: a failure here sends nothing.
-async fn record(
-    app: &App,
-    team: &TeamId,
-    number: u32,
-    summary: &RoundSummary,
-) -> Result<(), anyhow::Error> {
-    let ids = |m: &[UserId]| m.iter().map(|u| u.as_str().to_owned()).collect::<Vec<_>>();
-    let group_ids: Vec<Vec<String>> = summary.groups.iter().map(|g| ids(&g.members)).collect();
-    let sat_ids: Vec<String> = summary
-        .sat_out
-        .iter()
-        .map(|(u, _)| u.as_str().to_owned())
-        .collect();
-    for _ in 0..UPDATE_ATTEMPTS {
-        let current = app.store.load_team_doc(team, roster::ROUNDS_DOC).await?;
-        let mut h = roster::parse_history(current.as_deref())?;
-        if h.rounds.len() as u32 + 1 != number {
-            anyhow::bail!("another round was run at the same time");
-        }
-        h.push(group_ids.clone(), sat_ids.clone());
-        let new = serde_json::to_string(&h).expect("history serialises");
-        if app
-            .store
-            .swap_team_doc(team, roster::ROUNDS_DOC, current.as_deref(), &new)
-            .await?
-        {
-            return Ok(());
-        }
-    }
-    anyhow::bail!("round history busy")
-}
-
-/// A group's new pairings stored, their intro, and each member's own open
-/// notes (privately) before they meet.
-async fn introduce(
-    app: &App,
-    team: &TeamId,
-    number: u32,
-    g: &PlannedGroup,
-    profiles: &[(UserId, Profile)],
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<Effect> {
-    let others =
-        |m: &UserId| -> Vec<UserId> { g.members.iter().filter(|p| *p != m).cloned().collect() };
-    for m in &g.members {
-        let pairing = Pairing {
-            round: number,
-            partners: others(m),
-            cadence: None,
-            repair: false,
-        };
-        let _ = app
-            .docs
-            .update(team, m, Doc::Pairing, |p: &mut Pairing| {
-                *p = pairing.clone();
-                Ok::<(), std::convert::Infallible>(())
-            })
-            .await;
-    }
-    let zones = app.time.zones_of(&g.members, profiles);
-    let mut shared_goals = Vec::new();
-    for m in &g.members {
-        if let Ok(book) = app.docs.load::<GoalBook>(team, m, Doc::Goals).await {
-            let shared: Vec<String> = book.shared().into_iter().map(|(_, t)| t).collect();
-            if !shared.is_empty() {
-                shared_goals.push((m.clone(), shared));
-            }
-        }
-    }
-    let mut effects = vec![Effect::Intro {
-        round: number,
-        members: g.members.clone(),
-        reasons: g.reasons.clone(),
-        shared_goals,
-        first_meeting: crate::schedule::first_meeting(now, &zones),
-    }];
-    for m in &g.members {
-        let notes: NoteBook = match app.docs.load(team, m, Doc::Notes).await {
-            Ok(n) => n,
-            Err(_) => continue,
-        };
-        let open: Vec<String> = notes.open().map(|n| n.text.clone()).collect();
-        if !open.is_empty() {
-            effects.push(Effect::Nudge {
-                user: m.clone(),
-                nudge: Nudge::BeforeMeeting {
-                    partners: others(m),
-                    notes: open,
-                },
-            });
-        }
-    }
-    effects
+    Ok(Outcome::reply(Reply::Round(summary)))
 }
 
 /// A kickoff choice: recorded for this member; the group sees it, and

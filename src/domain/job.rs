@@ -19,14 +19,28 @@ pub enum Job {
     PauseEnd(UserId),
     /// A circle's weekly prompt (`circles.prompt_schedule`).
     CirclePrompt(u32),
+    /// Round `round`'s intro of its group `group` (pairings stored, then
+    /// the group DM).
+    Intro { round: u32, group: u32 },
+    /// The DM telling `user` why they sit out round `round`.
+    SitOut { round: u32, user: UserId },
+    /// `user`'s own open notes, before they meet their round-`round`
+    /// partner.
+    NotesBefore { round: u32, user: UserId },
+    /// Offers to merge circles too small to carry on, after round `round`.
+    MergeOffers { round: u32 },
 }
 
 impl Job {
     /// The member a job is about, if it is about one.
     pub fn member(&self) -> Option<&UserId> {
         match self {
-            Job::Checkin(user) | Job::PauseEnd(user) | Job::Reminder { user, .. } => Some(user),
-            Job::Round | Job::CirclePrompt(_) => None,
+            Job::Checkin(user)
+            | Job::PauseEnd(user)
+            | Job::Reminder { user, .. }
+            | Job::SitOut { user, .. }
+            | Job::NotesBefore { user, .. } => Some(user),
+            Job::Round | Job::CirclePrompt(_) | Job::Intro { .. } | Job::MergeOffers { .. } => None,
         }
     }
 
@@ -40,8 +54,15 @@ impl Job {
                 user: user.clone(),
                 number: 7,
             },
-            Job::PauseEnd(user),
+            Job::PauseEnd(user.clone()),
             Job::CirclePrompt(3),
+            Job::Intro { round: 4, group: 0 },
+            Job::SitOut {
+                round: 4,
+                user: user.clone(),
+            },
+            Job::NotesBefore { round: 4, user },
+            Job::MergeOffers { round: 4 },
         ]
     }
 }
@@ -54,6 +75,10 @@ impl fmt::Display for Job {
             Job::Reminder { user, number } => write!(f, "remind:{user}:{number}"),
             Job::PauseEnd(user) => write!(f, "resume:{user}"),
             Job::CirclePrompt(id) => write!(f, "circle:{id}"),
+            Job::Intro { round, group } => write!(f, "intro:{round}:{group}"),
+            Job::SitOut { round, user } => write!(f, "sitout:{round}:{user}"),
+            Job::NotesBefore { round, user } => write!(f, "notes:{round}:{user}"),
+            Job::MergeOffers { round } => write!(f, "offers:{round}"),
         }
     }
 }
@@ -82,6 +107,25 @@ impl FromStr for Job {
             }
             "resume" => Ok(Job::PauseEnd(user(rest)?)),
             "circle" => Ok(Job::CirclePrompt(number(rest)?)),
+            "intro" => {
+                let (r, g) = rest.split_once(':').ok_or(UnknownJob)?;
+                Ok(Job::Intro {
+                    round: number(r)?,
+                    group: number(g)?,
+                })
+            }
+            "sitout" | "notes" => {
+                let (r, u) = rest.split_once(':').ok_or(UnknownJob)?;
+                let (round, user) = (number(r)?, user(u)?);
+                Ok(if kind == "sitout" {
+                    Job::SitOut { round, user }
+                } else {
+                    Job::NotesBefore { round, user }
+                })
+            }
+            "offers" => Ok(Job::MergeOffers {
+                round: number(rest)?,
+            }),
             _ => Err(UnknownJob),
         }
     }
@@ -110,7 +154,11 @@ mod tests {
                 "checkin:U0EXAMPLE",
                 "remind:U0EXAMPLE:7",
                 "resume:U0EXAMPLE",
-                "circle:3"
+                "circle:3",
+                "intro:4:0",
+                "sitout:4:U0EXAMPLE",
+                "notes:4:U0EXAMPLE",
+                "offers:4"
             ]
         );
     }
@@ -127,6 +175,11 @@ mod tests {
             "circle:-1",
             "resume:<!channel>",
             "nudge:U01",
+            "intro:4",
+            "intro:x:1",
+            "sitout:4:<!here>",
+            "notes:U01:4",
+            "offers:",
         ] {
             assert_eq!(bad.parse::<Job>(), Err(UnknownJob), "{bad:?}");
         }

@@ -16,4 +16,5 @@ pub mod nudges;
 pub mod numbered;
 pub mod pairing;
 pub mod profile;
+pub mod round_plan;
 pub mod shelf;

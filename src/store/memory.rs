@@ -1,7 +1,7 @@
 //! In-memory implementation of [`Store`] for single-process trials: same
 //! contract as Redis, nothing survives a restart.
 
-use super::{Doc, Keys, Store, StoreResult};
+use super::{Doc, Keys, Store, StoreResult, TeamSwap};
 use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -127,6 +127,36 @@ impl Store for MemoryStore {
         new: &str,
     ) -> StoreResult<bool> {
         Ok(self.swap_key(self.keys.doc(team, user, doc), expected, new))
+    }
+
+    async fn commit_team(
+        &self,
+        team: &TeamId,
+        swaps: &[TeamSwap<'_>],
+        jobs: &[(String, i64)],
+    ) -> StoreResult<bool> {
+        // Both locks for the whole step, values first (as everywhere here).
+        let mut values = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        let keys: Vec<String> = swaps
+            .iter()
+            .map(|s| self.keys.team_doc(team, s.name))
+            .collect();
+        let current = keys
+            .iter()
+            .zip(swaps)
+            .all(|(key, s)| values.get(key).map(String::as_str) == s.expected);
+        if !current {
+            return Ok(false);
+        }
+        for (key, s) in keys.into_iter().zip(swaps) {
+            values.insert(key, s.new.to_owned());
+        }
+        let queue = all.entry(self.keys.jobs_due(team)).or_default();
+        for (job, due) in jobs {
+            queue.due.insert(job.clone(), *due);
+        }
+        Ok(true)
     }
 
     async fn schedule_job(&self, team: &TeamId, job: &str, due_ms: i64) -> StoreResult<()> {

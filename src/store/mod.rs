@@ -26,6 +26,15 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// One workspace document's compare-and-set inside [`Store::commit_team`].
+#[derive(Debug, Clone, Copy)]
+pub struct TeamSwap<'a> {
+    pub name: &'a str,
+    /// What the document must still hold (`None`: absent).
+    pub expected: Option<&'a str>,
+    pub new: &'a str,
+}
+
 /// A per-member document, stored as one versioned JSON value so that every
 /// change is a single atomic write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +107,18 @@ pub trait Store: Send + Sync + 'static {
         name: &str,
         expected: Option<&str>,
         new: &str,
+    ) -> StoreResult<bool>;
+
+    /// Changes several workspace documents and queues `jobs` (name, due
+    /// ms) in one atomic step: nothing is written unless every document
+    /// still holds its `expected` value. Returns whether it wrote. A round's
+    /// history, its delivery plan and one job per intro go together, so a
+    /// crash can never leave a round recorded with its intros unqueued.
+    async fn commit_team(
+        &self,
+        team: &TeamId,
+        swaps: &[TeamSwap<'_>],
+        jobs: &[(String, i64)],
     ) -> StoreResult<bool>;
 
     /// Puts `job` on the workspace's queue, due at `due_ms` (Unix ms),

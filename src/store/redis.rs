@@ -1,6 +1,6 @@
 //! Redis implementation of [`Store`] over a reconnecting `ConnectionManager`.
 
-use super::{Doc, Keys, Store, StoreError, StoreResult};
+use super::{Doc, Keys, Store, StoreError, StoreResult, TeamSwap};
 use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -62,6 +62,31 @@ redis.call('ZADD', KEYS[1], 'XX', clock + tonumber(ARGV[3]), ARGV[1])
 return 1
 "#;
 
+/// KEYS: n documents, then the due queue. ARGV: n, then per document
+/// (1 = expected present / 0 = expected absent, expected, new), then
+/// (job, due) pairs. All or nothing.
+const COMMIT_SCRIPT: &str = r#"
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  local base = 2 + (i - 1) * 3
+  local current = redis.call('GET', KEYS[i])
+  if ARGV[base] == '1' then
+    if current ~= ARGV[base + 1] then return 0 end
+  elseif current then
+    return 0
+  end
+end
+for i = 1, n do
+  redis.call('SET', KEYS[i], ARGV[2 + (i - 1) * 3 + 2])
+end
+local j = 2 + n * 3
+while j + 1 <= #ARGV do
+  redis.call('ZADD', KEYS[n + 1], ARGV[j + 1], ARGV[j])
+  j = j + 2
+end
+return 1
+"#;
+
 /// KEYS: due, leased, owner. ARGV: job, owner, next ("" for none).
 const FINISH_SCRIPT: &str = r#"
 if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
@@ -77,6 +102,7 @@ return 1
 static SWAP: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SWAP_SCRIPT));
 static CLAIM: LazyLock<redis::Script> =
     LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{CLAIM_BODY}")));
+static COMMIT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(COMMIT_SCRIPT));
 static RENEW: LazyLock<redis::Script> =
     LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{RENEW_BODY}")));
 static FINISH: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(FINISH_SCRIPT));
@@ -229,6 +255,34 @@ impl Store for RedisStore {
     ) -> StoreResult<bool> {
         self.swap_key(self.keys.doc(team, user, doc), expected, new)
             .await
+    }
+
+    async fn commit_team(
+        &self,
+        team: &TeamId,
+        swaps: &[TeamSwap<'_>],
+        jobs: &[(String, i64)],
+    ) -> StoreResult<bool> {
+        let mut conn = self.conn.clone();
+        let mut invocation = COMMIT.prepare_invoke();
+        for swap in swaps {
+            invocation.key(self.keys.team_doc(team, swap.name));
+        }
+        invocation.key(self.keys.jobs_due(team)).arg(swaps.len());
+        for swap in swaps {
+            invocation
+                .arg(if swap.expected.is_some() { "1" } else { "0" })
+                .arg(swap.expected.unwrap_or(""))
+                .arg(swap.new);
+        }
+        for (job, due) in jobs {
+            invocation.arg(job).arg(due);
+        }
+        let wrote: i64 = invocation
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(wrote == 1)
     }
 
     async fn schedule_job(&self, team: &TeamId, job: &str, due_ms: i64) -> StoreResult<()> {

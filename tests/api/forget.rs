@@ -194,8 +194,7 @@ async fn forget_cancels_every_job_about_the_member_reminders_of_old_check_ins_to
 async fn forget_takes_the_members_words_off_a_partners_shelf_and_check_in() {
     let app = spawn_app().await;
     app.join_ana_and_ben().await;
-    app.say("U0ADMIN1", "admin round").await;
-    app.settled().await;
+    app.run_round("U0ADMIN1").await;
     app.say(
         "U0ANA",
         "share https://example.com/rust-book Ana's own words",

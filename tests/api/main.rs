@@ -17,6 +17,7 @@ mod membership;
 mod nudges;
 mod pairing;
 mod profile_modal;
+mod round_delivery;
 mod rounds;
 mod scheduler;
 mod slack_errors;

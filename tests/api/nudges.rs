@@ -55,7 +55,7 @@ async fn submit(
 
 async fn pair_ana_and_ben(app: &TestApp) {
     app.join_ana_and_ben().await;
-    app.say(ADMIN, "admin round").await;
+    app.run_round(ADMIN).await;
 }
 
 #[tokio::test]

@@ -610,6 +610,75 @@ mod job_queue {
             .is_empty());
     }
 
+    async fn a_commit_writes_every_document_and_job_or_nothing(store: Arc<dyn Store>) {
+        use tandem::store::TeamSwap;
+        let t = team("T0AAA");
+        store.swap_team_doc(&t, "rounds", None, "h1").await.unwrap();
+        let jobs = vec![
+            ("intro:2:0".to_owned(), 5_000),
+            ("intro:2:1".to_owned(), 5_000),
+        ];
+        // The history moved on since it was read: nothing is written.
+        let stale = [
+            TeamSwap {
+                name: "rounds",
+                expected: None,
+                new: "h2",
+            },
+            TeamSwap {
+                name: "round-plan",
+                expected: None,
+                new: "p2",
+            },
+        ];
+        assert!(!store.commit_team(&t, &stale, &jobs).await.unwrap());
+        assert_eq!(store.load_team_doc(&t, "round-plan").await.unwrap(), None);
+        assert!(store
+            .claim_jobs(&t, "r", 10_000, 60_000, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        // As read: both documents and both jobs, together.
+        let current = [
+            TeamSwap {
+                name: "rounds",
+                expected: Some("h1"),
+                new: "h2",
+            },
+            TeamSwap {
+                name: "round-plan",
+                expected: None,
+                new: "p2",
+            },
+        ];
+        assert!(store.commit_team(&t, &current, &jobs).await.unwrap());
+        assert_eq!(
+            store.load_team_doc(&t, "rounds").await.unwrap().as_deref(),
+            Some("h2")
+        );
+        assert_eq!(
+            store
+                .load_team_doc(&t, "round-plan")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("p2")
+        );
+        assert!(store
+            .claim_jobs(&t, "r", 4_999, 60_000, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            store.claim_jobs(&t, "r", 5_000, 60_000, 10).await.unwrap(),
+            ["intro:2:0", "intro:2:1"]
+        );
+        assert!(
+            !store.commit_team(&t, &current, &[]).await.unwrap(),
+            "a second commit from the same reading loses"
+        );
+    }
+
     macro_rules! both {
         ($($name:ident),*) => {$(
             mod $name {
@@ -634,6 +703,7 @@ mod job_queue {
         concurrent_claimers_never_share_a_job,
         cancelled_jobs_are_gone,
         failures_are_counted_until_recovered_or_cancelled,
-        jobs_are_found_by_a_part_of_their_name_queued_or_leased
+        jobs_are_found_by_a_part_of_their_name_queued_or_leased,
+        a_commit_writes_every_document_and_job_or_nothing
     );
 }

@@ -124,6 +124,11 @@ fn round_preview() {
         )],
         not_ready: 1,
         away: 2,
+        delivering: Some(tandem::app::Progress {
+            round: 1,
+            sent: 42,
+            total: 60,
+        }),
     };
     insta::assert_json_snapshot!(views::reply(&Reply::Round(summary)));
 }

@@ -20,9 +20,15 @@ pub(super) fn round_message(r: &crate::app::RoundSummary) -> SlackMessageContent
     headline.push_str(if r.preview {
         ". Nothing was sent; `/tandem admin round` runs it."
     } else {
-        ". Each group has its intro in a group DM."
+        ". Each group's intro is on its way to a group DM."
     });
     let mut blocks = vec![section(headline.clone())];
+    if let Some(p) = &r.delivering {
+        blocks.push(section(format!(
+            "Round {}'s intros are still going out: {} of {} sent.",
+            p.round, p.sent, p.total
+        )));
+    }
     for (i, g) in r.groups.iter().enumerate().take(40) {
         blocks.push(section(format!(
             "*{}.* {} — {:.2}\n{}",

@@ -147,6 +147,46 @@ impl TestApp {
         self.wait_for_metric("tandem_deliveries_in_flight 0").await;
     }
 
+    /// Waits until the round's delivery jobs (intros, sit-outs, notes
+    /// before meeting, merge offers) have all run and what they sent is
+    /// delivered: none is left queued or held.
+    pub async fn round_delivered(&self) {
+        let keys = [
+            format!("{}:{{T0TEST}}:jobs:due", self.prefix),
+            format!("{}:{{T0TEST}}:jobs:leased", self.prefix),
+        ];
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let mut waiting = Vec::new();
+            for key in &keys {
+                let jobs: Vec<String> = self
+                    .redis(redis::cmd("ZRANGE").arg(key).arg(0).arg(-1))
+                    .await;
+                waiting.extend(jobs.into_iter().filter(|j| {
+                    ["intro:", "notes:", "sitout:", "offers:"]
+                        .iter()
+                        .any(|kind| j.starts_with(kind))
+                }));
+            }
+            if waiting.is_empty() {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "round not delivered: {waiting:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.settled().await;
+    }
+
+    /// `admin round` by `admin`, and its delivery: the reply.
+    pub async fn run_round(&self, admin: &str) -> serde_json::Value {
+        let reply = self.say(admin, "admin round").await;
+        self.round_delivered().await;
+        reply
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{}", self.address, path))
@@ -198,11 +238,20 @@ impl TestApp {
 
     /// `/tandem join` for many members at once (a few at a time).
     pub async fn join_all(&self, users: &[String]) {
+        self.say_all(users, |_| "join".to_owned()).await;
+    }
+
+    /// Each of `users` types `/tandem <text(user)>`, 25 at a time; returns
+    /// once every one is answered.
+    pub async fn say_all(&self, users: &[String], text: impl Fn(&str) -> String) {
         for chunk in users.chunks(25) {
-            let sends = chunk.iter().map(|u| async move {
-                let id = format!("join-{u}");
-                assert_eq!(self.command(u, "join", &id).await.status(), 200);
-                id
+            let sends = chunk.iter().map(|u| {
+                let text = text(u);
+                async move {
+                    let id = format!("say-all-{u}-{}", self.fake.calls("response_url").len());
+                    assert_eq!(self.command(u, &text, &id).await.status(), 200);
+                    id
+                }
             });
             let ids = futures_util::future::join_all(sends).await;
             let deadline = tokio::time::Instant::now() + WAIT;
@@ -216,7 +265,10 @@ impl TestApp {
                 if all {
                     break;
                 }
-                assert!(tokio::time::Instant::now() < deadline, "joins not answered");
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "commands not answered"
+                );
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
