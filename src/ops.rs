@@ -1,6 +1,7 @@
 //! Operational endpoints served in both modes: liveness, readiness (the store
 //! answers and the scheduler is working) and Prometheus metrics.
 
+use crate::app::key_check::KeyGate;
 use crate::metrics::Metrics;
 use crate::scheduler::SchedulerHealth;
 use crate::store::Store;
@@ -20,9 +21,15 @@ struct OpsState {
     store: Arc<dyn Store>,
     metrics: Metrics,
     scheduler: SchedulerHealth,
+    key: KeyGate,
 }
 
-pub fn routes(store: Arc<dyn Store>, metrics: Metrics, scheduler: SchedulerHealth) -> Router {
+pub fn routes(
+    store: Arc<dyn Store>,
+    metrics: Metrics,
+    scheduler: SchedulerHealth,
+    key: KeyGate,
+) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -31,6 +38,7 @@ pub fn routes(store: Arc<dyn Store>, metrics: Metrics, scheduler: SchedulerHealt
             store,
             metrics,
             scheduler,
+            key,
         })
 }
 
@@ -40,7 +48,7 @@ async fn healthz() -> &'static str {
 
 async fn readyz(State(state): State<OpsState>) -> impl IntoResponse {
     match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {
-        Ok(Ok(())) => match state.scheduler.check() {
+        Ok(Ok(())) => match state.key.check().and_then(|()| state.scheduler.check()) {
             Ok(()) => (StatusCode::OK, "ready\n".to_owned()),
             Err(why) => {
                 tracing::warn!(%why, "not ready");

@@ -1,6 +1,7 @@
 //! Builds the running service from configuration and settings, in a form
 //! tests can call (`Application::build` → `port()` → `run_until_stopped`).
 
+use crate::app::key_check::{self, CheckError, KeyGate};
 use crate::app::App;
 use crate::config::Config;
 use crate::crypto::Sealer;
@@ -39,6 +40,8 @@ pub struct Application {
     grace: Duration,
     /// What `/readyz` knows of the scheduler.
     scheduler_health: crate::scheduler::SchedulerHealth,
+    /// The key check still waiting for Redis, if it is.
+    _key_check: Option<AbortOnDrop<()>>,
 }
 
 impl Application {
@@ -100,17 +103,22 @@ impl Application {
                 Sealer::clear()
             }
         };
-        if sealer.encrypts() {
-            check_encryption_key(store.as_ref(), &sealer).await?;
-        }
+        let key_gate = KeyGate::closed();
+        let key_check = start_key_check(store.clone(), sealer.clone(), key_gate.clone()).await?;
         let directory = Arc::new(crate::slack::outbound::SlackWorkspace(api.clone()));
-        let app = App::new(config.clone(), store.clone(), sealer, directory, clock);
+        let app = App::new(config.clone(), store.clone(), sealer, directory, clock)
+            .with_key_gate(key_gate.clone());
         let ctx = Arc::new(SlackContext::new(app, api, metrics.clone()));
 
         let scheduler_health = crate::scheduler::SchedulerHealth::new(
             crate::scheduler::stall_after(&config.scheduler),
         );
-        let mut router = ops::routes(store.clone(), metrics.clone(), scheduler_health.clone());
+        let mut router = ops::routes(
+            store.clone(),
+            metrics.clone(),
+            scheduler_health.clone(),
+            key_gate,
+        );
         if let Transport::Http { signing_secret } = &settings.transport {
             router = router.merge(http::routes(
                 ctx.clone(),
@@ -149,6 +157,7 @@ impl Application {
             socket,
             grace: Duration::from_secs(config.server.shutdown_grace_secs),
             scheduler_health,
+            _key_check: key_check,
         })
     }
 
@@ -224,24 +233,42 @@ impl Application {
     }
 }
 
-/// Name of the sealed value that proves the key matches the stored data.
-const CANARY: &str = "encryption-canary";
-const CANARY_TEXT: &str = "tandem encryption canary";
-
-/// Refuses to start with a key other than the one the data was sealed with,
-/// instead of failing on every member's request later.
-async fn check_encryption_key(store: &dyn Store, sealer: &Sealer) -> anyhow::Result<()> {
-    match store.init_meta(CANARY, &sealer.seal(CANARY_TEXT)).await {
-        Ok(stored) => match sealer.open(&stored) {
-            Ok(text) if text == CANARY_TEXT => Ok(()),
-            _ => bail!(
-                "TANDEM_ENCRYPTION_KEY does not match the key Tandem's stored data was encrypted \
-                 with; start with the original key"
-            ),
-        },
-        Err(e) => {
-            warn!(error = %e, "could not check TANDEM_ENCRYPTION_KEY against the store yet");
-            Ok(())
+/// Checks the encryption key against the store before members' documents
+/// are used (opening `gate`). A mismatch refuses to start. When Redis does
+/// not answer yet, the service starts with `gate` closed and a task checks
+/// again every second: on success it opens, on a mismatch it stays closed
+/// (documents refused, `/readyz` 503) and the error is logged.
+async fn start_key_check(
+    store: Arc<dyn Store>,
+    sealer: Sealer,
+    gate: KeyGate,
+) -> anyhow::Result<Option<AbortOnDrop<()>>> {
+    match key_check::check(store.as_ref(), &sealer).await {
+        Ok(()) => {
+            gate.open();
+            Ok(None)
+        }
+        Err(CheckError::Mismatch(why)) => bail!(why),
+        Err(CheckError::StoreDown(e)) => {
+            warn!(error = %e, "could not check TANDEM_ENCRYPTION_KEY against the store yet; members' documents wait until it is checked");
+            Ok(Some(AbortOnDrop(tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    match key_check::check(store.as_ref(), &sealer).await {
+                        Ok(()) => {
+                            info!("encryption key checked against the store");
+                            gate.open();
+                            return;
+                        }
+                        Err(CheckError::Mismatch(why)) => {
+                            tracing::error!("{why}; members' documents stay closed until restarted with the right key");
+                            gate.refuse(why);
+                            return;
+                        }
+                        Err(CheckError::StoreDown(_)) => {}
+                    }
+                }
+            }))))
         }
     }
 }

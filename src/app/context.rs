@@ -39,6 +39,15 @@ impl App {
         }
     }
 
+    /// Members' documents are used only while `gate` is open (start-up
+    /// checks the encryption key first).
+    pub fn with_key_gate(self, gate: super::key_check::KeyGate) -> Self {
+        Self {
+            docs: self.docs.with_gate(gate),
+            ..self
+        }
+    }
+
     /// The current time, from the injected clock.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()

@@ -3,6 +3,7 @@
 //! compare-and-set, retried when a concurrent edit won, so no edit is lost
 //! or half-written.
 
+use super::key_check::KeyGate;
 use super::model::{Outcome, Reply};
 use super::text::Text;
 use crate::crypto::{SealError, Sealer};
@@ -94,7 +95,20 @@ enum Slot<'a> {
     RoundPlan,
 }
 
+/// Where a value is stored, as the sealer binds it (see `crypto`): the
+/// workspace, the member (`-` for a workspace's document) and the name.
+pub fn place(team: &TeamId, member: Option<&UserId>, name: &str) -> String {
+    format!("{team}/{}/{name}", member.map_or("-", |m| m.as_str()))
+}
+
 impl Slot<'_> {
+    fn place(self, team: &TeamId) -> String {
+        match self {
+            Slot::Member(user, doc) => place(team, Some(user), doc.name()),
+            Slot::Circles | Slot::RoundPlan => place(team, None, self.name()),
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Slot::Member(_, doc) => doc.name(),
@@ -109,11 +123,23 @@ impl Slot<'_> {
 pub struct Documents {
     store: Arc<dyn Store>,
     sealer: Sealer,
+    /// Closed until start-up has checked the key against the store.
+    gate: KeyGate,
 }
 
 impl Documents {
+    /// Open for use at once; see [`Documents::with_gate`].
     pub fn new(store: Arc<dyn Store>, sealer: Sealer) -> Self {
-        Self { store, sealer }
+        Self {
+            store,
+            sealer,
+            gate: KeyGate::opened(),
+        }
+    }
+
+    /// Used only while `gate` is open (the key has been checked).
+    pub fn with_gate(self, gate: KeyGate) -> Self {
+        Self { gate, ..self }
     }
 
     /// A member's document, or its default when they have none yet.
@@ -165,7 +191,7 @@ impl Documents {
     ) -> Result<(Option<String>, RoundPlan), anyhow::Error> {
         let stored = self.raw(team, Slot::RoundPlan).await?;
         let plan = self
-            .decode::<RoundPlan, std::convert::Infallible>(Slot::RoundPlan, stored.as_deref())
+            .decode::<RoundPlan, std::convert::Infallible>(team, Slot::RoundPlan, stored.as_deref())
             .map_err(|e| match e.refusal() {
                 Ok(never) => match never {},
                 Err(e) => e,
@@ -182,14 +208,17 @@ impl Documents {
         self.update_slot(team, Slot::RoundPlan, f).await
     }
 
-    /// `value` as it is stored: JSON, sealed.
-    pub fn seal<T: Serialize>(&self, value: &T) -> String {
-        self.sealer
-            .seal(&serde_json::to_string(value).expect("documents serialise"))
+    /// The round plan as it is stored: JSON, sealed.
+    pub fn seal_round_plan(&self, team: &TeamId, plan: &RoundPlan) -> String {
+        self.sealer.seal(
+            &serde_json::to_string(plan).expect("documents serialise"),
+            &Slot::RoundPlan.place(team),
+        )
     }
 
     /// The stored text of a slot, still sealed.
     async fn raw(&self, team: &TeamId, slot: Slot<'_>) -> Result<Option<String>, StoreError> {
+        self.gate.pass()?;
         match slot {
             Slot::Member(user, doc) => self.store.load_doc(team, user, doc).await,
             Slot::Circles | Slot::RoundPlan => self.store.load_team_doc(team, slot.name()).await,
@@ -199,12 +228,13 @@ impl Documents {
     /// Opens and parses a slot's stored text (the default when absent).
     fn decode<T: DeserializeOwned + Default, E>(
         &self,
+        team: &TeamId,
         slot: Slot<'_>,
         stored: Option<&str>,
     ) -> Result<T, UpdateError<E>> {
         match stored {
             Some(stored) => {
-                let json = self.sealer.open(stored)?;
+                let json = self.sealer.open(stored, &slot.place(team))?;
                 Ok(serde_json::from_str(&json).map_err(|_| Corrupt(slot.name()))?)
             }
             None => Ok(T::default()),
@@ -217,7 +247,7 @@ impl Documents {
         slot: Slot<'_>,
     ) -> Result<T, anyhow::Error> {
         let stored = self.raw(team, slot).await?;
-        self.decode::<T, std::convert::Infallible>(slot, stored.as_deref())
+        self.decode::<T, std::convert::Infallible>(team, slot, stored.as_deref())
             .map_err(|e| match e.refusal() {
                 Ok(never) => match never {},
                 Err(e) => e,
@@ -237,11 +267,12 @@ impl Documents {
     {
         for _ in 0..UPDATE_ATTEMPTS {
             let current = self.raw(team, slot).await?;
-            let mut value: T = self.decode(slot, current.as_deref())?;
+            let mut value: T = self.decode(team, slot, current.as_deref())?;
             let result = f(&mut value).map_err(UpdateError::Refused)?;
-            let new = self
-                .sealer
-                .seal(&serde_json::to_string(&value).expect("documents serialise"));
+            let new = self.sealer.seal(
+                &serde_json::to_string(&value).expect("documents serialise"),
+                &slot.place(team),
+            );
             let swapped = match slot {
                 Slot::Member(user, doc) => {
                     self.store

@@ -10,6 +10,7 @@
 
 pub mod command;
 pub mod help;
+pub mod key_check;
 
 mod admin;
 mod checkins;

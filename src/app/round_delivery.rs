@@ -51,7 +51,7 @@ pub async fn commit(
         .map(|s| s.user.as_str().to_owned())
         .collect();
     let jobs = jobs_for(app, team, plan, due).await?;
-    let sealed_plan = app.docs.seal(plan);
+    let sealed_plan = app.docs.seal_round_plan(team, plan);
     for _ in 0..UPDATE_ATTEMPTS {
         let current = app.store.load_team_doc(team, roster::ROUNDS_DOC).await?;
         let mut history: History = roster::parse_history(current.as_deref())?;
@@ -139,9 +139,10 @@ pub async fn in_progress(app: &App, team: &TeamId) -> Result<Option<Progress>, a
 }
 
 /// The idempotency key of a one-off delivery job: recorded once Slack took
-/// the message, checked before sending.
+/// the message, checked before sending. It ends in `:` so a member's id in
+/// it stands between dots in the stored key, where `forget` finds it.
 fn mark(job: &Job) -> String {
-    format!("sent:{job}")
+    format!("sent:{job}:")
 }
 
 /// `intro:<round>:<group>`: the group's pairings stored (unless a later

@@ -95,6 +95,35 @@ impl Keys {
         format!("{}:event:sent.*.{}.*", self.team(team), user)
     }
 
+    /// `SCAN` patterns matching every member document and every workspace
+    /// document under this prefix (with other keys; [`Keys::parse_doc`]
+    /// picks the documents out).
+    pub fn doc_patterns(&self) -> [String; 2] {
+        [
+            format!("{}:{{*}}:user:*", self.prefix),
+            format!("{}:{{*}}:doc:*", self.prefix),
+        ]
+    }
+
+    /// The document a key holds, if it is a document's key.
+    pub fn parse_doc(&self, key: &str) -> Option<super::DocSlot> {
+        let rest = key.strip_prefix(&self.prefix)?.strip_prefix(":{")?;
+        let (team, rest) = rest.split_once("}:")?;
+        let team = TeamId::parse(team).ok()?;
+        if let Some(name) = rest.strip_prefix("doc:") {
+            return Some(super::DocSlot::Team {
+                team,
+                name: name.to_owned(),
+            });
+        }
+        let (user, doc) = rest.strip_prefix("user:")?.split_once(':')?;
+        Some(super::DocSlot::Member {
+            team,
+            user: UserId::parse(user).ok()?,
+            doc: super::Doc::from_name(doc)?,
+        })
+    }
+
     /// Whether `key` is one of the member's sent-marks (the pattern above).
     pub fn is_member_mark(&self, key: &str, team: &TeamId, user: &UserId) -> bool {
         key.strip_prefix(&format!("{}:event:sent.", self.team(team)))
@@ -111,6 +140,39 @@ mod tests {
         let k = Keys::new("tandem");
         let t = TeamId::parse("T0123").unwrap();
         assert_eq!(k.event_seen(&t, "Ev01ABC"), "tandem:{T0123}:event:Ev01ABC");
+    }
+
+    #[test]
+    fn document_keys_are_read_back() {
+        use crate::store::{Doc, DocSlot};
+        let k = Keys::new("p");
+        let t = TeamId::parse("T1").unwrap();
+        let u = UserId::parse("U0ANA").unwrap();
+        assert_eq!(
+            k.parse_doc(&k.doc(&t, &u, Doc::Goals)),
+            Some(DocSlot::Member {
+                team: t.clone(),
+                user: u.clone(),
+                doc: Doc::Goals
+            })
+        );
+        assert_eq!(
+            k.parse_doc(&k.team_doc(&t, "circles")),
+            Some(DocSlot::Team {
+                team: t.clone(),
+                name: "circles".into()
+            })
+        );
+        for other in [
+            k.members(&t),
+            k.jobs_due(&t),
+            k.meta("x"),
+            k.event_seen(&t, "E1"),
+            "q:{T1}:doc:circles".into(),
+            "p:{T1}:user:U0ANA:unknown".into(),
+        ] {
+            assert_eq!(k.parse_doc(&other), None, "{other}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! In-memory implementation of [`Store`] for single-process trials: same
 //! contract as Redis, nothing survives a restart.
 
-use super::{Doc, Keys, Store, StoreResult, TeamSwap};
+use super::{Doc, DocSlot, Keys, Store, StoreResult, TeamSwap};
 use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -285,12 +285,20 @@ impl Store for MemoryStore {
         Ok(*count)
     }
 
-    async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {
-        let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(map
-            .entry(self.keys.meta(name))
-            .or_insert_with(|| value.to_owned())
-            .clone())
+    async fn load_meta(&self, name: &str) -> StoreResult<Option<String>> {
+        let map = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(map.get(&self.keys.meta(name)).cloned())
+    }
+
+    async fn swap_meta(&self, name: &str, expected: Option<&str>, new: &str) -> StoreResult<bool> {
+        Ok(self.swap_key(self.keys.meta(name), expected, new))
+    }
+
+    async fn document_slots(&self) -> StoreResult<Vec<DocSlot>> {
+        let map = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        let mut found: Vec<DocSlot> = map.keys().filter_map(|k| self.keys.parse_doc(k)).collect();
+        found.sort();
+        Ok(found)
     }
 
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {

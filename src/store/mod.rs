@@ -37,7 +37,7 @@ pub struct TeamSwap<'a> {
 
 /// A per-member document, stored as one versioned JSON value so that every
 /// change is a single atomic write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Doc {
     Profile,
     Goals,
@@ -47,7 +47,34 @@ pub enum Doc {
     Checkin,
 }
 
+/// Where a document is stored: a member's, or a workspace's (by name).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DocSlot {
+    Member {
+        team: TeamId,
+        user: UserId,
+        doc: Doc,
+    },
+    Team {
+        team: TeamId,
+        name: String,
+    },
+}
+
 impl Doc {
+    pub const ALL: [Doc; 6] = [
+        Doc::Profile,
+        Doc::Goals,
+        Doc::Notes,
+        Doc::Shelf,
+        Doc::Pairing,
+        Doc::Checkin,
+    ];
+
+    pub fn from_name(name: &str) -> Option<Doc> {
+        Doc::ALL.into_iter().find(|d| d.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Doc::Profile => "profile",
@@ -175,9 +202,15 @@ pub trait Store: Send + Sync + 'static {
     /// Counts one more failed run of `job` in a row; returns the count.
     async fn job_failed(&self, team: &TeamId, job: &str) -> StoreResult<u32>;
 
-    /// Stores `value` under the program-wide name `name` unless something is
-    /// there already; returns what is stored afterwards.
-    async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String>;
+    /// A program-wide value such as the encryption canary.
+    async fn load_meta(&self, name: &str) -> StoreResult<Option<String>>;
+
+    /// Compare-and-set for a program-wide value, as [`Store::swap_doc`].
+    async fn swap_meta(&self, name: &str, expected: Option<&str>, new: &str) -> StoreResult<bool>;
+
+    /// Every stored document, of every member and workspace under this
+    /// prefix (for re-sealing them all when encryption changes).
+    async fn document_slots(&self) -> StoreResult<Vec<DocSlot>>;
 
     /// Erases every key that belongs to one member (all of
     /// `…:user:<id>:…`) and their membership; returns how many keys were

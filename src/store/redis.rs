@@ -1,6 +1,6 @@
 //! Redis implementation of [`Store`] over a reconnecting `ConnectionManager`.
 
-use super::{Doc, Keys, Store, StoreError, StoreResult, TeamSwap};
+use super::{Doc, DocSlot, Keys, Store, StoreError, StoreResult, TeamSwap};
 use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -427,22 +427,42 @@ impl Store for RedisStore {
             .map_err(unavailable)
     }
 
-    async fn init_meta(&self, name: &str, value: &str) -> StoreResult<String> {
+    async fn load_meta(&self, name: &str) -> StoreResult<Option<String>> {
         let mut conn = self.conn.clone();
-        let key = self.keys.meta(name);
-        let _: Option<String> = redis::cmd("SET")
-            .arg(&key)
-            .arg(value)
-            .arg("NX")
+        redis::cmd("GET")
+            .arg(self.keys.meta(name))
             .query_async(&mut conn)
             .await
-            .map_err(unavailable)?;
-        let stored: Option<String> = redis::cmd("GET")
-            .arg(&key)
-            .query_async(&mut conn)
-            .await
-            .map_err(unavailable)?;
-        Ok(stored.unwrap_or_else(|| value.to_owned()))
+            .map_err(unavailable)
+    }
+
+    async fn swap_meta(&self, name: &str, expected: Option<&str>, new: &str) -> StoreResult<bool> {
+        self.swap_key(self.keys.meta(name), expected, new).await
+    }
+
+    async fn document_slots(&self) -> StoreResult<Vec<DocSlot>> {
+        let mut conn = self.conn.clone();
+        let mut found = std::collections::BTreeSet::new();
+        for pattern in self.keys.doc_patterns() {
+            let mut cursor: u64 = 0;
+            loop {
+                let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg(&pattern)
+                    .arg("COUNT")
+                    .arg(1000)
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(unavailable)?;
+                found.extend(batch.iter().filter_map(|k| self.keys.parse_doc(k)));
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
+            }
+        }
+        Ok(found.into_iter().collect())
     }
 
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {

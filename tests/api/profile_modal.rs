@@ -108,10 +108,12 @@ async fn invalid_submissions_get_inline_errors_and_change_nothing() {
         body["errors"]["goal_1"],
         "That is 300 characters; keep goals and steps to 280 so they fit a check-in."
     );
-    // Only the scheduler's queue exists; nothing about the member.
+    // Only the scheduler's queue and the encryption canary exist; nothing
+    // about the member.
     let keys = app.redis_keys().await;
     assert!(
-        keys.iter().all(|k| k.ends_with(":jobs:due")),
+        keys.iter()
+            .all(|k| k.ends_with(":jobs:due") || k.ends_with(":meta:encryption-canary")),
         "nothing was written: {:?}",
         app.redis_keys().await
     );

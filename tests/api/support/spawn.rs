@@ -21,6 +21,8 @@ pub enum StoreChoice {
     Memory,
     /// A Redis URL where nothing listens, to see the bot cope.
     ClosedPort,
+    /// This Redis (a test's own, which it stops and starts).
+    Url(String),
 }
 
 #[derive(Debug, Clone)]
@@ -183,6 +185,9 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
         StoreChoice::ClosedPort => {
             let port = closed_port().await;
             vars.insert("REDIS_URL", format!("redis://127.0.0.1:{port}/0"));
+        }
+        StoreChoice::Url(url) => {
+            vars.insert("REDIS_URL", url);
         }
     }
     let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
