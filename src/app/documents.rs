@@ -84,6 +84,15 @@ pub fn changed<R, T, E: std::fmt::Display>(
     }
 }
 
+/// What goes with a member's document change, atomically.
+#[derive(Debug, Clone, Default)]
+pub struct Also {
+    /// Add the member to the workspace's members set.
+    pub join: bool,
+    /// Jobs to queue: (name, due ms).
+    pub jobs: Vec<(String, i64)>,
+}
+
 /// The workspace document holding the round being delivered.
 pub const ROUND_PLAN_DOC: &str = "round-plan";
 
@@ -165,6 +174,24 @@ impl Documents {
         T: Serialize + DeserializeOwned + Default,
     {
         self.update_slot(team, Slot::Member(user, doc), f).await
+    }
+
+    /// As [`Documents::update`], with what `also` asks of the changed
+    /// document (the member added to the members set, jobs queued) written
+    /// in the same atomic step as the document.
+    pub async fn update_also<T, R, E>(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+        f: impl Fn(&mut T) -> Result<R, E>,
+        also: impl Fn(&T) -> Also,
+    ) -> Result<(R, T), UpdateError<E>>
+    where
+        T: Serialize + DeserializeOwned + Default,
+    {
+        self.update_slot_also(team, Slot::Member(user, doc), f, |v| Some(also(v)))
+            .await
     }
 
     /// The circles document (sealed like members' documents: circle shelves
@@ -265,6 +292,22 @@ impl Documents {
     where
         T: Serialize + DeserializeOwned + Default,
     {
+        self.update_slot_also(team, slot, f, |_| None).await
+    }
+
+    /// As [`Documents::update_slot`]; for a member's document, what `also`
+    /// asks of the changed value (joining, jobs) is written in the same
+    /// atomic step.
+    async fn update_slot_also<T, R, E>(
+        &self,
+        team: &TeamId,
+        slot: Slot<'_>,
+        f: impl Fn(&mut T) -> Result<R, E>,
+        also: impl Fn(&T) -> Option<Also>,
+    ) -> Result<(R, T), UpdateError<E>>
+    where
+        T: Serialize + DeserializeOwned + Default,
+    {
         for _ in 0..UPDATE_ATTEMPTS {
             let current = self.raw(team, slot).await?;
             let mut value: T = self.decode(team, slot, current.as_deref())?;
@@ -273,13 +316,26 @@ impl Documents {
                 &serde_json::to_string(&value).expect("documents serialise"),
                 &slot.place(team),
             );
-            let swapped = match slot {
-                Slot::Member(user, doc) => {
+            let swapped = match (slot, also(&value)) {
+                (Slot::Member(user, doc), None) => {
                     self.store
                         .swap_doc(team, user, doc, current.as_deref(), &new)
                         .await?
                 }
-                Slot::Circles | Slot::RoundPlan => {
+                (Slot::Member(user, doc), Some(also)) => {
+                    self.store
+                        .swap_doc_also(
+                            team,
+                            user,
+                            doc,
+                            current.as_deref(),
+                            &new,
+                            also.join,
+                            &also.jobs,
+                        )
+                        .await?
+                }
+                (Slot::Circles | Slot::RoundPlan, _) => {
                     self.store
                         .swap_team_doc(team, slot.name(), current.as_deref(), &new)
                         .await?

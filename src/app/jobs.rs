@@ -17,6 +17,7 @@
 use super::checkins;
 use super::circles;
 use super::context::App;
+use super::documents::UpdateError;
 use super::home;
 use super::model::{Effect, JobRun};
 use super::queue;
@@ -140,22 +141,21 @@ async fn run_pause_end(
     now: DateTime<Utc>,
 ) -> Result<JobRun, anyhow::Error> {
     let today = now.date_naive();
+    // Active again first; the welcome back is owed until Slack took it, so
+    // a retry after a failed DM (the pause already ended by the first try)
+    // still sends it, once: its key names the pause's last day.
     let ended = app
         .docs
         .update(team, user, Doc::Profile, |p: &mut Profile| {
-            match p.membership {
-                Membership::Paused { until: Some(d) } if d < today => {
-                    p.membership = Membership::Active;
-                    Ok(())
-                }
-                _ => Err(()),
-            }
+            p.end_pause(today).ok_or(())
         })
         .await;
-    if ended.is_err() {
-        return Ok(JobRun::nothing(None));
-    }
-    let mark = format!("sent:{job}:{today}");
+    let last_day = match ended {
+        Ok((last_day, _)) => last_day,
+        Err(UpdateError::Refused(())) => return Ok(JobRun::nothing(None)),
+        Err(e) => return Err(e.refusal().expect_err("not refused")),
+    };
+    let mark = format!("sent:{job}:{last_day}");
     if app.store.event_seen(team, &mark).await? {
         return Ok(JobRun::nothing(None));
     }

@@ -4,7 +4,7 @@
 
 use super::circles;
 use super::context::App;
-use super::documents::{changed, UpdateError, UPDATE_ATTEMPTS};
+use super::documents::{changed, Also, UpdateError, UPDATE_ATTEMPTS};
 use super::home;
 use super::model::{Effect, HomeModel, Outcome, Reply, SubmitOutcome};
 use super::queue;
@@ -65,13 +65,17 @@ pub async fn join(app: &App, team: &TeamId, user: &UserId, trigger: Option<&str>
         tracing::warn!(error = %e, "time zone unknown: users.info failed");
         None
     });
-    if let Err(e) = app.store.add_member(team, user).await {
-        tracing::warn!(error = %e, "command not served: store problem");
-        return Outcome::store_down();
-    }
-    let outcome = change_profile(app, team, user, |p| {
+    // The profile, the members set and the first check-in are written in
+    // one atomic step: no member is active but never paired or prompted.
+    let result = app
+        .docs
+        .update_also(
+            team,
+            user,
+            Doc::Profile,
+            |p: &mut Profile| {
         let was = p.membership;
-        p.membership = Membership::Active;
+        p.set_membership(Membership::Active);
         if p.timezone.is_none() {
             p.timezone = zone.clone();
         }
@@ -87,13 +91,21 @@ pub async fn join(app: &App, team: &TeamId, user: &UserId, trigger: Option<&str>
                 crate::pairing::score::join(&missing)
             ));
         }
-        Ok(text)
-    })
-    .await;
+        Ok::<String, String>(text)
+    },
+            |p| Also {
+                join: true,
+                jobs: queue::checkin_job(app, user, p).into_iter().collect(),
+            },
+        )
+        .await;
+    let outcome = changed(result, |headline, profile| Reply::Profile {
+        headline,
+        profile,
+    });
     let Reply::Profile { profile, .. } = &outcome.reply else {
         return outcome;
     };
-    queue::checkin(app, team, user, profile).await;
     let modal = profile_modal(app, trigger, profile);
     outcome.with_effects(modal)
 }
@@ -152,7 +164,7 @@ pub async fn pause(app: &App, team: &TeamId, user: &UserId, spec: &str) -> Outco
             return Err("You haven't joined yet, so there is nothing to pause.".to_owned());
         }
         let until = profile::parse_pause(spec, today).map_err(|e| e.to_string())?;
-        p.membership = Membership::Paused { until };
+        p.set_membership(Membership::Paused { until });
         Ok(match until {
             Some(d) => format!(
                 "Paused until {} — you won't be paired or prompted until then. `/tandem resume` comes back sooner.",
@@ -184,7 +196,7 @@ pub async fn pause(app: &App, team: &TeamId, user: &UserId, spec: &str) -> Outco
 pub async fn resume(app: &App, team: &TeamId, user: &UserId) -> Outcome {
     change_profile(app, team, user, |p| match p.membership {
         Membership::Paused { .. } => {
-            p.membership = Membership::Active;
+            p.set_membership(Membership::Active);
             Ok("Welcome back! You'll be in the next round.".to_owned())
         }
         Membership::Active => Ok("You're not paused — you're already in.".to_owned()),
@@ -196,7 +208,7 @@ pub async fn resume(app: &App, team: &TeamId, user: &UserId) -> Outcome {
 /// The "leave" button after `/tandem leave`'s confirmation.
 pub async fn leave(app: &App, team: &TeamId, user: &UserId) -> Outcome {
     let outcome = change_profile(app, team, user, |p| {
-        p.membership = Membership::Out;
+        p.set_membership(Membership::Out);
         Ok("You've left the program: no more pairing or prompts. Your goals and notes stay yours (`/tandem forget` erases them); `/tandem join` brings you back.".to_owned())
     })
     .await;
@@ -393,27 +405,39 @@ pub async fn submit_profile(
     if !errors.is_empty() {
         return SubmitOutcome::Invalid(errors);
     }
+    // Applied to the profile as it is when written (not the copy checked
+    // above), so an edit made meanwhile is kept; joined and the check-in
+    // queued in the same atomic step.
     let timezone = form.timezone.clone();
+    let fields = text.join("; ");
     let saved = app
         .docs
-        .update(team, user, Doc::Profile, |p: &mut Profile| {
-            let membership = p.membership;
-            *p = profile.clone();
-            p.membership = match membership {
-                Membership::Out => Membership::Active,
-                other => other,
-            };
-            if timezone.is_some() {
-                p.timezone = timezone.clone();
-            }
-            Ok::<(), String>(())
-        })
+        .update_also(
+            team,
+            user,
+            Doc::Profile,
+            |p: &mut Profile| {
+                profile::apply_text(p, &fields, &skills).map_err(|e| e.to_string())?;
+                if p.membership == Membership::Out {
+                    p.set_membership(Membership::Active);
+                }
+                if timezone.is_some() {
+                    p.timezone = timezone.clone();
+                }
+                Ok::<(), String>(())
+            },
+            |p| Also {
+                join: true,
+                jobs: queue::checkin_job(app, user, p).into_iter().collect(),
+            },
+        )
         .await;
-    if saved.is_err() || app.store.add_member(team, user).await.is_err() {
-        return SubmitOutcome::StoreDown;
-    }
-    if let Ok((_, saved_profile)) = &saved {
-        queue::checkin(app, team, user, saved_profile).await;
+    match saved {
+        Ok(_) => {}
+        Err(UpdateError::Refused(e)) => {
+            return SubmitOutcome::Invalid(vec![("offers".to_owned(), e)])
+        }
+        Err(_) => return SubmitOutcome::StoreDown,
     }
     if !form.goals.is_empty() {
         let goals: Vec<String> = form.goals.iter().map(|(_, g)| g.clone()).collect();

@@ -24,18 +24,14 @@ pub fn next_checkin(app: &App, profile: &Profile, now: DateTime<Utc>) -> Option<
     app.time.next_checkin(zone, now)
 }
 
-/// Queues a member's next check-in (after joining or a profile change).
-pub async fn checkin(app: &App, team: &TeamId, user: &UserId, profile: &Profile) {
-    if let Some(next) = next_checkin(app, profile, app.now()) {
-        let job = Job::Checkin(user.clone()).to_string();
-        if let Err(e) = app
-            .store
-            .schedule_job(team, &job, next.timestamp_millis())
-            .await
-        {
-            tracing::warn!(error = %e, "check-in not queued");
-        }
-    }
+/// A member's next check-in as a queue entry (name, due ms), to be queued
+/// together with the profile change that calls for it.
+pub fn checkin_job(app: &App, user: &UserId, profile: &Profile) -> Option<(String, i64)> {
+    let next = next_checkin(app, profile, app.now())?;
+    Some((
+        Job::Checkin(user.clone()).to_string(),
+        next.timestamp_millis(),
+    ))
 }
 
 /// Queues the end of a pause: the morning after its last day, in the

@@ -77,6 +77,11 @@ pub struct Profile {
     /// IANA name from Slack (`users.info`), if known.
     #[serde(default)]
     pub timezone: Option<String>,
+    /// The last day of the pause the scheduler ended, until the member
+    /// changes their membership themselves: a retried pause-end job knows
+    /// it ended this pause (and still owes the welcome back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_ended: Option<NaiveDate>,
 }
 
 impl Default for Profile {
@@ -91,11 +96,33 @@ impl Default for Profile {
             format: Format::default(),
             cadence: Cadence::default(),
             timezone: None,
+            pause_ended: None,
         }
     }
 }
 
 impl Profile {
+    /// The member's own change of membership (join, pause, resume, leave).
+    pub fn set_membership(&mut self, membership: Membership) {
+        self.membership = membership;
+        self.pause_ended = None;
+    }
+
+    /// Ends a dated pause whose last day is before `today`: active again.
+    /// The pause's last day, also when an earlier try of the same job ended
+    /// it; `None` when there is no such pause (resumed by hand, not over).
+    pub fn end_pause(&mut self, today: NaiveDate) -> Option<NaiveDate> {
+        match self.membership {
+            Membership::Paused { until: Some(last) } if last < today => {
+                self.membership = Membership::Active;
+                self.pause_ended = Some(last);
+                Some(last)
+            }
+            Membership::Active => self.pause_ended,
+            _ => None,
+        }
+    }
+
     /// Taking part on `today`: joined, and not paused (a pause ends by itself
     /// the day after its date).
     pub fn is_active(&self, today: NaiveDate) -> bool {

@@ -87,6 +87,38 @@ impl Store for MemoryStore {
         Ok(map.get(&self.keys.doc(team, user, doc)).cloned())
     }
 
+    async fn swap_doc_also(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+        expected: Option<&str>,
+        new: &str,
+        join: bool,
+        jobs: &[(String, i64)],
+    ) -> StoreResult<bool> {
+        // Every lock for the whole step, values first (as everywhere here).
+        let mut values = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        let mut members = self.members.lock().unwrap_or_else(|p| p.into_inner());
+        let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        let key = self.keys.doc(team, user, doc);
+        if values.get(&key).map(String::as_str) != expected {
+            return Ok(false);
+        }
+        values.insert(key, new.to_owned());
+        if join {
+            members
+                .entry(self.keys.members(team))
+                .or_default()
+                .insert(user.as_str().to_owned());
+        }
+        let queue = all.entry(self.keys.jobs_due(team)).or_default();
+        for (job, due) in jobs {
+            queue.due.insert(job.clone(), *due);
+        }
+        Ok(true)
+    }
+
     async fn add_member(&self, team: &TeamId, user: &UserId) -> StoreResult<()> {
         let mut map = self.members.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(self.keys.members(team))

@@ -118,6 +118,22 @@ pub trait Store: Send + Sync + 'static {
         new: &str,
     ) -> StoreResult<bool>;
 
+    /// [`Store::swap_doc`], and when it writes, in the same atomic step:
+    /// `user` added to the workspace's members (with `join`) and `jobs`
+    /// (name, due ms) queued. Joining never leaves a member active but
+    /// outside the members set, or without their check-in queued.
+    #[allow(clippy::too_many_arguments)]
+    async fn swap_doc_also(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+        expected: Option<&str>,
+        new: &str,
+        join: bool,
+        jobs: &[(String, i64)],
+    ) -> StoreResult<bool>;
+
     /// Records that `user` has joined `team`'s program (idempotent).
     async fn add_member(&self, team: &TeamId, user: &UserId) -> StoreResult<()>;
 

@@ -62,6 +62,25 @@ redis.call('ZADD', KEYS[1], 'XX', clock + tonumber(ARGV[3]), ARGV[1])
 return 1
 "#;
 
+/// KEYS: document, members, due queue. ARGV: 1/0 (expected present),
+/// expected, new, member to add ("" for none), then (job, due) pairs.
+const SWAP_ALSO_SCRIPT: &str = r#"
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3])
+if ARGV[4] ~= '' then redis.call('SADD', KEYS[2], ARGV[4]) end
+local j = 5
+while j + 1 <= #ARGV do
+  redis.call('ZADD', KEYS[3], ARGV[j + 1], ARGV[j])
+  j = j + 2
+end
+return 1
+"#;
+
 /// KEYS: n documents, then the due queue. ARGV: n, then per document
 /// (1 = expected present / 0 = expected absent, expected, new), then
 /// (job, due) pairs. All or nothing.
@@ -102,6 +121,7 @@ return 1
 static SWAP: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SWAP_SCRIPT));
 static CLAIM: LazyLock<redis::Script> =
     LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{CLAIM_BODY}")));
+static SWAP_ALSO: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SWAP_ALSO_SCRIPT));
 static COMMIT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(COMMIT_SCRIPT));
 static RENEW: LazyLock<redis::Script> =
     LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{RENEW_BODY}")));
@@ -200,6 +220,36 @@ impl Store for RedisStore {
             .query_async(&mut conn)
             .await
             .map_err(unavailable)
+    }
+
+    async fn swap_doc_also(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        doc: Doc,
+        expected: Option<&str>,
+        new: &str,
+        join: bool,
+        jobs: &[(String, i64)],
+    ) -> StoreResult<bool> {
+        let mut conn = self.conn.clone();
+        let mut invocation = SWAP_ALSO.prepare_invoke();
+        invocation
+            .key(self.keys.doc(team, user, doc))
+            .key(self.keys.members(team))
+            .key(self.keys.jobs_due(team))
+            .arg(if expected.is_some() { "1" } else { "0" })
+            .arg(expected.unwrap_or(""))
+            .arg(new)
+            .arg(if join { user.as_str() } else { "" });
+        for (job, due) in jobs {
+            invocation.arg(job).arg(due);
+        }
+        let wrote: i64 = invocation
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(wrote == 1)
     }
 
     async fn add_member(&self, team: &TeamId, user: &UserId) -> StoreResult<()> {

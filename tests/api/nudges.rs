@@ -8,6 +8,7 @@ use crate::support;
 
 use chrono::{Duration as Span, TimeZone, Utc};
 use serde_json::{json, Value};
+use support::fake_slack::Scripted;
 use support::*;
 use tandem::clock::{Clock, ManualClock};
 
@@ -203,6 +204,38 @@ async fn a_dated_pause_ends_with_a_welcome_back_the_morning_after() {
     wait_until("the welcome back", || welcomed(&app) > 0).await;
     let status = app.say("U0ANA", "status").await.to_string();
     assert!(!status.contains("Paused"), "{status}");
+    clock.advance(Span::days(1));
+    app.scheduler_ticked().await;
+    assert_eq!(welcomed(&app), 1, "welcomed once");
+}
+
+#[tokio::test]
+async fn a_welcome_back_that_slack_failed_is_sent_on_the_retry() {
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap());
+    let app = spawn_at(&clock).await;
+    app.say("U0ANA", "join").await;
+    app.say("U0ANA", "pause until 2026-12-05").await;
+    app.settled().await;
+    let welcomed = |app: &TestApp| {
+        app.fake
+            .calls("chat.postMessage")
+            .iter()
+            .filter(|c| !c.refused && c.body["text"] == "Welcome back to Tandem")
+            .count()
+    };
+    // Slack is down when the pause ends: the member is active again, but
+    // the welcome back is still owed.
+    app.fake
+        .script("chat.postMessage", Scripted::ServerError(503));
+    let end = Utc.with_ymd_and_hms(2026, 12, 6, 9, 0, 0).unwrap();
+    clock.set(end);
+    app.wait_for_metric(r#"tandem_slack_events_total{kind="job",outcome="retry"} 1"#)
+        .await;
+    assert_eq!(welcomed(&app), 0);
+    let status = app.say("U0ANA", "status").await.to_string();
+    assert!(!status.contains("Paused"), "{status}");
+    clock.advance(Span::minutes(2));
+    wait_until("the welcome back on the retry", || welcomed(&app) == 1).await;
     clock.advance(Span::days(1));
     app.scheduler_ticked().await;
     assert_eq!(welcomed(&app), 1, "welcomed once");

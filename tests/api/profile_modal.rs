@@ -118,3 +118,29 @@ async fn invalid_submissions_get_inline_errors_and_change_nothing() {
         app.redis_keys().await
     );
 }
+
+#[tokio::test]
+async fn a_form_saved_while_the_member_pauses_keeps_both_changes() {
+    let app = spawn_app().await;
+    app.say("U0ANA", "join").await;
+    let profile_key = format!("{}:{{T0TEST}}:user:U0ANA:profile", app.prefix);
+    // The form and `/tandem pause` race, again and again: neither change
+    // may be lost to the other (the form is applied to the profile as it
+    // is when written, not as it was when the form was read).
+    for n in 0..15 {
+        let mut values = valid_values();
+        values["team"]["team"]["value"] = json!(format!("Team {n}"));
+        values["goal_1"]["goal_1"]["value"] = json!(null);
+        let form = submission("U0ANA", values);
+        let (saved, paused) = tokio::join!(app.interact(&form), app.say("U0ANA", "pause"));
+        assert_eq!(saved.status(), 200);
+        assert!(
+            paused["text"].as_str().unwrap().starts_with("Paused"),
+            "{paused}"
+        );
+        let stored = app.redis_get(&profile_key).await.unwrap();
+        assert!(stored.contains(&format!("\"Team {n}\"")), "{stored}");
+        assert!(stored.contains("paused"), "round {n}: {stored}");
+        app.say("U0ANA", "resume").await;
+    }
+}

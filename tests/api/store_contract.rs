@@ -214,6 +214,52 @@ mod documents {
         );
     }
 
+    async fn a_document_joins_and_queues_with_its_change_or_not_at_all(store: Arc<dyn Store>) {
+        let (t, u) = (team("T0AAA"), user("U0ANA"));
+        let jobs = vec![("checkin:U0ANA".to_owned(), 9_000)];
+        store
+            .swap_doc(&t, &u, Doc::Profile, None, "p1")
+            .await
+            .unwrap();
+        // A stale expectation: no document, no membership, no job.
+        assert!(!store
+            .swap_doc_also(&t, &u, Doc::Profile, None, "p2", true, &jobs)
+            .await
+            .unwrap());
+        assert!(store.members(&t).await.unwrap().is_empty());
+        assert!(store.jobs_containing(&t, "U0ANA").await.unwrap().is_empty());
+        // As read: all three together.
+        assert!(store
+            .swap_doc_also(&t, &u, Doc::Profile, Some("p1"), "p2", true, &jobs)
+            .await
+            .unwrap());
+        assert_eq!(store.members(&t).await.unwrap(), [u.clone()]);
+        assert_eq!(
+            store.claim_jobs(&t, "r", 9_000, 60_000, 10).await.unwrap(),
+            ["checkin:U0ANA"]
+        );
+        // Without joining: the document alone.
+        assert!(store
+            .swap_doc_also(&t, &user("U0BEN"), Doc::Profile, None, "b", false, &[])
+            .await
+            .unwrap());
+        assert_eq!(store.members(&t).await.unwrap(), [u]);
+    }
+
+    #[tokio::test]
+    async fn redis_joins_and_queues_with_its_change() {
+        a_document_joins_and_queues_with_its_change_or_not_at_all(
+            redis_store(&random_prefix()).await,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn memory_joins_and_queues_with_its_change() {
+        a_document_joins_and_queues_with_its_change_or_not_at_all(memory_store(&random_prefix()))
+            .await;
+    }
+
     #[tokio::test]
     async fn redis_compare_and_set() {
         compare_and_set(redis_store(&random_prefix()).await).await;
