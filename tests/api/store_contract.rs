@@ -233,7 +233,7 @@ mod documents {
             .swap_doc_also(&t, &u, Doc::Profile, Some("p1"), "p2", true, &jobs)
             .await
             .unwrap());
-        assert_eq!(store.members(&t).await.unwrap(), [u.clone()]);
+        assert_eq!(store.members(&t).await.unwrap(), std::slice::from_ref(&u));
         assert_eq!(
             store.claim_jobs(&t, "r", 9_000, 60_000, 10).await.unwrap(),
             ["checkin:U0ANA"]
