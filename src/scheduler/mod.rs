@@ -283,11 +283,7 @@ impl Scheduler {
                         self.after_failure(job, kind, now_ms, regular).await
                     }
                     (_, Some(mark)) => {
-                        // The crash window: Slack has the message, the
-                        // key is not stored yet. See `App::run_job`.
-                        if let Err(e) = self.ctx.app.mark_sent(&self.team, &mark).await {
-                            warn!(job = kind, error = %e, "sent, but could not record it; a retry may repeat it");
-                        }
+                        self.record_sent(&mark, kind).await;
                         (regular, true)
                     }
                     (_, None) => (regular, true),
@@ -297,6 +293,42 @@ impl Scheduler {
                 self.ctx.metrics.event("job", "failed");
                 warn!(job = kind, error = %e, "job failed");
                 self.after_failure(job, kind, now_ms, None).await
+            }
+        }
+    }
+
+    /// Stores a job's sent-mark once Slack has taken its messages. The
+    /// crash window: until the mark is stored, a retry would send them
+    /// again. So when the store does not answer (Redis restarting), this
+    /// replica keeps the mark and keeps trying — still holding the job, its
+    /// lease renewed — and writes it as soon as the store is back, before
+    /// any other replica can take the job over. Only after a whole lease's
+    /// length does it give up (counted as `job`/`unrecorded`, logged).
+    async fn record_sent(&self, mark: &str, kind: &str) {
+        let deadline = tokio::time::Instant::now() + self.lease;
+        let mut wait = Duration::from_millis(50);
+        let mut warned = false;
+        loop {
+            match self.ctx.app.mark_sent(&self.team, mark).await {
+                Ok(()) => {
+                    if warned {
+                        info!(job = kind, "sent-mark recorded after the store came back");
+                    }
+                    return;
+                }
+                Err(e) if tokio::time::Instant::now() < deadline => {
+                    if !warned {
+                        warn!(job = kind, error = %e, "sent, but could not record it yet; keeping the mark until the store answers");
+                        warned = true;
+                    }
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_millis(500));
+                }
+                Err(e) => {
+                    self.ctx.metrics.event("job", "unrecorded");
+                    warn!(job = kind, error = %e, "sent, but could not record it; a retry may repeat it");
+                    return;
+                }
             }
         }
     }

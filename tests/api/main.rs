@@ -17,6 +17,7 @@ mod membership;
 mod nudges;
 mod pairing;
 mod profile_modal;
+mod redis_outage;
 mod round_delivery;
 mod rounds;
 mod scheduler;
