@@ -95,14 +95,37 @@ async fn form(
         // Too few for a circle of their own: offer places where there is room.
         let mut effects = Vec::new();
         if !preview {
-            for i in 0..roster.people.len() {
-                if let Some(c) = book.with_room(size + 1) {
-                    effects.push(Effect::CircleJoinOffer {
-                        user: id(i),
-                        circle: c.id,
-                        channel: c.channel.clone(),
-                        members: c.members.len(),
-                    });
+            // Recorded before they are sent: only an offer made can be taken.
+            let newcomers: Vec<UserId> = (0..roster.people.len()).map(id).collect();
+            let offered = app
+                .docs
+                .update_circles(team, |b| {
+                    let mut offers = Vec::new();
+                    for user in &newcomers {
+                        let Some(room) = b.with_room(size + 1).map(|c| c.id) else {
+                            continue;
+                        };
+                        if let Some(c) = b.by_id_mut(room) {
+                            c.offer(user);
+                            offers.push(Effect::CircleJoinOffer {
+                                user: user.clone(),
+                                circle: c.id,
+                                channel: c.channel.clone(),
+                                members: c.members.len(),
+                            });
+                        }
+                    }
+                    if offers.is_empty() {
+                        Err(())
+                    } else {
+                        Ok(offers)
+                    }
+                })
+                .await;
+            match offered {
+                Ok((offers, _)) => effects = offers,
+                Err(e) => {
+                    e.refusal()?;
                 }
             }
         }
@@ -461,15 +484,21 @@ pub async fn leave(app: &App, team: &TeamId, user: &UserId) -> Result<Vec<Effect
     let removed = app
         .docs
         .update_circles(team, |b| {
-            let Some(c) = b.items.iter_mut().find(|c| c.has(user)) else {
-                return Err(());
-            };
-            c.remove_member(user);
-            Ok((c.channel.clone(), c.bound, c.members.len()))
+            // Offers lapse too: a place is for someone still in.
+            let withdrew = b.withdraw_offers(user);
+            match b.items.iter_mut().find(|c| c.has(user)) {
+                Some(c) => {
+                    c.remove_member(user);
+                    Ok(Some((c.channel.clone(), c.bound, c.members.len())))
+                }
+                None if withdrew => Ok(None),
+                None => Err(()),
+            }
         })
         .await;
     let (channel, bound, left) = match removed {
-        Ok((r, _)) => r,
+        Ok((Some(r), _)) => r,
+        Ok((None, _)) => return Ok(Vec::new()),
         Err(e) => {
             e.refusal()?;
             return Ok(Vec::new());
@@ -612,6 +641,11 @@ pub async fn join(app: &App, request: &ActionRequest, id: u32) -> Outcome {
                     "That circle has closed; ask an admin to run `/tandem admin circles` again.",
                 ));
             };
+            if !c.was_offered(user) {
+                return Err(Text::from(
+                    "This place isn't offered to you (offers lapse when you leave or pause). You'll get a new offer when a circle has room.",
+                ));
+            }
             if c.members.len() >= room {
                 return Err(Text::from(
                     "That circle filled up in the meantime; you'll get another offer.",

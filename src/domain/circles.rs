@@ -82,6 +82,10 @@ pub struct Circle {
     /// A bound existing channel (not created by Tandem).
     #[serde(default)]
     pub bound: bool,
+    /// Newcomers offered a place here and not yet in: only they may take
+    /// one (an offer lapses when they leave, pause or are forgotten).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offered: Vec<UserId>,
 }
 
 impl Circle {
@@ -98,6 +102,7 @@ impl Circle {
             thread: None,
             answered: Vec::new(),
             shelf: Vec::new(),
+            offered: Vec::new(),
             bound: false,
         }
     }
@@ -122,6 +127,7 @@ impl Circle {
     }
 
     pub fn add_member(&mut self, user: &UserId) {
+        self.offered.retain(|m| m != user);
         if !self.has(user) {
             self.members.push(user.clone());
             // Newcomers facilitate after everyone already waiting.
@@ -148,6 +154,7 @@ impl Circle {
         self.rotation.retain(|m| m != user);
         self.answered.retain(|m| m != user);
         self.shelf.retain(|(from, _, _)| from != user);
+        self.offered.retain(|m| m != user);
         if self.facilitator.as_ref() == Some(user) {
             self.facilitator = None;
         }
@@ -156,6 +163,18 @@ impl Circle {
 
     pub fn has(&self, user: &UserId) -> bool {
         self.members.contains(user)
+    }
+
+    /// Records that `user` was offered a place here.
+    pub fn offer(&mut self, user: &UserId) {
+        if !self.offered.contains(user) {
+            self.offered.push(user.clone());
+        }
+    }
+
+    /// Whether `user` holds an offer of a place here.
+    pub fn was_offered(&self, user: &UserId) -> bool {
+        self.offered.contains(user)
     }
 }
 
@@ -170,6 +189,18 @@ impl Entry for Circle {
 }
 
 impl CircleBook {
+    /// Withdraws every offer of a place made to `user`; whether there was one.
+    pub fn withdraw_offers(&mut self, user: &UserId) -> bool {
+        let mut withdrew = false;
+        for c in &mut self.items {
+            if c.was_offered(user) {
+                c.offered.retain(|m| m != user);
+                withdrew = true;
+            }
+        }
+        withdrew
+    }
+
     pub fn of_member(&self, user: &UserId) -> Option<&Circle> {
         self.items.iter().find(|c| c.has(user))
     }

@@ -651,25 +651,49 @@ async fn an_old_offer_does_not_let_in_someone_who_left_or_paused() {
     let app = spawn_at(&clock).await;
     join_circle_people(&app, &people(4)).await;
     form(&app, "4").await;
-    let refusal = "This offer is for active members: `/tandem join` (or `/tandem resume`) first, and you'll get a new one.";
-    // One pauses, one leaves after the offer went out; one never joined.
-    join_circle_people(&app, &["U0PAUSED".to_owned(), "U0GONE".to_owned()]).await;
+    let inactive = "This offer is for active members: `/tandem join` (or `/tandem resume`) first, and you'll get a new one.";
+    let lapsed = "This place isn't offered to you (offers lapse when you leave or pause). You'll get a new offer when a circle has room.";
+    // Two newcomers are offered the place; then one pauses and one
+    // leaves. One more never joined at all.
+    let newcomers = ["U0PAUSED", "U0GONE"].map(str::to_owned);
+    join_circle_people(&app, &newcomers).await;
+    let reply = app.say(ADMIN, "admin circles").await;
+    assert!(
+        reply["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("Offered 2 of them a place in a circle with room."),
+        "{reply}"
+    );
     app.say("U0PAUSED", "pause 2w").await;
     app.say("U0GONE", "leave").await;
     app.press("U0GONE", "leave_confirm", "gone").await;
     app.settled().await;
     for (user, id) in [("U0PAUSED", "p"), ("U0GONE", "g"), ("U0STRANGER", "s")] {
         let answer = app.press_with_value(user, "circle_join", "1", id).await;
-        assert_eq!(answer["text"], refusal, "{user}");
+        assert_eq!(answer["text"], inactive, "{user}");
         assert_ne!(
             answer["replace_original"], true,
             "the offer stays for later"
         );
     }
+    // Back from the pause, the old button no longer works: the offer
+    // lapsed with the pause.
+    app.say("U0PAUSED", "resume").await;
+    let answer = app
+        .press_with_value("U0PAUSED", "circle_join", "1", "p2")
+        .await;
+    assert_eq!(answer["text"], lapsed);
+    // Nor does anyone's button pressed by someone never offered it.
+    app.say("U0UNASKED", "join").await;
+    let answer = app
+        .press_with_value("U0UNASKED", "circle_join", "1", "u")
+        .await;
+    assert_eq!(answer["text"], lapsed);
     app.settled().await;
-    let doc = circles_doc(&app).await.to_string();
-    for user in ["U0PAUSED", "U0GONE", "U0STRANGER"] {
-        assert!(!doc.contains(user), "{user} got in: {doc}");
+    let members = circles_doc(&app).await["circles"][0]["members"].to_string();
+    for user in ["U0PAUSED", "U0GONE", "U0STRANGER", "U0UNASKED"] {
+        assert!(!members.contains(user), "{user} got in: {members}");
         assert!(
             !app.fake
                 .calls("conversations.invite")
@@ -678,13 +702,21 @@ async fn an_old_offer_does_not_let_in_someone_who_left_or_paused() {
             "{user} was invited"
         );
     }
-    // Back from the pause, the same button works.
-    app.say("U0PAUSED", "resume").await;
+    // A newcomer offered the place now takes it.
+    join_circle_people(&app, &["U0KEEN".to_owned()]).await;
+    app.say(ADMIN, "admin circles").await;
     let answer = app
-        .press_with_value("U0PAUSED", "circle_join", "1", "p2")
+        .press_with_value("U0KEEN", "circle_join", "1", "k")
         .await;
     assert!(
         answer["text"].as_str().unwrap().starts_with("You're in <#"),
         "{answer}"
+    );
+    let doc = circles_doc(&app).await;
+    assert_eq!(doc["circles"][0]["members"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        doc["circles"][0]["offered"],
+        json!(["U0PAUSED"]),
+        "offered again after the resume; taken offers are gone"
     );
 }
