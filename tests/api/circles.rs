@@ -720,3 +720,56 @@ async fn an_old_offer_does_not_let_in_someone_who_left_or_paused() {
         "offered again after the resume; taken offers are gone"
     );
 }
+
+#[tokio::test]
+async fn members_words_never_become_markup_in_a_circle() {
+    const HOSTILE: [&str; 3] = ["<https://ev.il/x|Re-verify SSO>", "<!channel>", "<@U0BOSS>"];
+    let clock = ManualClock::new(monday());
+    let app = spawn_at(&clock).await;
+    let members = people(3);
+    join_circle_people(&app, &members).await;
+    // One member's skills, team and shared goal carry Slack markup.
+    app.say(
+        &members[0],
+        &format!(
+            "profile offer: sql, {}; learn: design; team: {}",
+            HOSTILE[1], HOSTILE[0]
+        ),
+    )
+    .await;
+    app.say(&members[0], &format!("goal add Beat {}", HOSTILE[2]))
+        .await;
+    app.say(&members[0], "goal share 1").await;
+    let channel = form(&app, "").await.remove(0);
+    app.say(
+        &members[0],
+        &format!("share https://example.com/ok {} {}", HOSTILE[0], HOSTILE[1]),
+    )
+    .await;
+    clock.set(first_prompt());
+    wait_until("the first prompt", || {
+        posts_in(&app.fake, &channel).len() >= 3
+    })
+    .await;
+    app.settled().await;
+    // Everything the others read: the channel, and their Home tabs.
+    let mut seen: Vec<String> = posts_in(&app.fake, &channel)
+        .iter()
+        .map(Value::to_string)
+        .collect();
+    for c in app.fake.calls("views.publish") {
+        if c.body["user_id"] != members[0].as_str() {
+            seen.push(c.body.to_string());
+        }
+    }
+    let all = seen.join("\n");
+    // Commands arrive with Slack's markup; their plain words are shown (a
+    // link's address, never a label that could disguise it).
+    assert!(
+        all.contains("sql, @channel") && all.contains("https://ev.il/x @channel"),
+        "the words are shown: {all}"
+    );
+    for markup in HOSTILE {
+        assert!(!all.contains(markup), "{markup} became markup in: {all}");
+    }
+}
