@@ -6,7 +6,7 @@
 use super::admin;
 use super::context::App;
 use super::documents::UpdateError;
-use super::model::{CheckinModel, Effect, Outcome, Reply, SubmitOutcome};
+use super::model::{AfterSave, CheckinModel, Effect, Outcome, Reply, SubmitOutcome};
 use super::requests::ActionRequest;
 use super::text::Span;
 use crate::domain::checkin::Checkin;
@@ -316,20 +316,22 @@ pub async fn submit_note(
         Err(_) => return SubmitOutcome::StoreDown,
     };
     let Some(reply_to) = reply_to else {
-        return SubmitOutcome::Saved(Vec::new());
+        return SubmitOutcome::Saved(AfterSave::Effects(Vec::new()));
     };
     match (
         app.docs.load::<GoalBook>(team, user, Doc::Goals).await,
         app.docs.load::<NoteBook>(team, user, Doc::Notes).await,
     ) {
-        (Ok(goals), Ok(notes)) => SubmitOutcome::Saved(vec![Effect::ReplaceMessage {
-            reply_to,
-            reply: Reply::Checkin(CheckinModel {
-                checkin,
-                goals,
-                notes,
-            }),
-        }]),
-        _ => SubmitOutcome::Saved(Vec::new()),
+        (Ok(goals), Ok(notes)) => {
+            SubmitOutcome::Saved(AfterSave::Effects(vec![Effect::ReplaceMessage {
+                reply_to,
+                reply: Reply::Checkin(CheckinModel {
+                    checkin,
+                    goals,
+                    notes,
+                }),
+            }]))
+        }
+        _ => SubmitOutcome::Saved(AfterSave::Effects(Vec::new())),
     }
 }

@@ -3,8 +3,7 @@
 
 use super::context::App;
 use super::documents::{changed, UpdateError};
-use super::home;
-use super::model::{Effect, Outcome, Reply, SubmitOutcome};
+use super::model::{AfterSave, Effect, Outcome, Reply, SubmitOutcome};
 use crate::domain::goals::{GoalBook, GoalError, GoalState};
 use crate::ids::{TeamId, UserId};
 use crate::store::Doc;
@@ -117,7 +116,7 @@ pub async fn open_step(
 
 /// The "add a goal" modal's submit: the goal, or the reason it was refused.
 pub async fn submit_goal(app: &App, team: &TeamId, user: &UserId, text: &str) -> SubmitOutcome {
-    submit_change(app, team, user, "goal", |b| b.add(text).map(|_| ())).await
+    submit_change(app, team, user, "goal", |b| b.add_once(text).map(|_| ())).await
 }
 
 /// The step modal's submit.
@@ -128,7 +127,7 @@ pub async fn submit_step(
     goal: u32,
     text: &str,
 ) -> SubmitOutcome {
-    submit_change(app, team, user, "text", |b| b.add_step(goal, text)).await
+    submit_change(app, team, user, "text", |b| b.add_step_once(goal, text)).await
 }
 
 /// A one-field goal modal's submit: the change saved and the Home tab
@@ -141,9 +140,7 @@ async fn submit_change(
     change: impl Fn(&mut GoalBook) -> Result<(), GoalError>,
 ) -> SubmitOutcome {
     match app.docs.update(team, user, Doc::Goals, change).await {
-        Ok(_) => {
-            SubmitOutcome::Saved(home::refresh_all(app, team, std::slice::from_ref(user)).await)
-        }
+        Ok(_) => SubmitOutcome::Saved(AfterSave::RefreshHome),
         Err(UpdateError::Refused(e)) => SubmitOutcome::Invalid(vec![(field.into(), e.to_string())]),
         Err(_) => SubmitOutcome::StoreDown,
     }

@@ -6,7 +6,7 @@ use super::circles;
 use super::context::App;
 use super::documents::{changed, Also, UpdateError, UPDATE_ATTEMPTS};
 use super::home;
-use super::model::{Effect, HomeModel, Outcome, Reply, SubmitOutcome};
+use super::model::{AfterSave, Effect, HomeModel, Outcome, Reply, SubmitOutcome};
 use super::queue;
 use super::requests::ProfileForm;
 use super::roster;
@@ -398,7 +398,7 @@ pub async fn submit_profile(
         Err(_) => return SubmitOutcome::StoreDown,
     };
     for (field, goal) in &form.goals {
-        if let Err(e) = book.add(goal) {
+        if let Err(e) = book.add_once(goal) {
             errors.push((field.clone(), e.to_string()));
         }
     }
@@ -408,7 +408,6 @@ pub async fn submit_profile(
     // Applied to the profile as it is when written (not the copy checked
     // above), so an edit made meanwhile is kept; joined and the check-in
     // queued in the same atomic step.
-    let timezone = form.timezone.clone();
     let fields = text.join("; ");
     let saved = app
         .docs
@@ -420,9 +419,6 @@ pub async fn submit_profile(
                 profile::apply_text(p, &fields, &skills).map_err(|e| e.to_string())?;
                 if p.membership == Membership::Out {
                     p.set_membership(Membership::Active);
-                }
-                if timezone.is_some() {
-                    p.timezone = timezone.clone();
                 }
                 Ok::<(), String>(())
             },
@@ -445,7 +441,9 @@ pub async fn submit_profile(
             .docs
             .update(team, user, Doc::Goals, |b: &mut GoalBook| {
                 for g in &goals {
-                    b.add(g)?;
+                    // A form Slack sends again (it timed out waiting for
+                    // us) must not add the same goal twice.
+                    b.add_once(g)?;
                 }
                 Ok::<(), GoalError>(())
             })
@@ -457,12 +455,44 @@ pub async fn submit_profile(
             return SubmitOutcome::StoreDown;
         }
     }
-    match home::model(app, team, user).await {
-        Ok(home) => SubmitOutcome::Saved(vec![Effect::PublishHome {
-            user: user.clone(),
-            home,
-        }]),
-        Err(_) => SubmitOutcome::Saved(Vec::new()),
+    SubmitOutcome::Saved(AfterSave::Profile)
+}
+
+/// After the profile form is answered: the member's time zone as Slack has
+/// it now (asked only then — `users.info` can be held by rate control for
+/// up to a minute), stored with their check-in requeued if it changed.
+pub async fn learn_timezone(app: &App, team: &TeamId, user: &UserId) {
+    let zone = match app.workspace.timezone(user).await {
+        Ok(Some(zone)) => zone,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "time zone unknown: users.info failed");
+            return;
+        }
+    };
+    let stored = app
+        .docs
+        .update_also(
+            team,
+            user,
+            Doc::Profile,
+            |p: &mut Profile| {
+                if p.timezone.as_deref() == Some(zone.as_str()) {
+                    return Err(());
+                }
+                p.timezone = Some(zone.clone());
+                Ok(())
+            },
+            |p| Also {
+                join: false,
+                jobs: queue::checkin_job(app, user, p).into_iter().collect(),
+            },
+        )
+        .await;
+    if let Err(e) = stored {
+        if let Err(e) = e.refusal() {
+            tracing::warn!(error = %e, "time zone not stored: store problem");
+        }
     }
 }
 

@@ -152,12 +152,15 @@ impl App {
         (outcome.reply, effects)
     }
 
-    /// Handles an event once: Slack's retries of the same `event_id` return
-    /// [`EventOutcome::Duplicate`] and no effects.
-    pub async fn handle_event(
+    /// Claims an event once, before Slack is answered: Slack's retries of
+    /// the same `event_id` get [`EventOutcome::Duplicate`], and a store
+    /// that does not answer is an error (the event is not acknowledged, so
+    /// Slack sends it again). The work itself is [`App::act_on_event`],
+    /// after the answer.
+    pub async fn claim_event(
         &self,
         event: &InboundEvent,
-    ) -> Result<(EventOutcome, Vec<Effect>), crate::store::StoreError> {
+    ) -> Result<EventOutcome, crate::store::StoreError> {
         let acted_on = match &event.kind {
             EventKind::AppHomeOpened { .. } | EventKind::ThreadReply { .. } => true,
             // Only joining the program's channel earns a welcome.
@@ -167,7 +170,7 @@ impl App {
             EventKind::Uninstalled | EventKind::Ignored { .. } => false,
         };
         if !acted_on {
-            return Ok((EventOutcome::Ignored, Vec::new()));
+            return Ok(EventOutcome::Ignored);
         }
         let ttl = Duration::from_secs(self.config.store.event_dedupe_ttl_secs);
         if !self
@@ -175,10 +178,16 @@ impl App {
             .claim_event(&event.team, &event.event_id, ttl)
             .await?
         {
-            return Ok((EventOutcome::Duplicate, Vec::new()));
+            return Ok(EventOutcome::Duplicate);
         }
+        Ok(EventOutcome::Handled)
+    }
+
+    /// What a claimed event calls for: the Home tab built, a welcome, a
+    /// circle reply counted.
+    pub async fn act_on_event(&self, event: &InboundEvent) -> Vec<Effect> {
         let team = &event.team;
-        let effects = match &event.kind {
+        match &event.kind {
             EventKind::AppHomeOpened { user } => {
                 let home = home::model(self, team, user).await.unwrap_or_else(|e| {
                     // The claim is made; show the tab without data rather than nothing.
@@ -202,8 +211,21 @@ impl App {
                 Vec::new()
             }
             EventKind::Uninstalled | EventKind::Ignored { .. } => Vec::new(),
-        };
-        Ok((EventOutcome::Handled, effects))
+        }
+    }
+
+    /// What follows a saved form once Slack has its answer.
+    pub async fn after_save(&self, team: &TeamId, user: &UserId, after: AfterSave) -> Vec<Effect> {
+        match after {
+            AfterSave::Effects(effects) => effects,
+            AfterSave::Profile => {
+                membership::learn_timezone(self, team, user).await;
+                home::refresh_all(self, team, std::slice::from_ref(user)).await
+            }
+            AfterSave::RefreshHome => {
+                home::refresh_all(self, team, std::slice::from_ref(user)).await
+            }
+        }
     }
 
     /// The profile modal's submit (see `membership::submit_profile`).

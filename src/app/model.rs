@@ -17,10 +17,25 @@ use chrono::{DateTime, Utc};
 /// What became of a profile modal submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
-    Saved(Vec<Effect>),
+    /// Saved; what follows once Slack has its answer (`App::after_save`).
+    Saved(AfterSave),
     /// (field, message) pairs, shown under the fields.
     Invalid(Vec<(String, String)>),
     StoreDown,
+}
+
+/// What follows a saved form, after Slack has been answered: a form is
+/// answered as soon as it is saved, and nothing slow (asking Slack, building
+/// a Home tab) holds the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterSave {
+    /// The member's Home tab shows the change.
+    RefreshHome,
+    /// The profile form: the member's time zone asked of Slack (it may have
+    /// changed, and check-ins follow it), then their Home tab.
+    Profile,
+    /// Messages that change with it (the check-in a note is on).
+    Effects(Vec<Effect>),
 }
 
 /// What the person who typed a command sees (ephemeral).

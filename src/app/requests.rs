@@ -27,8 +27,6 @@ pub struct ProfileForm {
     pub cadence: Option<String>,
     /// (field, text) for each goal box filled in.
     pub goals: Vec<(String, String)>,
-    /// From Slack's `users.info`, when it answered.
-    pub timezone: Option<String>,
 }
 
 /// A button press, already authenticated: `user` is who pressed it.

@@ -103,6 +103,31 @@ impl GoalBook {
         Ok(number)
     }
 
+    /// Adds a goal unless an active one says exactly that already (a form
+    /// submitted twice); its number either way.
+    pub fn add_once(&mut self, text: &str) -> Result<u32, GoalError> {
+        let wanted = check_text(text)?;
+        let existing = self.active().find(|g| g.text == wanted).map(|g| g.number);
+        match existing {
+            Some(number) => Ok(number),
+            None => self.add(&wanted),
+        }
+    }
+
+    /// Adds a next step to goal `number` unless it has that step already.
+    pub fn add_step_once(&mut self, number: u32, text: &str) -> Result<(), GoalError> {
+        let wanted = check_text(text)?;
+        if self
+            .active_mut(number)?
+            .steps
+            .iter()
+            .any(|s| s.text == wanted)
+        {
+            return Ok(());
+        }
+        self.add_step(number, &wanted)
+    }
+
     /// Adds a next step to goal `number`.
     pub fn add_step(&mut self, number: u32, text: &str) -> Result<(), GoalError> {
         let text = check_text(text)?;

@@ -7,11 +7,11 @@
 //! acknowledged at once and answered through their `response_url` from a
 //! tracked background task; shutdown waits for those tasks.
 
-use super::client::{describe_error, SlackApi};
+use super::client::SlackApi;
 use super::outbound::{deliver, run_effect, ReplyTo};
 use crate::app::{
-    Action, ActionRequest, App, CommandRequest, Delivery, Effect, EventKind, InboundEvent,
-    SubmitOutcome,
+    Action, ActionRequest, App, CommandRequest, Delivery, Effect, EventKind, EventOutcome,
+    InboundEvent, SubmitOutcome,
 };
 use crate::ids::{ChannelId, TeamId, UserId};
 use crate::metrics::Metrics;
@@ -103,7 +103,7 @@ impl SlackContext {
     pub async fn accept_event(&self, callback: SlackPushEventCallback) -> Result<(), EventError> {
         let event = to_inbound(&callback)?;
         let kind = kind_name(&callback.event);
-        let (outcome, effects) = self.app.handle_event(&event).await.inspect_err(|e| {
+        let outcome = self.app.claim_event(&event).await.inspect_err(|e| {
             self.metrics.event(kind, "store_error");
             warn!(event_type = kind, error = %e, "event not taken: store unavailable");
         })?;
@@ -111,10 +111,14 @@ impl SlackContext {
         if let EventKind::Ignored { name } = &event.kind {
             tracing::debug!(event_type = %name, "event ignored");
         }
-        for effect in effects {
-            let api = self.api.clone();
+        if outcome == EventOutcome::Handled {
+            // Claimed: Slack is answered now; the work (building a Home
+            // tab, a welcome) happens after, on a tracked task.
+            let (app, api) = (self.app.clone(), self.api.clone());
             self.spawn_delivery(async move {
-                run_effect(&api, effect).await;
+                for effect in app.act_on_event(&event).await {
+                    run_effect(&api, effect).await;
+                }
             });
         }
         Ok(())
@@ -212,7 +216,7 @@ impl SlackContext {
                 .and_then(super::profile_modal::read_goal)
                 .unwrap_or_default();
             let outcome = self.app.submit_goal(&team, &user, &text).await;
-            return Ok(self.finish_submission(outcome, "goal"));
+            return Ok(self.finish_submission(&team, &user, outcome, "goal"));
         }
         let state = submission.view.state_params.state.as_ref();
         let typed = || {
@@ -229,7 +233,7 @@ impl SlackContext {
                 return Err(Malformed("step modal without its goal".into()));
             };
             let outcome = self.app.submit_step(&team, &user, goal, &typed()).await;
-            return Ok(self.finish_submission(outcome, "text"));
+            return Ok(self.finish_submission(&team, &user, outcome, "text"));
         }
         if callback == Some(super::profile_modal::CHECKIN_NOTE_MODAL) {
             let Some((number, goal, reply_to)) =
@@ -241,40 +245,38 @@ impl SlackContext {
                 .app
                 .submit_checkin_note(&team, &user, number, goal, &typed(), reply_to)
                 .await;
-            return Ok(self.finish_submission(outcome, "text"));
+            return Ok(self.finish_submission(&team, &user, outcome, "text"));
         }
         if callback != Some(super::profile_modal::PROFILE_MODAL) {
             self.metrics.event("view_submission", "ignored");
             return Ok(None);
         }
-        let mut form = match &submission.view.state_params.state {
+        // Checked and saved, then answered; the member's time zone is asked
+        // of Slack only after (`AfterSave::Profile`).
+        let form = match &submission.view.state_params.state {
             Some(state) => super::profile_modal::read_profile_form(state),
             None => Default::default(),
         };
-        form.timezone = self
-            .api
-            .user_timezone(&submission.user.id)
-            .await
-            .map_err(|e| warn!(error = %describe_error(&e), "time zone unknown: users.info failed"))
-            .ok()
-            .flatten();
         let outcome = self.app.submit_profile(&team, &user, form).await;
-        Ok(self.finish_submission(outcome, "offers"))
+        Ok(self.finish_submission(&team, &user, outcome, "offers"))
     }
 
     /// Runs a saved submission's effects, or turns refusals into field
     /// errors; `first_field` carries a store failure's message.
     fn finish_submission(
         &self,
+        team: &TeamId,
+        user: &UserId,
         outcome: SubmitOutcome,
         first_field: &str,
     ) -> Option<SlackViewSubmissionResponse> {
         let errors: Vec<(String, String)> = match outcome {
-            SubmitOutcome::Saved(effects) => {
+            SubmitOutcome::Saved(after) => {
                 self.metrics.event("view_submission", "handled");
-                let api = self.api.clone();
+                let (app, api) = (self.app.clone(), self.api.clone());
+                let (team, user) = (team.clone(), user.clone());
                 self.spawn_delivery(async move {
-                    for effect in effects {
+                    for effect in app.after_save(&team, &user, after).await {
                         run_effect(&api, effect).await;
                     }
                 });

@@ -290,7 +290,6 @@ pub fn read_profile_form(state: &SlackViewState) -> ProfileForm {
             .iter()
             .filter_map(|g| text(g).map(|t| ((*g).to_owned(), t)))
             .collect(),
-        timezone: None,
     }
 }
 

@@ -144,3 +144,41 @@ async fn a_form_saved_while_the_member_pauses_keeps_both_changes() {
         app.say("U0ANA", "resume").await;
     }
 }
+
+#[tokio::test]
+async fn the_form_is_answered_without_waiting_for_slack_and_sent_twice_adds_one_goal() {
+    let app = spawn(Spawn {
+        // A call Slack never answers would hold anything waiting on it
+        // for a minute.
+        tweak: Some(|c| c.slack.timeout_ms = 60_000),
+        ..Spawn::default()
+    })
+    .await;
+    app.say("U0ANA", "join").await;
+    app.settled().await;
+    app.fake
+        .script("users.info", support::fake_slack::Scripted::Hang);
+    let form = submission("U0ANA", valid_values());
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(5), app.interact(&form))
+        .await
+        .expect("answered while users.info hangs");
+    assert_eq!(answered.status(), 200);
+    assert_eq!(answered.text().await.unwrap(), "");
+    // Slack, having waited too long for an answer, sends the form again.
+    let again = app.interact(&form).await;
+    assert_eq!(again.status(), 200);
+    let goals = app
+        .redis_get(&format!("{}:{{T0TEST}}:user:U0ANA:goals", app.prefix))
+        .await
+        .unwrap();
+    assert_eq!(
+        goals.matches("Give my first talk").count(),
+        1,
+        "one goal: {goals}"
+    );
+    let profile = app
+        .redis_get(&format!("{}:{{T0TEST}}:user:U0ANA:profile", app.prefix))
+        .await
+        .unwrap();
+    assert!(profile.contains("\"Design\""), "saved: {profile}");
+}

@@ -71,12 +71,17 @@ async fn ack_for(ws: &mut Socket, envelope_id: &str) -> Value {
 }
 
 async fn connected_app() -> (TestApp, Socket) {
+    connected_app_with(None).await
+}
+
+async fn connected_app_with(tweak: Option<fn(&mut tandem::config::Config)>) -> (TestApp, Socket) {
     let fake = FakeSlack::start().await;
     let (url, mut sockets) = socket_server().await;
     fake.set_socket_url(&url);
     let app = spawn(Spawn {
         transport: Transport::Socket,
         fake: Some(fake),
+        tweak,
         ..Spawn::default()
     })
     .await;
@@ -207,4 +212,51 @@ async fn an_envelope_that_does_not_parse_never_reaches_the_logs() {
         !text.contains("MEMBERSSECRETWORDS"),
         "an envelope reached the logs"
     );
+}
+
+#[tokio::test]
+async fn a_form_whose_follow_up_waits_on_slack_does_not_hold_up_the_next_envelope() {
+    let (app, mut ws) = connected_app_with(Some(|c| c.slack.timeout_ms = 60_000)).await;
+    // Slack's users.info never answers (it would hold a call a minute).
+    app.fake
+        .script("users.info", support::fake_slack::Scripted::Hang);
+    let opt = |v: &str| json!({ "text": { "type": "plain_text", "text": v }, "value": v });
+    let values = json!({
+        "offers": { "offers": { "type": "multi_static_select", "selected_options": [opt("sql")] } },
+        "wants": { "wants": { "type": "multi_static_select", "selected_options": [opt("rust")] } },
+        "level": { "level": { "type": "static_select", "selected_option": opt("3") } }
+    });
+    let form = view_submission_form("U0ANA", "profile", "", values);
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&form).unwrap();
+    let payload: Value = serde_json::from_str(&fields[0].1).unwrap();
+    send(
+        &mut ws,
+        json!({ "envelope_id": "env-form", "type": "interactive",
+                "accepts_response_payload": true, "payload": payload }),
+    )
+    .await;
+    send(&mut ws, help_envelope(&app, "env-help-2", "socket-help-2")).await;
+    // Both are acknowledged (one socket handles envelopes in turn, so a
+    // slow one would hold the next), and the form was saved.
+    let mut waiting = vec!["env-form", "env-help-2"];
+    let read = async {
+        while let Some(frame) = ws.next().await {
+            if let Ok(Message::Text(text)) = frame {
+                let value: Value = serde_json::from_str(&text).unwrap();
+                waiting.retain(|id| value["envelope_id"] != *id);
+                if waiting.is_empty() {
+                    return;
+                }
+            }
+        }
+    };
+    tokio::time::timeout(WAIT, read)
+        .await
+        .expect("both envelopes acknowledged while users.info hangs");
+    app.fake.wait_for("response_url", 1, WAIT).await;
+    let profile = app
+        .redis_get(&format!("{}:{{T0TEST}}:user:U0ANA:profile", app.prefix))
+        .await
+        .unwrap();
+    assert!(profile.contains("\"sql\""), "{profile}");
 }
