@@ -106,7 +106,11 @@ pub async fn start(
             Ok(carried)
         })
         .await
-        .map_err(|_| anyhow::anyhow!("check-in not stored"))?;
+        .map_err(|e| match e {
+            // Kept as it is: the scheduler tells a forgotten member apart.
+            UpdateError::Store(e) => anyhow::Error::from(e),
+            _ => anyhow::anyhow!("check-in not stored"),
+        })?;
     let remind_at =
         app.now() + chrono::Duration::hours(i64::from(app.config.nudges.reminder_after_hours));
     let reminder = Job::Reminder {
@@ -114,7 +118,12 @@ pub async fn start(
         number: checkin.number,
     };
     app.store
-        .schedule_job(team, &reminder.to_string(), remind_at.timestamp_millis())
+        .schedule_member_job(
+            team,
+            member,
+            &reminder.to_string(),
+            remind_at.timestamp_millis(),
+        )
         .await?;
     let mut effects = vec![Effect::CheckinDm {
         user: member.clone(),

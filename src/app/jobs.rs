@@ -123,12 +123,17 @@ async fn run_checkin(
     })
 }
 
-/// Records that a job's prompt reached Slack (see [`JobRun::mark`]).
-pub async fn mark_sent(app: &App, team: &TeamId, mark: &str) -> Result<(), StoreError> {
-    app.store
-        .claim_event(team, mark, SENT_TTL)
-        .await
-        .map(|_| ())
+/// Records that `job`'s prompt reached Slack (see [`JobRun::mark`]). A
+/// job about a member who has been forgotten since records nothing.
+pub async fn mark_sent(app: &App, team: &TeamId, job: &str, mark: &str) -> Result<(), StoreError> {
+    match job.parse::<Job>().ok().as_ref().and_then(Job::member) {
+        Some(user) => app.store.mark_member_sent(team, user, mark, SENT_TTL).await,
+        None => app
+            .store
+            .claim_event(team, mark, SENT_TTL)
+            .await
+            .map(|_| ()),
+    }
 }
 
 /// A pause that ran out: the member is active again (stored, not only

@@ -277,13 +277,14 @@ impl App {
         jobs::run(self, team, job, now).await
     }
 
-    /// Records that a job's prompt reached Slack.
+    /// Records that `job`'s prompt reached Slack.
     pub async fn mark_sent(
         &self,
         team: &TeamId,
+        job: &str,
         mark: &str,
     ) -> Result<(), crate::store::StoreError> {
-        jobs::mark_sent(self, team, mark).await
+        jobs::mark_sent(self, team, job, mark).await
     }
 
     /// When the round job should next run after `now`.

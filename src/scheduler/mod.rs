@@ -21,6 +21,7 @@ use crate::app::Delivery;
 use crate::domain::job::Job;
 use crate::ids::TeamId;
 use crate::slack::SlackContext;
+use crate::store::StoreError;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -283,11 +284,18 @@ impl Scheduler {
                         self.after_failure(job, kind, now_ms, regular).await
                     }
                     (_, Some(mark)) => {
-                        self.record_sent(&mark, kind).await;
+                        self.record_sent(job, &mark, kind).await;
                         (regular, true)
                     }
                     (_, None) => (regular, true),
                 }
+            }
+            Err(e) if matches!(e.downcast_ref(), Some(StoreError::Forgotten)) => {
+                // Its member asked to be forgotten while it ran: nothing
+                // about them is written again, nor is the job retried.
+                self.ctx.metrics.event("job", "forgotten");
+                info!(job = kind, "job dropped: its member was forgotten");
+                (None, true)
             }
             Err(e) => {
                 self.ctx.metrics.event("job", "failed");
@@ -304,12 +312,12 @@ impl Scheduler {
     /// lease renewed — and writes it as soon as the store is back, before
     /// any other replica can take the job over. Only after a whole lease's
     /// length does it give up (counted as `job`/`unrecorded`, logged).
-    async fn record_sent(&self, mark: &str, kind: &str) {
+    async fn record_sent(&self, job: &str, mark: &str, kind: &str) {
         let deadline = tokio::time::Instant::now() + self.lease;
         let mut wait = Duration::from_millis(50);
         let mut warned = false;
         loop {
-            match self.ctx.app.mark_sent(&self.team, mark).await {
+            match self.ctx.app.mark_sent(&self.team, job, mark).await {
                 Ok(()) => {
                     if warned {
                         info!(job = kind, "sent-mark recorded after the store came back");

@@ -60,6 +60,23 @@ impl Keys {
         format!("{}:jobs:owner", self.team(team))
     }
 
+    /// Digests of members who asked to be forgotten (sorted set: digest →
+    /// when, Unix ms): writes about them are refused, so a job still
+    /// running for them cannot recreate what `forget` erased.
+    pub fn forgotten(&self, team: &TeamId) -> String {
+        format!("{}:forgotten", self.team(team))
+    }
+
+    /// How a member stands in the `forgotten` fence: a digest of their id
+    /// (SHA-256, hex), never the id itself.
+    pub fn fence_id(user: &UserId) -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(user.as_str().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// A program-wide value such as the encryption canary.
     pub fn meta(&self, name: &str) -> String {
         format!("{}:meta:{}", self.prefix, name)

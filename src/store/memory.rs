@@ -1,7 +1,7 @@
 //! In-memory implementation of [`Store`] for single-process trials: same
 //! contract as Redis, nothing survives a restart.
 
-use super::{Doc, DocSlot, Keys, Store, StoreResult, TeamSwap};
+use super::{Doc, DocSlot, Keys, Store, StoreError, StoreResult, TeamSwap};
 use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -16,6 +16,9 @@ pub struct MemoryStore {
     members: Mutex<HashMap<String, std::collections::BTreeSet<String>>>,
     /// Per team: job → due (ms), and job → (owner, lease until ms).
     jobs: Mutex<HashMap<String, Jobs>>,
+    /// The `forgotten` fences: per team, members' fence ids and until when
+    /// they stand.
+    forgotten: Mutex<HashMap<String, HashMap<String, Instant>>>,
 }
 
 #[derive(Default)]
@@ -35,6 +38,17 @@ impl MemoryStore {
             values: Mutex::new(HashMap::new()),
             members: Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
+            forgotten: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Refused with [`StoreError::Forgotten`] behind `user`'s fence.
+    fn fence(&self, team: &TeamId, user: &UserId) -> StoreResult<()> {
+        let fences = self.forgotten.lock().unwrap_or_else(|p| p.into_inner());
+        if stands(&fences, &self.keys.forgotten(team), user) {
+            Err(StoreError::Forgotten)
+        } else {
+            Ok(())
         }
     }
 }
@@ -97,6 +111,18 @@ impl Store for MemoryStore {
         join: bool,
         jobs: &[(String, i64)],
     ) -> StoreResult<bool> {
+        if join {
+            if let Some(set) = self
+                .forgotten
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_mut(&self.keys.forgotten(team))
+            {
+                set.remove(&Keys::fence_id(user));
+            }
+        } else {
+            self.fence(team, user)?;
+        }
         // Every lock for the whole step, values first (as everywhere here).
         let mut values = self.values.lock().unwrap_or_else(|p| p.into_inner());
         let mut members = self.members.lock().unwrap_or_else(|p| p.into_inner());
@@ -117,6 +143,30 @@ impl Store for MemoryStore {
             queue.due.insert(job.clone(), *due);
         }
         Ok(true)
+    }
+
+    async fn mark_member_sent(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        mark: &str,
+        ttl: Duration,
+    ) -> StoreResult<()> {
+        if self.fence(team, user).is_ok() {
+            self.claim_event(team, mark, ttl).await?;
+        }
+        Ok(())
+    }
+
+    async fn schedule_member_job(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        job: &str,
+        due_ms: i64,
+    ) -> StoreResult<()> {
+        self.fence(team, user)?;
+        self.schedule_job(team, job, due_ms).await
     }
 
     async fn add_member(&self, team: &TeamId, user: &UserId) -> StoreResult<()> {
@@ -158,6 +208,11 @@ impl Store for MemoryStore {
         expected: Option<&str>,
         new: &str,
     ) -> StoreResult<bool> {
+        // The fence held while writing, as Redis checks it in the script.
+        let fences = self.forgotten.lock().unwrap_or_else(|p| p.into_inner());
+        if stands(&fences, &self.keys.forgotten(team), user) {
+            return Err(StoreError::Forgotten);
+        }
         Ok(self.swap_key(self.keys.doc(team, user, doc), expected, new))
     }
 
@@ -334,6 +389,12 @@ impl Store for MemoryStore {
     }
 
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {
+        self.forgotten
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(self.keys.forgotten(team))
+            .or_default()
+            .insert(Keys::fence_id(user), Instant::now() + FENCE_KEEP);
         if let Some(set) = self
             .members
             .lock()
@@ -362,4 +423,15 @@ impl Store for MemoryStore {
 
 fn lease_length(lease_ms: i64) -> Duration {
     Duration::from_millis(lease_ms.max(0) as u64)
+}
+
+/// How long a fence stands (as in Redis).
+const FENCE_KEEP: Duration = Duration::from_secs(15 * 60);
+
+/// Whether `user`'s fence stands in the team's fences.
+fn stands(fences: &HashMap<String, HashMap<String, Instant>>, key: &str, user: &UserId) -> bool {
+    fences
+        .get(key)
+        .and_then(|f| f.get(&Keys::fence_id(user)))
+        .is_some_and(|until| *until > Instant::now())
 }

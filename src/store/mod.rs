@@ -22,6 +22,10 @@ use std::time::Duration;
 pub enum StoreError {
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// A write about a member who asked to be forgotten (a job that was
+    /// still running for them): refused, and nothing is to be retried.
+    #[error("the member asked to be forgotten")]
+    Forgotten,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -108,7 +112,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Compare-and-set: writes `new` only if the stored value still equals
     /// `expected` (`None`: absent). Returns whether it wrote; callers reload
-    /// and retry, so concurrent edits never overwrite each other.
+    /// and retry, so concurrent edits never overwrite each other. Refused
+    /// with [`StoreError::Forgotten`] once `user` has been forgotten (see
+    /// [`Store::erase_member`]).
     async fn swap_doc(
         &self,
         team: &TeamId,
@@ -119,8 +125,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
 
     /// [`Store::swap_doc`], and when it writes, in the same atomic step:
-    /// `user` added to the workspace's members (with `join`) and `jobs`
-    /// (name, due ms) queued. Joining never leaves a member active but
+    /// `user` added to the workspace's members (with `join`, which also
+    /// takes down a fence left by forgetting them) and `jobs` (name, due ms)
+    /// queued. Joining never leaves a member active but
     /// outside the members set, or without their check-in queued.
     #[allow(clippy::too_many_arguments)]
     async fn swap_doc_also(
@@ -133,6 +140,27 @@ pub trait Store: Send + Sync + 'static {
         join: bool,
         jobs: &[(String, i64)],
     ) -> StoreResult<bool>;
+
+    /// Records that a job's prompt to `user` reached Slack (as
+    /// [`Store::claim_event`]), unless `user` has since been forgotten —
+    /// then nothing is written.
+    async fn mark_member_sent(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        mark: &str,
+        ttl: Duration,
+    ) -> StoreResult<()>;
+
+    /// Queues a job about `user` (as [`Store::schedule_job`]); refused with
+    /// [`StoreError::Forgotten`] once they have been forgotten.
+    async fn schedule_member_job(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        job: &str,
+        due_ms: i64,
+    ) -> StoreResult<()>;
 
     /// Records that `user` has joined `team`'s program (idempotent).
     async fn add_member(&self, team: &TeamId, user: &UserId) -> StoreResult<()>;
@@ -229,8 +257,11 @@ pub trait Store: Send + Sync + 'static {
     async fn document_slots(&self) -> StoreResult<Vec<DocSlot>>;
 
     /// Erases every key that belongs to one member (all of
-    /// `…:user:<id>:…`) and their membership; returns how many keys were
-    /// removed.
+    /// `…:user:<id>:…`, and their jobs' sent-marks) and their membership;
+    /// returns how many keys were removed. First it puts up a fence (a
+    /// digest of their id): from then on writes about them are refused —
+    /// their documents, marks, jobs — until they join again, so a job still
+    /// running for them cannot bring anything back.
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize>;
 
     /// Which implementation this is, for logs and `/metrics`.

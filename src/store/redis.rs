@@ -62,9 +62,46 @@ redis.call('ZADD', KEYS[1], 'XX', clock + tonumber(ARGV[3]), ARGV[1])
 return 1
 "#;
 
-/// KEYS: document, members, due queue. ARGV: 1/0 (expected present),
-/// expected, new, member to add ("" for none), then (job, due) pairs.
+/// A member's document, fenced: KEYS: document, forgotten. ARGV: 1/0
+/// (expected present), expected, new, the member's fence id. -1 when the
+/// member has been forgotten.
+const MEMBER_SWAP_SCRIPT: &str = r#"
+if fenced(KEYS[2], ARGV[4]) then return -1 end
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3])
+return 1
+"#;
+
+/// KEYS: forgotten, then the key. ARGV: fence id, then per script.
+/// A sent-mark (SET NX EX) unless the member has been forgotten.
+const MEMBER_MARK_SCRIPT: &str = r#"
+if fenced(KEYS[1], ARGV[1]) then return 0 end
+redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2])
+return 1
+"#;
+
+/// A job about a member (ZADD) unless they have been forgotten (-1).
+const MEMBER_JOB_SCRIPT: &str = r#"
+if fenced(KEYS[1], ARGV[1]) then return -1 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+return 1
+"#;
+
+/// KEYS: document, members, due queue, forgotten. ARGV: 1/0 (expected
+/// present), expected, new, member to add ("" for none), the member's fence
+/// id, then (job, due) pairs. Joining takes the fence down; otherwise a
+/// forgotten member's document is refused (-1).
 const SWAP_ALSO_SCRIPT: &str = r#"
+if ARGV[4] ~= '' then
+  redis.call('ZREM', KEYS[4], ARGV[5])
+elseif fenced(KEYS[4], ARGV[5]) then
+  return -1
+end
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '1' then
   if current ~= ARGV[2] then return 0 end
@@ -73,7 +110,7 @@ elseif current then
 end
 redis.call('SET', KEYS[1], ARGV[3])
 if ARGV[4] ~= '' then redis.call('SADD', KEYS[2], ARGV[4]) end
-local j = 5
+local j = 6
 while j + 1 <= #ARGV do
   redis.call('ZADD', KEYS[3], ARGV[j + 1], ARGV[j])
   j = j + 2
@@ -121,7 +158,38 @@ return 1
 static SWAP: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SWAP_SCRIPT));
 static CLAIM: LazyLock<redis::Script> =
     LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{CLAIM_BODY}")));
-static SWAP_ALSO: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SWAP_ALSO_SCRIPT));
+/// KEYS: forgotten. ARGV: fence id, how long fences are kept (ms).
+/// Puts up a member's fence (and takes down those past their time).
+const FENCE_SCRIPT: &str = r#"
+local t = redis.call('TIME')
+local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', clock - tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[1], clock, ARGV[1])
+"#;
+/// How long a fence stands: longer than any job still running for the
+/// member can take (a lease, plus Slack calls bounded by `CALL_LIMIT`).
+/// A member who comes back sooner takes it down by joining.
+const FENCE_KEEP_MS: i64 = 15 * 60_000;
+/// A script with `fenced(key, id)`: whether `id` stands in the fence `key`,
+/// put up less than [`FENCE_KEEP_MS`] ago by the server's clock.
+fn with_fence(body: &str) -> redis::Script {
+    redis::Script::new(&format!(
+        r#"
+local function fenced(key, id)
+  local at = redis.call('ZSCORE', key, id)
+  if not at then return false end
+  local t = redis.call('TIME')
+  local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  return tonumber(at) > clock - {FENCE_KEEP_MS}
+end
+{body}"#
+    ))
+}
+static FENCE: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(FENCE_SCRIPT));
+static MEMBER_SWAP: LazyLock<redis::Script> = LazyLock::new(|| with_fence(MEMBER_SWAP_SCRIPT));
+static MEMBER_MARK: LazyLock<redis::Script> = LazyLock::new(|| with_fence(MEMBER_MARK_SCRIPT));
+static MEMBER_JOB: LazyLock<redis::Script> = LazyLock::new(|| with_fence(MEMBER_JOB_SCRIPT));
+static SWAP_ALSO: LazyLock<redis::Script> = LazyLock::new(|| with_fence(SWAP_ALSO_SCRIPT));
 static COMMIT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(COMMIT_SCRIPT));
 static RENEW: LazyLock<redis::Script> =
     LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{RENEW_BODY}")));
@@ -163,6 +231,15 @@ impl RedisStore {
             .await
             .map_err(unavailable)?;
         Ok(wrote == 1)
+    }
+}
+
+/// A fenced script's answer: 1 wrote, 0 lost the compare-and-set, -1 the
+/// member has been forgotten.
+fn fenced(answer: i64) -> StoreResult<bool> {
+    match answer {
+        -1 => Err(StoreError::Forgotten),
+        n => Ok(n == 1),
     }
 }
 
@@ -238,10 +315,12 @@ impl Store for RedisStore {
             .key(self.keys.doc(team, user, doc))
             .key(self.keys.members(team))
             .key(self.keys.jobs_due(team))
+            .key(self.keys.forgotten(team))
             .arg(if expected.is_some() { "1" } else { "0" })
             .arg(expected.unwrap_or(""))
             .arg(new)
-            .arg(if join { user.as_str() } else { "" });
+            .arg(if join { user.as_str() } else { "" })
+            .arg(Keys::fence_id(user));
         for (job, due) in jobs {
             invocation.arg(job).arg(due);
         }
@@ -249,7 +328,46 @@ impl Store for RedisStore {
             .invoke_async(&mut conn)
             .await
             .map_err(unavailable)?;
-        Ok(wrote == 1)
+        fenced(wrote)
+    }
+
+    async fn mark_member_sent(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        mark: &str,
+        ttl: Duration,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn.clone();
+        let _: i64 = MEMBER_MARK
+            .key(self.keys.forgotten(team))
+            .key(self.keys.event_seen(team, mark))
+            .arg(Keys::fence_id(user))
+            .arg(ttl.as_secs().max(1))
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn schedule_member_job(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        job: &str,
+        due_ms: i64,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn.clone();
+        let wrote: i64 = MEMBER_JOB
+            .key(self.keys.forgotten(team))
+            .key(self.keys.jobs_due(team))
+            .arg(Keys::fence_id(user))
+            .arg(job)
+            .arg(due_ms)
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        fenced(wrote).map(|_| ())
     }
 
     async fn add_member(&self, team: &TeamId, user: &UserId) -> StoreResult<()> {
@@ -303,8 +421,18 @@ impl Store for RedisStore {
         expected: Option<&str>,
         new: &str,
     ) -> StoreResult<bool> {
-        self.swap_key(self.keys.doc(team, user, doc), expected, new)
+        let mut conn = self.conn.clone();
+        let wrote: i64 = MEMBER_SWAP
+            .key(self.keys.doc(team, user, doc))
+            .key(self.keys.forgotten(team))
+            .arg(if expected.is_some() { "1" } else { "0" })
+            .arg(expected.unwrap_or(""))
+            .arg(new)
+            .arg(Keys::fence_id(user))
+            .invoke_async(&mut conn)
             .await
+            .map_err(unavailable)?;
+        fenced(wrote)
     }
 
     async fn commit_team(
@@ -517,6 +645,16 @@ impl Store for RedisStore {
 
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {
         let mut conn = self.conn.clone();
+        // The fence first: a write about them that lands after this is
+        // refused, one that landed before is found by the scan below.
+        // Fences past their time go.
+        let _: () = FENCE
+            .key(self.keys.forgotten(team))
+            .arg(Keys::fence_id(user))
+            .arg(FENCE_KEEP_MS)
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
         // Ids and prefix hold no glob characters (checked when parsed), so
         // the prefix can be matched literally.
         // Their own keys, and the sent-marks of their jobs (which name them).

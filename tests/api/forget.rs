@@ -222,3 +222,37 @@ async fn forget_takes_the_members_words_off_a_partners_shelf_and_check_in() {
         "Ben keeps his own: {shelf}"
     );
 }
+
+#[tokio::test]
+async fn a_check_in_still_on_its_way_brings_nothing_back_after_forget() {
+    use chrono::{TimeZone, Utc};
+    use tandem::clock::ManualClock;
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap());
+    let app = spawn_at(&clock).await;
+    app.say("U0ANA", "join").await;
+    app.say("U0ANA", "goal add Ana learns Rust").await;
+    app.say("U0BEN", "join").await;
+    app.settled().await;
+    // Slack takes three seconds to accept each check-in: Ana's is on its
+    // way when she asks to be forgotten.
+    app.fake.slow_posts(std::time::Duration::from_secs(3));
+    clock.set(Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap());
+    wait_until("Ana's check-in on its way", || {
+        app.fake
+            .calls("chat.postMessage")
+            .iter()
+            .any(|c| c.body["channel"] == "U0ANA")
+    })
+    .await;
+    let before = app.fake.calls("response_url").len();
+    app.press("U0ANA", "forget_confirm", "forget-now").await;
+    app.fake.wait_for("response_url", before + 1, WAIT).await;
+    // The job finishes after the erase: its sent-mark, its reminder and
+    // its next run must not bring Ana back.
+    app.wait_for_metric(r#"tandem_slack_events_total{kind="job",outcome="ran"} 2"#)
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    app.scheduler_ticked().await;
+    app.settled().await;
+    app.assert_nothing_mentions(&["U0ANA"]).await;
+}

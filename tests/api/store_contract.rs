@@ -324,6 +324,71 @@ mod erasing {
         }
     }
 
+    async fn a_forgotten_member_is_fenced_until_they_join_again(store: Arc<dyn Store>) {
+        let t = team("T0AAA");
+        let (ana, ben) = (
+            UserId::parse("U0ANA").unwrap(),
+            UserId::parse("U0BEN").unwrap(),
+        );
+        store.erase_member(&t, &ana).await.unwrap();
+        // A job still running for Ana writes nothing about her.
+        assert!(matches!(
+            store.swap_doc(&t, &ana, Doc::Checkin, None, "{}").await,
+            Err(StoreError::Forgotten)
+        ));
+        assert!(matches!(
+            store
+                .swap_doc_also(&t, &ana, Doc::Checkin, None, "{}", false, &[])
+                .await,
+            Err(StoreError::Forgotten)
+        ));
+        assert!(matches!(
+            store
+                .schedule_member_job(&t, &ana, "remind:U0ANA:1", 5)
+                .await,
+            Err(StoreError::Forgotten)
+        ));
+        store
+            .mark_member_sent(&t, &ana, "sent:checkin:U0ANA:1", MINUTE)
+            .await
+            .unwrap();
+        assert!(!store.event_seen(&t, "sent:checkin:U0ANA:1").await.unwrap());
+        assert!(store.jobs_containing(&t, "U0ANA").await.unwrap().is_empty());
+        // Others are not fenced, nor is Ana in another workspace.
+        assert!(store
+            .swap_doc(&t, &ben, Doc::Checkin, None, "{}")
+            .await
+            .unwrap());
+        store
+            .schedule_member_job(&t, &ben, "remind:U0BEN:1", 5)
+            .await
+            .unwrap();
+        assert!(store
+            .swap_doc(&team("T0BBB"), &ana, Doc::Checkin, None, "{}")
+            .await
+            .unwrap());
+        // Joining again takes the fence down.
+        assert!(store
+            .swap_doc_also(&t, &ana, Doc::Profile, None, "{}", true, &[])
+            .await
+            .unwrap());
+        assert!(store
+            .swap_doc(&t, &ana, Doc::Checkin, None, "{}")
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn redis_fence() {
+        a_forgotten_member_is_fenced_until_they_join_again(redis_store(&random_prefix()).await)
+            .await;
+    }
+
+    #[tokio::test]
+    async fn memory_fence() {
+        a_forgotten_member_is_fenced_until_they_join_again(memory_store(&random_prefix())).await;
+    }
+
     #[tokio::test]
     async fn redis_erase_member() {
         erase_member_removes_only_that_member(redis_store(&random_prefix()).await).await;
