@@ -126,13 +126,24 @@ async fn run_checkin(
 /// Records that `job`'s prompt reached Slack (see [`JobRun::mark`]). A
 /// job about a member who has been forgotten since records nothing.
 pub async fn mark_sent(app: &App, team: &TeamId, job: &str, mark: &str) -> Result<(), StoreError> {
+    claim_for(app, team, job, mark).await.map(|_| ())
+}
+
+/// Records that the delivery of `job`'s occurrence `mark` begins; whether
+/// this is its first try. A later try may follow a crash just after Slack
+/// took a message: it looks in the conversation before sending again.
+/// When the store cannot say, it is treated as a later try (the safe side).
+pub async fn begin_delivery(app: &App, team: &TeamId, job: &str, mark: &str) -> bool {
+    let tried = format!("{}:try", mark.trim_end_matches(':'));
+    claim_for(app, team, job, &tried).await.unwrap_or(false)
+}
+
+/// Claims a mark about `job`'s member (fenced: nothing is written once they
+/// are forgotten) or, for a job about nobody, a plain one.
+async fn claim_for(app: &App, team: &TeamId, job: &str, mark: &str) -> Result<bool, StoreError> {
     match job.parse::<Job>().ok().as_ref().and_then(Job::member) {
         Some(user) => app.store.mark_member_sent(team, user, mark, SENT_TTL).await,
-        None => app
-            .store
-            .claim_event(team, mark, SENT_TTL)
-            .await
-            .map(|_| ()),
+        None => app.store.claim_event(team, mark, SENT_TTL).await,
     }
 }
 

@@ -287,6 +287,12 @@ impl App {
         jobs::mark_sent(self, team, job, mark).await
     }
 
+    /// Whether this is the first try at delivering `job`'s occurrence
+    /// `mark` (see `jobs::begin_delivery`).
+    pub async fn begin_delivery(&self, team: &TeamId, job: &str, mark: &str) -> bool {
+        jobs::begin_delivery(self, team, job, mark).await
+    }
+
     /// When the round job should next run after `now`.
     pub fn next_round(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.time.next_round(now)

@@ -276,7 +276,15 @@ impl Scheduler {
         match self.ctx.app.run_job(&self.team, job, now).await {
             Ok(run) => {
                 self.ctx.metrics.event("job", "ran");
-                let delivery = self.ctx.run_effects(run.effects).await;
+                let delivery = match &run.mark {
+                    // A prompt: tagged, and looked for first on a later try,
+                    // so a crash just after Slack took it repeats nothing.
+                    Some(mark) => {
+                        let first = self.ctx.app.begin_delivery(&self.team, job, mark).await;
+                        self.ctx.run_effects_once(run.effects, mark, !first).await
+                    }
+                    None => self.ctx.run_effects(run.effects).await,
+                };
                 let regular = run.next.map(|n| n.timestamp_millis());
                 match (delivery, run.mark) {
                     // Slack may come back: keep the job, try again later.

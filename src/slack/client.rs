@@ -22,6 +22,10 @@ const MAX_RETRIES: usize = 5;
 /// Longest we wait for a rate-limit slot before giving up on a call.
 const MAX_DELAY: Duration = Duration::from_secs(60);
 
+/// How many of a conversation's latest messages a try after a crash looks
+/// through for its delivery (a job's messages are among the last few).
+const LOOK_BACK: u16 = 20;
+
 /// Longest `Retry-After` we honour on a response URL before giving up.
 const MAX_REPLY_RETRY_AFTER: Duration = Duration::from_secs(30);
 
@@ -363,11 +367,7 @@ impl SlackApi {
         users: &[SlackUserId],
         content: SlackMessageContent,
     ) -> ClientResult<()> {
-        let open = SlackApiConversationsOpenRequest::new().with_users(users.to_vec());
-        let session = self.client.open_session(&self.token);
-        let opened = bounded(session.conversations_open(&open)).await;
-        self.count("conversations.open", &opened);
-        let channel = opened?.channel.id;
+        let channel = self.open_conversation(users).await?;
         self.post_message(&channel, content).await
     }
 
@@ -484,6 +484,50 @@ impl SlackApi {
         result
     }
 
+    /// Whether one of the latest messages in `to` carries delivery `key` in
+    /// its metadata: a message Slack took just before a crash, which must
+    /// not be sent again. (`im:history`/`mpim:history`/`groups:history`.)
+    pub async fn has_delivered(&self, to: &Destination, key: &str) -> ClientResult<bool> {
+        let channel = match to {
+            Destination::Dm(user) => self.open_conversation(std::slice::from_ref(user)).await?,
+            Destination::Group(users) => self.open_conversation(users).await?,
+            Destination::Channel(channel) => channel.clone(),
+        };
+        let params = vec![
+            ("channel", Some(channel.0)),
+            ("limit", Some(LOOK_BACK.to_string())),
+            ("include_all_metadata", Some("true".to_owned())),
+        ];
+        let session = self.client.open_session(&self.token);
+        let result = bounded(
+            session
+                .http_session_api
+                .http_get::<serde_json::Value, _, String>(
+                    "conversations.history",
+                    &params,
+                    Some(&SLACK_TIER3_METHOD_CONFIG),
+                ),
+        )
+        .await;
+        self.count("conversations.history", &result);
+        let page = result?;
+        Ok(page["messages"].as_array().is_some_and(|messages| {
+            messages.iter().any(|m| {
+                m["metadata"]["event_type"] == DELIVERY_EVENT
+                    && m["metadata"]["event_payload"]["key"] == key
+            })
+        }))
+    }
+
+    /// The conversation of `users` with the bot (a DM for one person).
+    async fn open_conversation(&self, users: &[SlackUserId]) -> ClientResult<SlackChannelId> {
+        let open = SlackApiConversationsOpenRequest::new().with_users(users.to_vec());
+        let session = self.client.open_session(&self.token);
+        let opened = bounded(session.conversations_open(&open)).await;
+        self.count("conversations.open", &opened);
+        Ok(opened?.channel.id)
+    }
+
     /// Publishes a user's Home tab.
     pub async fn publish_home(&self, user: &SlackUserId, view: SlackView) -> ClientResult<()> {
         let request = SlackApiViewsPublishRequest::new(user.clone(), view);
@@ -497,6 +541,27 @@ impl SlackApi {
         self.count("views.publish", &result);
         result
     }
+}
+
+/// The metadata event type on every scheduled message: its payload's `key`
+/// names the delivery (job occurrence and part), so a try after a crash can
+/// see whether Slack already took it.
+pub const DELIVERY_EVENT: &str = "tandem_delivery";
+
+/// Tags a message with its delivery key (Slack message metadata).
+pub fn tagged(content: SlackMessageContent, key: &str) -> SlackMessageContent {
+    content.with_metadata(SlackMessageMetadata {
+        event_type: DELIVERY_EVENT.to_owned(),
+        event_payload: Some([("key".to_owned(), key.to_owned())].into()),
+    })
+}
+
+/// Where a message went, to look for it again.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    Dm(SlackUserId),
+    Group(Vec<SlackUserId>),
+    Channel(SlackChannelId),
 }
 
 /// `conversations.invite` with its `force` argument, which slack-morphism's

@@ -62,6 +62,44 @@ impl SlackContext {
         });
     }
 
+    /// Carries out a scheduled delivery's effects in order, each message
+    /// tagged with `key` and its place (`key#i`); says how it went. On a
+    /// later try (`look_first`) each message is first looked for in its
+    /// conversation: one Slack already took (just before a crash, or before
+    /// a later part failed) is not sent again. When Slack cannot say, the
+    /// part waits for the next try rather than risk a duplicate.
+    pub async fn run_effects_once(
+        &self,
+        effects: Vec<Effect>,
+        key: &str,
+        look_first: bool,
+    ) -> Delivery {
+        let mut overall = Delivery::Done;
+        for (i, effect) in effects.into_iter().enumerate() {
+            let part = format!("{key}#{i}");
+            if let (true, Some(to)) = (look_first, super::outbound::destination(&effect)) {
+                match self.api.has_delivered(&to, &part).await {
+                    Ok(true) => {
+                        self.metrics.event("delivery", "found_sent");
+                        continue;
+                    }
+                    Ok(false) => {}
+                    Err(e) if super::client::is_transient(&e) => {
+                        warn!(error = %super::client::describe_error(&e), "could not look for an earlier delivery; trying later");
+                        overall = overall.and(Delivery::Retry);
+                        continue;
+                    }
+                    // Slack will not have it (no such person or channel):
+                    // the send says so for good.
+                    Err(_) => {}
+                }
+            }
+            overall =
+                overall.and(super::outbound::run_tagged(&self.api, effect, Some(&part)).await);
+        }
+        overall
+    }
+
     /// Carries out effects in order (scheduled work uses this) and says how
     /// it went: `Retry` if any failed for a reason that may pass.
     pub async fn run_effects(&self, effects: Vec<Effect>) -> Delivery {

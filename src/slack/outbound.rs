@@ -3,7 +3,7 @@
 //! the one order Slack needs ([`deliver`]), and the app's
 //! [`Workspace`](crate::app::Workspace) port is answered by Slack.
 
-use super::client::{describe_error, is_transient, SlackApi};
+use super::client::{describe_error, is_transient, tagged, Destination, SlackApi};
 use super::views;
 use crate::app::{Delivery, Effect, Post, Reply, Workspace, WorkspaceError};
 use crate::ids::{ChannelId, UserId};
@@ -79,6 +79,42 @@ fn channel(id: &ChannelId) -> SlackChannelId {
 /// (Slack's error code only, never message text); scheduled work uses the
 /// answer to decide between moving on and trying again later.
 pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
+    run_tagged(api, effect, None).await
+}
+
+/// Where an effect's message goes, for a later try to look for it there;
+/// `None` for what is not a message, is one in a thread (history does not
+/// list replies), or is safe to repeat (a Home tab, a modal).
+pub fn destination(effect: &Effect) -> Option<Destination> {
+    let group = |members: &[UserId]| Destination::Group(members.iter().map(dm).collect());
+    match effect {
+        Effect::Intro { members, .. } | Effect::Share { members, .. } => Some(group(members)),
+        Effect::CheckinDm { user, .. }
+        | Effect::Reminder { user }
+        | Effect::SitOutDm { user, .. }
+        | Effect::Nudge { user, .. }
+        | Effect::CircleJoinOffer { user, .. }
+        | Effect::WelcomeDm { user } => Some(Destination::Dm(dm(user))),
+        Effect::PartnerSummary { to, .. } => Some(Destination::Dm(dm(to))),
+        Effect::PostInConversation {
+            conversation,
+            thread: None,
+            ..
+        } => Some(Destination::Channel(channel(conversation))),
+        Effect::CircleMergeOffer { channel: c, .. } | Effect::ShareInChannel { channel: c, .. } => {
+            Some(Destination::Channel(channel(c)))
+        }
+        _ => None,
+    }
+}
+
+/// [`run_effect`], its message tagged with delivery key `tag` (see
+/// [`destination`]).
+pub async fn run_tagged(api: &SlackApi, effect: Effect, tag: Option<&str>) -> Delivery {
+    let tag_it = |content: SlackMessageContent| match tag {
+        Some(key) => tagged(content, key),
+        None => content,
+    };
     if matches!(effect, Effect::CheckinDm { .. }) {
         api.metrics().event("checkin", "sent");
     }
@@ -140,7 +176,13 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             shared_goals,
             first_meeting,
         } => {
-            let content = views::intro(round, &members, &reasons, &shared_goals, first_meeting);
+            let content = tag_it(views::intro(
+                round,
+                &members,
+                &reasons,
+                &shared_goals,
+                first_meeting,
+            ));
             (
                 api.post_to_group(&group(&members), content).await,
                 "post an intro",
@@ -153,13 +195,17 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             url,
             why,
         } => (
-            api.post_to_group(&group(&members), views::shared(&from, &url, why.as_deref()))
-                .await,
+            api.post_to_group(
+                &group(&members),
+                tag_it(views::shared(&from, &url, why.as_deref())),
+            )
+            .await,
             "post a shared resource",
             None,
         ),
         Effect::CheckinDm { user, model } => (
-            api.post_dm(&dm(&user), views::checkin(&model)).await,
+            api.post_dm(&dm(&user), tag_it(views::checkin(&model)))
+                .await,
             "send a check-in",
             Some(user),
         ),
@@ -171,7 +217,7 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             api.post_returning_ts(
                 &channel(&conversation),
                 thread.as_deref(),
-                views::text(&text),
+                tag_it(views::text(&text)),
             )
             .await
             .map(|_| ()),
@@ -179,23 +225,24 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
             None,
         ),
         Effect::Reminder { user } => (
-            api.post_dm(&dm(&user), views::reminder()).await,
+            api.post_dm(&dm(&user), tag_it(views::reminder())).await,
             "send a reminder",
             Some(user),
         ),
         Effect::PartnerSummary { to, from, summary } => (
-            api.post_dm(&dm(&to), views::partner_summary(&from, &summary))
+            api.post_dm(&dm(&to), tag_it(views::partner_summary(&from, &summary)))
                 .await,
             "send a partner summary",
             Some(to),
         ),
         Effect::SitOutDm { user, reason } => (
-            api.post_dm(&dm(&user), views::sit_out(&reason)).await,
+            api.post_dm(&dm(&user), tag_it(views::sit_out(&reason)))
+                .await,
             "tell someone they sit out",
             Some(user),
         ),
         Effect::Nudge { user, nudge } => (
-            api.post_dm(&dm(&user), views::nudge(&nudge)).await,
+            api.post_dm(&dm(&user), tag_it(views::nudge(&nudge))).await,
             "send a nudge",
             Some(user),
         ),
@@ -207,7 +254,7 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
         } => (
             api.post_dm(
                 &dm(&user),
-                views::circle_join_offer(channel.as_str(), circle, members),
+                tag_it(views::circle_join_offer(channel.as_str(), circle, members)),
             )
             .await,
             "offer a place in a circle",
@@ -221,7 +268,7 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
         } => (
             api.post_message(
                 &channel(&channel_id),
-                views::circle_merge_offer(from, into, into_channel.as_str()),
+                tag_it(views::circle_merge_offer(from, into, into_channel.as_str())),
             )
             .await,
             "offer a circle merge",
@@ -235,14 +282,14 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
         } => (
             api.post_message(
                 &channel(&channel_id),
-                views::shared(&from, &url, why.as_deref()),
+                tag_it(views::shared(&from, &url, why.as_deref())),
             )
             .await,
             "post a shared resource in a circle",
             None,
         ),
         Effect::WelcomeDm { user } => (
-            api.post_dm(&dm(&user), views::welcome_dm()).await,
+            api.post_dm(&dm(&user), tag_it(views::welcome_dm())).await,
             "send the welcome DM",
             Some(user),
         ),

@@ -151,11 +151,11 @@ impl Store for MemoryStore {
         user: &UserId,
         mark: &str,
         ttl: Duration,
-    ) -> StoreResult<()> {
-        if self.fence(team, user).is_ok() {
-            self.claim_event(team, mark, ttl).await?;
+    ) -> StoreResult<bool> {
+        if self.fence(team, user).is_err() {
+            return Ok(false);
         }
-        Ok(())
+        self.claim_event(team, mark, ttl).await
     }
 
     async fn schedule_member_job(

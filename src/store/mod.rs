@@ -141,16 +141,16 @@ pub trait Store: Send + Sync + 'static {
         jobs: &[(String, i64)],
     ) -> StoreResult<bool>;
 
-    /// Records that a job's prompt to `user` reached Slack (as
-    /// [`Store::claim_event`]), unless `user` has since been forgotten —
-    /// then nothing is written.
+    /// [`Store::claim_event`] for a mark about `user` (a job's prompt
+    /// reached Slack, or its delivery began), unless `user` has since been
+    /// forgotten — then nothing is written and the answer is `false`.
     async fn mark_member_sent(
         &self,
         team: &TeamId,
         user: &UserId,
         mark: &str,
         ttl: Duration,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
 
     /// Queues a job about `user` (as [`Store::schedule_job`]); refused with
     /// [`StoreError::Forgotten`] once they have been forgotten.

@@ -81,8 +81,8 @@ return 1
 /// A sent-mark (SET NX EX) unless the member has been forgotten.
 const MEMBER_MARK_SCRIPT: &str = r#"
 if fenced(KEYS[1], ARGV[1]) then return 0 end
-redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2])
-return 1
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 1 end
+return 0
 "#;
 
 /// A job about a member (ZADD) unless they have been forgotten (-1).
@@ -337,9 +337,9 @@ impl Store for RedisStore {
         user: &UserId,
         mark: &str,
         ttl: Duration,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let mut conn = self.conn.clone();
-        let _: i64 = MEMBER_MARK
+        let claimed: i64 = MEMBER_MARK
             .key(self.keys.forgotten(team))
             .key(self.keys.event_seen(team, mark))
             .arg(Keys::fence_id(user))
@@ -347,7 +347,7 @@ impl Store for RedisStore {
             .invoke_async(&mut conn)
             .await
             .map_err(unavailable)?;
-        Ok(())
+        Ok(claimed == 1)
     }
 
     async fn schedule_member_job(

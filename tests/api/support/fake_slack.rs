@@ -94,6 +94,7 @@ fn method_spec(method: &str) -> Option<(TokenKind, &'static [&'static str])> {
         "conversations.invite" => (Bot, &["channel", "users"]),
         "conversations.kick" => (Bot, &["channel", "user"]),
         "conversations.members" => (Bot, &["channel"]),
+        "conversations.history" => (Bot, &["channel"]),
         "views.open" => (Bot, &["trigger_id", "view"]),
         "views.publish" => (Bot, &["user_id", "view"]),
         "views.update" => (Bot, &["view"]),
@@ -707,7 +708,13 @@ fn answer_for(shared: &Shared, method: &str, body: &Value) -> Value {
                 .iter()
                 .flat_map(|u| u.chars().filter(char::is_ascii_alphanumeric))
                 .collect();
-            let id = format!("G{}", &joined[..joined.len().min(20)]);
+            // One person: their DM with the bot (posting to their user id
+            // lands there too).
+            let id = if users.len() == 1 {
+                format!("D{joined}")
+            } else {
+                format!("G{}", &joined[..joined.len().min(20)])
+            };
             let mut members: Vec<String> = users.into_iter().collect();
             members.push(BOT_USER.into());
             inner.channel_members.insert(id.clone(), members);
@@ -792,6 +799,35 @@ fn answer_for(shared: &Shared, method: &str, body: &Value) -> Value {
                 "ok": true, "channel": body["channel"].clone(), "ts": ts,
                 "message": { "ts": ts, "text": body["text"].clone(), "user": BOT_USER }
             })
+        }
+        "conversations.history" => {
+            // The latest messages posted there (any Slack took: answered,
+            // or still being answered), newest first, with their metadata.
+            let channel = body["channel"].as_str().unwrap_or_default().to_owned();
+            let dm_of = channel.strip_prefix('D').map(str::to_owned);
+            let limit = body["limit"]
+                .as_str()
+                .and_then(|l| l.parse().ok())
+                .or_else(|| body["limit"].as_u64())
+                .unwrap_or(100) as usize;
+            let messages: Vec<Value> = inner
+                .calls
+                .iter()
+                .rev()
+                .filter(|c| c.method == "chat.postMessage" && !c.refused)
+                .filter(|c| {
+                    let to = c.body["channel"].as_str().unwrap_or_default();
+                    to == channel || Some(to) == dm_of.as_deref()
+                })
+                .take(limit)
+                .map(|c| {
+                    json!({
+                        "type": "message", "user": BOT_USER, "text": c.body["text"].clone(),
+                        "ts": "1700000000.000001", "metadata": c.body["metadata"].clone()
+                    })
+                })
+                .collect();
+            json!({ "ok": true, "messages": messages, "has_more": false })
         }
         "chat.postEphemeral" => json!({ "ok": true, "message_ts": "1700000000.000200" }),
         "views.open" | "views.publish" | "views.update" => {
