@@ -4,6 +4,7 @@
 
 mod support;
 
+mod chaos;
 mod checkins;
 mod circles;
 mod cli;

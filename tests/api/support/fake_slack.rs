@@ -489,23 +489,33 @@ fn message_error(body: &Value) -> Option<&'static str> {
 }
 
 impl Shared {
-    fn record(&self, call: Call) {
-        self.inner.lock().unwrap().calls.push(call);
-        self.changed.notify_waiters();
-    }
-
-    /// Marks the call just recorded as answered with `error`.
-    fn mark_last(&self, error: Option<String>) {
+    /// Records a call; its place in the log, to mark it once answered
+    /// (calls from several replicas interleave).
+    fn record(&self, call: Call) -> usize {
         let mut inner = self.inner.lock().unwrap();
-        let last = inner.calls.last_mut().unwrap();
-        last.refused = true;
-        last.error = error;
+        inner.calls.push(call);
+        let at = inner.calls.len() - 1;
+        drop(inner);
+        self.changed.notify_waiters();
+        at
     }
 
-    /// Marks the call just recorded as refused for being wrong in itself.
-    fn refuse_last(&self, code: &str) {
-        self.mark_last(Some(code.to_owned()));
-        self.inner.lock().unwrap().calls.last_mut().unwrap().mistake = true;
+    /// Marks call `at` as answered with `error`.
+    /// (The log may have been cleared meanwhile — the benchmark does — so
+    /// a call no longer there is left alone.)
+    fn mark(&self, at: usize, error: Option<String>) {
+        if let Some(call) = self.inner.lock().unwrap().calls.get_mut(at) {
+            call.refused = true;
+            call.error = error;
+        }
+    }
+
+    /// Marks call `at` as refused for being wrong in itself.
+    fn refuse(&self, at: usize, code: &str) {
+        self.mark(at, Some(code.to_owned()));
+        if let Some(call) = self.inner.lock().unwrap().calls.get_mut(at) {
+            call.mistake = true;
+        }
     }
 
     /// A scripted or enforced answer for this call, if one applies.
@@ -584,7 +594,7 @@ async fn api(
         Ok(v) => v.clone(),
         Err(raw) => json!({ "_malformed": raw }),
     };
-    shared.record(Call {
+    let at = shared.record(Call {
         method: method.clone(),
         token: token.clone(),
         body: recorded,
@@ -594,15 +604,15 @@ async fn api(
         mistake: false,
     });
     let Ok(decoded) = decoded else {
-        shared.refuse_last("invalid_json");
+        shared.refuse(at, "invalid_json");
         return error_response("invalid_json");
     };
     if method_spec(&method).is_none() {
-        shared.refuse_last("unknown_method");
+        shared.refuse(at, "unknown_method");
         return error_response("unknown_method");
     }
     if let Some(code) = refusal(&method, token.as_deref(), &decoded) {
-        shared.refuse_last(code);
+        shared.refuse(at, code);
         return error_response(code);
     }
     let answer = shared.interference(&method, &decoded);
@@ -611,7 +621,7 @@ async fn api(
         tokio::time::sleep(delay).await;
     }
     if let Some(answer) = answer {
-        shared.mark_last(Some(scripted_code(&answer)));
+        shared.mark(at, Some(scripted_code(&answer)));
         if let Scripted::Hang = answer {
             return std::future::pending().await;
         }
@@ -619,7 +629,7 @@ async fn api(
     }
     let answer = answer_for(&shared, &method, &decoded);
     if answer["ok"] == false {
-        shared.mark_last(answer["error"].as_str().map(str::to_owned));
+        shared.mark(at, answer["error"].as_str().map(str::to_owned));
     } else if method == "chat.postMessage" {
         shared.inner.lock().unwrap().posted += 1;
     }
@@ -646,7 +656,7 @@ async fn respond(
     } else {
         message_error(&decoded)
     };
-    shared.record(Call {
+    let at = shared.record(Call {
         method: "response_url".into(),
         token: token(&headers),
         body: decoded,
@@ -656,11 +666,11 @@ async fn respond(
         mistake: false,
     });
     if let Some(code) = refused {
-        shared.refuse_last(code);
+        shared.refuse(at, code);
         return error_response(code);
     }
     if let Some(answer) = shared.interference("response_url", &Value::Null) {
-        shared.mark_last(Some(scripted_code(&answer)));
+        shared.mark(at, Some(scripted_code(&answer)));
         if let Scripted::Hang = answer {
             return std::future::pending().await;
         }
