@@ -199,13 +199,14 @@ impl Bolt {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("python runs");
-        let url = format!("http://127.0.0.1:{port}/slack/events");
+        // Owned at once, so every path (a panic too) kills and reaps it.
+        let bolt = Self(child, format!("http://127.0.0.1:{port}/slack/events"));
         for _ in 0..200 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
                 .is_ok()
             {
-                return Self(child, url);
+                return bolt;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
