@@ -165,3 +165,60 @@ async fn a_shared_goal_is_in_the_intro_and_named_in_the_partner_summary() {
         "Goal 1 is private again: partners see only counts."
     );
 }
+
+#[tokio::test]
+async fn a_shared_goal_typed_with_markup_is_plain_words_in_the_partner_summary() {
+    let app = spawn_app().await;
+    app.join_ana_and_ben().await;
+    // A form's text arrives exactly as typed, markup and all.
+    let typed = "<!here> read <https://ev.il/x|the new policy>";
+    let values = serde_json::json!({
+        "goal": { "goal": { "type": "plain_text_input", "value": typed } }
+    });
+    assert_eq!(
+        app.submit_view("U0ANA", "add_goal", "", values)
+            .await
+            .status(),
+        200
+    );
+    app.say("U0ANA", "goal share 1").await;
+    app.run_round(ADMIN).await;
+    app.say(ADMIN, "admin checkins").await;
+    app.fake.wait_for("chat.postMessage", 3, WAIT).await;
+    app.press_with_value("U0ANA", "checkin_goal", "1:1:progress", "a1")
+        .await;
+    app.press_with_value("U0ANA", "checkin_met", "1:0:met", "a2")
+        .await;
+    app.press_with_value("U0BEN", "checkin_met", "1:0:met", "b1")
+        .await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let summary = loop {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no summary: {:?}",
+            app.fake
+                .calls("chat.postMessage")
+                .iter()
+                .map(|c| c.body["text"].to_string())
+                .collect::<Vec<_>>()
+        );
+        let found = app.fake.calls("chat.postMessage").into_iter().find(|c| {
+            c.body["channel"] == "U0BEN"
+                && c.body["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("checked in")
+        });
+        if let Some(c) = found {
+            break c.body.to_string();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    };
+    assert!(summary.contains("read"), "{summary}");
+    for markup in ["<!here>", "<https://ev.il"] {
+        assert!(
+            !summary.contains(markup),
+            "{markup} became markup: {summary}"
+        );
+    }
+}

@@ -120,26 +120,52 @@ async fn invalid_submissions_get_inline_errors_and_change_nothing() {
 }
 
 #[tokio::test]
-async fn a_form_saved_while_the_member_pauses_keeps_both_changes() {
+async fn a_form_saved_while_the_member_edits_by_command_keeps_both_changes() {
     let app = spawn_app().await;
     app.say("U0ANA", "join").await;
     let profile_key = format!("{}:{{T0TEST}}:user:U0ANA:profile", app.prefix);
-    // The form and `/tandem pause` race, again and again: neither change
-    // may be lost to the other (the form is applied to the profile as it
-    // is when written, not as it was when the form was read).
-    for n in 0..15 {
+    // The form (team left empty: it does not touch the team) races
+    // `/tandem profile team: …` and `/tandem pause`, again and again:
+    // neither change may be lost to the other. The form is applied to the
+    // profile as it is when written, not to a copy read before.
+    for n in 0..20 {
         let mut values = valid_values();
-        values["team"]["team"]["value"] = json!(format!("Team {n}"));
+        values["team"]["team"]["value"] = json!(null);
+        values["level"]["level"]["selected_option"] = opt(["2", "3"][n % 2]);
         values["goal_1"]["goal_1"]["value"] = json!(null);
         let form = submission("U0ANA", values);
-        let (saved, paused) = tokio::join!(app.interact(&form), app.say("U0ANA", "pause"));
-        assert_eq!(saved.status(), 200);
-        assert!(
-            paused["text"].as_str().unwrap().starts_with("Paused"),
-            "{paused}"
+        let edit = format!("profile team: Team {n}");
+        let (edit_id, pause_id) = (format!("edit{n}"), format!("pause{n}"));
+        let (saved, edited, paused) = tokio::join!(
+            app.interact(&form),
+            app.command("U0ANA", &edit, &edit_id),
+            app.command("U0ANA", "pause", &pause_id)
         );
+        assert_eq!(saved.status(), 200);
+        assert_eq!(edited.status(), 200);
+        assert_eq!(paused.status(), 200);
+        let replied = |id: &str| {
+            app.fake
+                .calls("response_url")
+                .into_iter()
+                .find(|c| c.body["_response_url_id"] == id)
+                .map(|c| c.body["text"].as_str().unwrap_or_default().to_owned())
+        };
+        wait_until("both answered", || {
+            replied(&edit_id).is_some() && replied(&pause_id).is_some()
+        })
+        .await;
+        assert!(replied(&edit_id).unwrap().starts_with("Saved"));
+        assert!(replied(&pause_id).unwrap().starts_with("Paused"));
         let stored = app.redis_get(&profile_key).await.unwrap();
-        assert!(stored.contains(&format!("\"Team {n}\"")), "{stored}");
+        assert!(
+            stored.contains(&format!("\"Team {n}\"")),
+            "round {n}: {stored}"
+        );
+        assert!(
+            stored.contains(&format!("\"level\":{}", ["2", "3"][n % 2])),
+            "round {n}: {stored}"
+        );
         assert!(stored.contains("paused"), "round {n}: {stored}");
         app.say("U0ANA", "resume").await;
     }
