@@ -105,7 +105,7 @@ async fn start_tandem(
     let prefix = format!("tandem-bench-{:016x}", rand::random::<u64>());
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
     let env = figment::providers::Env::prefixed("TANDEM_BENCH_NO_OVERRIDES__");
-    let mut config = tandem::config::load_with_env(&path, env)
+    let mut config = tandem::config::load_with_env(Some(&path), env)
         .expect("default config")
         .config;
     config.store.key_prefix = prefix.clone();

@@ -94,7 +94,7 @@ async fn run(members: usize, rate_control: bool) -> Run {
     let prefix = format!("tandem-bench-{:08x}", rand::random::<u32>());
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
     let env = figment::providers::Env::prefixed("TANDEM_BENCH_NO_OVERRIDES__");
-    let mut config = tandem::config::load_with_env(&path, env)
+    let mut config = tandem::config::load_with_env(Some(&path), env)
         .expect("default config")
         .config;
     config.store.key_prefix = prefix.clone();

@@ -72,7 +72,7 @@ fn roster(n: usize, scarce: bool, seed: u64) -> Roster {
 
 fn rules() -> Rules {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
-    let config = match tandem::config::load(&path) {
+    let config = match tandem::config::load(Some(&path)) {
         Ok(loaded) => loaded.config,
         Err(problems) => panic!("config does not load: {problems:?}"),
     };

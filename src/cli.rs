@@ -27,7 +27,8 @@ enum Command {
         /// Port for HTTP mode and for /healthz, /readyz, /metrics.
         #[arg(long, env = "PORT")]
         port: Option<u16>,
-        /// Config file (default: $TANDEM_CONFIG or config/default.toml).
+        /// Config file over the built-in defaults (default: $TANDEM_CONFIG,
+        /// else config/default.toml if present, else none).
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -36,7 +37,16 @@ enum Command {
     /// Load and validate the configuration; print each problem with its file
     /// (or variable) and key; exit 1 on any.
     CheckConfig {
-        /// Config file (default: $TANDEM_CONFIG or config/default.toml).
+        /// Config file over the built-in defaults (default: $TANDEM_CONFIG,
+        /// else config/default.toml if present, else none).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Print the effective configuration, each value with where it came
+    /// from (built-in default, file, or TANDEM__ variable).
+    Config {
+        /// Config file over the built-in defaults (default: $TANDEM_CONFIG,
+        /// else config/default.toml if present, else none).
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -47,6 +57,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckConfig { config } => check_config(config),
+        Command::Config { config } => show_config(config),
         Command::Serve { port, config } => serve(port, config),
         Command::Match(args) => match crate::match_cmd::run(&args, chrono::Utc::now()) {
             Ok(out) => {
@@ -67,12 +78,19 @@ fn print_problems(problems: &[Problem]) {
     }
 }
 
+/// What the configuration is read from, in words.
+fn origin(path: Option<&std::path::Path>) -> String {
+    match path {
+        Some(p) => p.display().to_string(),
+        None => "built-in defaults (no config file)".to_owned(),
+    }
+}
+
 fn check_config(path: Option<PathBuf>) -> ExitCode {
-    let path = path.unwrap_or_else(config::config_path_from_env);
-    let skills = config::load_skills(&config::skills_path(&path));
-    match config::load_and_validate(&path).and_then(|c| skills.map(|_| c).map_err(|p| vec![p])) {
+    let path = config::locate(path);
+    match config::load_and_validate(path.as_deref()) {
         Ok(_) => {
-            println!("{}: configuration is valid", path.display());
+            println!("{}: configuration is valid", origin(path.as_deref()));
             ExitCode::SUCCESS
         }
         Err(problems) => {
@@ -87,16 +105,43 @@ fn check_config(path: Option<PathBuf>) -> ExitCode {
     }
 }
 
+fn show_config(path: Option<PathBuf>) -> ExitCode {
+    let path = config::locate(path);
+    let loaded = match config::load(path.as_deref()) {
+        Ok(l) => l,
+        Err(problems) => {
+            print_problems(&problems);
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "# Effective configuration: built-in defaults{}, then TANDEM__ variables.",
+        path.as_deref()
+            .map_or(String::new(), |p| format!(", then {}", p.display()))
+    );
+    for (key, value, source) in config::effective(&loaded) {
+        println!("{key} = {value}  # {source}");
+    }
+    let problems = config::validate(&loaded);
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        print_problems(&problems);
+        ExitCode::FAILURE
+    }
+}
+
 fn serve(port: Option<u16>, path: Option<PathBuf>) -> ExitCode {
     crate::telemetry::init(std::io::stderr);
-    let path = path.unwrap_or_else(config::config_path_from_env);
-    let config = match config::load_and_validate(&path) {
+    let path = config::locate(path);
+    let config = match config::load_and_validate(path.as_deref()) {
         Ok(c) => c,
         Err(problems) => {
             print_problems(&problems);
             return ExitCode::FAILURE;
         }
     };
+    tracing::info!(config = %origin(path.as_deref()), "configuration loaded");
     let settings = match Settings::from_env() {
         Ok(s) => s,
         Err(e) => {

@@ -40,7 +40,8 @@ pub struct MatchArgs {
     /// Seed for tie-breaking and circle search; same input + seed = same output.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Config file for weights (default: $TANDEM_CONFIG or config/default.toml).
+    /// Config file for weights (default: $TANDEM_CONFIG, else
+    /// config/default.toml if present, else the built-in defaults).
     #[arg(long)]
     pub config: Option<PathBuf>,
 }
@@ -52,19 +53,15 @@ pub struct RoundResult {
 
 /// Runs the preview; `Err` is the one line to print.
 pub fn run(args: &MatchArgs, at: DateTime<Utc>) -> Result<String, String> {
-    let config_path = args
-        .config
-        .clone()
-        .unwrap_or_else(config::config_path_from_env);
-    let config = config::load_and_validate(&config_path).map_err(|problems| {
+    let config_path = config::locate(args.config.clone());
+    let config = config::load_and_validate(config_path.as_deref()).map_err(|problems| {
         problems
             .iter()
             .map(|p| p.to_string())
             .collect::<Vec<_>>()
             .join("\ntandem: ")
     })?;
-    let synonyms =
-        config::load_skills(&config::skills_path(&config_path)).map_err(|p| p.to_string())?;
+    let synonyms = config.skills.clone();
     let roster_text = read(&args.roster)?;
     let roster = parse_roster(&roster_text, &SkillNormaliser::new(&synonyms))
         .map_err(|e| format!("{}: {e}", args.roster.display()))?;

@@ -151,46 +151,68 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// The shipped `config/default.toml`, compiled in: with no file and no
+/// `TANDEM_CONFIG`, Tandem runs on these, and a file only needs the keys it
+/// changes.
+pub const BUILT_IN: &str = include_str!("../../config/default.toml");
+/// The shipped skill synonyms, used when no `skills.toml` sits beside the
+/// config file.
+pub const BUILT_IN_SKILLS: &str = include_str!("../../config/skills.toml");
+/// How the built-in defaults are named as the source of a value.
+pub const BUILT_IN_SOURCE: &str = "built-in default";
+
 /// A configuration that loaded, with the figment kept for provenance look-ups.
 pub struct Loaded {
     pub config: Config,
     pub figment: Figment,
-    pub path: PathBuf,
+    /// The file read over the built-in defaults, if any.
+    pub path: Option<PathBuf>,
 }
 
-/// Where the config file is: `TANDEM_CONFIG`, else [`DEFAULT_CONFIG_PATH`].
-pub fn config_path_from_env() -> PathBuf {
-    std::env::var_os("TANDEM_CONFIG")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH))
+/// Which config file to read: `--config`, else `TANDEM_CONFIG`, else
+/// `config/default.toml` when the working directory has one; `None` means
+/// the built-in defaults alone. A file named explicitly must exist.
+pub fn locate(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit
+        .or_else(|| std::env::var_os("TANDEM_CONFIG").map(PathBuf::from))
+        .or_else(|| {
+            let default = PathBuf::from(DEFAULT_CONFIG_PATH);
+            default.is_file().then_some(default)
+        })
 }
 
-/// Loads the file at `path` plus the process's `TANDEM__…` variables.
-pub fn load(path: &Path) -> Result<Loaded, Vec<Problem>> {
+/// Loads the built-in defaults, the file at `path` over them, and the
+/// process's `TANDEM__…` variables over both.
+pub fn load(path: Option<&Path>) -> Result<Loaded, Vec<Problem>> {
     load_with_env(path, Env::prefixed("TANDEM__").split("__"))
 }
 
-/// Loads `path` with an explicit override provider; tests pass their own
+/// As [`load`], with an explicit override provider; tests pass their own
 /// variables here instead of mutating the process environment.
-pub fn load_with_env(path: &Path, env: Env) -> Result<Loaded, Vec<Problem>> {
-    let display = path.display().to_string();
-    if !path.is_file() {
-        return Err(vec![Problem {
-            source: display,
-            key: "-".into(),
-            message: "config file not found (set TANDEM_CONFIG or run from the repository root)"
-                .into(),
-        }]);
+pub fn load_with_env(path: Option<&Path>, env: Env) -> Result<Loaded, Vec<Problem>> {
+    let display = path.map_or(BUILT_IN_SOURCE.to_owned(), |p| p.display().to_string());
+    let mut figment = Figment::new().merge(Toml::string(BUILT_IN));
+    if let Some(path) = path {
+        if !path.is_file() {
+            return Err(vec![Problem {
+                source: display,
+                key: "-".into(),
+                message: "config file not found (check TANDEM_CONFIG or --config; without either, \
+                          Tandem runs on its built-in defaults)"
+                    .into(),
+            }]);
+        }
+        figment = figment.merge(Toml::file_exact(path));
     }
-    let figment = Figment::new().merge(Toml::file_exact(path)).merge(env);
+    let figment = figment.merge(env);
     match figment.extract::<Config>() {
         Ok(mut config) => Ok(Loaded {
             config: {
-                config.skills = load_skills(&skills_path(path)).map_err(|p| vec![p])?;
+                config.skills = load_skills(path).map_err(|p| vec![p])?;
                 config
             },
             figment,
-            path: path.to_owned(),
+            path: path.map(Path::to_owned),
         }),
         Err(errors) => Err(errors
             .into_iter()
@@ -211,7 +233,7 @@ pub fn load_with_env(path: &Path, env: Env) -> Result<Loaded, Vec<Problem>> {
 }
 
 /// Loads and validates; any problem at all is returned.
-pub fn load_and_validate(path: &Path) -> Result<Config, Vec<Problem>> {
+pub fn load_and_validate(path: Option<&Path>) -> Result<Config, Vec<Problem>> {
     let loaded = load(path)?;
     let problems = validate(&loaded);
     if problems.is_empty() {
@@ -221,14 +243,46 @@ pub fn load_and_validate(path: &Path) -> Result<Config, Vec<Problem>> {
     }
 }
 
+/// Every key of the effective configuration (dotted), its value as TOML
+/// and where it came from, in order: what `tandem config` prints. The
+/// configuration holds no secrets (those are environment settings).
+pub fn effective(loaded: &Loaded) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    if let Ok(value) = loaded.figment.extract::<toml::Value>() {
+        flatten("", &value, &mut out);
+    }
+    out.into_iter()
+        .map(|(key, value)| {
+            let source = loaded.source_of(&key);
+            (key, value, source)
+        })
+        .collect()
+}
+
+fn flatten(prefix: &str, value: &toml::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        toml::Value::Table(table) => {
+            for (k, v) in table {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        other => out.push((prefix.to_owned(), other.to_string())),
+    }
+}
+
 impl Loaded {
-    /// The file or variable that supplied `key` (dotted).
+    /// The file, variable or built-in default that supplied `key` (dotted).
     pub fn source_of(&self, key: &str) -> String {
-        describe_source(
-            self.figment.find_metadata(key),
-            key,
-            &self.path.display().to_string(),
-        )
+        let file = self
+            .path
+            .as_ref()
+            .map_or(BUILT_IN_SOURCE.to_owned(), |p| p.display().to_string());
+        describe_source(self.figment.find_metadata(key), key, &file)
     }
 }
 
@@ -237,6 +291,8 @@ fn describe_source(metadata: Option<&figment::Metadata>, key: &str, file: &str) 
         Some(m) => match &m.source {
             Some(figment::Source::File(p)) => p.display().to_string(),
             Some(figment::Source::Custom(s)) => s.clone(),
+            // The compiled-in `config/default.toml`.
+            _ if m.name.ends_with("source string") => BUILT_IN_SOURCE.to_owned(),
             // Env overrides carry no source; rebuild the variable's name
             // from the key path (figment lower-cases it on the way in).
             _ if m.name.contains("environment") => format!(
@@ -264,20 +320,27 @@ struct SkillsFile {
     synonyms: std::collections::HashMap<String, Vec<String>>,
 }
 
-/// The skill synonyms (canonical → other names). A missing file means none.
-pub fn load_skills(path: &Path) -> Result<std::collections::HashMap<String, Vec<String>>, Problem> {
-    if !path.is_file() {
-        return Ok(Default::default());
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| Problem {
-        source: path.display().to_string(),
-        key: "-".into(),
-        message: format!("cannot read: {e}"),
-    })?;
+/// The skill synonyms (canonical → other names): from `skills.toml` beside
+/// the config file when there is one, else the built-in list.
+pub fn load_skills(
+    config_path: Option<&Path>,
+) -> Result<std::collections::HashMap<String, Vec<String>>, Problem> {
+    let beside = config_path.map(skills_path).filter(|p| p.is_file());
+    let (text, source) = match &beside {
+        Some(path) => (
+            std::fs::read_to_string(path).map_err(|e| Problem {
+                source: path.display().to_string(),
+                key: "-".into(),
+                message: format!("cannot read: {e}"),
+            })?,
+            path.display().to_string(),
+        ),
+        None => (BUILT_IN_SKILLS.to_owned(), BUILT_IN_SOURCE.to_owned()),
+    };
     toml::from_str::<SkillsFile>(&text)
         .map(|f| f.synonyms)
         .map_err(|e| Problem {
-            source: path.display().to_string(),
+            source,
             key: "synonyms".into(),
             message: e.message().to_owned(),
         })

@@ -507,3 +507,128 @@ fn match_rounds_delay_repeats_far_beyond_random_pairing() {
     // Random pairing repeats in round 3 on average (see BENCHMARKS.md).
     assert!(first_repeat >= 12, "first repeat in round {first_repeat}");
 }
+
+/// An empty working directory: no `config/`, nothing but the binary.
+fn empty_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(random_prefix());
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_binary_alone_runs_on_its_built_in_defaults_and_says_where_each_value_came_from() {
+    let dir = empty_dir();
+    let out = tandem()
+        .current_dir(&dir)
+        .arg("check-config")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "built-in defaults (no config file): configuration is valid\n"
+    );
+
+    let out = tandem()
+        .current_dir(&dir)
+        .arg("config")
+        .env("TANDEM__SCHEDULER__TICK_MS", "700")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.starts_with(
+            "# Effective configuration: built-in defaults, then TANDEM__ variables.\n"
+        ),
+        "{shown}"
+    );
+    for line in [
+        "program.checkin_schedule = \"0 0 9 * * Mon\"  # built-in default",
+        "scheduler.tick_ms = 700  # environment variable TANDEM__SCHEDULER__TICK_MS",
+        "slack.timeout_ms = 10000  # built-in default",
+        "pairing.weights.teach = 10.0  # built-in default",
+    ] {
+        assert!(shown.lines().any(|l| l == line), "{line} in:\n{shown}");
+    }
+
+    // A file needs only the keys it changes.
+    let partial = temp_file("tandem.toml", "[scheduler]\nbatch = 7\n");
+    let out = tandem()
+        .current_dir(&dir)
+        .args(["config", "--config"])
+        .arg(&partial)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown
+            .lines()
+            .any(|l| l == format!("scheduler.batch = 7  # {}", partial.display())),
+        "{shown}"
+    );
+    assert!(
+        shown
+            .lines()
+            .any(|l| l == "scheduler.tick_ms = 5000  # built-in default"),
+        "{shown}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_starts_from_an_empty_directory_and_says_it_runs_on_defaults() {
+    let fake = FakeSlack::start().await;
+    let port = closed_port().await;
+    let mut child = tandem()
+        .current_dir(empty_dir())
+        .arg("serve")
+        .env("SLACK_BOT_TOKEN", BOT_TOKEN)
+        .env("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+        .env("SLACK_API_URL", fake.api_url())
+        .env("PORT", port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if let Ok(r) = http
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+        {
+            up = r.status() == 200;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let mut logs = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    let _ = child.wait();
+    assert!(up, "serving: {logs}");
+    assert!(
+        logs.lines().any(|l| l.contains("configuration loaded")
+            && l.contains("built-in defaults (no config file)")),
+        "{logs}"
+    );
+}

@@ -24,7 +24,9 @@ const ZONES: [&str; 5] = [
 fn rules() -> Rules {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
     let env = figment::providers::Env::prefixed("TANDEM_TEST_NO_OVERRIDES__");
-    let config = tandem::config::load_with_env(&path, env).unwrap().config;
+    let config = tandem::config::load_with_env(Some(&path), env)
+        .unwrap()
+        .config;
     Rules::from(&config.pairing)
 }
 

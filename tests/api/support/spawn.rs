@@ -80,7 +80,7 @@ pub fn random_prefix() -> String {
 pub fn test_config(prefix: &str) -> Config {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
     let env = figment::providers::Env::prefixed("TANDEM_TEST_NO_OVERRIDES__");
-    let mut config = tandem::config::load_with_env(&path, env)
+    let mut config = tandem::config::load_with_env(Some(&path), env)
         .unwrap_or_else(|p| panic!("default config does not load: {p:?}"))
         .config;
     config.store.key_prefix = prefix.to_owned();
