@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure a Redis answers on 127.0.0.1:6379 (or $REDIS_HOST:$REDIS_PORT):
 # installs redis-server from Debian/Ubuntu packages if it is missing, starts
-# it without persistence, and waits until it answers PING.
+# it without persistence, and waits until it answers PING. The outage, chaos
+# and TLS tests start redis-servers of their own and make certificates with
+# openssl, so both must be installed even when a Redis already answers.
 set -euo pipefail
 
 host="${REDIS_HOST:-127.0.0.1}"
@@ -17,17 +19,20 @@ ping_redis() {
   ) 2>/dev/null
 }
 
-if ping_redis; then
-  echo "redis: answering on $host:$port"
-  exit 0
-fi
-
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "redis: not installed; installing redis-server"
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if (( ${#missing[@]} )); then
+  echo "redis: installing ${missing[*]}"
   sudo_cmd=""
   if [[ "$(id -u)" != 0 ]]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ping_redis; then
+  echo "redis: answering on $host:$port"
+  exit 0
 fi
 
 echo "redis: starting redis-server on $host:$port"

@@ -24,6 +24,9 @@ pub struct Settings {
     pub slack_api_url: String,
     /// `None` means the in-memory store.
     pub redis_url: Option<SecretString>,
+    /// PEM file of the CA that signed a `rediss://` server's certificate,
+    /// for private CAs (`REDIS_CA_FILE`); the system's roots otherwise.
+    pub redis_ca_file: Option<std::path::PathBuf>,
     /// Base64 key for encrypting members' text at rest (already checked).
     pub encryption_key: Option<SecretString>,
 }
@@ -104,6 +107,17 @@ impl Settings {
             }
         }
 
+        let redis_ca_file = non_empty("REDIS_CA_FILE").map(std::path::PathBuf::from);
+        if let Some(path) = &redis_ca_file {
+            if !path.is_file() {
+                return Err(SettingsError(format!(
+                    "REDIS_CA_FILE {} is not a readable file (the PEM of the CA that signed \
+                     your Redis server's certificate)",
+                    path.display()
+                )));
+            }
+        }
+
         let encryption_key = non_empty("TANDEM_ENCRYPTION_KEY");
         if let Some(key) = &encryption_key {
             crate::crypto::Sealer::from_base64_key(key)
@@ -115,6 +129,7 @@ impl Settings {
             transport,
             slack_api_url,
             redis_url: redis_url.map(Into::into),
+            redis_ca_file,
             encryption_key: encryption_key.map(Into::into),
         })
     }

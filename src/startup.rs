@@ -67,10 +67,22 @@ impl Application {
         let metrics = Metrics::new();
         let keys = Keys::new(config.store.key_prefix.clone());
         let store: Arc<dyn Store> = match &settings.redis_url {
-            Some(url) => Arc::new(
-                RedisStore::connect_lazily(settings::expose(url), keys)
-                    .context("REDIS_URL could not be used")?,
-            ),
+            Some(url) => {
+                let ca = match &settings.redis_ca_file {
+                    Some(path) => Some(std::fs::read(path).with_context(|| {
+                        format!("REDIS_CA_FILE {} could not be read", path.display())
+                    })?),
+                    None => None,
+                };
+                let redis = RedisStore::connect_lazily_with_ca(settings::expose(url), keys, ca)
+                    .context("REDIS_URL could not be used")?;
+                // Not fatal (Redis may come up after us: /readyz says 503
+                // meanwhile), but said plainly now.
+                if let Err(why) = redis.first_contact().await {
+                    warn!("{why}; Tandem keeps trying");
+                }
+                Arc::new(redis)
+            }
             None => {
                 warn!(
                     "REDIS_URL is not set: using the IN-MEMORY store. NOTHING SURVIVES A RESTART. \

@@ -205,8 +205,31 @@ impl RedisStore {
     /// Prepares a connection without requiring Redis to be up yet: the bot
     /// starts, `/readyz` reports 503, and it connects as soon as Redis answers.
     pub fn connect_lazily(url: &str, keys: Keys) -> StoreResult<Self> {
-        let client = redis::Client::open(url)
-            .map_err(|e| StoreError::Unavailable(format!("bad REDIS_URL: {e}")))?;
+        Self::connect_lazily_with_ca(url, keys, None)
+    }
+
+    /// As [`RedisStore::connect_lazily`]; a `rediss://` server's
+    /// certificate is checked against `ca_pem` (a private CA) when given,
+    /// else against the system's roots. Passwords and ACL users come in the
+    /// URL (`rediss://user:password@host:port/0`).
+    pub fn connect_lazily_with_ca(
+        url: &str,
+        keys: Keys,
+        ca_pem: Option<Vec<u8>>,
+    ) -> StoreResult<Self> {
+        let client = match ca_pem {
+            Some(root_cert) => redis::Client::build_with_tls(
+                url,
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(root_cert),
+                },
+            ),
+            None => redis::Client::open(url),
+        }
+        .map_err(|e| {
+            StoreError::Unavailable(format!("bad REDIS_URL or REDIS_CA_FILE: {:?}", e.kind()))
+        })?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(CONNECT_TIMEOUT))
             .set_response_timeout(Some(RESPONSE_TIMEOUT))
@@ -214,6 +237,16 @@ impl RedisStore {
         let conn = ConnectionManager::new_lazy_with_config(client, config)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Ok(Self { conn, keys })
+    }
+
+    /// One round trip at start-up, with a one-line reason an operator can
+    /// act on when it fails (never the URL: it may hold a password).
+    pub async fn first_contact(&self) -> Result<(), String> {
+        let mut conn = self.conn.clone();
+        match redis::cmd("PING").query_async::<String>(&mut conn).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(explain(&e)),
+        }
     }
 
     pub fn keys(&self) -> &Keys {
@@ -231,6 +264,27 @@ impl RedisStore {
             .await
             .map_err(unavailable)?;
         Ok(wrote == 1)
+    }
+}
+
+/// What went wrong reaching Redis, in words an operator can act on.
+fn explain(e: &redis::RedisError) -> String {
+    let text = e.to_string();
+    let has = |needle: &str| text.to_ascii_lowercase().contains(needle);
+    if e.kind() == redis::ErrorKind::AuthenticationFailed
+        || has("wrongpass")
+        || has("noauth")
+        || has("invalid username")
+    {
+        "Redis refused the user or password in REDIS_URL".into()
+    } else if has("certificate") || has("unknownissuer") || has("tls") && has("invalid") {
+        "Redis's TLS certificate is not trusted: set REDIS_CA_FILE to the PEM of the CA that \
+         signed it (or check the host name in REDIS_URL)"
+            .into()
+    } else if e.is_connection_refusal() || e.is_timeout() || e.is_io_error() {
+        "Redis does not answer at the host and port in REDIS_URL".into()
+    } else {
+        format!("Redis answered with an error ({:?})", e.kind())
     }
 }
 

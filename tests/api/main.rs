@@ -13,6 +13,7 @@ mod forget;
 mod goals_notes;
 mod home_and_welcome;
 mod http_mode;
+mod managed_redis;
 mod matching;
 mod membership;
 mod nudges;

@@ -10,6 +10,10 @@ pub struct OwnRedis {
     pub port: u16,
     dir: PathBuf,
     child: Option<Child>,
+    /// Extra `redis-server` arguments (TLS, a password).
+    args: Vec<String>,
+    /// Whether it speaks TLS on `port` (instead of plain RESP).
+    tls: bool,
 }
 
 impl OwnRedis {
@@ -26,8 +30,34 @@ impl OwnRedis {
             port,
             dir,
             child: None,
+            args: Vec::new(),
+            tls: false,
         }
     }
+
+    /// Serves TLS only, on `port`, with the certificate and key given (PEM
+    /// files), and asks for `password`.
+    pub fn with_tls(cert: &std::path::Path, key: &std::path::Path, password: &str) -> Self {
+        let mut redis = Self::new();
+        let port = redis.port.to_string();
+        redis.args = vec![
+            "--port".into(),
+            "0".into(),
+            "--tls-port".into(),
+            port,
+            "--tls-cert-file".into(),
+            cert.display().to_string(),
+            "--tls-key-file".into(),
+            key.display().to_string(),
+            "--tls-auth-clients".into(),
+            "no".into(),
+            "--requirepass".into(),
+            password.into(),
+        ];
+        redis.tls = true;
+        redis
+    }
+
 
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
@@ -36,8 +66,12 @@ impl OwnRedis {
     /// Starts it (again, with what its AOF kept) and waits until it answers.
     pub async fn start(&mut self) {
         assert!(self.child.is_none(), "already running");
-        let child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string()])
+        let mut command = Command::new("redis-server");
+        if !self.tls {
+            command.args(["--port", &self.port.to_string()]);
+        }
+        let child = command
+            .args(&self.args)
             .args(["--bind", "127.0.0.1"])
             .args(["--appendonly", "yes", "--appendfsync", "always"])
             .args(["--save", ""])
@@ -52,7 +86,15 @@ impl OwnRedis {
         self.child = Some(child);
         let client = redis::Client::open(self.url()).unwrap();
         for _ in 0..200 {
-            if let Ok(mut conn) = client.get_multiplexed_async_connection().await {
+            if self.tls {
+                // Listening is enough: the test's own client checks the rest.
+                if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                    .await
+                    .is_ok()
+                {
+                    return;
+                }
+            } else if let Ok(mut conn) = client.get_multiplexed_async_connection().await {
                 if redis::cmd("PING")
                     .query_async::<String>(&mut conn)
                     .await

@@ -110,6 +110,8 @@ pub struct Spawn {
     pub fake: Option<FakeSlack>,
     /// `TANDEM_ENCRYPTION_KEY`.
     pub encryption_key: Option<String>,
+    /// `REDIS_CA_FILE`.
+    pub redis_ca_file: Option<std::path::PathBuf>,
     /// Reuse a key prefix (a restart against the same data).
     pub prefix: Option<String>,
     /// `program.channel`.
@@ -131,6 +133,7 @@ impl Default for Spawn {
             store: StoreChoice::Redis,
             fake: None,
             encryption_key: None,
+            redis_ca_file: None,
             prefix: None,
             program_channel: None,
             clock: None,
@@ -170,6 +173,9 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
     let mut vars: HashMap<&str, String> = HashMap::new();
     if let Some(key) = &options.encryption_key {
         vars.insert("TANDEM_ENCRYPTION_KEY", key.clone());
+    }
+    if let Some(ca) = &options.redis_ca_file {
+        vars.insert("REDIS_CA_FILE", ca.display().to_string());
     }
     vars.insert("SLACK_BOT_TOKEN", BOT_TOKEN.into());
     vars.insert("SLACK_API_URL", fake.api_url());
