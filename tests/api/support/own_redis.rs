@@ -58,7 +58,6 @@ impl OwnRedis {
         redis
     }
 
-
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
     }
