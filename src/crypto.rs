@@ -222,6 +222,27 @@ mod tests {
     }
 
     #[test]
+    fn formats_are_told_apart_and_the_key_never_shows() {
+        let s = Sealer::from_base64_key(KEY).unwrap();
+        assert!(s.encrypts());
+        assert!(!Sealer::clear().encrypts());
+        let current = s.seal("x", "p");
+        assert!(Sealer::is_current(&current) && Sealer::is_sealed(&current));
+        assert!(!Sealer::is_sealed("{\"v\":1}") && !Sealer::is_current("{\"v\":1}"));
+        assert_eq!(format!("{s:?}"), "Sealer(encrypting)");
+        assert_eq!(format!("{:?}", Sealer::clear()), "Sealer(clear)");
+    }
+
+    #[test]
+    fn a_value_too_short_to_hold_a_nonce_is_an_error_not_a_panic() {
+        let s = Sealer::from_base64_key(KEY).unwrap();
+        for body in [&[][..], &[7u8; 10][..], &[7u8; NONCE_LEN][..]] {
+            let stored = format!("{PREFIX}{}", B64.encode(body));
+            assert_eq!(s.open(&stored, "p"), Err(SealError::WrongKeyOrTampered));
+        }
+    }
+
+    #[test]
     fn bad_keys_are_refused_and_clear_text_passes_without_a_key() {
         assert_eq!(
             Sealer::from_base64_key("short").unwrap_err(),

@@ -84,6 +84,12 @@ mod tests {
     fn ready_while_running_and_not_when_restarting_stalled_or_stopped() {
         let health = SchedulerHealth::new(Duration::from_millis(50));
         assert_eq!(health.check(), Ok(()), "not started yet");
+        std::thread::sleep(Duration::from_millis(80));
+        assert_eq!(
+            health.check(),
+            Ok(()),
+            "a scheduler about to start is not stalled, however long start-up takes"
+        );
         health.progress();
         assert_eq!(health.check(), Ok(()));
         health.restarting();
