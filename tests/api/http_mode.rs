@@ -497,3 +497,17 @@ async fn a_press_that_cannot_be_saved_is_answered_apart_and_keeps_the_message() 
         "the pressed message keeps its buttons"
     );
 }
+
+#[tokio::test]
+async fn an_admin_command_not_built_yet_says_so_without_calling_the_working_ones_coming_soon() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.say("U0ADMIN1", "admin stats").await["text"],
+        "`/tandem admin stats · admin export` is coming soon. Type `/tandem help` to see what works today."
+    );
+    let usage = app.say("U0ADMIN1", "admin frobnicate").await;
+    assert!(
+        usage["text"].as_str().unwrap().starts_with("Usage: `/tandem admin round [preview]`"),
+        "{usage}"
+    );
+}
