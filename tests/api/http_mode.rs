@@ -507,7 +507,10 @@ async fn an_admin_command_not_built_yet_says_so_without_calling_the_working_ones
     );
     let usage = app.say("U0ADMIN1", "admin frobnicate").await;
     assert!(
-        usage["text"].as_str().unwrap().starts_with("Usage: `/tandem admin round [preview]`"),
+        usage["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Usage: `/tandem admin round [preview]`"),
         "{usage}"
     );
 }
