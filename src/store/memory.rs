@@ -111,19 +111,17 @@ impl Store for MemoryStore {
         join: bool,
         jobs: &[(String, i64)],
     ) -> StoreResult<bool> {
+        // Every lock for the whole step (the fence held while writing, as
+        // Redis checks it in the script), fences first, then values.
+        let mut fences = self.forgotten.lock().unwrap_or_else(|p| p.into_inner());
+        let fence_key = self.keys.forgotten(team);
         if join {
-            if let Some(set) = self
-                .forgotten
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get_mut(&self.keys.forgotten(team))
-            {
-                set.remove(&Keys::fence_id(user));
+            if let Some(team_fences) = fences.get_mut(&fence_key) {
+                team_fences.remove(&Keys::fence_id(user));
             }
-        } else {
-            self.fence(team, user)?;
+        } else if stands(&fences, &fence_key, user) {
+            return Err(StoreError::Forgotten);
         }
-        // Every lock for the whole step, values first (as everywhere here).
         let mut values = self.values.lock().unwrap_or_else(|p| p.into_inner());
         let mut members = self.members.lock().unwrap_or_else(|p| p.into_inner());
         let mut all = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
@@ -208,12 +206,8 @@ impl Store for MemoryStore {
         expected: Option<&str>,
         new: &str,
     ) -> StoreResult<bool> {
-        // The fence held while writing, as Redis checks it in the script.
-        let fences = self.forgotten.lock().unwrap_or_else(|p| p.into_inner());
-        if stands(&fences, &self.keys.forgotten(team), user) {
-            return Err(StoreError::Forgotten);
-        }
-        Ok(self.swap_key(self.keys.doc(team, user, doc), expected, new))
+        self.swap_doc_also(team, user, doc, expected, new, false, &[])
+            .await
     }
 
     async fn commit_team(

@@ -12,31 +12,67 @@ use std::time::Duration;
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(1500);
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
 
-/// Sets KEYS[1] to ARGV[3] only if it still holds ARGV[2] (ARGV[1] = "1"),
-/// or is still absent (ARGV[1] = "0"). Atomic on the server.
-const SWAP_SCRIPT: &str = r#"
-local current = redis.call('GET', KEYS[1])
-if ARGV[1] == '1' then
-  if current ~= ARGV[2] then return 0 end
-elseif current then
-  return 0
+// The Lua the scripts below share, put in front of a script's body by
+// [`script`] (Redis compiles each script whole).
+
+/// `server_ms()`: the server's clock in milliseconds. Leases and fences are
+/// timed by it, not by the replicas' clocks. (Redis 5+ replicates a
+/// script's effects, so a script may read `TIME` and then write.)
+const SERVER_MS_FN: &str = r#"
+local function server_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-redis.call('SET', KEYS[1], ARGV[3])
-return 1
 "#;
 
-/// The server's clock in milliseconds: leases are timed by it, not by the
-/// replicas' clocks. (Redis 5+ replicates a script's effects, so a script
-/// may read `TIME` and then write.)
-const SERVER_MS: &str = r#"
-local t = redis.call('TIME')
-local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+/// `holds(key, present, expected)`: whether `key` still holds `expected`
+/// (`present` = '1') or is still absent (`present` = '0') — the
+/// compare of every compare-and-set.
+const HOLDS_FN: &str = r#"
+local function holds(key, present, expected)
+  local current = redis.call('GET', key)
+  if present == '1' then return current == expected end
+  return not current
+end
+"#;
+
+/// How long a fence stands: longer than any job still running for the
+/// member can take (a lease, plus Slack calls bounded by `CALL_LIMIT`).
+/// A member who comes back sooner takes it down by joining.
+const FENCE_KEEP_MS: i64 = 15 * 60_000;
+
+/// `fenced(key, id)`: whether `id` stands in the fence `key`, put up less
+/// than [`FENCE_KEEP_MS`] ago by the server's clock (needs `server_ms`).
+fn fenced_fn() -> String {
+    format!(
+        r#"
+local function fenced(key, id)
+  local at = redis.call('ZSCORE', key, id)
+  if not at then return false end
+  return tonumber(at) > server_ms() - {FENCE_KEEP_MS}
+end
+"#
+    )
+}
+
+/// A script: the shared functions, then `body`.
+fn script(body: &str) -> redis::Script {
+    redis::Script::new(&format!("{SERVER_MS_FN}{HOLDS_FN}{}{body}", fenced_fn()))
+}
+
+/// Sets KEYS[1] to ARGV[3] only if it still holds ARGV[2] (ARGV[1] = "1"),
+/// or is still absent (ARGV[1] = "0"). Atomic on the server.
+const SWAP_BODY: &str = r#"
+if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[3])
+return 1
 "#;
 
 /// KEYS: due, leased, owner. ARGV: now, lease_ms, limit, owner.
 /// Requeues leases that ended (server time) as due `now`, then moves up to
 /// `limit` jobs due by `now` to leased, until server time + lease_ms.
 const CLAIM_BODY: &str = r#"
+local clock = server_ms()
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', clock)
 for _, job in ipairs(expired) do
   redis.call('ZREM', KEYS[2], job)
@@ -58,56 +94,37 @@ return jobs
 const RENEW_BODY: &str = r#"
 if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-redis.call('ZADD', KEYS[1], 'XX', clock + tonumber(ARGV[3]), ARGV[1])
-return 1
-"#;
-
-/// A member's document, fenced: KEYS: document, forgotten. ARGV: 1/0
-/// (expected present), expected, new, the member's fence id. -1 when the
-/// member has been forgotten.
-const MEMBER_SWAP_SCRIPT: &str = r#"
-if fenced(KEYS[2], ARGV[4]) then return -1 end
-local current = redis.call('GET', KEYS[1])
-if ARGV[1] == '1' then
-  if current ~= ARGV[2] then return 0 end
-elseif current then
-  return 0
-end
-redis.call('SET', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[1], 'XX', server_ms() + tonumber(ARGV[3]), ARGV[1])
 return 1
 "#;
 
 /// KEYS: forgotten, then the key. ARGV: fence id, then per script.
 /// A sent-mark (SET NX EX) unless the member has been forgotten.
-const MEMBER_MARK_SCRIPT: &str = r#"
+const MEMBER_MARK_BODY: &str = r#"
 if fenced(KEYS[1], ARGV[1]) then return 0 end
 if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 1 end
 return 0
 "#;
 
 /// A job about a member (ZADD) unless they have been forgotten (-1).
-const MEMBER_JOB_SCRIPT: &str = r#"
+const MEMBER_JOB_BODY: &str = r#"
 if fenced(KEYS[1], ARGV[1]) then return -1 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
 return 1
 "#;
 
-/// KEYS: document, members, due queue, forgotten. ARGV: 1/0 (expected
-/// present), expected, new, member to add ("" for none), the member's fence
-/// id, then (job, due) pairs. Joining takes the fence down; otherwise a
-/// forgotten member's document is refused (-1).
-const SWAP_ALSO_SCRIPT: &str = r#"
+/// A member's document, compare-and-set. KEYS: document, members, due
+/// queue, forgotten. ARGV: 1/0 (expected present), expected, new, member to
+/// add ("" for none), the member's fence id, then (job, due) pairs. Joining
+/// takes the fence down; otherwise a forgotten member's document is
+/// refused (-1).
+const SWAP_ALSO_BODY: &str = r#"
 if ARGV[4] ~= '' then
   redis.call('ZREM', KEYS[4], ARGV[5])
 elseif fenced(KEYS[4], ARGV[5]) then
   return -1
 end
-local current = redis.call('GET', KEYS[1])
-if ARGV[1] == '1' then
-  if current ~= ARGV[2] then return 0 end
-elseif current then
-  return 0
-end
+if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[3])
 if ARGV[4] ~= '' then redis.call('SADD', KEYS[2], ARGV[4]) end
 local j = 6
@@ -121,16 +138,11 @@ return 1
 /// KEYS: n documents, then the due queue. ARGV: n, then per document
 /// (1 = expected present / 0 = expected absent, expected, new), then
 /// (job, due) pairs. All or nothing.
-const COMMIT_SCRIPT: &str = r#"
+const COMMIT_BODY: &str = r#"
 local n = tonumber(ARGV[1])
 for i = 1, n do
   local base = 2 + (i - 1) * 3
-  local current = redis.call('GET', KEYS[i])
-  if ARGV[base] == '1' then
-    if current ~= ARGV[base + 1] then return 0 end
-  elseif current then
-    return 0
-  end
+  if not holds(KEYS[i], ARGV[base], ARGV[base + 1]) then return 0 end
 end
 for i = 1, n do
   redis.call('SET', KEYS[i], ARGV[2 + (i - 1) * 3 + 2])
@@ -143,8 +155,9 @@ end
 return 1
 "#;
 
-/// KEYS: due, leased, owner. ARGV: job, owner, next ("" for none).
-const FINISH_SCRIPT: &str = r#"
+/// KEYS: due, leased, owner, failures. ARGV: job, owner, next ("" for
+/// none), clear failures ('1').
+const FINISH_BODY: &str = r#"
 if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
@@ -153,47 +166,25 @@ if ARGV[4] == '1' then redis.call('HDEL', KEYS[4], ARGV[1]) end
 return 1
 "#;
 
-// Each script's SHA-1 is worked out once, not on every document write,
-// claim and finish (the hot paths).
-static SWAP: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(SWAP_SCRIPT));
-static CLAIM: LazyLock<redis::Script> =
-    LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{CLAIM_BODY}")));
 /// KEYS: forgotten. ARGV: fence id, how long fences are kept (ms).
 /// Puts up a member's fence (and takes down those past their time).
-const FENCE_SCRIPT: &str = r#"
-local t = redis.call('TIME')
-local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+const FENCE_BODY: &str = r#"
+local clock = server_ms()
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', clock - tonumber(ARGV[2]))
 redis.call('ZADD', KEYS[1], clock, ARGV[1])
 "#;
-/// How long a fence stands: longer than any job still running for the
-/// member can take (a lease, plus Slack calls bounded by `CALL_LIMIT`).
-/// A member who comes back sooner takes it down by joining.
-const FENCE_KEEP_MS: i64 = 15 * 60_000;
-/// A script with `fenced(key, id)`: whether `id` stands in the fence `key`,
-/// put up less than [`FENCE_KEEP_MS`] ago by the server's clock.
-fn with_fence(body: &str) -> redis::Script {
-    redis::Script::new(&format!(
-        r#"
-local function fenced(key, id)
-  local at = redis.call('ZSCORE', key, id)
-  if not at then return false end
-  local t = redis.call('TIME')
-  local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  return tonumber(at) > clock - {FENCE_KEEP_MS}
-end
-{body}"#
-    ))
-}
-static FENCE: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(FENCE_SCRIPT));
-static MEMBER_SWAP: LazyLock<redis::Script> = LazyLock::new(|| with_fence(MEMBER_SWAP_SCRIPT));
-static MEMBER_MARK: LazyLock<redis::Script> = LazyLock::new(|| with_fence(MEMBER_MARK_SCRIPT));
-static MEMBER_JOB: LazyLock<redis::Script> = LazyLock::new(|| with_fence(MEMBER_JOB_SCRIPT));
-static SWAP_ALSO: LazyLock<redis::Script> = LazyLock::new(|| with_fence(SWAP_ALSO_SCRIPT));
-static COMMIT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(COMMIT_SCRIPT));
-static RENEW: LazyLock<redis::Script> =
-    LazyLock::new(|| redis::Script::new(&format!("{SERVER_MS}{RENEW_BODY}")));
-static FINISH: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(FINISH_SCRIPT));
+
+// Each script's SHA-1 is worked out once, not on every document write,
+// claim and finish (the hot paths).
+static SWAP: LazyLock<redis::Script> = LazyLock::new(|| script(SWAP_BODY));
+static CLAIM: LazyLock<redis::Script> = LazyLock::new(|| script(CLAIM_BODY));
+static RENEW: LazyLock<redis::Script> = LazyLock::new(|| script(RENEW_BODY));
+static FINISH: LazyLock<redis::Script> = LazyLock::new(|| script(FINISH_BODY));
+static FENCE: LazyLock<redis::Script> = LazyLock::new(|| script(FENCE_BODY));
+static MEMBER_MARK: LazyLock<redis::Script> = LazyLock::new(|| script(MEMBER_MARK_BODY));
+static MEMBER_JOB: LazyLock<redis::Script> = LazyLock::new(|| script(MEMBER_JOB_BODY));
+static SWAP_ALSO: LazyLock<redis::Script> = LazyLock::new(|| script(SWAP_ALSO_BODY));
+static COMMIT: LazyLock<redis::Script> = LazyLock::new(|| script(COMMIT_BODY));
 
 #[derive(Clone)]
 pub struct RedisStore {
@@ -475,18 +466,9 @@ impl Store for RedisStore {
         expected: Option<&str>,
         new: &str,
     ) -> StoreResult<bool> {
-        let mut conn = self.conn.clone();
-        let wrote: i64 = MEMBER_SWAP
-            .key(self.keys.doc(team, user, doc))
-            .key(self.keys.forgotten(team))
-            .arg(if expected.is_some() { "1" } else { "0" })
-            .arg(expected.unwrap_or(""))
-            .arg(new)
-            .arg(Keys::fence_id(user))
-            .invoke_async(&mut conn)
+        // The same script as a change that joins or queues, with neither.
+        self.swap_doc_also(team, user, doc, expected, new, false, &[])
             .await
-            .map_err(unavailable)?;
-        fenced(wrote)
     }
 
     async fn commit_team(
