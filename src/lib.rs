@@ -34,4 +34,5 @@ pub mod settings;
 pub mod slack;
 pub mod startup;
 pub mod store;
+mod tasks;
 pub mod telemetry;

@@ -11,6 +11,7 @@ use crate::slack::client::{build_client, build_reply_client, describe_error, Tim
 use crate::slack::socket::SocketMode;
 use crate::slack::{http, SlackApi, SlackContext};
 use crate::store::{Keys, MemoryStore, RedisStore, Store};
+use crate::tasks::AbortOnDrop;
 use crate::{ops, settings};
 use anyhow::{bail, Context};
 use axum::Router;
@@ -306,14 +307,5 @@ pub async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
-    }
-}
-
-/// A spawned task that is cancelled when its handle is dropped.
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }

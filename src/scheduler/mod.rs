@@ -22,11 +22,11 @@ use crate::domain::job::Job;
 use crate::ids::TeamId;
 use crate::slack::SlackContext;
 use crate::store::StoreError;
+use crate::tasks::AbortOnDrop;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 use tracing::{error, info, warn};
 
 mod health;
@@ -390,15 +390,4 @@ impl Scheduler {
 /// rest of its name holds ids.
 fn job_kind(job: &str) -> &str {
     job.split(':').next().unwrap_or("job")
-}
-
-/// A spawned task that is cancelled when its handle is dropped, so a
-/// replica that is torn down (or a loop that is restarted) leaves nothing
-/// running behind it.
-struct AbortOnDrop<T>(JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
