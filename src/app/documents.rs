@@ -216,14 +216,7 @@ impl Documents {
         &self,
         team: &TeamId,
     ) -> Result<(Option<String>, RoundPlan), anyhow::Error> {
-        let stored = self.raw(team, Slot::RoundPlan).await?;
-        let plan = self
-            .decode::<RoundPlan, std::convert::Infallible>(team, Slot::RoundPlan, stored.as_deref())
-            .map_err(|e| match e.refusal() {
-                Ok(never) => match never {},
-                Err(e) => e,
-            })?;
-        Ok((stored, plan))
+        self.load_slot_stored(team, Slot::RoundPlan).await
     }
 
     /// Read, change, compare-and-set the round plan.
@@ -273,12 +266,23 @@ impl Documents {
         team: &TeamId,
         slot: Slot<'_>,
     ) -> Result<T, anyhow::Error> {
+        Ok(self.load_slot_stored(team, slot).await?.1)
+    }
+
+    /// A slot's value, and its stored (sealed) text for a compare-and-set.
+    async fn load_slot_stored<T: DeserializeOwned + Default>(
+        &self,
+        team: &TeamId,
+        slot: Slot<'_>,
+    ) -> Result<(Option<String>, T), anyhow::Error> {
         let stored = self.raw(team, slot).await?;
-        self.decode::<T, std::convert::Infallible>(team, slot, stored.as_deref())
+        let value = self
+            .decode::<T, std::convert::Infallible>(team, slot, stored.as_deref())
             .map_err(|e| match e.refusal() {
                 Ok(never) => match never {},
                 Err(e) => e,
-            })
+            })?;
+        Ok((stored, value))
     }
 
     /// Read, change, compare-and-set a slot; retried (after a short random

@@ -138,11 +138,13 @@ pub async fn in_progress(app: &App, team: &TeamId) -> Result<Option<Progress>, a
     }))
 }
 
-/// The idempotency key of a one-off delivery job: recorded once Slack took
-/// the message, checked before sending. It ends in `:` so a member's id in
-/// it stands between dots in the stored key, where `forget` finds it.
-fn mark(job: &Job) -> String {
-    format!("sent:{job}:")
+/// The idempotency key of a one-off delivery job, unless it is recorded
+/// already (Slack took the message): recorded once Slack took it, checked
+/// here before sending. It ends in `:` so a member's id in it stands
+/// between dots in the stored key, where `forget` finds it.
+async fn unsent(app: &App, team: &TeamId, job: &Job) -> Result<Option<String>, anyhow::Error> {
+    let mark = format!("sent:{job}:");
+    Ok((!app.store.event_seen(team, &mark).await?).then_some(mark))
 }
 
 /// `intro:<round>:<group>`: the group's pairings stored (unless a later
@@ -155,10 +157,9 @@ pub async fn intro(
     group: u32,
     now: DateTime<Utc>,
 ) -> Result<JobRun, anyhow::Error> {
-    let mark = mark(job);
-    if app.store.event_seen(team, &mark).await? {
+    let Some(mark) = unsent(app, team, job).await? else {
         return Ok(JobRun::nothing(None));
-    }
+    };
     let (_, plan) = app.docs.load_round_plan(team).await?;
     let Some(group) = plan.group(round, group as usize) else {
         tracing::info!(
@@ -231,10 +232,9 @@ pub async fn notes_before(
     round: u32,
     user: &UserId,
 ) -> Result<JobRun, anyhow::Error> {
-    let mark = mark(job);
-    if app.store.event_seen(team, &mark).await? {
+    let Some(mark) = unsent(app, team, job).await? else {
         return Ok(JobRun::nothing(None));
-    }
+    };
     let (_, plan) = app.docs.load_round_plan(team).await?;
     let Some(group) = plan.group_of(round, user) else {
         return Ok(JobRun::nothing(None));
@@ -271,10 +271,9 @@ pub async fn sit_out(
     round: u32,
     user: &UserId,
 ) -> Result<JobRun, anyhow::Error> {
-    let mark = mark(job);
-    if app.store.event_seen(team, &mark).await? {
+    let Some(mark) = unsent(app, team, job).await? else {
         return Ok(JobRun::nothing(None));
-    }
+    };
     let (_, plan) = app.docs.load_round_plan(team).await?;
     let Some(reason) = plan.sit_out(round, user) else {
         return Ok(JobRun::nothing(None));
@@ -291,10 +290,9 @@ pub async fn sit_out(
 
 /// `offers:<round>`: circles too small to carry on are offered a merge.
 pub async fn merge_offers(app: &App, team: &TeamId, job: &Job) -> Result<JobRun, anyhow::Error> {
-    let mark = mark(job);
-    if app.store.event_seen(team, &mark).await? {
+    let Some(mark) = unsent(app, team, job).await? else {
         return Ok(JobRun::nothing(None));
-    }
+    };
     Ok(JobRun {
         effects: circles::merge_offers(app, team).await?,
         next: None,
