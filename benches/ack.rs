@@ -102,13 +102,7 @@ async fn start_tandem(
     fake: &FakeSlack,
     socket: bool,
 ) -> (String, tokio::sync::oneshot::Sender<()>, String) {
-    let prefix = format!("tandem-bench-{:016x}", rand::random::<u64>());
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
-    let env = figment::providers::Env::prefixed("TANDEM_BENCH_NO_OVERRIDES__");
-    let mut config = tandem::config::load_with_env(Some(&path), env)
-        .expect("default config")
-        .config;
-    config.store.key_prefix = prefix.clone();
+    let (config, prefix) = support::shipped_config();
     let mut vars: HashMap<&str, String> = HashMap::new();
     vars.insert("SLACK_BOT_TOKEN", BOT_TOKEN.into());
     vars.insert("SLACK_API_URL", fake.api_url());

@@ -91,13 +91,7 @@ async fn run(members: usize, rate_control: bool) -> Run {
     if rate_control {
         fake.enforce_per_channel_limit(Duration::from_secs(1));
     }
-    let prefix = format!("tandem-bench-{:08x}", rand::random::<u32>());
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
-    let env = figment::providers::Env::prefixed("TANDEM_BENCH_NO_OVERRIDES__");
-    let mut config = tandem::config::load_with_env(Some(&path), env)
-        .expect("default config")
-        .config;
-    config.store.key_prefix = prefix.clone();
+    let (mut config, prefix) = support::shipped_config();
     config.scheduler.tick_ms = 5;
     config.scheduler.batch = 100;
     let store: Arc<dyn Store> = Arc::new(

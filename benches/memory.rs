@@ -96,13 +96,7 @@ async fn run(members: usize, encrypted: bool) -> (u64, usize) {
     let redis_url =
         std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into());
     let fake = FakeSlack::start().await;
-    let prefix = format!("tandem-bench-{:08x}", rand::random::<u32>());
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
-    let env = figment::providers::Env::prefixed("TANDEM_BENCH_NO_OVERRIDES__");
-    let mut config = tandem::config::load_with_env(Some(&path), env)
-        .expect("default config")
-        .config;
-    config.store.key_prefix = prefix.clone();
+    let (mut config, prefix) = support::shipped_config();
     config.scheduler.tick_ms = 5;
     config.scheduler.batch = 200;
     let store: Arc<dyn Store> = Arc::new(

@@ -49,3 +49,16 @@ pub fn filter(args: &[String]) -> Option<String> {
         .find(|(i, a)| !a.starts_with('-') && !args[i - 1].starts_with("--"))
         .map(|(_, a)| a.clone())
 }
+
+/// The shipped configuration (no `TANDEM__` overrides from the shell),
+/// under a fresh key prefix of its own; the prefix too.
+pub fn shipped_config() -> (tandem::config::Config, String) {
+    let prefix = format!("tandem-bench-{:016x}", rand::random::<u64>());
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config/default.toml");
+    let env = figment::providers::Env::prefixed("TANDEM_BENCH_NO_OVERRIDES__");
+    let mut config = tandem::config::load_with_env(Some(&path), env)
+        .expect("default config")
+        .config;
+    config.store.key_prefix = prefix.clone();
+    (config, prefix)
+}

@@ -4,6 +4,7 @@
 //! exactly one check-in, and every member of a 250-pair round exactly one
 //! intro.
 
+use crate::round_delivery::intros_by_group;
 use crate::scheduler::{checkins_by_member, members, monday_morning, nine_oclock, settle};
 use crate::support;
 
@@ -146,17 +147,7 @@ async fn a_round_of_250_pairs_whose_replica_is_killed_introduces_everyone_once()
             .starts_with("*Round 1 is on*: 250 pairs."),
         "{reply}"
     );
-    let intros = |fake: &FakeSlack| -> HashMap<String, usize> {
-        let mut by_group = HashMap::new();
-        for c in fake.calls("chat.postMessage") {
-            if !c.refused && c.body.to_string().contains("paired for peer mentoring") {
-                *by_group
-                    .entry(c.body["channel"].as_str().unwrap().to_owned())
-                    .or_default() += 1;
-            }
-        }
-        by_group
-    };
+    let intros = |fake: &FakeSlack| intros_by_group(&[fake]);
     wait_until("the round under way", || intros(&slack).len() >= 40).await;
     let others = [
         spawn(replica(

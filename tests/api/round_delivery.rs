@@ -37,7 +37,7 @@ async fn with_profiles(app: &TestApp, people: &[String]) {
 }
 
 /// Intros posted, per group DM, across the given fakes.
-fn intros_by_group(fakes: &[&FakeSlack]) -> HashMap<String, usize> {
+pub(crate) fn intros_by_group(fakes: &[&FakeSlack]) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for fake in fakes {
         for call in fake.calls("chat.postMessage") {
