@@ -43,6 +43,19 @@ fn temp_file(name: &str, contents: &str) -> PathBuf {
     path
 }
 
+/// Whether the binary serving at `base` answers `/healthz` within five
+/// seconds.
+async fn comes_up(base: &str) -> bool {
+    let http = reqwest::Client::new();
+    for _ in 0..100 {
+        if let Ok(r) = http.get(format!("{base}/healthz")).send().await {
+            return r.status() == 200;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
 /// The JSON a successful `tandem match --format json` printed.
 fn json_out(out: &std::process::Output) -> serde_json::Value {
     assert!(
@@ -230,15 +243,7 @@ async fn serve_answers_stops_on_sigterm_and_logs_no_secrets_or_free_text() {
 
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if let Ok(r) = http.get(format!("{base}/healthz")).send().await {
-            up = r.status() == 200;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(up, "the bot did not come up");
+    assert!(comes_up(&base).await, "the bot did not come up");
 
     let private = "goal add my private goal is to get promoted";
     let form = command_form("U0ANA", private, &fake.response_url("private"));
@@ -603,19 +608,7 @@ async fn serve_starts_from_an_empty_directory_and_says_it_runs_on_defaults() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let http = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if let Ok(r) = http
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .await
-        {
-            up = r.status() == 200;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let up = comes_up(&format!("http://127.0.0.1:{port}")).await;
     let _ = child.kill();
     let mut logs = String::new();
     child
