@@ -9,7 +9,8 @@ use super::documents::UpdateError;
 use super::model::{AfterSave, CheckinModel, Effect, Outcome, Reply, SubmitOutcome};
 use super::requests::ActionRequest;
 use super::text::Span;
-use crate::domain::checkin::Checkin;
+use super::ledger::{self, Figure};
+use crate::domain::checkin::{Checkin, MetAnswer};
 use crate::domain::goals::{self, GoalBook};
 use crate::domain::job::Job;
 use crate::domain::notes::NoteBook;
@@ -75,20 +76,21 @@ pub async fn start(
         stale_checkins: app.config.nudges.stale_checkins,
         fizzle_rounds: app.config.nudges.fizzle_rounds,
     };
-    let (carried, checkin) = app
+    let ((carried, new), checkin) = app
         .docs
         .update(team, member, Doc::Checkin, |c: &mut Checkin| {
             if occurrence.is_some() && c.occurrence.as_deref() == occurrence {
                 // A retry of the occurrence that created this check-in
                 // (Slack failed the first time): the same check-in again,
                 // with the same nudges; no count moves.
-                return Ok::<nudges::Carried, std::convert::Infallible>(nudges::Carried {
+                let again = nudges::Carried {
                     stale: c.stale.clone(),
                     missed: c.missed,
                     stale_goals: c.stale_nudges.clone(),
                     fizzle: c.fizzle_nudge,
                     repair: c.repair_nudge,
-                });
+                };
+                return Ok::<_, std::convert::Infallible>((again, false));
             }
             let carried = nudges::carry(c, &goal_numbers, &partners, thresholds);
             *c = Checkin {
@@ -103,7 +105,7 @@ pub async fn start(
                 repair_nudge: carried.repair,
                 ..Checkin::default()
             };
-            Ok(carried)
+            Ok((carried, true))
         })
         .await
         .map_err(|e| match e {
@@ -111,6 +113,15 @@ pub async fn start(
             UpdateError::Store(e) => anyhow::Error::from(e),
             _ => anyhow::anyhow!("check-in not stored"),
         })?;
+    if new {
+        // Counted once per check-in, not per retry of its occurrence.
+        let counts = [
+            (Figure::CheckinsSent, 1),
+            (Figure::StaleNudges, carried.stale_goals.len() as i64),
+            (Figure::FizzleNudges, i64::from(carried.fizzle.is_some())),
+        ];
+        ledger::count(app, team, Some(member), &counts).await;
+    }
     let remind_at =
         app.now() + chrono::Duration::hours(i64::from(app.config.nudges.reminder_after_hours));
     let reminder = Job::Reminder {
@@ -193,12 +204,16 @@ pub async fn answer(
             if c.number != number {
                 return Err("This check-in has closed; your newest one is in your DMs.".to_owned());
             }
+            let before = (ledger::checkin_counts(c), c.met);
             record(c);
-            Ok(())
+            Ok(before)
         })
         .await;
     let checkin = match updated {
-        Ok((_, c)) => c,
+        Ok(((counts, met), c)) => {
+            count_answer(app, team, user, &counts, met, &c).await;
+            c
+        }
         Err(e) => return e.outcome(),
     };
     let (goals, notes) = match (
@@ -261,6 +276,34 @@ pub async fn answer(
         notes,
     }))
     .with_effects(effects)
+}
+
+/// Counts what an answer changed; a meeting answer also counts for the
+/// member's group in its round.
+async fn count_answer(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    before: &[(Figure, i64)],
+    met_before: Option<MetAnswer>,
+    checkin: &Checkin,
+) {
+    let counts = ledger::change(before, &ledger::checkin_counts(checkin));
+    ledger::count(app, team, Some(user), &counts).await;
+    let Some(met) = checkin.met.filter(|m| Some(*m) != met_before) else {
+        return;
+    };
+    match app.docs.load::<Pairing>(team, user, Doc::Pairing).await {
+        Ok(Pairing {
+            round,
+            group: Some(group),
+            ..
+        }) if !checkin.partners.is_empty() => {
+            ledger::meeting_reported(app, team, round, group, met).await
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "meeting outcome not counted"),
+    }
 }
 
 /// Opens the note modal for one check-in answer; the check-in message

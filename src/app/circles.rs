@@ -7,6 +7,7 @@
 
 use super::admin;
 use super::context::App;
+use super::ledger::{self, Figure};
 use super::documents::UpdateError;
 use super::home;
 use super::model::{
@@ -442,6 +443,7 @@ pub async fn run_prompt(
         })
         .await
         .map_err(|_| anyhow::anyhow!("circles document busy"))?;
+    ledger::count(app, team, None, &[(Figure::CirclePrompts, 1)]).await;
     Ok(JobRun {
         effects: Vec::new(),
         next,
@@ -467,12 +469,17 @@ pub async fn record_reply(
             if c.thread.as_deref() != Some(thread) || !c.has(user) || c.answered.contains(user) {
                 return Err(());
             }
+            let first = c.answered.is_empty();
             c.answered.push(user.clone());
-            Ok(())
+            Ok(first)
         })
         .await;
     match result {
-        Ok(_) => Ok(()),
+        Ok((first, _)) => {
+            let answered = [(Figure::CirclePromptsAnswered, i64::from(first))];
+            ledger::count(app, team, None, &answered).await;
+            Ok(())
+        }
         Err(e) => e.refusal(),
     }
 }

@@ -33,6 +33,8 @@ pub enum Command {
         preview: bool,
         size: Option<usize>,
     },
+    /// `admin stats [30d|90d|all]`.
+    AdminStats(crate::domain::figures::Period),
     /// `admin circle <#channel>`: make a channel's members a circle.
     AdminBindCircle(crate::ids::ChannelId),
     Join,
@@ -75,9 +77,13 @@ pub fn parse(text: &str) -> Command {
                     Some(channel) => Command::AdminBindCircle(channel),
                     None => Command::Usage(doc),
                 },
-                // Not built yet: said so with their own usage, not the
-                // list of admin commands that do work.
-                ("stats" | "export", _) => {
+                ("stats", args) => match crate::domain::figures::Period::parse(args) {
+                    Some(period) => Command::AdminStats(period),
+                    None => help::find("admin stats").map_or(Command::Usage(doc), Command::Usage),
+                },
+                // Not built yet: said so with its own usage, not the list
+                // of admin commands that do work.
+                ("export", _) => {
                     help::find("admin ").map_or(Command::Usage(doc), Command::ComingSoon)
                 }
                 _ => Command::Usage(doc),
@@ -245,9 +251,17 @@ mod tests {
     #[test]
     fn listed_but_unbuilt_is_coming_soon() {
         assert!(matches!(parse("checkin"), Command::ComingSoon(d) if d.words[0] == "checkin"));
+        assert_eq!(
+            parse("admin stats 90D"),
+            Command::AdminStats(crate::domain::figures::Period::Days(90))
+        );
+        assert_eq!(
+            parse("admin stats"),
+            Command::AdminStats(crate::domain::figures::Period::Days(30))
+        );
         assert!(
-            matches!(parse("admin stats 30d"), Command::ComingSoon(d) if d.usage == "admin stats · admin export"),
-            "not the working admin commands"
+            matches!(parse("admin stats 7y"), Command::Usage(d) if d.usage == "admin stats [30d|90d|all]"),
+            "its own usage, not the list of admin commands"
         );
         assert!(matches!(parse("admin export"), Command::ComingSoon(d) if d.words[0] == "admin "));
         assert!(matches!(parse("admin frobnicate"), Command::Usage(d) if d.words[0] == "admin"));

@@ -161,6 +161,34 @@ impl Documents {
         self.load_slot(team, Slot::Member(user, doc)).await
     }
 
+    /// Several members' documents of one kind, read in one round trip:
+    /// each member's, or its default when they have none. An unreadable
+    /// one fails the whole read (it is logged; nothing is guessed).
+    pub async fn load_many<T: DeserializeOwned + Default>(
+        &self,
+        team: &TeamId,
+        users: &[UserId],
+        doc: Doc,
+    ) -> Result<Vec<T>, anyhow::Error> {
+        self.gate.pass()?;
+        let stored = self.store.load_docs(team, users, doc).await?;
+        users
+            .iter()
+            .zip(stored)
+            .map(|(user, stored)| {
+                self.decode::<T, std::convert::Infallible>(
+                    team,
+                    Slot::Member(user, doc),
+                    stored.as_deref(),
+                )
+                .map_err(|e| match e.refusal() {
+                    Ok(never) => match never {},
+                    Err(e) => e,
+                })
+            })
+            .collect()
+    }
+
     /// Read, change, compare-and-set a member's document; retried when a
     /// concurrent edit won. An `Err` from `f` changes nothing.
     pub async fn update<T, R, E>(

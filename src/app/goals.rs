@@ -3,10 +3,30 @@
 
 use super::context::App;
 use super::documents::{changed, UpdateError};
+use super::ledger;
 use super::model::{AfterSave, Effect, Outcome, Reply, SubmitOutcome};
 use crate::domain::goals::{GoalBook, GoalError, GoalState};
 use crate::ids::{TeamId, UserId};
 use crate::store::Doc;
+
+/// Changes a member's goals and counts what changed (goals set, done).
+pub async fn update_counted<R, E>(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    f: impl Fn(&mut GoalBook) -> Result<R, E>,
+) -> Result<(R, GoalBook), UpdateError<E>> {
+    let (( headline, before), book) = app
+        .docs
+        .update(team, user, Doc::Goals, |b: &mut GoalBook| {
+            let before = ledger::goal_counts(b);
+            f(b).map(|r| (r, before))
+        })
+        .await?;
+    let counts = ledger::change(&before, &ledger::goal_counts(&book));
+    ledger::count(app, team, Some(user), &counts).await;
+    Ok((headline, book))
+}
 
 async fn change(
     app: &App,
@@ -14,7 +34,7 @@ async fn change(
     user: &UserId,
     f: impl Fn(&mut GoalBook) -> Result<String, GoalError>,
 ) -> Outcome {
-    let result = app.docs.update(team, user, Doc::Goals, f).await;
+    let result = update_counted(app, team, user, f).await;
     changed(result, |h, book| Reply::Goals {
         headline: Some(h),
         book,
@@ -139,7 +159,7 @@ async fn submit_change(
     field: &str,
     change: impl Fn(&mut GoalBook) -> Result<(), GoalError>,
 ) -> SubmitOutcome {
-    match app.docs.update(team, user, Doc::Goals, change).await {
+    match update_counted(app, team, user, change).await {
         Ok(_) => SubmitOutcome::Saved(AfterSave::RefreshHome),
         Err(UpdateError::Refused(e)) => SubmitOutcome::Invalid(vec![(field.into(), e.to_string())]),
         Err(_) => SubmitOutcome::StoreDown,

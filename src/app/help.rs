@@ -109,8 +109,15 @@ pub const COMMANDS: &[CommandDoc] = &[
         true,
     ),
     doc(
+        &["admin stats"],
+        "admin stats [30d|90d|all]",
+        "program health: members, rounds, meetings, check-ins, goals, unmet demand, trends — counts only (admins only)",
+        true,
+        true,
+    ),
+    doc(
         &["admin "],
-        "admin stats · admin export",
+        "admin export",
         "more for program admins",
         false,
         true,

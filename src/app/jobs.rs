@@ -22,6 +22,7 @@ use super::home;
 use super::model::{Effect, JobRun};
 use super::queue;
 use super::round_delivery;
+use super::round_report;
 use super::rounds;
 use crate::domain::checkin::Checkin;
 use crate::domain::job::Job;
@@ -62,6 +63,7 @@ pub async fn run(
         }
         Job::SitOut { round, user } => round_delivery::sit_out(app, team, &job, *round, user).await,
         Job::MergeOffers { .. } => round_delivery::merge_offers(app, team, &job).await,
+        Job::Report { round } => round_report::run(app, team, &job, *round).await,
     }
 }
 

@@ -6,6 +6,7 @@ use super::circles;
 use super::context::App;
 use super::documents::{changed, Also, UpdateError, UPDATE_ATTEMPTS};
 use super::home;
+use super::ledger;
 use super::model::{AfterSave, Effect, HomeModel, Outcome, Reply, SubmitOutcome};
 use super::queue;
 use super::requests::ProfileForm;
@@ -27,11 +28,32 @@ async fn change_profile(
     user: &UserId,
     f: impl Fn(&mut Profile) -> Result<String, String>,
 ) -> Outcome {
-    let result = app.docs.update(team, user, Doc::Profile, f).await;
+    let result = app
+        .docs
+        .update(team, user, Doc::Profile, |p: &mut Profile| {
+            let before = p.membership;
+            f(p).map(|headline| (headline, before))
+        })
+        .await;
+    let result = counted(app, team, user, result).await;
     changed(result, |headline, profile| Reply::Profile {
         headline,
         profile,
     })
+}
+
+/// Counts a change of membership (joined, left, paused) once it is saved;
+/// the headline without the membership it changed from.
+async fn counted<E>(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    result: Result<((String, Membership), Profile), UpdateError<E>>,
+) -> Result<(String, Profile), UpdateError<E>> {
+    let ((headline, before), profile) = result?;
+    let counts = ledger::membership_counts(before, profile.membership);
+    ledger::count(app, team, Some(user), &counts).await;
+    Ok((headline, profile))
 }
 
 /// Opens the profile modal, filled with `profile`, when the command came
@@ -45,7 +67,7 @@ fn profile_modal(app: &App, trigger: Option<&str>, profile: &Profile) -> Option<
 }
 
 /// Skills offered in the modal: every canonical name in `skills.toml`.
-fn catalog(app: &App) -> Vec<String> {
+pub(super) fn catalog(app: &App) -> Vec<String> {
     let mut names: Vec<String> = app
         .config
         .skills
@@ -76,6 +98,7 @@ pub async fn join(app: &App, team: &TeamId, user: &UserId, trigger: Option<&str>
             |p: &mut Profile| {
         let was = p.membership;
         p.set_membership(Membership::Active);
+        let before = was;
         if p.timezone.is_none() {
             p.timezone = zone.clone();
         }
@@ -91,7 +114,7 @@ pub async fn join(app: &App, team: &TeamId, user: &UserId, trigger: Option<&str>
                 crate::pairing::score::join(&missing)
             ));
         }
-        Ok::<String, String>(text)
+        Ok::<(String, Membership), String>((text, before))
     },
             |p| Also {
                 join: true,
@@ -99,6 +122,7 @@ pub async fn join(app: &App, team: &TeamId, user: &UserId, trigger: Option<&str>
             },
         )
         .await;
+    let result = counted(app, team, user, result).await;
     let outcome = changed(result, |headline, profile| Reply::Profile {
         headline,
         profile,
@@ -417,10 +441,11 @@ pub async fn submit_profile(
             Doc::Profile,
             |p: &mut Profile| {
                 profile::apply_text(p, &fields, &skills).map_err(|e| e.to_string())?;
+                let before = p.membership;
                 if p.membership == Membership::Out {
                     p.set_membership(Membership::Active);
                 }
-                Ok::<(), String>(())
+                Ok::<(String, Membership), String>((String::new(), before))
             },
             |p| Also {
                 join: true,
@@ -428,7 +453,7 @@ pub async fn submit_profile(
             },
         )
         .await;
-    match saved {
+    match counted(app, team, user, saved).await {
         Ok(_) => {}
         Err(UpdateError::Refused(e)) => {
             return SubmitOutcome::Invalid(vec![("offers".to_owned(), e)])
@@ -437,9 +462,7 @@ pub async fn submit_profile(
     }
     if !form.goals.is_empty() {
         let goals: Vec<String> = form.goals.iter().map(|(_, g)| g.clone()).collect();
-        let added = app
-            .docs
-            .update(team, user, Doc::Goals, |b: &mut GoalBook| {
+        let added = super::goals::update_counted(app, team, user, |b: &mut GoalBook| {
                 for g in &goals {
                     // A form Slack sends again (it timed out waiting for
                     // us) must not add the same goal twice.

@@ -20,6 +20,7 @@ mod documents;
 mod goals;
 mod home;
 mod jobs;
+mod ledger;
 mod membership;
 mod model;
 mod notes;
@@ -28,7 +29,9 @@ mod queue;
 mod requests;
 mod roster;
 mod round_delivery;
+mod round_report;
 mod rounds;
+mod stats;
 mod text;
 mod workspace;
 
@@ -79,6 +82,7 @@ impl App {
             Command::Share(text) => notes::share(app, team, user, &text).await,
             Command::AdminRound { preview } => rounds::admin_round(app, team, user, preview).await,
             Command::AdminCheckins => checkins::admin_send(app, team, user).await,
+            Command::AdminStats(period) => stats::admin_stats(app, team, user, period).await,
             Command::AdminCircles { preview, size } => {
                 circles::admin_form(app, team, user, preview, size).await
             }

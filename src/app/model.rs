@@ -81,6 +81,8 @@ pub enum Reply {
     Circles(CirclesSummary),
     /// A member's check-in, as it now stands (answers marked).
     Checkin(CheckinModel),
+    /// `admin stats`: program health, counts only.
+    Stats(crate::domain::figures::ProgramStats),
     /// The member's shelf after `headline`.
     Shelf { headline: Text, shelf: Shelf },
     /// A listed command that is not built yet.
@@ -125,6 +127,7 @@ impl Reply {
             Reply::Round(_) => "round",
             Reply::Circles(_) => "circles",
             Reply::Checkin(_) => "checkin",
+            Reply::Stats(_) => "stats",
             Reply::ComingSoon { .. } => "coming_soon",
             Reply::Unknown { .. } => "unknown",
             Reply::ToPresser(inner) => inner.kind(),
@@ -212,6 +215,11 @@ pub enum Effect {
         circle: u32,
         channel: ChannelId,
         members: usize,
+    },
+    /// A round's report (counts only) in `program.report_channel`.
+    RoundReport {
+        channel: ChannelId,
+        report: crate::domain::figures::RoundReport,
     },
     /// Offer a small circle (in its channel) to merge into another.
     CircleMergeOffer {

@@ -10,6 +10,7 @@ use super::circles;
 use super::context::App;
 use super::documents::{ROUND_PLAN_DOC, UPDATE_ATTEMPTS};
 use super::model::{Effect, JobRun};
+use super::ledger::{self, Figure};
 use super::roster;
 use super::text::Text;
 use crate::domain::goals::GoalBook;
@@ -108,6 +109,7 @@ async fn jobs_for(
         user: s.user.clone(),
     }));
     jobs.push(Job::MergeOffers { round });
+    jobs.push(Job::Report { round });
     let due = due.timestamp_millis();
     Ok(jobs.into_iter().map(|j| (j.to_string(), due)).collect())
 }
@@ -142,7 +144,7 @@ pub async fn in_progress(app: &App, team: &TeamId) -> Result<Option<Progress>, a
 /// already (Slack took the message): recorded once Slack took it, checked
 /// here before sending. It ends in `:` so a member's id in it stands
 /// between dots in the stored key, where `forget` finds it.
-async fn unsent(app: &App, team: &TeamId, job: &Job) -> Result<Option<String>, anyhow::Error> {
+pub(super) async fn unsent(app: &App, team: &TeamId, job: &Job) -> Result<Option<String>, anyhow::Error> {
     let mark = format!("sent:{job}:");
     Ok((!app.store.event_seen(team, &mark).await?).then_some(mark))
 }
@@ -161,6 +163,7 @@ pub async fn intro(
         return Ok(JobRun::nothing(None));
     };
     let (_, plan) = app.docs.load_round_plan(team).await?;
+    let index = group;
     let Some(group) = plan.group(round, group as usize) else {
         tracing::info!(
             round,
@@ -185,12 +188,17 @@ pub async fn intro(
                     partners: partners.clone(),
                     cadence: None,
                     repair: false,
+                    group: Some(index),
                 };
                 Ok(())
             })
             .await;
-        if let Err(e) = stored {
-            e.refusal()?; // refused: already stored; anything else fails the job
+        match stored {
+            // Counted when stored, so a retried intro counts nobody twice.
+            Ok(_) => ledger::count(app, team, Some(m), &[(Figure::RoundsPaired, 1)]).await,
+            Err(e) => {
+                e.refusal()?; // refused: already stored; anything else fails the job
+            }
         }
     }
     let mut profiles = Vec::with_capacity(members.len());

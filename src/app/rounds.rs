@@ -5,6 +5,7 @@
 
 use super::admin;
 use super::context::App;
+use super::ledger::{self, Figure};
 use super::documents::UpdateError;
 use super::model::{Effect, Outcome, PlannedGroup, Reply, RoundSummary};
 use super::requests::ActionRequest;
@@ -206,11 +207,16 @@ pub async fn answer_repair(
                 if p.round != round {
                     return Err(());
                 }
+                let newly = accept && !p.repair;
                 p.repair = accept;
-                Ok(())
+                Ok(newly)
             },
         )
         .await;
+    if let Ok((newly, _)) = &result {
+        let counts = [(Figure::RepairRequests, i64::from(*newly))];
+        ledger::count(app, &request.team, Some(&request.user), &counts).await;
+    }
     let message = match result {
         Ok(_) if accept => "Done — you'll be matched first at the next round, with someone new. Nobody is told why.",
         Ok(_) => "Keep going — a short call this week is enough to get started.",

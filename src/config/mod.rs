@@ -54,6 +54,9 @@ pub struct StoreConfig {
 pub struct ProgramConfig {
     pub admins: Vec<String>,
     pub channel: String,
+    /// Where each round's report (counts only) is posted; empty: nowhere.
+    #[serde(default)]
+    pub report_channel: String,
     pub default_timezone: String,
     pub round_schedule: String,
     pub checkin_schedule: String,

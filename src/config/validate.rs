@@ -64,17 +64,21 @@ pub fn validate(loaded: &Loaded) -> Vec<Problem> {
             report(&format!("program.admins[{i}]"), e.to_string());
         }
     }
-    let channel = &c.program.channel;
-    let looks_like_channel = channel.len() >= 2
-        && matches!(&channel[..1], "C" | "G")
-        && channel
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    if !channel.is_empty() && !looks_like_channel {
-        report(
-            "program.channel",
-            format!("{channel:?} is not a channel id; copy it from the channel's details (it starts with C or G), or leave it empty"),
-        );
+    for (key, channel) in [
+        ("program.channel", &c.program.channel),
+        ("program.report_channel", &c.program.report_channel),
+    ] {
+        let looks_like_channel = channel.len() >= 2
+            && matches!(&channel[..1], "C" | "G")
+            && channel
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if !channel.is_empty() && !looks_like_channel {
+            report(
+                key,
+                format!("{channel:?} is not a channel id; copy it from the channel's details (it starts with C or G), or leave it empty"),
+            );
+        }
     }
     if let Err(e) = schedule::parse_timezone(&c.program.default_timezone) {
         report("program.default_timezone", e.to_string());

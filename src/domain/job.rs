@@ -29,6 +29,9 @@ pub enum Job {
     NotesBefore { round: u32, user: UserId },
     /// Offers to merge circles too small to carry on, after round `round`.
     MergeOffers { round: u32 },
+    /// Round `round`'s figures recorded, and its report posted where
+    /// `program.report_channel` says.
+    Report { round: u32 },
 }
 
 impl Job {
@@ -40,7 +43,11 @@ impl Job {
             | Job::Reminder { user, .. }
             | Job::SitOut { user, .. }
             | Job::NotesBefore { user, .. } => Some(user),
-            Job::Round | Job::CirclePrompt(_) | Job::Intro { .. } | Job::MergeOffers { .. } => None,
+            Job::Round
+            | Job::CirclePrompt(_)
+            | Job::Intro { .. }
+            | Job::MergeOffers { .. }
+            | Job::Report { .. } => None,
         }
     }
 
@@ -63,6 +70,7 @@ impl Job {
             },
             Job::NotesBefore { round: 4, user },
             Job::MergeOffers { round: 4 },
+            Job::Report { round: 4 },
         ]
     }
 }
@@ -79,6 +87,7 @@ impl fmt::Display for Job {
             Job::SitOut { round, user } => write!(f, "sitout:{round}:{user}"),
             Job::NotesBefore { round, user } => write!(f, "notes:{round}:{user}"),
             Job::MergeOffers { round } => write!(f, "offers:{round}"),
+            Job::Report { round } => write!(f, "report:{round}"),
         }
     }
 }
@@ -126,6 +135,9 @@ impl FromStr for Job {
             "offers" => Ok(Job::MergeOffers {
                 round: number(rest)?,
             }),
+            "report" => Ok(Job::Report {
+                round: number(rest)?,
+            }),
             _ => Err(UnknownJob),
         }
     }
@@ -158,7 +170,8 @@ mod tests {
                 "intro:4:0",
                 "sitout:4:U0EXAMPLE",
                 "notes:4:U0EXAMPLE",
-                "offers:4"
+                "offers:4",
+                "report:4"
             ]
         );
     }

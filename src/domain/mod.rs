@@ -9,6 +9,7 @@
 
 pub mod checkin;
 pub mod circles;
+pub mod figures;
 pub mod goals;
 pub mod job;
 pub mod notes;

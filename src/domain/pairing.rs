@@ -15,4 +15,8 @@ pub struct Pairing {
     /// Asked for a new partner after not meeting: matched first next round.
     #[serde(default)]
     pub repair: bool,
+    /// Which group of its round this is (the round's figures count
+    /// meetings by group; absent for pairings stored before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<u32>,
 }

@@ -214,6 +214,35 @@ fn best_trio(scorer: &Scorer, groups: &[Group], u: usize) -> Option<usize> {
         .map(|(_, Reverse(i))| i)
 }
 
+/// Why someone sat out, as a kind to count (the reason's own words name
+/// the blocks that applied, so are not counted as they are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SitOutKind {
+    /// Nobody this round could be paired with them.
+    Nobody,
+    /// Every partner was needed elsewhere (again).
+    NeededElsewhere,
+    /// An odd number of people.
+    OddNumber,
+    /// Nobody could take a third.
+    NoThird,
+}
+
+impl SitOutKind {
+    /// The kind of a reason [`SatOut::reason`] gave.
+    pub fn of(reason: &str) -> SitOutKind {
+        if reason.starts_with("nobody this round") {
+            SitOutKind::Nobody
+        } else if reason.starts_with("every possible partner was needed") {
+            SitOutKind::NeededElsewhere
+        } else if reason.starts_with("every possible partner is already paired") {
+            SitOutKind::NoThird
+        } else {
+            SitOutKind::OddNumber
+        }
+    }
+}
+
 fn sit_out_reason(scorer: &Scorer, people: &[usize], u: usize) -> String {
     let mut counts: HashMap<Blocked, usize> = HashMap::new();
     let mut anyone_eligible = false;

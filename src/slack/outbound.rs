@@ -101,9 +101,9 @@ pub fn destination(effect: &Effect) -> Option<Destination> {
             thread: None,
             ..
         } => Some(Destination::Channel(channel(conversation))),
-        Effect::CircleMergeOffer { channel: c, .. } | Effect::ShareInChannel { channel: c, .. } => {
-            Some(Destination::Channel(channel(c)))
-        }
+        Effect::CircleMergeOffer { channel: c, .. }
+        | Effect::ShareInChannel { channel: c, .. }
+        | Effect::RoundReport { channel: c, .. } => Some(Destination::Channel(channel(c))),
         _ => None,
     }
 }
@@ -234,6 +234,13 @@ pub async fn run_tagged(api: &SlackApi, effect: Effect, tag: Option<&str>) -> De
                 .await,
             "send a partner summary",
             Some(to),
+        ),
+        Effect::RoundReport { channel: to, report } => (
+            api.post_returning_ts(&channel(&to), None, tag_it(views::round_report(&report)))
+                .await
+                .map(|_| ()),
+            "post the round report",
+            None,
         ),
         Effect::SitOutDm { user, reason } => (
             api.post_dm(&dm(&user), tag_it(views::sit_out(&reason)))

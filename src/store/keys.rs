@@ -77,6 +77,23 @@ impl Keys {
             .collect()
     }
 
+    /// The program's counts for one day (`YYYY-MM-DD`) or `all` time
+    /// (hash: figure → count). Counts only: nothing here names anyone.
+    pub fn tally(&self, team: &TeamId, day: &str) -> String {
+        format!("{}:tally:{}", self.team(team), day)
+    }
+
+    /// One member's own counts (hash: `figure` and `figure@day` → count),
+    /// under their prefix so `forget` erases it.
+    pub fn member_tally(&self, team: &TeamId, user: &UserId) -> String {
+        format!("{}:user:{}:tally", self.team(team), user)
+    }
+
+    /// A round's figures (hash: figure → value), counts only.
+    pub fn round_figures(&self, team: &TeamId, round: u32) -> String {
+        format!("{}:round:{}:figures", self.team(team), round)
+    }
+
     /// A program-wide value such as the encryption canary.
     pub fn meta(&self, name: &str) -> String {
         format!("{}:meta:{}", self.prefix, name)

@@ -1,7 +1,7 @@
 //! In-memory implementation of [`Store`] for single-process trials: same
 //! contract as Redis, nothing survives a restart.
 
-use super::{Doc, DocSlot, Keys, Store, StoreError, StoreResult, TeamSwap};
+use super::{Doc, DocSlot, Keys, Store, StoreError, StoreResult, Tally, TeamSwap};
 use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -19,6 +19,9 @@ pub struct MemoryStore {
     /// The `forgotten` fences: per team, members' fence ids and until when
     /// they stand.
     forgotten: Mutex<HashMap<String, HashMap<String, Instant>>>,
+    /// Counts and round figures, by key (as Redis hashes; day buckets are
+    /// not expired — a trial does not run 400 days).
+    tallies: Mutex<HashMap<String, Tally>>,
 }
 
 #[derive(Default)]
@@ -39,6 +42,7 @@ impl MemoryStore {
             members: Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
             forgotten: Mutex::new(HashMap::new()),
+            tallies: Mutex::new(HashMap::new()),
         }
     }
 
@@ -54,6 +58,12 @@ impl MemoryStore {
 }
 
 impl MemoryStore {
+    fn hashes(&self, keys: impl Iterator<Item = String>) -> Vec<Tally> {
+        let map = self.tallies.lock().unwrap_or_else(|p| p.into_inner());
+        keys.map(|k| map.get(&k).cloned().unwrap_or_default())
+            .collect()
+    }
+
     fn swap_key(&self, key: String, expected: Option<&str>, new: &str) -> bool {
         let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
         if map.get(&key).map(String::as_str) != expected {
@@ -382,6 +392,73 @@ impl Store for MemoryStore {
         Ok(found)
     }
 
+    async fn load_docs(
+        &self,
+        team: &TeamId,
+        users: &[UserId],
+        doc: Doc,
+    ) -> StoreResult<Vec<Option<String>>> {
+        let map = self.values.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(users
+            .iter()
+            .map(|u| map.get(&self.keys.doc(team, u, doc)).cloned())
+            .collect())
+    }
+
+    async fn count(
+        &self,
+        team: &TeamId,
+        user: Option<&UserId>,
+        day: &str,
+        counts: &[(&str, i64)],
+    ) -> StoreResult<()> {
+        // The fence held through the write, as Redis checks it in the script.
+        let fences = self.forgotten.lock().unwrap_or_else(|p| p.into_inner());
+        let member = user.filter(|u| !stands(&fences, &self.keys.forgotten(team), u));
+        let mut map = self.tallies.lock().unwrap_or_else(|p| p.into_inner());
+        for (figure, amount) in counts {
+            for key in [self.keys.tally(team, day), self.keys.tally(team, "all")] {
+                *map.entry(key).or_default().entry((*figure).to_owned()).or_default() += amount;
+            }
+            if let Some(u) = member {
+                let own = map.entry(self.keys.member_tally(team, u)).or_default();
+                *own.entry((*figure).to_owned()).or_default() += amount;
+                *own.entry(format!("{figure}@{day}")).or_default() += amount;
+            }
+        }
+        Ok(())
+    }
+
+    async fn tallies(&self, team: &TeamId, days: &[String]) -> StoreResult<Vec<Tally>> {
+        Ok(self.hashes(days.iter().map(|d| self.keys.tally(team, d))))
+    }
+
+    async fn member_tallies(&self, team: &TeamId, users: &[UserId]) -> StoreResult<Vec<Tally>> {
+        Ok(self.hashes(users.iter().map(|u| self.keys.member_tally(team, u))))
+    }
+
+    async fn set_round_figures(
+        &self,
+        team: &TeamId,
+        round: u32,
+        figures: &[(&str, i64)],
+        at_least: bool,
+    ) -> StoreResult<()> {
+        let mut map = self.tallies.lock().unwrap_or_else(|p| p.into_inner());
+        let hash = map.entry(self.keys.round_figures(team, round)).or_default();
+        for (figure, value) in figures {
+            let slot = hash.entry((*figure).to_owned()).or_insert(i64::MIN);
+            if !at_least || *value > *slot {
+                *slot = *value;
+            }
+        }
+        Ok(())
+    }
+
+    async fn round_figures(&self, team: &TeamId, rounds: &[u32]) -> StoreResult<Vec<Tally>> {
+        Ok(self.hashes(rounds.iter().map(|r| self.keys.round_figures(team, *r))))
+    }
+
     async fn erase_member(&self, team: &TeamId, user: &UserId) -> StoreResult<usize> {
         self.forgotten
             .lock()
@@ -404,10 +481,16 @@ impl Store for MemoryStore {
             before - expiring.len()
         };
         let prefix = self.keys.member_prefix(team, user);
+        let tally = self
+            .tallies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.keys.member_tally(team, user))
+            .is_some();
         let mut map = self.values.lock().unwrap_or_else(|p| p.into_inner());
         let before = map.len();
         map.retain(|k, _| !k.starts_with(&prefix));
-        Ok(before - map.len() + marks)
+        Ok(before - map.len() + marks + usize::from(tally))
     }
 
     fn kind(&self) -> &'static str {

@@ -30,6 +30,13 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Named counts (see [`Store::count`]).
+pub type Tally = std::collections::HashMap<String, i64>;
+
+/// How long a day's counts are kept: trends look back 12 weeks, and
+/// periods up to 90 days; all-time counts are kept apart.
+pub const TALLY_DAYS: i64 = 400;
+
 /// One workspace document's compare-and-set inside [`Store::commit_team`].
 #[derive(Debug, Clone, Copy)]
 pub struct TeamSwap<'a> {
@@ -245,6 +252,50 @@ pub trait Store: Send + Sync + 'static {
 
     /// Counts one more failed run of `job` in a row; returns the count.
     async fn job_failed(&self, team: &TeamId, job: &str) -> StoreResult<u32>;
+
+    /// Several members' documents of one kind in one round trip (`None`
+    /// where a member has none), in the order of `users`: program figures
+    /// read every profile.
+    async fn load_docs(
+        &self,
+        team: &TeamId,
+        users: &[UserId],
+        doc: Doc,
+    ) -> StoreResult<Vec<Option<String>>>;
+
+    /// Adds `counts` (figure, amount; amounts may be negative when an
+    /// answer changes) to the workspace's counts for `day` (`YYYY-MM-DD`)
+    /// and for all time, and, with `user`, to that member's own counts
+    /// (unless they have been forgotten), in one atomic step. Day buckets
+    /// are kept [`TALLY_DAYS`] days.
+    async fn count(
+        &self,
+        team: &TeamId,
+        user: Option<&UserId>,
+        day: &str,
+        counts: &[(&str, i64)],
+    ) -> StoreResult<()>;
+
+    /// The workspace's counts for each of `days` (a day, or `all`), in
+    /// order; an empty map for a day with none.
+    async fn tallies(&self, team: &TeamId, days: &[String]) -> StoreResult<Vec<Tally>>;
+
+    /// Each member's own counts (`figure` for all time, `figure@day` per
+    /// day), in the order of `users`.
+    async fn member_tallies(&self, team: &TeamId, users: &[UserId]) -> StoreResult<Vec<Tally>>;
+
+    /// Sets a round's figures (`at_least`: raises each to at least the
+    /// value given, so an answer can only improve a group's outcome).
+    async fn set_round_figures(
+        &self,
+        team: &TeamId,
+        round: u32,
+        figures: &[(&str, i64)],
+        at_least: bool,
+    ) -> StoreResult<()>;
+
+    /// The figures of each of `rounds`, in order.
+    async fn round_figures(&self, team: &TeamId, rounds: &[u32]) -> StoreResult<Vec<Tally>>;
 
     /// A program-wide value such as the encryption canary.
     async fn load_meta(&self, name: &str) -> StoreResult<Option<String>>;

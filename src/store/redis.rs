@@ -1,6 +1,6 @@
 //! Redis implementation of [`Store`] over a reconnecting `ConnectionManager`.
 
-use super::{Doc, DocSlot, Keys, Store, StoreError, StoreResult, TeamSwap};
+use super::{Doc, DocSlot, Keys, Store, StoreError, StoreResult, Tally, TeamSwap};
 use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -174,6 +174,37 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', clock - tonumber(ARGV[2]))
 redis.call('ZADD', KEYS[1], clock, ARGV[1])
 "#;
 
+/// KEYS: the day's counts, all-time counts, the member's counts ("" key
+/// unused without a member), forgotten. ARGV: day, the member's fence id
+/// ("" for none), seconds to keep the day, then (figure, amount) pairs.
+const COUNT_BODY: &str = r#"
+local member = ARGV[2] ~= '' and not fenced(KEYS[4], ARGV[2])
+local j = 4
+while j + 1 <= #ARGV do
+  redis.call('HINCRBY', KEYS[1], ARGV[j], ARGV[j + 1])
+  redis.call('HINCRBY', KEYS[2], ARGV[j], ARGV[j + 1])
+  if member then
+    redis.call('HINCRBY', KEYS[3], ARGV[j], ARGV[j + 1])
+    redis.call('HINCRBY', KEYS[3], ARGV[j] .. '@' .. ARGV[1], ARGV[j + 1])
+  end
+  j = j + 2
+end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+"#;
+
+/// KEYS: the round's figures. ARGV: (figure, value) pairs; each raised to
+/// at least its value.
+const RAISE_BODY: &str = r#"
+local j = 1
+while j + 1 <= #ARGV do
+  local current = tonumber(redis.call('HGET', KEYS[1], ARGV[j]) or '-9007199254740991')
+  if tonumber(ARGV[j + 1]) > current then
+    redis.call('HSET', KEYS[1], ARGV[j], ARGV[j + 1])
+  end
+  j = j + 2
+end
+"#;
+
 // Each script's SHA-1 is worked out once, not on every document write,
 // claim and finish (the hot paths).
 static SWAP: LazyLock<redis::Script> = LazyLock::new(|| script(SWAP_BODY));
@@ -185,6 +216,8 @@ static MEMBER_MARK: LazyLock<redis::Script> = LazyLock::new(|| script(MEMBER_MAR
 static MEMBER_JOB: LazyLock<redis::Script> = LazyLock::new(|| script(MEMBER_JOB_BODY));
 static SWAP_ALSO: LazyLock<redis::Script> = LazyLock::new(|| script(SWAP_ALSO_BODY));
 static COMMIT: LazyLock<redis::Script> = LazyLock::new(|| script(COMMIT_BODY));
+static COUNT: LazyLock<redis::Script> = LazyLock::new(|| script(COUNT_BODY));
+static RAISE: LazyLock<redis::Script> = LazyLock::new(|| script(RAISE_BODY));
 
 #[derive(Clone)]
 pub struct RedisStore {
@@ -242,6 +275,21 @@ impl RedisStore {
 
     pub fn keys(&self) -> &Keys {
         &self.keys
+    }
+
+    /// Every hash in `keys` (HGETALL each, pipelined), in order.
+    async fn hashes(&self, keys: &[String]) -> StoreResult<Vec<Tally>> {
+        let mut conn = self.conn.clone();
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(500) {
+            let mut pipe = redis::pipe();
+            for key in chunk {
+                pipe.cmd("HGETALL").arg(key);
+            }
+            let batch: Vec<Tally> = pipe.query_async(&mut conn).await.map_err(unavailable)?;
+            out.extend(batch);
+        }
+        Ok(out)
     }
 
     async fn swap_key(&self, key: String, expected: Option<&str>, new: &str) -> StoreResult<bool> {
@@ -652,6 +700,110 @@ impl Store for RedisStore {
 
     async fn swap_meta(&self, name: &str, expected: Option<&str>, new: &str) -> StoreResult<bool> {
         self.swap_key(self.keys.meta(name), expected, new).await
+    }
+
+    async fn load_docs(
+        &self,
+        team: &TeamId,
+        users: &[UserId],
+        doc: Doc,
+    ) -> StoreResult<Vec<Option<String>>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.conn.clone();
+        // One MGET per thousand: the keys share the team's slot.
+        let mut out = Vec::with_capacity(users.len());
+        for chunk in users.chunks(1000) {
+            let keys: Vec<String> = chunk.iter().map(|u| self.keys.doc(team, u, doc)).collect();
+            let values: Vec<Option<String>> = redis::cmd("MGET")
+                .arg(&keys)
+                .query_async(&mut conn)
+                .await
+                .map_err(unavailable)?;
+            out.extend(values);
+        }
+        Ok(out)
+    }
+
+    async fn count(
+        &self,
+        team: &TeamId,
+        user: Option<&UserId>,
+        day: &str,
+        counts: &[(&str, i64)],
+    ) -> StoreResult<()> {
+        if counts.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn.clone();
+        let mut call = COUNT.prepare_invoke();
+        call.key(self.keys.tally(team, day))
+            .key(self.keys.tally(team, "all"))
+            .key(match user {
+                Some(u) => self.keys.member_tally(team, u),
+                None => self.keys.tally(team, "none"),
+            })
+            .key(self.keys.forgotten(team))
+            .arg(day)
+            .arg(user.map(Keys::fence_id).unwrap_or_default())
+            .arg(super::TALLY_DAYS * 86_400);
+        for (figure, amount) in counts {
+            call.arg(*figure).arg(*amount);
+        }
+        let _: () = call.invoke_async(&mut conn).await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn tallies(&self, team: &TeamId, days: &[String]) -> StoreResult<Vec<Tally>> {
+        let keys: Vec<String> = days.iter().map(|d| self.keys.tally(team, d)).collect();
+        self.hashes(&keys).await
+    }
+
+    async fn member_tallies(&self, team: &TeamId, users: &[UserId]) -> StoreResult<Vec<Tally>> {
+        let keys: Vec<String> = users
+            .iter()
+            .map(|u| self.keys.member_tally(team, u))
+            .collect();
+        self.hashes(&keys).await
+    }
+
+    async fn set_round_figures(
+        &self,
+        team: &TeamId,
+        round: u32,
+        figures: &[(&str, i64)],
+        at_least: bool,
+    ) -> StoreResult<()> {
+        if figures.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn.clone();
+        let key = self.keys.round_figures(team, round);
+        if at_least {
+            let mut call = RAISE.prepare_invoke();
+            call.key(key);
+            for (figure, value) in figures {
+                call.arg(*figure).arg(*value);
+            }
+            let _: () = call.invoke_async(&mut conn).await.map_err(unavailable)?;
+        } else {
+            let mut cmd = redis::cmd("HSET");
+            cmd.arg(key);
+            for (figure, value) in figures {
+                cmd.arg(*figure).arg(*value);
+            }
+            let _: i64 = cmd.query_async(&mut conn).await.map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    async fn round_figures(&self, team: &TeamId, rounds: &[u32]) -> StoreResult<Vec<Tally>> {
+        let keys: Vec<String> = rounds
+            .iter()
+            .map(|r| self.keys.round_figures(team, *r))
+            .collect();
+        self.hashes(&keys).await
     }
 
     async fn document_slots(&self) -> StoreResult<Vec<DocSlot>> {

@@ -18,6 +18,7 @@ mod matching;
 mod membership;
 mod nudges;
 mod pairing;
+mod program_health;
 mod profile_modal;
 mod redis_outage;
 mod round_delivery;

@@ -48,6 +48,7 @@ fn sample_home() -> HomeModel {
             partners: vec![UserId::parse("U0BEN").unwrap()],
             cadence: None,
             repair: false,
+            group: None,
         },
         circle: None,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),

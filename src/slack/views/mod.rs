@@ -23,6 +23,7 @@ mod circles;
 mod help;
 mod home;
 mod rounds;
+mod stats;
 #[cfg(test)]
 mod tests;
 
@@ -35,6 +36,7 @@ use home::*;
 pub use home::{home_view, welcome_dm};
 use rounds::*;
 pub use rounds::{intro, shared, sit_out};
+pub use stats::{round_report, sparkline, stats_message};
 
 /// App text as mrkdwn: the one place mentions, channel links and dates are
 /// written, and where members' words are escaped.
@@ -89,6 +91,7 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
         Reply::Round(summary) => round_message(summary),
         Reply::Circles(summary) => circles_message(summary),
         Reply::Checkin(model) => checkin(model),
+        Reply::Stats(stats) => stats_message(stats),
         Reply::Shelf { headline, shelf } => {
             list_message(Some(&render(headline)), shelf_blocks(shelf, 10))
         }

@@ -163,7 +163,7 @@ impl TestApp {
                     .redis(redis::cmd("ZRANGE").arg(key).arg(0).arg(-1))
                     .await;
                 waiting.extend(jobs.into_iter().filter(|j| {
-                    ["intro:", "notes:", "sitout:", "offers:"]
+                    ["intro:", "notes:", "sitout:", "offers:", "report:"]
                         .iter()
                         .any(|kind| j.starts_with(kind))
                 }));

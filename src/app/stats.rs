@@ -1,0 +1,99 @@
+//! Program health for the people who run it: `admin stats`, and the
+//! figures the round report and the admins' Home section show. Counts
+//! only, gathered from what the app counted as things happened (a few
+//! hash reads), the rounds' figures and one read of every profile.
+
+use super::admin;
+use super::context::App;
+use super::ledger;
+use super::membership;
+use super::model::{Outcome, Reply};
+use crate::domain::figures::{
+    self, Counts, Demand, MemberFigures, Period, ProgramStats, RoundFigures, Trends,
+};
+use crate::domain::profile::Profile;
+use crate::ids::{TeamId, UserId};
+use crate::store::Doc;
+use chrono::{Duration, NaiveDate};
+use std::collections::{BTreeSet, HashMap};
+
+/// `/tandem admin stats [30d|90d|all]`.
+pub async fn admin_stats(app: &App, team: &TeamId, user: &UserId, period: Period) -> Outcome {
+    if let Err(refusal) = admin::check(app, user).await {
+        return refusal;
+    }
+    match gather(app, team, period).await {
+        Ok(stats) => Outcome::reply(Reply::Stats(stats)),
+        Err(e) => {
+            tracing::warn!(error = %e, "stats not served: store problem");
+            Outcome::store_down()
+        }
+    }
+}
+
+/// Every member's profile (everyone who ever joined), in one read.
+pub async fn profiles(
+    app: &App,
+    team: &TeamId,
+) -> Result<(Vec<UserId>, Vec<Profile>), anyhow::Error> {
+    let members = app.store.members(team).await?;
+    let profiles = app.docs.load_many(team, &members, Doc::Profile).await?;
+    Ok((members, profiles))
+}
+
+/// The skills the program's catalog names (`skills.toml`).
+pub fn catalog(app: &App) -> BTreeSet<String> {
+    membership::catalog(app).into_iter().collect()
+}
+
+/// The figures of every recorded round, oldest first.
+pub async fn all_round_figures(app: &App, team: &TeamId) -> Result<Vec<Counts>, anyhow::Error> {
+    let (_, plan) = app.docs.load_round_plan(team).await?;
+    let rounds: Vec<u32> = (1..=plan.round).collect();
+    Ok(app.store.round_figures(team, &rounds).await?)
+}
+
+/// Program health for `period`, as of today (the program's date).
+pub async fn gather(app: &App, team: &TeamId, period: Period) -> Result<ProgramStats, anyhow::Error> {
+    let today = ledger::today(app);
+    let trend_days = figures::trend_days(today);
+    let period_days: Vec<NaiveDate> = match period.first_day(today) {
+        Some(first) => (0..=(today - first).num_days())
+            .map(|i| first + Duration::days(i))
+            .collect(),
+        None => Vec::new(),
+    };
+    // One read for every bucket: the trend's days, the period's, all time.
+    let mut names: BTreeSet<String> = trend_days
+        .iter()
+        .chain(&period_days)
+        .map(|d| ledger::day_name(*d))
+        .collect();
+    names.insert("all".to_owned());
+    let names: Vec<String> = names.into_iter().collect();
+    let tallies = app.store.tallies(team, &names).await?;
+    let by_name: HashMap<&str, &Counts> = names.iter().map(String::as_str).zip(&tallies).collect();
+    let empty = Counts::new();
+    let day = |d: &NaiveDate| *by_name.get(ledger::day_name(*d).as_str()).unwrap_or(&&empty);
+    let counts = match period {
+        Period::All => by_name.get("all").map(|c| (*c).clone()).unwrap_or_default(),
+        Period::Days(_) => figures::sum(period_days.iter().map(day)),
+    };
+    let trend: Vec<Counts> = trend_days.iter().map(|d| day(d).clone()).collect();
+    let (_, profiles) = profiles(app, team).await?;
+    let mut members = MemberFigures::of(&profiles, today);
+    members.joined = figures::get(&counts, "joined");
+    let mut rounds = RoundFigures::of(
+        &all_round_figures(app, team).await?,
+        period.first_day(today),
+    );
+    rounds.repair_requests = figures::get(&counts, "repair_requests");
+    Ok(ProgramStats {
+        period,
+        members,
+        rounds,
+        demand: Demand::of(&profiles, today, &catalog(app)),
+        trends: Trends::of(&trend),
+        counts,
+    })
+}

@@ -1,0 +1,186 @@
+//! Program health for the people who run it: `admin stats` and the round
+//! report, from a scripted program (members, a round, check-in answers,
+//! goal moves) — exact counts, "<5" for small numbers, nothing for
+//! non-admins, and never a word any member wrote.
+
+use crate::support;
+
+use serde_json::Value;
+use support::*;
+
+const ADMIN: &str = "U0ADMIN1";
+
+/// Twelve members: six offer SQL and learn Rust, six the other way round
+/// (so every pair has one of each), each with a goal only they know.
+fn members() -> Vec<String> {
+    (1..=12).map(|i| format!("U0M{i:02}")).collect()
+}
+
+fn secret_goal(user: &str) -> String {
+    format!("private ambition of {user}")
+}
+
+async fn run_program(app: &TestApp) {
+    let people = members();
+    app.join_all(&people).await;
+    app.say_all(&people, |u| {
+        let n: u32 = u[3..].parse().unwrap();
+        if n <= 6 {
+            "profile offer: sql; learn: rust; level: 3".to_owned()
+        } else {
+            "profile offer: rust; learn: sql; level: 3".to_owned()
+        }
+    })
+    .await;
+    app.say_all(&people, |u| format!("goal add {}", secret_goal(u)))
+        .await;
+    app.say("U0M01", "note ask about the secret migration plan")
+        .await;
+    app.run_round(ADMIN).await;
+    assert_eq!(
+        app.say(ADMIN, "admin checkins").await["text"],
+        "Sent 12 check-ins now."
+    );
+    // U0M01–05 met their partners; U0M06's pair has not yet. Everyone but
+    // U0M12 answers about their goal: nine moved, two stuck.
+    for (i, user) in people.iter().enumerate() {
+        let n = i + 1;
+        if n <= 6 {
+            let met = if n <= 5 { "met" } else { "not_yet" };
+            app.press_with_value(user, "checkin_met", &format!("1:0:{met}"), &format!("m{n}"))
+                .await;
+        }
+        let goal = match n {
+            1..=9 => "progress",
+            10 | 11 => "stuck",
+            _ => continue,
+        };
+        app.press_with_value(user, "checkin_goal", &format!("1:1:{goal}"), &format!("g{n}"))
+            .await;
+    }
+    app.say("U0M01", "goal done 1").await;
+}
+
+fn texts(message: &Value) -> Vec<String> {
+    message["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| {
+            b["text"]["text"]
+                .as_str()
+                .or(b["elements"][0]["text"].as_str())
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn stats_count_a_scripted_program_exactly_and_hide_small_numbers() {
+    let app = spawn_app().await;
+    run_program(&app).await;
+
+    let stats = app.say(ADMIN, "admin stats").await;
+    let blocks = texts(&stats);
+    assert_eq!(
+        blocks[..5],
+        [
+            "*Program health — last 30 days*",
+            "*Members:* 12 active · 0 paused · 0 left · 12 joined in this period\n\
+             *Format (active):* 1:1 12 · circle 0 · either 0",
+            "*Rounds:* <5 in this period · 6 pairs · 0 trios · 0 sat out\n\
+             *Kept pairs:* 0 · *re-pair requests:* 0",
+            "*Meetings:* 5 of 6 pairs met — 83% · rescheduled 0 · not yet <5 · unanswered 0\n\
+             *Circles:* 0 prompts posted · 0 of 0 with a reply",
+            "*Check-ins:* 11 of 12 answered — 92%\n\
+             *Goals:* 12 set · 9 moved · <5 done · <5 stuck\n\
+             *Nudges:* 0 stale-goal · 0 haven't-met",
+        ],
+        "{stats:#}"
+    );
+    let trends = blocks
+        .iter()
+        .find(|b| b.starts_with("*Last 12 weeks*"))
+        .expect("trends");
+    assert_eq!(
+        trends,
+        "*Last 12 weeks*\nMeeting rate `···········▇` 83% this week\n\
+         Check-in answers `···········▇` 92% this week",
+    );
+    assert!(
+        blocks.last().unwrap().starts_with("Counts only"),
+        "{blocks:?}"
+    );
+
+    // The same figures for 90 days and all time (it all happened today).
+    for period in ["90d", "all"] {
+        let again = texts(&app.say(ADMIN, &format!("admin stats {period}")).await);
+        assert_eq!(again[1..5], blocks[1..5], "{period}");
+    }
+    let usage = app.say(ADMIN, "admin stats last-year").await;
+    assert_eq!(usage["text"], "Usage: `/tandem admin stats [30d|90d|all]`");
+
+    // Nothing for members who do not run the program.
+    let refused = app.say("U0M02", "admin stats").await;
+    assert!(
+        refused["text"].as_str().unwrap().starts_with("Only program admins"),
+        "{refused}"
+    );
+    assert!(refused.get("blocks").is_none_or(|b| !b.to_string().contains("active")));
+
+    // No member's words anywhere in it.
+    let all = stats.to_string();
+    for user in members() {
+        assert!(!all.contains(&secret_goal(&user)), "{all}");
+    }
+    assert!(!all.contains("migration plan"), "{all}");
+}
+
+#[tokio::test]
+async fn small_programs_show_under_five_and_no_shares() {
+    let app = spawn_app().await;
+    app.join_ana_and_ben().await;
+    app.run_round(ADMIN).await;
+    app.say(ADMIN, "admin checkins").await;
+    app.press_with_value("U0ANA", "checkin_met", "1:0:met", "a1")
+        .await;
+    let blocks = texts(&app.say(ADMIN, "admin stats").await);
+    assert_eq!(
+        blocks[1],
+        "*Members:* <5 active · 0 paused · 0 left · <5 joined in this period\n\
+         *Format (active):* 1:1 <5 · circle 0 · either 0"
+    );
+    assert_eq!(
+        blocks[3],
+        "*Meetings:* <5 of <5 pairs met · rescheduled 0 · not yet 0 · unanswered 0\n\
+         *Circles:* 0 prompts posted · 0 of 0 with a reply"
+    );
+    assert!(blocks[4].starts_with("*Check-ins:* <5 of <5 answered\n"), "{blocks:?}");
+}
+
+#[tokio::test]
+async fn each_round_posts_its_report_in_the_report_channel() {
+    let app = spawn(Spawn {
+        tweak: Some(|c| c.program.report_channel = "C0REPORTS1".to_owned()),
+        ..Spawn::default()
+    })
+    .await;
+    run_program(&app).await;
+    let reports: Vec<Value> = app
+        .fake
+        .calls("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.body["channel"] == "C0REPORTS1")
+        .map(|c| c.body)
+        .collect();
+    assert_eq!(reports.len(), 1, "one report per round: {reports:?}");
+    let report = &reports[0];
+    assert_eq!(report["text"], "Round 1 is on: 6 pairs · 0 trios · 0 sat out");
+    let blocks = texts(report);
+    assert_eq!(blocks[0], "*Round 1 is on:* 6 pairs · 0 trios · 0 sat out\n*Kept pairs:* 0");
+    assert_eq!(blocks[1], "*Most offered:* rust (6) · sql (6)");
+    let all = report.to_string();
+    for user in members() {
+        assert!(!all.contains(&secret_goal(&user)) && !all.contains(&user), "{all}");
+    }
+}
