@@ -6,10 +6,10 @@
 use super::admin;
 use super::context::App;
 use super::documents::UpdateError;
+use super::ledger::{self, Figure};
 use super::model::{AfterSave, CheckinModel, Effect, Outcome, Reply, SubmitOutcome};
 use super::requests::ActionRequest;
 use super::text::Span;
-use super::ledger::{self, Figure};
 use crate::domain::checkin::{Checkin, MetAnswer};
 use crate::domain::goals::{self, GoalBook};
 use crate::domain::job::Job;

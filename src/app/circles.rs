@@ -7,9 +7,9 @@
 
 use super::admin;
 use super::context::App;
-use super::ledger::{self, Figure};
 use super::documents::UpdateError;
 use super::home;
+use super::ledger::{self, Figure};
 use super::model::{
     CircleIntro, CircleMember, CirclePrompt, CirclesSummary, Effect, JobRun, Outcome, PlannedGroup,
     Post, Reply,

@@ -35,6 +35,8 @@ pub enum Command {
     },
     /// `admin stats [30d|90d|all]`.
     AdminStats(crate::domain::figures::Period),
+    /// `admin export [30d|90d|all]`: a CSV of counts in the admin's DM.
+    AdminExport(crate::domain::figures::Period),
     /// `admin circle <#channel>`: make a channel's members a circle.
     AdminBindCircle(crate::ids::ChannelId),
     Join,
@@ -81,11 +83,10 @@ pub fn parse(text: &str) -> Command {
                     Some(period) => Command::AdminStats(period),
                     None => help::find("admin stats").map_or(Command::Usage(doc), Command::Usage),
                 },
-                // Not built yet: said so with its own usage, not the list
-                // of admin commands that do work.
-                ("export", _) => {
-                    help::find("admin ").map_or(Command::Usage(doc), Command::ComingSoon)
-                }
+                ("export", args) => match crate::domain::figures::Period::parse(args) {
+                    Some(period) => Command::AdminExport(period),
+                    None => help::find("admin export").map_or(Command::Usage(doc), Command::Usage),
+                },
                 _ => Command::Usage(doc),
             }
         }
@@ -263,7 +264,13 @@ mod tests {
             matches!(parse("admin stats 7y"), Command::Usage(d) if d.usage == "admin stats [30d|90d|all]"),
             "its own usage, not the list of admin commands"
         );
-        assert!(matches!(parse("admin export"), Command::ComingSoon(d) if d.words[0] == "admin "));
+        assert_eq!(
+            parse("admin export all"),
+            Command::AdminExport(crate::domain::figures::Period::All)
+        );
+        assert!(
+            matches!(parse("admin export weekly"), Command::Usage(d) if d.usage == "admin export [30d|90d|all]")
+        );
         assert!(matches!(parse("admin frobnicate"), Command::Usage(d) if d.words[0] == "admin"));
     }
 

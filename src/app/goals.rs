@@ -16,7 +16,7 @@ pub async fn update_counted<R, E>(
     user: &UserId,
     f: impl Fn(&mut GoalBook) -> Result<R, E>,
 ) -> Result<(R, GoalBook), UpdateError<E>> {
-    let (( headline, before), book) = app
+    let ((headline, before), book) = app
         .docs
         .update(team, user, Doc::Goals, |b: &mut GoalBook| {
             let before = ledger::goal_counts(b);

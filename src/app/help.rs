@@ -116,10 +116,10 @@ pub const COMMANDS: &[CommandDoc] = &[
         true,
     ),
     doc(
-        &["admin "],
-        "admin export",
-        "more for program admins",
-        false,
+        &["admin export"],
+        "admin export [30d|90d|all]",
+        "a CSV of counts in your DM: one row per member (no names) and per round (admins only)",
+        true,
         true,
     ),
 ];

@@ -153,10 +153,7 @@ pub fn change(before: &[(Figure, i64)], after: &[(Figure, i64)]) -> Vec<(Figure,
     after
         .iter()
         .map(|(f, n)| {
-            let was = before
-                .iter()
-                .find(|(g, _)| g == f)
-                .map_or(0, |(_, m)| *m);
+            let was = before.iter().find(|(g, _)| g == f).map_or(0, |(_, m)| *m);
             (*f, n - was)
         })
         .collect()

@@ -463,14 +463,14 @@ pub async fn submit_profile(
     if !form.goals.is_empty() {
         let goals: Vec<String> = form.goals.iter().map(|(_, g)| g.clone()).collect();
         let added = super::goals::update_counted(app, team, user, |b: &mut GoalBook| {
-                for g in &goals {
-                    // A form Slack sends again (it timed out waiting for
-                    // us) must not add the same goal twice.
-                    b.add_once(g)?;
-                }
-                Ok::<(), GoalError>(())
-            })
-            .await;
+            for g in &goals {
+                // A form Slack sends again (it timed out waiting for
+                // us) must not add the same goal twice.
+                b.add_once(g)?;
+            }
+            Ok::<(), GoalError>(())
+        })
+        .await;
         if let Err(UpdateError::Refused(e)) = &added {
             return SubmitOutcome::Invalid(vec![("goal_1".to_owned(), e.to_string())]);
         }

@@ -17,6 +17,7 @@ mod checkins;
 mod circles;
 mod context;
 mod documents;
+mod export;
 mod goals;
 mod home;
 mod jobs;
@@ -41,7 +42,7 @@ pub use model::*;
 pub use requests::*;
 pub use round_delivery::Progress;
 pub use text::{Span, Text};
-pub use workspace::{Workspace, WorkspaceError};
+pub use workspace::{SharedFile, Workspace, WorkspaceError};
 
 use crate::domain::goals::GoalState;
 use crate::ids::{TeamId, UserId};
@@ -83,6 +84,7 @@ impl App {
             Command::AdminRound { preview } => rounds::admin_round(app, team, user, preview).await,
             Command::AdminCheckins => checkins::admin_send(app, team, user).await,
             Command::AdminStats(period) => stats::admin_stats(app, team, user, period).await,
+            Command::AdminExport(period) => export::admin_export(app, team, user, period).await,
             Command::AdminCircles { preview, size } => {
                 circles::admin_form(app, team, user, preview, size).await
             }

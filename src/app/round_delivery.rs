@@ -9,8 +9,8 @@
 use super::circles;
 use super::context::App;
 use super::documents::{ROUND_PLAN_DOC, UPDATE_ATTEMPTS};
-use super::model::{Effect, JobRun};
 use super::ledger::{self, Figure};
+use super::model::{Effect, JobRun};
 use super::roster;
 use super::text::Text;
 use crate::domain::goals::GoalBook;
@@ -144,7 +144,11 @@ pub async fn in_progress(app: &App, team: &TeamId) -> Result<Option<Progress>, a
 /// already (Slack took the message): recorded once Slack took it, checked
 /// here before sending. It ends in `:` so a member's id in it stands
 /// between dots in the stored key, where `forget` finds it.
-pub(super) async fn unsent(app: &App, team: &TeamId, job: &Job) -> Result<Option<String>, anyhow::Error> {
+pub(super) async fn unsent(
+    app: &App,
+    team: &TeamId,
+    job: &Job,
+) -> Result<Option<String>, anyhow::Error> {
     let mark = format!("sent:{job}:");
     Ok((!app.store.event_seen(team, &mark).await?).then_some(mark))
 }

@@ -49,9 +49,10 @@ pub async fn run(app: &App, team: &TeamId, job: &Job, round: u32) -> Result<JobR
     if plan.round != round {
         return Ok(JobRun::nothing(None));
     }
-    let day = plan
-        .at
-        .map_or_else(|| super::ledger::today(app), |at| at.with_timezone(&app.time.zone).date_naive());
+    let day = plan.at.map_or_else(
+        || super::ledger::today(app),
+        |at| at.with_timezone(&app.time.zone).date_naive(),
+    );
     let recorded = figures_of(&plan, day);
     app.store
         .set_round_figures(team, round, &recorded, false)

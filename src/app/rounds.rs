@@ -5,8 +5,8 @@
 
 use super::admin;
 use super::context::App;
-use super::ledger::{self, Figure};
 use super::documents::UpdateError;
+use super::ledger::{self, Figure};
 use super::model::{Effect, Outcome, PlannedGroup, Reply, RoundSummary};
 use super::requests::ActionRequest;
 use super::roster;

@@ -54,7 +54,11 @@ pub async fn all_round_figures(app: &App, team: &TeamId) -> Result<Vec<Counts>, 
 }
 
 /// Program health for `period`, as of today (the program's date).
-pub async fn gather(app: &App, team: &TeamId, period: Period) -> Result<ProgramStats, anyhow::Error> {
+pub async fn gather(
+    app: &App,
+    team: &TeamId,
+    period: Period,
+) -> Result<ProgramStats, anyhow::Error> {
     let today = ledger::today(app);
     let trend_days = figures::trend_days(today);
     let period_days: Vec<NaiveDate> = match period.first_day(today) {
@@ -74,7 +78,11 @@ pub async fn gather(app: &App, team: &TeamId, period: Period) -> Result<ProgramS
     let tallies = app.store.tallies(team, &names).await?;
     let by_name: HashMap<&str, &Counts> = names.iter().map(String::as_str).zip(&tallies).collect();
     let empty = Counts::new();
-    let day = |d: &NaiveDate| *by_name.get(ledger::day_name(*d).as_str()).unwrap_or(&&empty);
+    let day = |d: &NaiveDate| {
+        *by_name
+            .get(ledger::day_name(*d).as_str())
+            .unwrap_or(&&empty)
+    };
     let counts = match period {
         Period::All => by_name.get("all").map(|c| (*c).clone()).unwrap_or_default(),
         Period::Days(_) => figures::sum(period_days.iter().map(day)),

@@ -21,6 +21,17 @@ pub enum WorkspaceError {
     Failed(String),
 }
 
+/// A file for someone's DM (an admin's export).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedFile {
+    pub filename: String,
+    pub title: String,
+    /// The message that goes with it.
+    pub comment: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
 #[async_trait::async_trait]
 pub trait Workspace: Send + Sync {
     /// Whether `user` is a workspace admin or owner.
@@ -40,6 +51,8 @@ pub trait Workspace: Send + Sync {
     /// Everyone in `channel` (people only: ids that are not user ids are
     /// left out by the implementation, which knows why).
     async fn channel_members(&self, channel: &ChannelId) -> Result<Vec<UserId>, WorkspaceError>;
+    /// Shares `file` in `with`'s DM with the bot.
+    async fn share_file(&self, with: &UserId, file: SharedFile) -> Result<(), WorkspaceError>;
     /// Posts `post` in `channel` (in `thread` when given); the message's id,
     /// which names its thread.
     async fn post(

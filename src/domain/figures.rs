@@ -157,7 +157,11 @@ pub struct MeetingFigures {
 /// The day a round's figures give (`day` as `YYYYMMDD`).
 pub fn round_day(figures: &Counts) -> Option<NaiveDate> {
     let d = get(figures, "day");
-    NaiveDate::from_ymd_opt((d / 10_000) as i32, (d / 100 % 100) as u32, (d % 100) as u32)
+    NaiveDate::from_ymd_opt(
+        (d / 10_000) as i32,
+        (d / 100 % 100) as u32,
+        (d % 100) as u32,
+    )
 }
 
 /// A day as a round figure.
@@ -236,9 +240,7 @@ impl Demand {
                 *offered.entry(s).or_default() += 1;
             }
         }
-        let nameable = |skill: &str, people: i64| {
-            known.contains(skill) || people >= SMALLEST_SHOWN
-        };
+        let nameable = |skill: &str, people: i64| known.contains(skill) || people >= SMALLEST_SHOWN;
         wanted.retain(|s, n| nameable(s, *n));
         let mut unmet: Vec<(String, i64, i64)> = wanted
             .iter()
@@ -375,10 +377,7 @@ mod tests {
         assert_eq!(recent.sat_out_by, vec![("odd number", 1)]);
         let all = RoundFigures::of(&rounds, None);
         assert_eq!((all.rounds, all.meetings.met), (2, 3));
-        assert_eq!(
-            round_day(&rounds[1]),
-            NaiveDate::from_ymd_opt(2026, 11, 20)
-        );
+        assert_eq!(round_day(&rounds[1]), NaiveDate::from_ymd_opt(2026, 11, 20));
         assert_eq!(
             day_figure(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
             20261120
@@ -401,10 +400,7 @@ mod tests {
         ];
         let known = ["sql", "rust", "go"].map(String::from).into();
         let d = Demand::of(&people, today, &known);
-        assert_eq!(
-            d.unmet,
-            vec![("go".into(), 1, 0), ("rust".into(), 2, 1)]
-        );
+        assert_eq!(d.unmet, vec![("go".into(), 1, 0), ("rust".into(), 2, 1)]);
         assert_eq!(d.offered[0], ("sql".into(), 2));
     }
 

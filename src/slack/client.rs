@@ -91,7 +91,9 @@ pub fn build_reply_client(api_url: &str, timeouts: Timeouts) -> std::io::Result<
 }
 
 /// Runs one call under [`CALL_LIMIT`]; past it, a transient failure.
-async fn bounded<T>(call: impl std::future::Future<Output = ClientResult<T>>) -> ClientResult<T> {
+pub(super) async fn bounded<T>(
+    call: impl std::future::Future<Output = ClientResult<T>>,
+) -> ClientResult<T> {
     match tokio::time::timeout(CALL_LIMIT, call).await {
         Ok(result) => result,
         Err(_) => Err(SlackClientError::SystemError(
@@ -179,10 +181,13 @@ pub struct TokenRejected(pub String);
 /// The bot's view of the Web API: the few calls Tandem makes, each counted.
 #[derive(Clone)]
 pub struct SlackApi {
-    client: Arc<Client>,
+    pub(super) client: Arc<Client>,
     reply_client: Arc<Client>,
-    token: SlackApiToken,
+    pub(super) token: SlackApiToken,
     metrics: Metrics,
+    /// The plain HTTP client for file bytes (`slack::upload`), made on
+    /// first use.
+    pub(super) uploads: Arc<std::sync::OnceLock<reqwest::Client>>,
     /// The bot's own user id, learnt from `auth.test` once.
     bot_user: Arc<tokio::sync::OnceCell<SlackUserId>>,
 }
@@ -201,6 +206,7 @@ impl SlackApi {
             token,
             metrics,
             bot_user: Arc::default(),
+            uploads: Arc::default(),
         }
     }
 
@@ -212,7 +218,7 @@ impl SlackApi {
         &self.metrics
     }
 
-    fn count<T>(&self, method: &'static str, result: &ClientResult<T>) {
+    pub(super) fn count<T>(&self, method: &'static str, result: &ClientResult<T>) {
         let outcome = match result {
             Ok(_) => "ok",
             Err(SlackClientError::RateLimitError(_)) => "rate_limited",
@@ -520,7 +526,10 @@ impl SlackApi {
     }
 
     /// The conversation of `users` with the bot (a DM for one person).
-    async fn open_conversation(&self, users: &[SlackUserId]) -> ClientResult<SlackChannelId> {
+    pub(super) async fn open_conversation(
+        &self,
+        users: &[SlackUserId],
+    ) -> ClientResult<SlackChannelId> {
         let open = SlackApiConversationsOpenRequest::new().with_users(users.to_vec());
         let session = self.client.open_session(&self.token);
         let opened = bounded(session.conversations_open(&open)).await;

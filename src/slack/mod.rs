@@ -14,6 +14,7 @@ pub mod inbound;
 pub mod outbound;
 pub mod profile_modal;
 pub mod socket;
+pub mod upload;
 pub mod views;
 
 pub use client::SlackApi;

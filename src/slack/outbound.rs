@@ -5,7 +5,7 @@
 
 use super::client::{describe_error, is_transient, tagged, Destination, SlackApi};
 use super::views;
-use crate::app::{Delivery, Effect, Post, Reply, Workspace, WorkspaceError};
+use crate::app::{Delivery, Effect, Post, Reply, SharedFile, Workspace, WorkspaceError};
 use crate::ids::{ChannelId, UserId};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
@@ -235,7 +235,10 @@ pub async fn run_tagged(api: &SlackApi, effect: Effect, tag: Option<&str>) -> De
             "send a partner summary",
             Some(to),
         ),
-        Effect::RoundReport { channel: to, report } => (
+        Effect::RoundReport {
+            channel: to,
+            report,
+        } => (
             api.post_returning_ts(&channel(&to), None, tag_it(views::round_report(&report)))
                 .await
                 .map(|_| ()),
@@ -395,6 +398,20 @@ impl Workspace for SlackWorkspace {
             );
         }
         Ok(ids.into_iter().flatten().collect())
+    }
+
+    async fn share_file(&self, with: &UserId, file: SharedFile) -> Result<(), WorkspaceError> {
+        let upload = super::upload::Upload {
+            filename: &file.filename,
+            title: &file.title,
+            comment: &file.comment,
+            content_type: file.content_type,
+            bytes: file.bytes,
+        };
+        self.0
+            .upload_to_dm(&dm(with), upload)
+            .await
+            .map_err(|e| failed(&e))
     }
 
     async fn post(

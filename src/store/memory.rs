@@ -418,7 +418,10 @@ impl Store for MemoryStore {
         let mut map = self.tallies.lock().unwrap_or_else(|p| p.into_inner());
         for (figure, amount) in counts {
             for key in [self.keys.tally(team, day), self.keys.tally(team, "all")] {
-                *map.entry(key).or_default().entry((*figure).to_owned()).or_default() += amount;
+                *map.entry(key)
+                    .or_default()
+                    .entry((*figure).to_owned())
+                    .or_default() += amount;
             }
             if let Some(u) = member {
                 let own = map.entry(self.keys.member_tally(team, u)).or_default();

@@ -6,6 +6,7 @@
 use crate::support;
 
 use serde_json::Value;
+use support::fake_slack::Scripted;
 use support::*;
 
 const ADMIN: &str = "U0ADMIN1";
@@ -55,8 +56,13 @@ async fn run_program(app: &TestApp) {
             10 | 11 => "stuck",
             _ => continue,
         };
-        app.press_with_value(user, "checkin_goal", &format!("1:1:{goal}"), &format!("g{n}"))
-            .await;
+        app.press_with_value(
+            user,
+            "checkin_goal",
+            &format!("1:1:{goal}"),
+            &format!("g{n}"),
+        )
+        .await;
     }
     app.say("U0M01", "goal done 1").await;
 }
@@ -123,10 +129,15 @@ async fn stats_count_a_scripted_program_exactly_and_hide_small_numbers() {
     // Nothing for members who do not run the program.
     let refused = app.say("U0M02", "admin stats").await;
     assert!(
-        refused["text"].as_str().unwrap().starts_with("Only program admins"),
+        refused["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Only program admins"),
         "{refused}"
     );
-    assert!(refused.get("blocks").is_none_or(|b| !b.to_string().contains("active")));
+    assert!(refused
+        .get("blocks")
+        .is_none_or(|b| !b.to_string().contains("active")));
 
     // No member's words anywhere in it.
     let all = stats.to_string();
@@ -155,7 +166,10 @@ async fn small_programs_show_under_five_and_no_shares() {
         "*Meetings:* <5 of <5 pairs met · rescheduled 0 · not yet 0 · unanswered 0\n\
          *Circles:* 0 prompts posted · 0 of 0 with a reply"
     );
-    assert!(blocks[4].starts_with("*Check-ins:* <5 of <5 answered\n"), "{blocks:?}");
+    assert!(
+        blocks[4].starts_with("*Check-ins:* <5 of <5 answered\n"),
+        "{blocks:?}"
+    );
 }
 
 #[tokio::test]
@@ -175,12 +189,124 @@ async fn each_round_posts_its_report_in_the_report_channel() {
         .collect();
     assert_eq!(reports.len(), 1, "one report per round: {reports:?}");
     let report = &reports[0];
-    assert_eq!(report["text"], "Round 1 is on: 6 pairs · 0 trios · 0 sat out");
+    assert_eq!(
+        report["text"],
+        "Round 1 is on: 6 pairs · 0 trios · 0 sat out"
+    );
     let blocks = texts(report);
-    assert_eq!(blocks[0], "*Round 1 is on:* 6 pairs · 0 trios · 0 sat out\n*Kept pairs:* 0");
+    assert_eq!(
+        blocks[0],
+        "*Round 1 is on:* 6 pairs · 0 trios · 0 sat out\n*Kept pairs:* 0"
+    );
     assert_eq!(blocks[1], "*Most offered:* rust (6) · sql (6)");
     let all = report.to_string();
     for user in members() {
-        assert!(!all.contains(&secret_goal(&user)) && !all.contains(&user), "{all}");
+        assert!(
+            !all.contains(&secret_goal(&user)) && !all.contains(&user),
+            "{all}"
+        );
     }
+}
+
+#[tokio::test]
+async fn export_shares_a_csv_of_counts_in_the_admins_dm() {
+    let app = spawn_app().await;
+    run_program(&app).await;
+
+    let refused = app.say("U0M03", "admin export").await;
+    assert!(refused["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Only program admins"));
+    assert!(app.fake.files().is_empty());
+
+    let reply = app.say(ADMIN, "admin export").await;
+    assert_eq!(
+        reply["text"],
+        "Your export (last 30 days) is in your DM with me: 12 member rows and 1 round row."
+    );
+    let files = app.fake.files();
+    assert_eq!(files.len(), 1);
+    let file = &files[0];
+    assert_eq!(file.channel, "DU0ADMIN1", "the admin's DM with the bot");
+    assert_eq!(file.title, "Tandem export — last 30 days");
+    assert!(file
+        .comment
+        .starts_with("Tandem export — last 30 days: 12 member rows and 1 round row."));
+    // Through Slack's three steps, the bytes to the URL it gave.
+    let methods: Vec<String> = app
+        .fake
+        .all_calls()
+        .into_iter()
+        .map(|c| c.method)
+        .filter(|m| m.starts_with("files.") || m == "upload")
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "files.getUploadURLExternal",
+            "upload",
+            "files.completeUploadExternal"
+        ]
+    );
+
+    let mut lines: Vec<&str> = file.text.lines().collect();
+    assert_eq!(
+        lines.remove(0),
+        "row,member,joined,status,rounds_paired,meetings_reported,checkins_answered,\
+         goals_set,goals_moved,goals_done,round,date,pairs,trios,sat_out,pairs_met,\
+         not_yet_or_rescheduled,unanswered"
+    );
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let round = lines.pop().unwrap();
+    assert_eq!(round, format!("round,,,,,,,,,,1,{today},6,0,0,5,<5,0"));
+    // Member rows are numbered 1–12 in random order: compare their counts.
+    let mut counts: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(cells[0], "member");
+            assert_eq!(cells[2], month);
+            assert_eq!(cells[3], "active");
+            assert!(cells[10..].iter().all(|c| c.is_empty()), "{line}");
+            cells[4..10].join(",")
+        })
+        .collect();
+    counts.sort();
+    let mut numbers: Vec<u32> = lines
+        .iter()
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
+    let mut expected: Vec<String> = [
+        vec!["1,1,1,1,1,1"],
+        vec!["1,1,1,1,1,0"; 4],
+        vec!["1,0,1,1,1,0"; 4],
+        vec!["1,0,1,1,0,0"; 2],
+        vec!["1,0,0,1,0,0"],
+    ]
+    .concat()
+    .into_iter()
+    .map(String::from)
+    .collect();
+    expected.sort();
+    assert_eq!(counts, expected);
+    for user in members() {
+        assert!(!file.text.contains(&user) && !file.text.contains(&secret_goal(&user)));
+    }
+    assert!(!file.text.contains("migration"));
+
+    // Slack refusing the file: said plainly, nothing half-shared.
+    app.fake.script(
+        "files.completeUploadExternal",
+        Scripted::Error("internal_error"),
+    );
+    let failed = app.say(ADMIN, "admin export 90d").await;
+    assert_eq!(
+        failed["text"],
+        "Slack didn't take the file just now, so nothing was shared. Please try again in a minute."
+    );
+    assert_eq!(app.fake.files().len(), 1);
 }

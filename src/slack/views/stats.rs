@@ -71,7 +71,12 @@ fn demand_blocks(d: &Demand) -> Vec<SlackBlock> {
             .unmet
             .iter()
             .map(|(skill, want, offer)| {
-                format!("*{}* — {} want it, {} offer it", escape(skill), shown(*want), shown(*offer))
+                format!(
+                    "*{}* — {} want it, {} offer it",
+                    escape(skill),
+                    shown(*want),
+                    shown(*offer)
+                )
             })
             .collect();
         blocks.push(section(format!(
@@ -129,7 +134,11 @@ pub fn stats_message(s: &ProgramStats) -> SlackMessageContent {
             "*Check-ins:* {}\n\
              *Goals:* {} set · {} moved · {} done · {} stuck\n\
              *Nudges:* {} stale-goal · {} haven't-met",
-            of(get(c, "checkins_answered"), get(c, "checkins_sent"), "answered"),
+            of(
+                get(c, "checkins_answered"),
+                get(c, "checkins_sent"),
+                "answered"
+            ),
             shown(get(c, "goals_set")),
             shown(get(c, "goals_moved")),
             shown(get(c, "goals_done")),

@@ -98,6 +98,8 @@ fn method_spec(method: &str) -> Option<(TokenKind, &'static [&'static str])> {
         "views.open" => (Bot, &["trigger_id", "view"]),
         "views.publish" => (Bot, &["user_id", "view"]),
         "views.update" => (Bot, &["view"]),
+        "files.getUploadURLExternal" => (Bot, &["filename", "length"]),
+        "files.completeUploadExternal" => (Bot, &["files"]),
         _ => return None,
     })
 }
@@ -131,6 +133,21 @@ struct Inner {
     channel_members: HashMap<String, Vec<String>>,
     /// Messages posted so far (each gets its own ts).
     messages: u64,
+    /// This fake's own address (upload URLs point back at it).
+    base_url: String,
+    /// Files by id: the length promised, and the bytes once uploaded.
+    uploads: HashMap<String, (usize, Option<Vec<u8>>)>,
+    /// Files shared through files.completeUploadExternal.
+    files: Vec<SharedFile>,
+}
+
+/// A file shared in a conversation.
+#[derive(Debug, Clone)]
+pub struct SharedFile {
+    pub channel: String,
+    pub title: String,
+    pub comment: String,
+    pub text: String,
 }
 
 #[derive(Clone)]
@@ -154,11 +171,18 @@ impl FakeSlack {
         let router = Router::new()
             .route("/api/{method}", any(api))
             .route("/respond/{id}", post(respond))
+            .route("/upload/{id}", post(upload))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
+        shared.inner.lock().unwrap().base_url = base_url.clone();
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         Self { base_url, shared }
+    }
+
+    /// Files shared so far (files.completeUploadExternal), in order.
+    pub fn files(&self) -> Vec<SharedFile> {
+        self.shared.inner.lock().unwrap().files.clone()
     }
 
     /// What `SLACK_API_URL` should be.
@@ -679,6 +703,41 @@ async fn respond(
     Json(json!({ "ok": true })).into_response()
 }
 
+/// The bytes of a file, sent to the URL files.getUploadURLExternal gave
+/// (recorded as an `upload` call).
+async fn upload(State(shared): State<Shared>, Path(id): Path<String>, body: Bytes) -> Response {
+    let at = shared.record(Call {
+        method: "upload".into(),
+        token: None,
+        body: json!({ "id": id, "length": body.len() }),
+        at: Instant::now(),
+        refused: false,
+        error: None,
+        mistake: false,
+    });
+    if let Some(answer) = shared.interference("upload", &Value::Null) {
+        shared.mark(at, Some(scripted_code(&answer)));
+        if let Scripted::Hang = answer {
+            return std::future::pending().await;
+        }
+        return scripted_response(&answer);
+    }
+    let mut inner = shared.inner.lock().unwrap();
+    match inner.uploads.get_mut(&id) {
+        Some((_, bytes)) => {
+            *bytes = Some(body.to_vec());
+            drop(inner);
+            shared.changed.notify_waiters();
+            format!("OK - {}", body.len()).into_response()
+        }
+        None => {
+            drop(inner);
+            shared.refuse(at, "unknown upload");
+            (StatusCode::NOT_FOUND, "no such upload").into_response()
+        }
+    }
+}
+
 /// What Slack answers to a well-formed call, given what earlier calls did.
 fn answer_for(shared: &Shared, method: &str, body: &Value) -> Value {
     let mut inner = shared.inner.lock().unwrap();
@@ -691,6 +750,48 @@ fn answer_for(shared: &Shared, method: &str, body: &Value) -> Value {
             "ok": true,
             "url": inner.socket_url.clone().unwrap_or_else(|| "ws://127.0.0.1:9/unset".into())
         }),
+        "files.getUploadURLExternal" => {
+            let length: usize = match body["length"].as_str().map(str::parse) {
+                Some(Ok(n)) if n > 0 => n,
+                _ => return json!({ "ok": false, "error": "invalid_arguments" }),
+            };
+            let id = format!("F0FILE{:03}", inner.uploads.len() + 1);
+            inner.uploads.insert(id.clone(), (length, None));
+            json!({
+                "ok": true,
+                "upload_url": format!("{}/upload/{id}", inner.base_url),
+                "file_id": id
+            })
+        }
+        "files.completeUploadExternal" => {
+            let files = json_field(body, "files");
+            let Some(files) = files.as_array() else {
+                return json!({ "ok": false, "error": "invalid_arguments" });
+            };
+            let mut shared_files = Vec::new();
+            for f in files {
+                let id = f["id"].as_str().unwrap_or_default();
+                // Slack checks the bytes arrived, and as many as promised.
+                let Some((length, Some(bytes))) = inner.uploads.get(id) else {
+                    return json!({ "ok": false, "error": "file_not_found" });
+                };
+                if bytes.len() != *length {
+                    return json!({ "ok": false, "error": "file_upload_size_mismatch" });
+                }
+                shared_files.push(SharedFile {
+                    channel: body["channel_id"].as_str().unwrap_or_default().to_owned(),
+                    title: f["title"].as_str().unwrap_or_default().to_owned(),
+                    comment: body["initial_comment"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    text: String::from_utf8_lossy(bytes).into_owned(),
+                });
+            }
+            let shared_ids: Vec<Value> = files.iter().map(|f| json!({ "id": f["id"] })).collect();
+            inner.files.extend(shared_files);
+            json!({ "ok": true, "files": shared_ids })
+        }
         "users.info" => {
             let id = body["user"].as_str().unwrap_or_default();
             if !inner.users.contains(id) {
