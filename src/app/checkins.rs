@@ -10,6 +10,7 @@ use super::ledger::{self, Figure};
 use super::model::{AfterSave, CheckinModel, Effect, Outcome, Reply, SubmitOutcome};
 use super::requests::ActionRequest;
 use super::text::Span;
+use crate::domain::admin_log::AdminAct;
 use crate::domain::checkin::{Checkin, MetAnswer};
 use crate::domain::goals::{self, GoalBook};
 use crate::domain::job::Job;
@@ -31,6 +32,8 @@ pub async fn admin_send(app: &App, team: &TeamId, user: &UserId) -> Outcome {
                 .iter()
                 .filter(|e| matches!(e, Effect::CheckinDm { .. }))
                 .count();
+            let act = AdminAct::Checkins { sent: n };
+            super::admin_log::record(app, team, user, act, None).await;
             Outcome::done(format!(
                 "Sent {n} check-in{} now.",
                 if n == 1 { "" } else { "s" }

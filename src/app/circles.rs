@@ -18,6 +18,7 @@ use super::requests::ActionRequest;
 use super::roster;
 use super::text::{Span, Text};
 use super::workspace::WorkspaceError;
+use crate::domain::admin_log::AdminAct;
 use crate::domain::circles::{channel_name, Circle, PromptKind, MIN_MEMBERS};
 use crate::domain::job::Job;
 use crate::domain::pairing::Pairing;
@@ -52,7 +53,17 @@ pub async fn admin_form(
         ));
     }
     match form(app, team, preview, size).await {
-        Ok(outcome) => outcome,
+        Ok(outcome) => {
+            if let Reply::Circles(summary) = &outcome.reply {
+                if !summary.preview && !summary.formed.is_empty() {
+                    let act = AdminAct::Circles {
+                        formed: summary.formed.len(),
+                    };
+                    super::admin_log::record(app, team, user, act, None).await;
+                }
+            }
+            outcome
+        }
         Err(e) => {
             tracing::warn!(error = %e, "circles not formed: store problem");
             Outcome::store_down()
@@ -378,6 +389,7 @@ pub async fn admin_bind(app: &App, team: &TeamId, user: &UserId, channel: &Chann
         ));
     }
     let effects = home::refresh_all(app, team, &members).await;
+    super::admin_log::record(app, team, user, AdminAct::BoundCircle, None).await;
     Outcome::done(message).with_effects(effects)
 }
 

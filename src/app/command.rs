@@ -37,6 +37,14 @@ pub enum Command {
     AdminStats(crate::domain::figures::Period),
     /// `admin export [30d|90d|all]`: a CSV of counts in the admin's DM.
     AdminExport(crate::domain::figures::Period),
+    /// `admin pause @x [2w | until DATE]` (the spec after the member).
+    AdminPause(crate::ids::UserId, String),
+    /// `admin resume @x`.
+    AdminResume(crate::ids::UserId),
+    /// `admin remove @x` (asks to confirm).
+    AdminRemove(crate::ids::UserId),
+    /// `admin log`: the last admin actions.
+    AdminLog,
     /// `admin circle <#channel>`: make a channel's members a circle.
     AdminBindCircle(crate::ids::ChannelId),
     Join,
@@ -83,6 +91,17 @@ pub fn parse(text: &str) -> Command {
                     Some(period) => Command::AdminStats(period),
                     None => help::find("admin stats").map_or(Command::Usage(doc), Command::Usage),
                 },
+                ("pause" | "resume" | "remove", args) => {
+                    let members = help::find("admin pause").unwrap_or(doc);
+                    let (who, rest) = split_word(args);
+                    match (verb.as_str(), parse_user(&who)) {
+                        ("pause", Some(m)) => Command::AdminPause(m, rest.to_owned()),
+                        ("resume", Some(m)) if rest.is_empty() => Command::AdminResume(m),
+                        ("remove", Some(m)) if rest.is_empty() => Command::AdminRemove(m),
+                        _ => Command::Usage(members),
+                    }
+                }
+                ("log", "") => Command::AdminLog,
                 ("export", args) => match crate::domain::figures::Period::parse(args) {
                     Some(period) => Command::AdminExport(period),
                     None => help::find("admin export").map_or(Command::Usage(doc), Command::Usage),
@@ -225,6 +244,20 @@ fn sanitise(word: &str) -> String {
     clean
 }
 
+/// Reads a member from command text: Slack's `<@U123|name>` (or
+/// `<@U123>`), or a bare id. (`split_word` lower-cases; ids are upper
+/// case, so they are read back in upper case.)
+fn parse_user(text: &str) -> Option<crate::ids::UserId> {
+    let t = text.trim();
+    let id = match t.strip_prefix("<@") {
+        Some(rest) => rest.trim_end_matches('>').split('|').next()?,
+        None => t,
+    };
+    let id = id.to_uppercase();
+    let ok = matches!(id.as_bytes().first(), Some(b'U' | b'W'));
+    ok.then(|| crate::ids::UserId::parse(&id).ok()).flatten()
+}
+
 /// Reads a channel from command text: Slack's `<#C123|name>` (or `<#C123>`),
 /// or a bare id.
 fn parse_channel(text: &str) -> Option<crate::ids::ChannelId> {
@@ -345,6 +378,36 @@ mod tests {
             parse(&long),
             Command::Unknown(format!("{}…", "x".repeat(30)))
         );
+    }
+
+    #[test]
+    fn admin_member_controls() {
+        let ana = crate::ids::UserId::parse("U0ANA").unwrap();
+        assert_eq!(
+            parse("admin pause <@U0ANA|ana> until 2027-01-10"),
+            Command::AdminPause(ana.clone(), "until 2027-01-10".into())
+        );
+        assert_eq!(
+            parse("admin pause <@U0ANA>"),
+            Command::AdminPause(ana.clone(), String::new())
+        );
+        assert_eq!(
+            parse("admin resume <@U0ANA|ana>"),
+            Command::AdminResume(ana.clone())
+        );
+        assert_eq!(parse("admin remove U0ANA"), Command::AdminRemove(ana));
+        assert_eq!(parse("admin log"), Command::AdminLog);
+        for wrong in [
+            "admin pause",
+            "admin pause @ana",
+            "admin remove <@U0ANA> now",
+            "admin resume <#C0123ABCD>",
+        ] {
+            assert!(
+                matches!(parse(wrong), Command::Usage(d) if d.words[0] == "admin pause"),
+                "{wrong}"
+            );
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::key_check::KeyGate;
 use super::model::{Outcome, Reply};
 use super::text::Text;
 use crate::crypto::{SealError, Sealer};
+use crate::domain::admin_log::{AdminLog, ADMIN_LOG_DOC};
 use crate::domain::circles::{CircleBook, CIRCLES_DOC};
 use crate::domain::round_plan::RoundPlan;
 use crate::ids::{TeamId, UserId};
@@ -102,6 +103,7 @@ enum Slot<'a> {
     Member(&'a UserId, Doc),
     Circles,
     RoundPlan,
+    AdminLog,
 }
 
 /// Where a value is stored, as the sealer binds it (see `crypto`): the
@@ -114,7 +116,7 @@ impl Slot<'_> {
     fn place(self, team: &TeamId) -> String {
         match self {
             Slot::Member(user, doc) => place(team, Some(user), doc.name()),
-            Slot::Circles | Slot::RoundPlan => place(team, None, self.name()),
+            Slot::Circles | Slot::RoundPlan | Slot::AdminLog => place(team, None, self.name()),
         }
     }
 
@@ -123,6 +125,7 @@ impl Slot<'_> {
             Slot::Member(_, doc) => doc.name(),
             Slot::Circles => CIRCLES_DOC,
             Slot::RoundPlan => ROUND_PLAN_DOC,
+            Slot::AdminLog => ADMIN_LOG_DOC,
         }
     }
 }
@@ -256,6 +259,20 @@ impl Documents {
         self.update_slot(team, Slot::RoundPlan, f).await
     }
 
+    /// The admins' log (sealed: it names people).
+    pub async fn load_admin_log(&self, team: &TeamId) -> Result<AdminLog, anyhow::Error> {
+        self.load_slot(team, Slot::AdminLog).await
+    }
+
+    /// Read, change, compare-and-set the admins' log.
+    pub async fn update_admin_log<R, E>(
+        &self,
+        team: &TeamId,
+        f: impl Fn(&mut AdminLog) -> Result<R, E>,
+    ) -> Result<(R, AdminLog), UpdateError<E>> {
+        self.update_slot(team, Slot::AdminLog, f).await
+    }
+
     /// The round plan as it is stored: JSON, sealed.
     pub fn seal_round_plan(&self, team: &TeamId, plan: &RoundPlan) -> String {
         self.sealer.seal(
@@ -269,7 +286,9 @@ impl Documents {
         self.gate.pass()?;
         match slot {
             Slot::Member(user, doc) => self.store.load_doc(team, user, doc).await,
-            Slot::Circles | Slot::RoundPlan => self.store.load_team_doc(team, slot.name()).await,
+            Slot::Circles | Slot::RoundPlan | Slot::AdminLog => {
+                self.store.load_team_doc(team, slot.name()).await
+            }
         }
     }
 
@@ -367,7 +386,7 @@ impl Documents {
                         )
                         .await?
                 }
-                (Slot::Circles | Slot::RoundPlan, _) => {
+                (Slot::Circles | Slot::RoundPlan | Slot::AdminLog, _) => {
                     self.store
                         .swap_team_doc(team, slot.name(), current.as_deref(), &new)
                         .await?

@@ -10,6 +10,7 @@ use super::ledger;
 use super::model::Outcome;
 use super::stats;
 use super::workspace::SharedFile;
+use crate::domain::admin_log::AdminAct;
 use crate::domain::figures::{self, shown, Counts, Period, RoundFigures};
 use crate::domain::profile::{Membership, Profile};
 use crate::ids::{TeamId, UserId};
@@ -171,10 +172,16 @@ pub async fn admin_export(app: &App, team: &TeamId, user: &UserId, period: Perio
         bytes: text.into_bytes(),
     };
     match app.workspace.share_file(user, file).await {
-        Ok(()) => Outcome::done(format!(
-            "Your export ({}) is in your DM with me: {rows}.",
-            period.label()
-        )),
+        Ok(()) => {
+            let act = AdminAct::Exported {
+                period: period.label(),
+            };
+            super::admin_log::record(app, team, user, act, None).await;
+            Outcome::done(format!(
+                "Your export ({}) is in your DM with me: {rows}.",
+                period.label()
+            ))
+        }
         Err(e) => {
             tracing::warn!(error = %e, "export not shared");
             Outcome::refused(

@@ -116,6 +116,13 @@ pub const COMMANDS: &[CommandDoc] = &[
         true,
     ),
     doc(
+        &["admin pause"],
+        "admin pause @someone [2w | until 2027-01-10] · admin resume @someone · admin remove @someone · admin log",
+        "pause, resume or take out one member (they're told by DM); the last 50 admin actions (admins only)",
+        true,
+        true,
+    ),
+    doc(
         &["admin export"],
         "admin export [30d|90d|all]",
         "a CSV of counts in your DM: one row per member (no names) and per round (admins only)",

@@ -12,6 +12,7 @@
 
 use super::documents::{place, ROUND_PLAN_DOC, UPDATE_ATTEMPTS};
 use crate::crypto::Sealer;
+use crate::domain::admin_log::ADMIN_LOG_DOC;
 use crate::domain::circles::CIRCLES_DOC;
 use crate::store::{DocSlot, Store, StoreError};
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -26,7 +27,7 @@ const CANARY_PLACE: &str = "meta/encryption-canary";
 const CLEAR: &str = "clear";
 /// Workspace documents that are sealed (the rounds history holds only ids
 /// and is not).
-const SEALED_TEAM_DOCS: [&str; 2] = [CIRCLES_DOC, ROUND_PLAN_DOC];
+const SEALED_TEAM_DOCS: [&str; 3] = [CIRCLES_DOC, ROUND_PLAN_DOC, ADMIN_LOG_DOC];
 
 const MISMATCH: &str = "TANDEM_ENCRYPTION_KEY does not match the key Tandem's stored data was \
                         encrypted with; start with the original key";

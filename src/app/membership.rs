@@ -28,6 +28,21 @@ async fn change_profile(
     user: &UserId,
     f: impl Fn(&mut Profile) -> Result<String, String>,
 ) -> Outcome {
+    let result = update_profile(app, team, user, f).await;
+    changed(result, |headline, profile| Reply::Profile {
+        headline,
+        profile,
+    })
+}
+
+/// Changes a member's profile (as they or an admin asked) and counts the
+/// change of membership it makes.
+pub(super) async fn update_profile(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+    f: impl Fn(&mut Profile) -> Result<String, String>,
+) -> Result<(String, Profile), UpdateError<String>> {
     let result = app
         .docs
         .update(team, user, Doc::Profile, |p: &mut Profile| {
@@ -35,11 +50,7 @@ async fn change_profile(
             f(p).map(|headline| (headline, before))
         })
         .await;
-    let result = counted(app, team, user, result).await;
-    changed(result, |headline, profile| Reply::Profile {
-        headline,
-        profile,
-    })
+    counted(app, team, user, result).await
 }
 
 /// Counts a change of membership (joined, left, paused) once it is saved;
@@ -330,8 +341,10 @@ async fn scrub_mentions(app: &App, team: &TeamId, user: &UserId) -> Result<(), a
             })
             .await;
     }
-    // The round being delivered (its groups and reasons name them).
+    // The round being delivered (its groups and reasons name them), and
+    // the admins' log.
     super::round_delivery::forget(app, team, user).await?;
+    super::admin_log::forget(app, team, user).await?;
     for _ in 0..UPDATE_ATTEMPTS {
         let Some(current) = app.store.load_team_doc(team, roster::ROUNDS_DOC).await? else {
             return Ok(());

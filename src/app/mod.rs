@@ -13,6 +13,8 @@ pub mod help;
 pub mod key_check;
 
 mod admin;
+mod admin_log;
+mod admin_members;
 mod checkins;
 mod circles;
 mod context;
@@ -85,6 +87,14 @@ impl App {
             Command::AdminCheckins => checkins::admin_send(app, team, user).await,
             Command::AdminStats(period) => stats::admin_stats(app, team, user, period).await,
             Command::AdminExport(period) => export::admin_export(app, team, user, period).await,
+            Command::AdminPause(member, spec) => {
+                admin_members::pause(app, team, user, &member, &spec).await
+            }
+            Command::AdminResume(member) => admin_members::resume(app, team, user, &member).await,
+            Command::AdminRemove(member) => {
+                admin_members::confirm_remove(app, team, user, &member).await
+            }
+            Command::AdminLog => admin_log::show(app, team, user).await,
             Command::AdminCircles { preview, size } => {
                 circles::admin_form(app, team, user, preview, size).await
             }
@@ -144,6 +154,14 @@ impl App {
             Action::ForgetConfirm => membership::forget(app, team, user).await,
             Action::LeaveCancel => Outcome::done("You're still in the program."),
             Action::LeaveConfirm => membership::leave(app, team, user).await,
+            Action::AdminRemoveConfirm { ref member } => {
+                admin_members::remove(app, team, user, member).await
+            }
+            Action::AdminRemoveCancel => {
+                Outcome::done("Nothing changed: they're still in the program.")
+            }
+            Action::AdminStats => return self.handle_command(&as_command("admin stats")).await,
+            Action::AdminExport => return self.handle_command(&as_command("admin export")).await,
         };
         self.finish(team, user, outcome).await
     }

@@ -83,6 +83,10 @@ pub enum Reply {
     Checkin(CheckinModel),
     /// `admin stats`: program health, counts only.
     Stats(crate::domain::figures::ProgramStats),
+    /// `admin remove @x`: confirm and cancel buttons.
+    ConfirmRemove { member: UserId },
+    /// `admin log`: the last admin actions, newest first.
+    AdminLog(Vec<crate::domain::admin_log::LogEntry>),
     /// The member's shelf after `headline`.
     Shelf { headline: Text, shelf: Shelf },
     /// A listed command that is not built yet.
@@ -128,6 +132,8 @@ impl Reply {
             Reply::Circles(_) => "circles",
             Reply::Checkin(_) => "checkin",
             Reply::Stats(_) => "stats",
+            Reply::ConfirmRemove { .. } => "confirm_remove",
+            Reply::AdminLog(_) => "admin_log",
             Reply::ComingSoon { .. } => "coming_soon",
             Reply::Unknown { .. } => "unknown",
             Reply::ToPresser(inner) => inner.kind(),
@@ -216,6 +222,9 @@ pub enum Effect {
         channel: ChannelId,
         members: usize,
     },
+    /// A plain DM telling `user` something done to their membership (by a
+    /// program admin).
+    Notice { user: UserId, text: Text },
     /// A round's report (counts only) in `program.report_channel`.
     RoundReport {
         channel: ChannelId,

@@ -101,6 +101,15 @@ pub enum Action {
         from: u32,
         into: u32,
     },
+    /// An admin confirms taking `member` out of the program.
+    AdminRemoveConfirm {
+        member: UserId,
+    },
+    /// ... or thinks better of it.
+    AdminRemoveCancel,
+    /// The admins' Home buttons: stats, and the export in their DM.
+    AdminStats,
+    AdminExport,
 }
 
 /// A Slack event, reduced to what the app cares about.

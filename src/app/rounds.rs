@@ -4,6 +4,7 @@
 //! to a re-pair offer.
 
 use super::admin;
+use super::admin_log;
 use super::context::App;
 use super::documents::UpdateError;
 use super::ledger::{self, Figure};
@@ -12,6 +13,7 @@ use super::requests::ActionRequest;
 use super::roster;
 use super::round_delivery;
 use super::text::Text;
+use crate::domain::admin_log::AdminAct;
 use crate::domain::pairing::Pairing;
 use crate::domain::profile::{Cadence, Format, Profile};
 use crate::domain::round_plan::{PlanGroup, RoundPlan, SitOut};
@@ -25,7 +27,17 @@ pub async fn admin_round(app: &App, team: &TeamId, user: &UserId, preview: bool)
         return refusal;
     }
     match run(app, team, preview).await {
-        Ok(outcome) => outcome,
+        Ok(outcome) => {
+            if let Reply::Round(summary) = &outcome.reply {
+                if !summary.preview {
+                    let act = AdminAct::Round {
+                        round: summary.number,
+                    };
+                    admin_log::record(app, team, user, act, None).await;
+                }
+            }
+            outcome
+        }
         Err(e) => {
             tracing::warn!(error = %e, "round not run: store problem");
             Outcome::store_down()
@@ -37,11 +49,8 @@ pub async fn admin_round(app: &App, team: &TeamId, user: &UserId, preview: bool)
 pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, anyhow::Error> {
     let now = app.now();
     let members = app.store.members(team).await?;
-    let mut profiles = Vec::with_capacity(members.len());
-    for m in members {
-        let p: Profile = app.docs.load(team, &m, Doc::Profile).await?;
-        profiles.push((m, p));
-    }
+    let loaded: Vec<Profile> = app.docs.load_many(team, &members, Doc::Profile).await?;
+    let profiles: Vec<(UserId, Profile)> = members.into_iter().zip(loaded).collect();
     // People in a circle meet there; rounds pair everyone else.
     let circles = app.docs.load_circles(team).await?;
     let (roster, not_ready, away) =

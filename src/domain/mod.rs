@@ -7,6 +7,7 @@
 //! [`crate::ids::ChannelId`], checked when a document is read, so a bad id
 //! is an error at load and never silently dropped.
 
+pub mod admin_log;
 pub mod checkin;
 pub mod circles;
 pub mod figures;

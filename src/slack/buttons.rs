@@ -44,6 +44,12 @@ pub fn encode(action: &Action) -> (&'static str, Option<String>) {
         Action::KeepPartner { round } => ("keep_partner", Some(round.to_string())),
         Action::CircleJoin { circle } => ("circle_join", Some(circle.to_string())),
         Action::CircleMerge { from, into } => ("circle_merge", Some(format!("{from}:{into}"))),
+        Action::AdminRemoveConfirm { member } => {
+            ("admin_remove_confirm", Some(member.as_str().to_owned()))
+        }
+        Action::AdminRemoveCancel => ("admin_remove_cancel", None),
+        Action::AdminStats => ("admin_stats", None),
+        Action::AdminExport => ("admin_export", None),
     }
 }
 
@@ -110,6 +116,12 @@ pub fn decode(id: &str, value: Option<&str>) -> Option<Action> {
                 into: into.parse().ok()?,
             }
         }
+        "admin_remove_confirm" => Action::AdminRemoveConfirm {
+            member: crate::ids::UserId::parse(value?).ok()?,
+        },
+        "admin_remove_cancel" => Action::AdminRemoveCancel,
+        "admin_stats" => Action::AdminStats,
+        "admin_export" => Action::AdminExport,
         _ => return None,
     })
 }
@@ -145,6 +157,12 @@ mod tests {
             Action::KeepPartner { round: 7 },
             Action::CircleJoin { circle: 3 },
             Action::CircleMerge { from: 3, into: 1 },
+            Action::AdminRemoveConfirm {
+                member: crate::ids::UserId::parse("U0ANA").unwrap(),
+            },
+            Action::AdminRemoveCancel,
+            Action::AdminStats,
+            Action::AdminExport,
         ];
         all.extend(GoalAnswer::ALL.map(|answer| Action::CheckinGoal {
             number: 12,
@@ -175,7 +193,11 @@ mod tests {
                 | Action::Repair { .. }
                 | Action::KeepPartner { .. }
                 | Action::CircleJoin { .. }
-                | Action::CircleMerge { .. } => {}
+                | Action::CircleMerge { .. }
+                | Action::AdminRemoveConfirm { .. }
+                | Action::AdminRemoveCancel
+                | Action::AdminStats
+                | Action::AdminExport => {}
             }
         }
         all
@@ -191,7 +213,7 @@ mod tests {
             assert!(id.len() <= 255 && value.as_deref().unwrap_or("").len() <= 2000);
             ids.insert(id);
         }
-        assert_eq!(ids.len(), 18, "each variant has its own action id");
+        assert_eq!(ids.len(), 22, "each variant has its own action id");
     }
 
     #[test]
@@ -202,6 +224,7 @@ mod tests {
             ("kickoff", Some("2:daily")),
             ("repair", Some("-1")),
             ("circle_merge", Some("3")),
+            ("admin_remove_confirm", Some("not-a-user")),
             ("nonsense", Some("1")),
         ] {
             assert_eq!(decode(id, value), None, "{id} {value:?}");

@@ -94,7 +94,8 @@ pub fn destination(effect: &Effect) -> Option<Destination> {
         | Effect::SitOutDm { user, .. }
         | Effect::Nudge { user, .. }
         | Effect::CircleJoinOffer { user, .. }
-        | Effect::WelcomeDm { user } => Some(Destination::Dm(dm(user))),
+        | Effect::WelcomeDm { user }
+        | Effect::Notice { user, .. } => Some(Destination::Dm(dm(user))),
         Effect::PartnerSummary { to, .. } => Some(Destination::Dm(dm(to))),
         Effect::PostInConversation {
             conversation,
@@ -297,6 +298,11 @@ pub async fn run_tagged(api: &SlackApi, effect: Effect, tag: Option<&str>) -> De
             .await,
             "post a shared resource in a circle",
             None,
+        ),
+        Effect::Notice { user, text } => (
+            api.post_dm(&dm(&user), tag_it(views::text(&text))).await,
+            "tell a member what an admin changed",
+            Some(user),
         ),
         Effect::WelcomeDm { user } => (
             api.post_dm(&dm(&user), tag_it(views::welcome_dm())).await,

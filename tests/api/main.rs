@@ -4,6 +4,7 @@
 
 mod support;
 
+mod admin_controls;
 mod chaos;
 mod checkins;
 mod circles;

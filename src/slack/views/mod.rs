@@ -36,7 +36,7 @@ use home::*;
 pub use home::{home_view, welcome_dm};
 use rounds::*;
 pub use rounds::{intro, shared, sit_out};
-pub use stats::{round_report, sparkline, stats_message};
+pub use stats::{admin_log_message, confirm_remove, round_report, sparkline, stats_message};
 
 /// App text as mrkdwn: the one place mentions, channel links and dates are
 /// written, and where members' words are escaped.
@@ -92,6 +92,8 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
         Reply::Circles(summary) => circles_message(summary),
         Reply::Checkin(model) => checkin(model),
         Reply::Stats(stats) => stats_message(stats),
+        Reply::ConfirmRemove { member } => confirm_remove(member),
+        Reply::AdminLog(entries) => admin_log_message(entries),
         Reply::Shelf { headline, shelf } => {
             list_message(Some(&render(headline)), shelf_blocks(shelf, 10))
         }

@@ -182,6 +182,84 @@ pub fn round_report(r: &RoundReport) -> SlackMessageContent {
         .with_blocks(blocks)
 }
 
+/// `admin remove @x`: what happens, with confirm and cancel buttons.
+pub fn confirm_remove(member: &crate::ids::UserId) -> SlackMessageContent {
+    let warning = format!(
+        "Take <@{member}> out of the program? They won't be paired or get check-ins, \
+         and they'll be told by DM that a program admin did it. Their goals and notes stay \
+         theirs, and they can rejoin with `/tandem join`."
+    );
+    let remove = button(
+        "Remove",
+        &Action::AdminRemoveConfirm {
+            member: member.clone(),
+        },
+    )
+    .with_style(SlackBlockButtonStyle::Danger);
+    let cancel = button("Cancel", &Action::AdminRemoveCancel);
+    SlackMessageContent::new()
+        .with_text(warning.clone())
+        .with_blocks(vec![
+            section(warning),
+            SlackActionsBlock::new(vec![remove.into(), cancel.into()]).into(),
+        ])
+}
+
+fn act_text(entry: &crate::domain::admin_log::LogEntry) -> String {
+    use crate::domain::admin_log::AdminAct;
+    let member = match (&entry.member, entry.member_forgotten) {
+        (Some(m), _) => format!("<@{m}>"),
+        (None, true) => "a member who has since been forgotten".to_owned(),
+        (None, false) => "someone".to_owned(),
+    };
+    match &entry.act {
+        AdminAct::Round { round } => format!("ran round {round}"),
+        AdminAct::Checkins { sent } => format!("sent {sent} check-ins"),
+        AdminAct::Circles { formed } => format!("formed {formed} circles"),
+        AdminAct::BoundCircle => "made a channel a circle".to_owned(),
+        AdminAct::Paused { until: Some(d) } => {
+            format!("paused {member} until {}", d.format("%-d %b %Y"))
+        }
+        AdminAct::Paused { until: None } => format!("paused {member}"),
+        AdminAct::Resumed => format!("resumed {member}"),
+        AdminAct::Removed => format!("removed {member} from the program"),
+        AdminAct::Exported { period } => format!("exported counts ({period})"),
+    }
+}
+
+/// `admin log`: newest first, one line each.
+pub fn admin_log_message(entries: &[crate::domain::admin_log::LogEntry]) -> SlackMessageContent {
+    let headline = "Admin actions, newest first (kept 180 days)";
+    if entries.is_empty() {
+        return text_message("No admin actions in the last 180 days.".to_owned());
+    }
+    let lines: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let who = e
+                .admin
+                .as_ref()
+                .map_or("An admin who has since been forgotten".to_owned(), |a| {
+                    format!("<@{a}>")
+                });
+            format!(
+                "<!date^{}^{{date_short}} {{time}}|{} UTC> — {who} {}",
+                e.at.timestamp(),
+                e.at.format("%-d %b %Y %H:%M"),
+                act_text(e)
+            )
+        })
+        .collect();
+    // Sections hold 3,000 characters: ten lines each.
+    let mut blocks = vec![section(format!("*{headline}*"))];
+    for chunk in lines.chunks(10) {
+        blocks.push(section(chunk.join("\n")));
+    }
+    SlackMessageContent::new()
+        .with_text(headline.to_owned())
+        .with_blocks(blocks)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
