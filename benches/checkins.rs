@@ -116,7 +116,7 @@ async fn run(members: usize, rate_control: bool) -> Run {
         Arc::new(config),
         store.clone(),
         Sealer::clear(),
-        Arc::new(SlackWorkspace(api.clone())),
+        Arc::new(SlackWorkspace::new(api.clone())),
         Arc::new(clock.clone()),
     );
     let team = TeamId::parse("T0TEST").unwrap();

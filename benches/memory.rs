@@ -123,7 +123,7 @@ async fn run(members: usize, encrypted: bool) -> (u64, usize) {
         Arc::new(config),
         store.clone(),
         sealer,
-        Arc::new(SlackWorkspace(api.clone())),
+        Arc::new(SlackWorkspace::new(api.clone())),
         Arc::new(SystemClock),
     );
     let team = TeamId::parse("T0TEST").unwrap();

@@ -118,7 +118,7 @@ impl Application {
         };
         let key_gate = KeyGate::closed();
         let key_check = start_key_check(store.clone(), sealer.clone(), key_gate.clone()).await?;
-        let directory = Arc::new(crate::slack::outbound::SlackWorkspace(api.clone()));
+        let directory = Arc::new(crate::slack::outbound::SlackWorkspace::new(api.clone()));
         let app = App::new(config.clone(), store.clone(), sealer, directory, clock)
             .with_key_gate(key_gate.clone());
         let ctx = Arc::new(SlackContext::new(app, api, metrics.clone()));

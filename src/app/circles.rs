@@ -91,8 +91,12 @@ async fn form(
             profiles.push((m, p));
         }
     }
+    let candidates: Vec<&UserId> = profiles.iter().map(|(u, _)| u).collect();
+    let not_people = super::accounts::not_people(app, &candidates).await;
     let (roster, not_ready, _) =
-        roster::roster_where(&profiles, now.date_naive(), app.time.zone, |_, _| true);
+        roster::roster_where(&profiles, now.date_naive(), app.time.zone, |u, _| {
+            !not_people.contains(u)
+        });
     let mut summary = CirclesSummary {
         preview,
         size,

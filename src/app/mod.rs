@@ -12,6 +12,7 @@ pub mod command;
 pub mod help;
 pub mod key_check;
 
+mod accounts;
 mod admin;
 mod admin_log;
 mod admin_members;
@@ -44,7 +45,7 @@ pub use model::*;
 pub use requests::*;
 pub use round_delivery::Progress;
 pub use text::{Span, Text};
-pub use workspace::{SharedFile, Workspace, WorkspaceError};
+pub use workspace::{Account, SharedFile, Workspace, WorkspaceError};
 
 use crate::domain::goals::GoalState;
 use crate::ids::{TeamId, UserId};

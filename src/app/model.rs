@@ -385,6 +385,8 @@ pub struct PlannedGroup {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundSummary {
     pub number: u32,
+    /// Guests, bots and deactivated accounts left out.
+    pub not_people: usize,
     pub preview: bool,
     pub groups: Vec<PlannedGroup>,
     pub sat_out: Vec<(UserId, String)>,

@@ -3,6 +3,7 @@
 //! intros, sit-out DMs and notes); the kickoff rhythm choice and the answer
 //! to a re-pair offer.
 
+use super::accounts;
 use super::admin;
 use super::admin_log;
 use super::context::App;
@@ -53,9 +54,17 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
     let profiles: Vec<(UserId, Profile)> = members.into_iter().zip(loaded).collect();
     // People in a circle meet there; rounds pair everyone else.
     let circles = app.docs.load_circles(team).await?;
+    let wanted = |u: &UserId, p: &Profile| p.format != Format::Circle && !circles.has_member(u);
+    let today = now.date_naive();
+    let candidates: Vec<&UserId> = profiles
+        .iter()
+        .filter(|(u, p)| p.is_active(today) && wanted(u, p))
+        .map(|(u, _)| u)
+        .collect();
+    let not_people = accounts::not_people(app, &candidates).await;
     let (roster, not_ready, away) =
-        roster::roster_where(&profiles, now.date_naive(), app.time.zone, |u, p| {
-            p.format != Format::Circle && !circles.has_member(u)
+        roster::roster_where(&profiles, today, app.time.zone, |u, p| {
+            wanted(u, p) && !not_people.contains(u)
         });
     let stored = app.store.load_team_doc(team, roster::ROUNDS_DOC).await?;
     let history = roster::parse_history(stored.as_deref())?;
@@ -87,7 +96,8 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
         groups,
         sat_out,
         not_ready,
-        away,
+        away: away.saturating_sub(not_people.len()),
+        not_people: not_people.len(),
         delivering: None,
     };
     let delivering = round_delivery::in_progress(app, team).await?;

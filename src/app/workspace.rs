@@ -21,6 +21,18 @@ pub enum WorkspaceError {
     Failed(String),
 }
 
+/// What kind of Slack account someone has: only people with a full
+/// account are ever grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account {
+    Person,
+    /// A single- or multi-channel guest.
+    Guest,
+    Bot,
+    /// Deactivated, or no longer in the workspace.
+    Deactivated,
+}
+
 /// A file for someone's DM (an admin's export).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedFile {
@@ -36,6 +48,8 @@ pub struct SharedFile {
 pub trait Workspace: Send + Sync {
     /// Whether `user` is a workspace admin or owner.
     async fn is_admin(&self, user: &UserId) -> Result<bool, WorkspaceError>;
+    /// What kind of account `user` has (the implementation may cache it).
+    async fn account(&self, user: &UserId) -> Result<Account, WorkspaceError>;
     /// The IANA time zone Slack has for `user`, if any.
     async fn timezone(&self, user: &UserId) -> Result<Option<String>, WorkspaceError>;
     /// Creates a private channel named `name`; its id.

@@ -335,6 +335,11 @@ impl SlackApi {
         Ok(result?.user)
     }
 
+    /// What Slack knows of `user` (`users.info`).
+    pub async fn user(&self, user: &SlackUserId) -> ClientResult<SlackUser> {
+        self.user_info(user).await
+    }
+
     /// A member's IANA time zone, as Slack knows it.
     pub async fn user_timezone(&self, user: &SlackUserId) -> ClientResult<Option<String>> {
         Ok(self.user_info(user).await?.tz)

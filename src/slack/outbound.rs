@@ -5,7 +5,7 @@
 
 use super::client::{describe_error, is_transient, tagged, Destination, SlackApi};
 use super::views;
-use crate::app::{Delivery, Effect, Post, Reply, SharedFile, Workspace, WorkspaceError};
+use crate::app::{Account, Delivery, Effect, Post, Reply, SharedFile, Workspace, WorkspaceError};
 use crate::ids::{ChannelId, UserId};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
@@ -332,8 +332,38 @@ pub async fn run_tagged(api: &SlackApi, effect: Effect, tag: Option<&str>) -> De
     }
 }
 
+/// How long an account's kind is remembered: a deactivated colleague is
+/// left out of rounds within hours; a round does not ask again for each.
+const ACCOUNT_TTL: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
 /// The app's [`Workspace`] port, answered by Slack.
-pub struct SlackWorkspace(pub SlackApi);
+pub struct SlackWorkspace {
+    api: SlackApi,
+    accounts: std::sync::Mutex<std::collections::HashMap<UserId, (Account, std::time::Instant)>>,
+}
+
+impl SlackWorkspace {
+    pub fn new(api: SlackApi) -> Self {
+        Self {
+            api,
+            accounts: Default::default(),
+        }
+    }
+}
+
+/// The kind of account Slack describes.
+fn account_of(user: &SlackUser) -> Account {
+    let flag = |f: Option<bool>| f.unwrap_or(false);
+    if flag(user.deleted) {
+        Account::Deactivated
+    } else if flag(user.flags.is_bot) || flag(user.flags.is_app_user) {
+        Account::Bot
+    } else if flag(user.flags.is_restricted) || flag(user.flags.is_ultra_restricted) {
+        Account::Guest
+    } else {
+        Account::Person
+    }
+}
 
 fn failed(e: &SlackClientError) -> WorkspaceError {
     WorkspaceError::Failed(describe_error(e))
@@ -341,19 +371,45 @@ fn failed(e: &SlackClientError) -> WorkspaceError {
 
 #[async_trait::async_trait]
 impl Workspace for SlackWorkspace {
+    async fn account(&self, user: &UserId) -> Result<Account, WorkspaceError> {
+        let now = std::time::Instant::now();
+        let cached = self
+            .accounts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(user)
+            .filter(|(_, at)| now.duration_since(*at) < ACCOUNT_TTL)
+            .map(|(a, _)| *a);
+        if let Some(account) = cached {
+            return Ok(account);
+        }
+        let account = match self.api.user(&dm(user)).await {
+            Ok(u) => account_of(&u),
+            Err(SlackClientError::ApiError(e)) if e.code == "user_not_found" => {
+                Account::Deactivated
+            }
+            Err(e) => return Err(failed(&e)),
+        };
+        self.accounts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(user.clone(), (account, now));
+        Ok(account)
+    }
+
     async fn is_admin(&self, user: &UserId) -> Result<bool, WorkspaceError> {
-        self.0.is_admin(&dm(user)).await.map_err(|e| failed(&e))
+        self.api.is_admin(&dm(user)).await.map_err(|e| failed(&e))
     }
 
     async fn timezone(&self, user: &UserId) -> Result<Option<String>, WorkspaceError> {
-        self.0
+        self.api
             .user_timezone(&dm(user))
             .await
             .map_err(|e| failed(&e))
     }
 
     async fn create_private_channel(&self, name: &str) -> Result<ChannelId, WorkspaceError> {
-        match self.0.create_private_channel(name).await {
+        match self.api.create_private_channel(name).await {
             Ok(id) => ChannelId::parse(&id.0)
                 .map_err(|_| WorkspaceError::Failed("Slack gave a malformed channel id".into())),
             Err(SlackClientError::ApiError(e)) if e.code == "name_taken" => {
@@ -365,7 +421,7 @@ impl Workspace for SlackWorkspace {
 
     async fn invite(&self, to: &ChannelId, users: &[UserId]) -> Result<(), WorkspaceError> {
         let users: Vec<SlackUserId> = users.iter().map(dm).collect();
-        self.0
+        self.api
             .invite(&channel(to), &users)
             .await
             .map_err(|e| failed(&e))
@@ -376,7 +432,7 @@ impl Workspace for SlackWorkspace {
         from: &ChannelId,
         user: &UserId,
     ) -> Result<(), WorkspaceError> {
-        self.0
+        self.api
             .kick(&channel(from), &dm(user))
             .await
             .map_err(|e| failed(&e))
@@ -384,12 +440,12 @@ impl Workspace for SlackWorkspace {
 
     async fn channel_members(&self, of: &ChannelId) -> Result<Vec<UserId>, WorkspaceError> {
         let members = self
-            .0
+            .api
             .channel_members(&channel(of))
             .await
             .map_err(|e| failed(&e))?;
         // Tandem is in every channel it reads; it is nobody's peer.
-        let bot = self.0.bot_user().await.map_err(|e| failed(&e))?;
+        let bot = self.api.bot_user().await.map_err(|e| failed(&e))?;
         let members = members.into_iter().filter(|m| *m != bot);
         // Anything that is not a user id (Slack never sends one) is left out
         // here, where the wire format is known, and logged.
@@ -414,7 +470,7 @@ impl Workspace for SlackWorkspace {
             content_type: file.content_type,
             bytes: file.bytes,
         };
-        self.0
+        self.api
             .upload_to_dm(&dm(with), upload)
             .await
             .map_err(|e| failed(&e))
@@ -426,7 +482,7 @@ impl Workspace for SlackWorkspace {
         thread: Option<&str>,
         post: &Post,
     ) -> Result<String, WorkspaceError> {
-        self.0
+        self.api
             .post_returning_ts(&channel(to), thread, views::post(post))
             .await
             .map_err(|e| match &e {

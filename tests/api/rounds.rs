@@ -371,3 +371,42 @@ async fn words_typed_into_the_profile_form_never_become_markup_in_an_intro() {
         assert!(!intro.contains(markup), "{markup} became markup: {intro}");
     }
 }
+
+#[tokio::test]
+async fn guests_bots_and_deactivated_accounts_are_never_paired() {
+    let app = spawn_app().await;
+    app.join_ana_and_ben().await;
+    for (user, offer, learn) in [
+        ("U0GUEST", "rust", "sql"),
+        ("U0ROBOT", "sql", "rust"),
+        ("U0GONE", "rust", "sql"),
+    ] {
+        app.say(user, "join").await;
+        app.say(
+            user,
+            &format!("profile offer: {offer}; learn: {learn}; level: 3"),
+        )
+        .await;
+    }
+    app.fake.set_account("U0GUEST", "guest");
+    app.fake.set_account("U0ROBOT", "bot");
+    app.fake.set_account("U0GONE", "deactivated");
+    let round = app.run_round("U0ADMIN1").await;
+    let text = round.to_string();
+    assert!(text.contains("<@U0ANA> + <@U0BEN>"), "{text}");
+    for left_out in ["U0GUEST", "U0ROBOT", "U0GONE"] {
+        assert!(!text.contains(left_out), "{left_out} in {text}");
+    }
+    assert!(
+        text.contains("Not in this round: 0 with an unfinished profile, 0 paused or in circles, 3 guest, bot or deactivated accounts."),
+        "{text}"
+    );
+    // Slack is asked once per person; the next round uses what it learnt.
+    let asked = app.fake.calls("users.info").len();
+    app.say("U0ADMIN1", "admin round preview").await;
+    assert_eq!(
+        app.fake.calls("users.info").len(),
+        asked + 1,
+        "only the admin check"
+    );
+}

@@ -110,6 +110,7 @@ fn intro() {
 fn round_preview() {
     let summary = RoundSummary {
         number: 2,
+        not_people: 0,
         preview: true,
         groups: vec![PlannedGroup {
             members: vec![user("U0ANA"), user("U0BEN")],

@@ -47,11 +47,20 @@ pub(super) fn round_message(r: &crate::app::RoundSummary) -> SlackMessageContent
     for (u, reason) in r.sat_out.iter().take(20) {
         blocks.push(section(format!("<@{u}> sits out: {reason}")));
     }
-    if r.not_ready > 0 || r.away > 0 {
-        blocks.push(section(format!(
-            "Not in this round: {} with an unfinished profile, {} paused or in circles.",
+    if r.not_ready > 0 || r.away > 0 || r.not_people > 0 {
+        let mut line = format!(
+            "Not in this round: {} with an unfinished profile, {} paused or in circles",
             r.not_ready, r.away
-        )));
+        );
+        if r.not_people > 0 {
+            line.push_str(&format!(
+                ", {} guest, bot or deactivated account{}",
+                r.not_people,
+                if r.not_people == 1 { "" } else { "s" }
+            ));
+        }
+        line.push('.');
+        blocks.push(section(line));
     }
     SlackMessageContent::new()
         .with_text(headline)

@@ -123,6 +123,8 @@ struct Inner {
     post_delay: Option<Duration>,
     /// The workspace's people; users.info of anyone else is `user_not_found`.
     users: HashSet<String>,
+    /// users.info account kinds other than a full member (see `set_account`).
+    account_kinds: HashMap<String, &'static str>,
     /// users.info time zones other than the default UTC.
     timezones: HashMap<String, String>,
     /// Channels created through conversations.create: name → id.
@@ -248,6 +250,14 @@ impl FakeSlack {
     #[allow(dead_code)]
     pub fn remove_user(&self, user: &str) {
         self.shared.inner.lock().unwrap().users.remove(user);
+    }
+
+    /// users.info describes `user` as `kind`: "guest", "bot" or
+    /// "deactivated" (anything else: a full member).
+    pub fn set_account(&self, user: &str, kind: &'static str) {
+        let mut inner = self.shared.inner.lock().unwrap();
+        inner.users.insert(user.to_owned());
+        inner.account_kinds.insert(user.to_owned(), kind);
     }
 
     /// users.info gives `user` the time zone `tz` (default UTC).
@@ -802,10 +812,13 @@ fn answer_for(shared: &Shared, method: &str, body: &Value) -> Value {
                 .get(id)
                 .cloned()
                 .unwrap_or_else(|| "UTC".into());
+            let kind = inner.account_kinds.get(id).copied().unwrap_or("member");
             json!({ "ok": true, "user": {
                 "id": id, "team_id": TEAM, "name": id.to_lowercase(),
                 "tz": tz, "tz_offset": 0,
                 "is_admin": id.starts_with("U0ADMIN"), "is_owner": false,
+                "is_restricted": kind == "guest", "is_ultra_restricted": false,
+                "is_bot": kind == "bot", "deleted": kind == "deactivated",
                 "profile": { "real_name": id, "display_name": id }
             }})
         }
