@@ -60,4 +60,19 @@ impl App {
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
+
+    /// The program's skill catalog (`skills.toml`): every canonical name,
+    /// sorted — what the profile form offers, and the skills program
+    /// figures may name.
+    pub fn catalog(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .config
+            .skills
+            .keys()
+            .map(|k| crate::pairing::skills::fold(k))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
 }

@@ -16,7 +16,28 @@ pub async fn model(app: &App, team: &TeamId, user: &UserId) -> Result<HomeModel,
         pairing: app.docs.load(team, user, Doc::Pairing).await?,
         circle: circle(app, team, user).await?,
         today: Some(app.now().date_naive()),
+        program: program(app, team, user).await,
     })
+}
+
+/// The Program section, for admins only; none when it cannot be worked out
+/// just now (logged: the member's own tab still shows).
+async fn program(
+    app: &App,
+    team: &TeamId,
+    user: &UserId,
+) -> Option<crate::domain::figures::ProgramStats> {
+    if !super::admin::is_admin(app, user).await {
+        return None;
+    }
+    let period = crate::domain::figures::Period::Days(30);
+    match super::stats::gather(app, team, period).await {
+        Ok(stats) => Some(stats),
+        Err(e) => {
+            tracing::warn!(error = %e, "Program section left out: store problem");
+            None
+        }
+    }
 }
 
 /// My circle, if I am in one.

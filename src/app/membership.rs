@@ -73,21 +73,8 @@ fn profile_modal(app: &App, trigger: Option<&str>, profile: &Profile) -> Option<
     Some(Effect::OpenProfileModal {
         trigger: trigger?.to_owned(),
         profile: profile.clone(),
-        catalog: catalog(app),
+        catalog: app.catalog(),
     })
-}
-
-/// Skills offered in the modal: every canonical name in `skills.toml`.
-pub(super) fn catalog(app: &App) -> Vec<String> {
-    let mut names: Vec<String> = app
-        .config
-        .skills
-        .keys()
-        .map(|k| crate::pairing::skills::fold(k))
-        .collect();
-    names.sort();
-    names.dedup();
-    names
 }
 
 /// `/tandem join`: in the program (again), asked for a profile.

@@ -161,8 +161,22 @@ impl App {
             Action::AdminRemoveCancel => {
                 Outcome::done("Nothing changed: they're still in the program.")
             }
-            Action::AdminStats => return self.handle_command(&as_command("admin stats")).await,
-            Action::AdminExport => return self.handle_command(&as_command("admin export")).await,
+            Action::AdminStats | Action::AdminExport => {
+                let text = match request.action {
+                    Action::AdminStats => "admin stats",
+                    _ => "admin export",
+                };
+                let (reply, mut effects) = self.handle_command(&as_command(text)).await;
+                if request.reply_to.is_some() {
+                    return (reply, effects);
+                }
+                // From the Home tab, which has no message to answer in.
+                effects.push(Effect::ReplyInDm {
+                    user: user.clone(),
+                    reply,
+                });
+                return (Reply::Silent, effects);
+            }
         };
         self.finish(team, user, outcome).await
     }

@@ -161,6 +161,8 @@ pub struct HomeModel {
     pub circle: Option<CircleHome>,
     /// The day it was built, for "paused until" wording.
     pub today: Option<chrono::NaiveDate>,
+    /// For program admins: the program's last 30 days (counts only).
+    pub program: Option<crate::domain::figures::ProgramStats>,
 }
 
 /// Something `slack/` must do on the app's behalf.
@@ -222,6 +224,9 @@ pub enum Effect {
         channel: ChannelId,
         members: usize,
     },
+    /// A reply to a press on the Home tab (which has no message to answer
+    /// in), sent as a DM.
+    ReplyInDm { user: UserId, reply: Reply },
     /// A plain DM telling `user` something done to their membership (by a
     /// program admin).
     Notice { user: UserId, text: Text },

@@ -6,7 +6,6 @@
 use super::admin;
 use super::context::App;
 use super::ledger;
-use super::membership;
 use super::model::{Outcome, Reply};
 use crate::domain::figures::{
     self, Counts, Demand, MemberFigures, Period, ProgramStats, RoundFigures, Trends,
@@ -43,7 +42,7 @@ pub async fn profiles(
 
 /// The skills the program's catalog names (`skills.toml`).
 pub fn catalog(app: &App) -> BTreeSet<String> {
-    membership::catalog(app).into_iter().collect()
+    app.catalog().into_iter().collect()
 }
 
 /// The figures of every recorded round, oldest first.

@@ -366,12 +366,6 @@ impl SlackApi {
             .map(|_| ())
     }
 
-    /// Whether a member is a workspace admin or owner (`users.info`).
-    pub async fn is_admin(&self, user: &SlackUserId) -> ClientResult<bool> {
-        let flags = self.user_info(user).await?.flags;
-        Ok(flags.is_admin.unwrap_or(false) || flags.is_owner.unwrap_or(false))
-    }
-
     /// Opens (or finds) the group DM of `users` with the bot and posts there.
     pub async fn post_to_group(
         &self,

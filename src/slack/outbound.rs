@@ -95,7 +95,8 @@ pub fn destination(effect: &Effect) -> Option<Destination> {
         | Effect::Nudge { user, .. }
         | Effect::CircleJoinOffer { user, .. }
         | Effect::WelcomeDm { user }
-        | Effect::Notice { user, .. } => Some(Destination::Dm(dm(user))),
+        | Effect::Notice { user, .. }
+        | Effect::ReplyInDm { user, .. } => Some(Destination::Dm(dm(user))),
         Effect::PartnerSummary { to, .. } => Some(Destination::Dm(dm(to))),
         Effect::PostInConversation {
             conversation,
@@ -299,6 +300,11 @@ pub async fn run_tagged(api: &SlackApi, effect: Effect, tag: Option<&str>) -> De
             "post a shared resource in a circle",
             None,
         ),
+        Effect::ReplyInDm { user, reply } => (
+            api.post_dm(&dm(&user), tag_it(views::reply(&reply))).await,
+            "answer a Home tab press",
+            Some(user),
+        ),
         Effect::Notice { user, text } => (
             api.post_dm(&dm(&user), tag_it(views::text(&text))).await,
             "tell a member what an admin changed",
@@ -335,11 +341,21 @@ pub async fn run_tagged(api: &SlackApi, effect: Effect, tag: Option<&str>) -> De
 /// How long an account's kind is remembered: a deactivated colleague is
 /// left out of rounds within hours; a round does not ask again for each.
 const ACCOUNT_TTL: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+/// How long whether someone is a workspace admin is remembered: an admin
+/// who opens their Home tab and runs commands asks Slack once, and a
+/// demoted admin loses rights within minutes.
+const ADMIN_TTL: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Answers remembered per person, each with when Slack gave it.
+type Remembered<T> = std::sync::Mutex<std::collections::HashMap<UserId, (T, std::time::Instant)>>;
 
 /// The app's [`Workspace`] port, answered by Slack.
 pub struct SlackWorkspace {
     api: SlackApi,
-    accounts: std::sync::Mutex<std::collections::HashMap<UserId, (Account, std::time::Instant)>>,
+    /// Each cached on its own, filled only when it is asked for: an admin
+    /// check does not decide what a later round sees of an account.
+    accounts: Remembered<Account>,
+    admins: Remembered<bool>,
 }
 
 impl SlackWorkspace {
@@ -347,7 +363,40 @@ impl SlackWorkspace {
         Self {
             api,
             accounts: Default::default(),
+            admins: Default::default(),
         }
+    }
+
+    /// `read` of what Slack says of `user`, remembered in `memory` for
+    /// `fresh`.
+    async fn remembered<T: Copy>(
+        &self,
+        memory: &Remembered<T>,
+        user: &UserId,
+        fresh: std::time::Duration,
+        read: impl Fn(Option<&SlackUser>) -> T,
+    ) -> Result<T, WorkspaceError> {
+        let now = std::time::Instant::now();
+        let cached = memory
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(user)
+            .filter(|(_, at)| now.duration_since(*at) < fresh)
+            .map(|(v, _)| *v);
+        if let Some(value) = cached {
+            return Ok(value);
+        }
+        let value = match self.api.user(&dm(user)).await {
+            Ok(u) => read(Some(&u)),
+            // No such user (any more): what `read` says of nobody.
+            Err(SlackClientError::ApiError(e)) if e.code == "user_not_found" => read(None),
+            Err(e) => return Err(failed(&e)),
+        };
+        memory
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(user.clone(), (value, now));
+        Ok(value)
     }
 }
 
@@ -372,33 +421,19 @@ fn failed(e: &SlackClientError) -> WorkspaceError {
 #[async_trait::async_trait]
 impl Workspace for SlackWorkspace {
     async fn account(&self, user: &UserId) -> Result<Account, WorkspaceError> {
-        let now = std::time::Instant::now();
-        let cached = self
-            .accounts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(user)
-            .filter(|(_, at)| now.duration_since(*at) < ACCOUNT_TTL)
-            .map(|(a, _)| *a);
-        if let Some(account) = cached {
-            return Ok(account);
-        }
-        let account = match self.api.user(&dm(user)).await {
-            Ok(u) => account_of(&u),
-            Err(SlackClientError::ApiError(e)) if e.code == "user_not_found" => {
-                Account::Deactivated
-            }
-            Err(e) => return Err(failed(&e)),
-        };
-        self.accounts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(user.clone(), (account, now));
-        Ok(account)
+        self.remembered(&self.accounts, user, ACCOUNT_TTL, |u| {
+            u.map_or(Account::Deactivated, account_of)
+        })
+        .await
     }
 
     async fn is_admin(&self, user: &UserId) -> Result<bool, WorkspaceError> {
-        self.api.is_admin(&dm(user)).await.map_err(|e| failed(&e))
+        self.remembered(&self.admins, user, ADMIN_TTL, |u| {
+            u.is_some_and(|u| {
+                u.flags.is_admin.unwrap_or(false) || u.flags.is_owner.unwrap_or(false)
+            })
+        })
+        .await
     }
 
     async fn timezone(&self, user: &UserId) -> Result<Option<String>, WorkspaceError> {

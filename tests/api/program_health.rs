@@ -310,3 +310,88 @@ async fn export_shares_a_csv_of_counts_in_the_admins_dm() {
     );
     assert_eq!(app.fake.files().len(), 1);
 }
+
+fn home_opened(event: &str, user: &str) -> Value {
+    event_callback(
+        event,
+        serde_json::json!({ "type": "app_home_opened", "user": user, "channel": "D1", "tab": "home", "event_ts": "1.1" }),
+    )
+}
+
+fn published_for(app: &TestApp, user: &str) -> Vec<Value> {
+    app.fake
+        .calls("views.publish")
+        .into_iter()
+        .filter(|c| c.body["user_id"] == user)
+        .map(|c| c.body["view"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn admins_see_a_program_section_on_their_home_tab_and_members_do_not() {
+    let app = spawn_app().await;
+    run_program(&app).await;
+    app.event(&home_opened("EvP1", ADMIN)).await;
+    app.event(&home_opened("EvP2", "U0M04")).await;
+    wait_until("both Home tabs published", || {
+        !published_for(&app, ADMIN).is_empty() && !published_for(&app, "U0M04").is_empty()
+    })
+    .await;
+    let admin_home = published_for(&app, ADMIN).pop().unwrap().to_string();
+    assert!(admin_home.contains("Program (admins)"), "{admin_home}");
+    assert!(
+        admin_home.contains("*12 active members* · 12 joined in the last 30 days\\n*Rounds:* <5 · 6 pairs · 5 of 6 met — 83%\\n*Check-ins:* 11 of 12 answered — 92%"),
+        "{admin_home}"
+    );
+    assert!(
+        admin_home.contains("\"action_id\":\"admin_stats\"")
+            && admin_home.contains("\"action_id\":\"admin_export\"")
+    );
+    let member_home = published_for(&app, "U0M04").pop().unwrap().to_string();
+    assert!(!member_home.contains("Program (admins)") && !member_home.contains("admin_stats"));
+
+    // The Home tab's stats button answers in the admin's DM.
+    assert_eq!(app.press_on_home(ADMIN, "admin_stats").await.status(), 200);
+    wait_until("the stats in the admin's DM", || {
+        app.fake.calls("chat.postMessage").iter().any(|c| {
+            c.body["channel"] == ADMIN && c.body["text"] == "Program health — last 30 days"
+        })
+    })
+    .await;
+    // A member pressing it (an old view) gets nothing but the refusal.
+    assert_eq!(
+        app.press_on_home("U0M04", "admin_stats").await.status(),
+        200
+    );
+    wait_until("the refusal in the member's DM", || {
+        app.fake.calls("chat.postMessage").iter().any(|c| {
+            c.body["channel"] == "U0M04"
+                && c.body["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("Only program admins")
+        })
+    })
+    .await;
+}
+
+/// The Home tab is built after the event is acknowledged: an admin's
+/// Program section asks Slack who is an admin, and a Slack that never
+/// answers must not hold the acknowledgement (Slack retries after 3 s).
+#[tokio::test]
+async fn a_home_tab_slack_is_slow_to_build_does_not_delay_the_acknowledgement() {
+    let app = spawn_app().await;
+    app.fake.script("users.info", Scripted::Hang);
+    let started = std::time::Instant::now();
+    let response = app.event(&home_opened("EvSlow1", ADMIN)).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "acknowledged after {:?}",
+        started.elapsed()
+    );
+    assert!(
+        published_for(&app, ADMIN).is_empty(),
+        "the tab waits on Slack, not the ack"
+    );
+}

@@ -52,6 +52,7 @@ fn sample_home() -> HomeModel {
         },
         circle: None,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
+        program: None,
     }
 }
 

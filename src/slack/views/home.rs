@@ -263,6 +263,9 @@ pub fn home_view(home: &HomeModel) -> SlackView {
         blocks.extend(shelf_blocks(&home.shelf, 10));
     }
     blocks.push(home_buttons(&home.profile, home.today).into());
+    if let Some(stats) = &home.program {
+        blocks.extend(program_blocks(stats));
+    }
     blocks.push(SlackDividerBlock::new().into());
     blocks.extend(command_blocks());
     blocks.push(

@@ -36,6 +36,7 @@ use home::*;
 pub use home::{home_view, welcome_dm};
 use rounds::*;
 pub use rounds::{intro, shared, sit_out};
+use stats::program_blocks;
 pub use stats::{admin_log_message, confirm_remove, round_report, sparkline, stats_message};
 
 /// App text as mrkdwn: the one place mentions, channel links and dates are

@@ -167,6 +167,38 @@ pub fn stats_message(s: &ProgramStats) -> SlackMessageContent {
         .with_blocks(blocks)
 }
 
+/// The Program section of an admin's Home tab: the headline numbers of
+/// the last 30 days, and buttons for the full stats and the export.
+pub fn program_blocks(s: &ProgramStats) -> Vec<SlackBlock> {
+    let c = &s.counts;
+    let rounds = &s.rounds;
+    vec![
+        SlackDividerBlock::new().into(),
+        SlackHeaderBlock::new(pt!("Program (admins)")).into(),
+        section(format!(
+            "*{} active members* · {} joined in the last 30 days\n\
+             *Rounds:* {} · {} pairs · {}\n\
+             *Check-ins:* {}",
+            shown(s.members.active),
+            shown(s.members.joined),
+            shown(rounds.rounds),
+            shown(rounds.pairs),
+            of(rounds.meetings.met, rounds.meetings.groups, "met"),
+            of(
+                get(c, "checkins_answered"),
+                get(c, "checkins_sent"),
+                "answered"
+            ),
+        )),
+        SlackActionsBlock::new(vec![
+            button("Program stats", &Action::AdminStats).into(),
+            button("Export CSV", &Action::AdminExport).into(),
+        ])
+        .into(),
+        context(COUNTS_ONLY.to_owned()),
+    ]
+}
+
 /// The round report posted in `program.report_channel`.
 pub fn round_report(r: &RoundReport) -> SlackMessageContent {
     let headline = format!("Round {} is on", r.round);
