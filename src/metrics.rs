@@ -37,6 +37,16 @@ pub struct Metrics {
     events: Family<EventLabels, Counter>,
     in_flight: Gauge,
     ticks: Counter,
+    program: ProgramGauges,
+}
+
+/// The program's health as gauges: counts only, no labels.
+#[derive(Clone, Default)]
+struct ProgramGauges {
+    active: Gauge,
+    last_round_pairs: Gauge,
+    meeting_rate: Gauge<f64, std::sync::atomic::AtomicU64>,
+    answer_rate: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -78,6 +88,27 @@ impl Metrics {
             "Scheduler rounds finished (claim due jobs, run them, record them)",
             ticks.clone(),
         );
+        let program = ProgramGauges::default();
+        registry.register(
+            "program_active_members",
+            "Members taking part now (joined, not paused)",
+            program.active.clone(),
+        );
+        registry.register(
+            "program_last_round_groups",
+            "Pairs and trios the last round formed",
+            program.last_round_pairs.clone(),
+        );
+        registry.register(
+            "program_last_round_meeting_rate",
+            "Percent of the last round's groups that reported meeting (NaN under five groups)",
+            program.meeting_rate.clone(),
+        );
+        registry.register(
+            "program_checkin_answer_rate",
+            "Percent of the last 30 days' check-ins answered (NaN under five sent)",
+            program.answer_rate.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
@@ -85,6 +116,7 @@ impl Metrics {
             events,
             in_flight,
             ticks,
+            program,
         }
     }
 
@@ -115,6 +147,15 @@ impl Metrics {
     pub fn delivery_started(&self) -> InFlight {
         self.in_flight.inc();
         InFlight(self.in_flight.clone())
+    }
+
+    /// Sets the program's gauges.
+    pub fn set_program(&self, g: &crate::domain::figures::Gauges) {
+        let rate = |r: Option<i64>| r.map_or(f64::NAN, |r| r as f64);
+        self.program.active.set(g.active_members);
+        self.program.last_round_pairs.set(g.last_round_pairs);
+        self.program.meeting_rate.set(rate(g.last_round_meeting_rate));
+        self.program.answer_rate.set(rate(g.checkin_answer_rate));
     }
 
     /// The Prometheus text exposition of every metric.

@@ -121,6 +121,9 @@ impl Application {
         let directory = Arc::new(crate::slack::outbound::SlackWorkspace::new(api.clone()));
         let app = App::new(config.clone(), store.clone(), sealer, directory, clock)
             .with_key_gate(key_gate.clone());
+        let program = team
+            .clone()
+            .map(|team| ops::ProgramSource::new(app.clone(), team));
         let ctx = Arc::new(SlackContext::new(app, api, metrics.clone()));
 
         let scheduler_health = crate::scheduler::SchedulerHealth::new(
@@ -131,6 +134,7 @@ impl Application {
             metrics.clone(),
             scheduler_health.clone(),
             key_gate,
+            program,
         );
         if let Transport::Http { signing_secret } = &settings.transport {
             router = router.merge(http::routes(

@@ -8,7 +8,7 @@ use super::context::App;
 use super::ledger;
 use super::model::{Outcome, Reply};
 use crate::domain::figures::{
-    self, Counts, Demand, MemberFigures, Period, ProgramStats, RoundFigures, Trends,
+    self, Counts, Demand, Gauges, MemberFigures, Period, ProgramStats, RoundFigures, Trends,
 };
 use crate::domain::profile::Profile;
 use crate::ids::{TeamId, UserId};
@@ -103,4 +103,33 @@ pub async fn gather(
         trends: Trends::of(&trend),
         counts,
     })
+}
+
+/// The program's gauges: active members, the last round's pairs and
+/// meeting rate, and the last 30 days' check-in answer rate.
+pub async fn gauges(app: &App, team: &TeamId) -> Result<Gauges, anyhow::Error> {
+    let today = ledger::today(app);
+    let (_, profiles) = profiles(app, team).await?;
+    let rounds = all_round_figures(app, team).await?;
+    let last = RoundFigures::of(rounds.last().map(std::slice::from_ref).unwrap_or(&[]), None);
+    let days: Vec<String> = (0..30)
+        .map(|i| ledger::day_name(today - Duration::days(i)))
+        .collect();
+    let counts = figures::sum(&app.store.tallies(team, &days).await?);
+    Ok(Gauges {
+        active_members: MemberFigures::of(&profiles, today).active,
+        last_round_pairs: last.pairs + last.trios,
+        last_round_meeting_rate: figures::percent(last.meetings.met, last.meetings.groups),
+        checkin_answer_rate: figures::percent(
+            figures::get(&counts, "checkins_answered"),
+            figures::get(&counts, "checkins_sent"),
+        ),
+    })
+}
+
+impl App {
+    /// The program's gauges for `/metrics`.
+    pub async fn program_gauges(&self, team: &TeamId) -> Result<Gauges, anyhow::Error> {
+        gauges(self, team).await
+    }
 }

@@ -309,6 +309,19 @@ pub struct ProgramStats {
     pub trends: Trends,
 }
 
+/// The program's gauges for `/metrics` (no labels, no names).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Gauges {
+    pub active_members: i64,
+    pub last_round_pairs: i64,
+    /// Percent of the last round's groups that reported meeting (`None`
+    /// under five groups).
+    pub last_round_meeting_rate: Option<i64>,
+    /// Percent of the last 30 days' check-ins answered (`None` under five
+    /// sent).
+    pub checkin_answer_rate: Option<i64>,
+}
+
 /// A round's report for `program.report_channel`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundReport {

@@ -395,3 +395,28 @@ async fn a_home_tab_slack_is_slow_to_build_does_not_delay_the_acknowledgement() 
         "the tab waits on Slack, not the ack"
     );
 }
+
+#[tokio::test]
+async fn metrics_carry_the_programs_gauges_without_naming_anyone() {
+    let app = spawn_app().await;
+    run_program(&app).await;
+    // Gauges are worked out at most every five seconds.
+    app.wait_for_metric("tandem_program_checkin_answer_rate 92.0").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    for (gauge, value) in [
+        ("tandem_program_active_members", 12.0),
+        ("tandem_program_last_round_groups", 6.0),
+        ("tandem_program_last_round_meeting_rate", 83.0),
+        ("tandem_program_checkin_answer_rate", 92.0),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{gauge} ")))
+            .unwrap_or_else(|| panic!("no {gauge} in {text}"));
+        let shown: f64 = line.split(' ').nth(1).unwrap().parse().unwrap();
+        assert_eq!(shown, value, "{line}");
+    }
+    for user in members() {
+        assert!(!text.contains(&user), "{user} named in /metrics");
+    }
+}
