@@ -154,7 +154,9 @@ impl Metrics {
         let rate = |r: Option<i64>| r.map_or(f64::NAN, |r| r as f64);
         self.program.active.set(g.active_members);
         self.program.last_round_pairs.set(g.last_round_pairs);
-        self.program.meeting_rate.set(rate(g.last_round_meeting_rate));
+        self.program
+            .meeting_rate
+            .set(rate(g.last_round_meeting_rate));
         self.program.answer_rate.set(rate(g.checkin_answer_rate));
     }
 

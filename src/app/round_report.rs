@@ -57,6 +57,8 @@ pub async fn run(app: &App, team: &TeamId, job: &Job, round: u32) -> Result<JobR
     app.store
         .set_round_figures(team, round, &recorded, false)
         .await?;
+    let last = [(stats::LAST_ROUND, i64::from(round))];
+    app.store.set_round_figures(team, 0, &last, true).await?;
     let Ok(channel) = ChannelId::parse(&app.config.program.report_channel) else {
         return Ok(JobRun::nothing(None));
     };

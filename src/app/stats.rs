@@ -45,12 +45,18 @@ pub fn catalog(app: &App) -> BTreeSet<String> {
     app.catalog().into_iter().collect()
 }
 
-/// The figures of every recorded round, oldest first.
+/// The figures of every recorded round, oldest first (as far as the
+/// last round whose figures were recorded; see [`LAST_ROUND`]).
 pub async fn all_round_figures(app: &App, team: &TeamId) -> Result<Vec<Counts>, anyhow::Error> {
-    let (_, plan) = app.docs.load_round_plan(team).await?;
-    let rounds: Vec<u32> = (1..=plan.round).collect();
+    let index = app.store.round_figures(team, &[0]).await?;
+    let last = index.first().map_or(0, |i| figures::get(i, LAST_ROUND));
+    let rounds: Vec<u32> = (1..=u32::try_from(last).unwrap_or(0)).collect();
     Ok(app.store.round_figures(team, &rounds).await?)
 }
+
+/// The figure, in round 0's figures, holding the last round recorded
+/// (raised by each round's report job, so it only ever grows).
+pub const LAST_ROUND: &str = "last";
 
 /// Program health for `period`, as of today (the program's date).
 pub async fn gather(
@@ -128,6 +134,15 @@ pub async fn gauges(app: &App, team: &TeamId) -> Result<Gauges, anyhow::Error> {
 }
 
 impl App {
+    /// Program health for `period` (what `admin stats` shows).
+    pub async fn program_stats(
+        &self,
+        team: &TeamId,
+        period: Period,
+    ) -> Result<ProgramStats, anyhow::Error> {
+        gather(self, team, period).await
+    }
+
     /// The program's gauges for `/metrics`.
     pub async fn program_gauges(&self, team: &TeamId) -> Result<Gauges, anyhow::Error> {
         gauges(self, team).await

@@ -401,7 +401,8 @@ async fn metrics_carry_the_programs_gauges_without_naming_anyone() {
     let app = spawn_app().await;
     run_program(&app).await;
     // Gauges are worked out at most every five seconds.
-    app.wait_for_metric("tandem_program_checkin_answer_rate 92.0").await;
+    app.wait_for_metric("tandem_program_checkin_answer_rate 92.0")
+        .await;
     let text = app.get("/metrics").await.text().await.unwrap();
     for (gauge, value) in [
         ("tandem_program_active_members", 12.0),

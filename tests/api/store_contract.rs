@@ -108,7 +108,120 @@ macro_rules! contract {
     };
 }
 
+/// Program counts: per day, all time and per member, with negative
+/// amounts; a forgotten member's own counts are erased and not begun again.
+async fn counts_add_up_by_day_all_time_and_member(store: Arc<dyn Store>) {
+    use tandem::ids::UserId;
+    let t = team("T0AAA");
+    let ana = UserId::parse("U0ANA").unwrap();
+    store
+        .count(&t, Some(&ana), "2026-11-30", &[("met", 1), ("not_yet", 1)])
+        .await
+        .unwrap();
+    store
+        .count(&t, Some(&ana), "2026-12-01", &[("met", 1), ("not_yet", -1)])
+        .await
+        .unwrap();
+    store
+        .count(&t, None, "2026-12-01", &[("circle_prompts", 3)])
+        .await
+        .unwrap();
+    store
+        .count(&team("T0BBB"), None, "2026-12-01", &[("met", 5)])
+        .await
+        .unwrap();
+    let days = ["2026-11-30", "2026-12-01", "all", "2026-01-01"].map(String::from);
+    let got = store.tallies(&t, &days).await.unwrap();
+    let get = |i: usize, k: &str| got[i].get(k).copied().unwrap_or(0);
+    assert_eq!((get(0, "met"), get(0, "not_yet")), (1, 1));
+    assert_eq!(
+        (get(1, "met"), get(1, "not_yet"), get(1, "circle_prompts")),
+        (1, -1, 3)
+    );
+    assert_eq!(
+        (get(2, "met"), get(2, "not_yet"), get(2, "circle_prompts")),
+        (2, 0, 3)
+    );
+    assert!(got[3].is_empty());
+    let own = store.member_tallies(&t, &[ana.clone()]).await.unwrap();
+    assert_eq!(own[0].get("met"), Some(&2));
+    assert_eq!(own[0].get("met@2026-11-30"), Some(&1));
+    assert_eq!(own[0].get("not_yet@2026-12-01"), Some(&-1));
+    assert!(
+        own[0].get("circle_prompts").is_none(),
+        "the workspace's own counts stay apart"
+    );
+
+    store.erase_member(&t, &ana).await.unwrap();
+    assert!(store.member_tallies(&t, &[ana.clone()]).await.unwrap()[0].is_empty());
+    store
+        .count(&t, Some(&ana), "2026-12-01", &[("met", 1)])
+        .await
+        .unwrap();
+    assert!(
+        store.member_tallies(&t, &[ana.clone()]).await.unwrap()[0].is_empty(),
+        "a job still running for them brings nothing back"
+    );
+    assert_eq!(
+        store.tallies(&t, &days[2..3]).await.unwrap()[0].get("met"),
+        Some(&3)
+    );
+}
+
+async fn round_figures_are_set_or_only_raised(store: Arc<dyn Store>) {
+    let t = team("T0AAA");
+    store
+        .set_round_figures(&t, 3, &[("pairs", 6), ("g0", 1)], false)
+        .await
+        .unwrap();
+    store
+        .set_round_figures(&t, 3, &[("g0", 3), ("g1", 2)], true)
+        .await
+        .unwrap();
+    store
+        .set_round_figures(&t, 3, &[("g0", 1)], true)
+        .await
+        .unwrap();
+    store
+        .set_round_figures(&t, 3, &[("pairs", 5)], false)
+        .await
+        .unwrap();
+    let got = store.round_figures(&t, &[3, 4]).await.unwrap();
+    assert_eq!(got[0].get("pairs"), Some(&5), "set: as given");
+    assert_eq!(got[0].get("g0"), Some(&3), "raised, never lowered");
+    assert_eq!(got[0].get("g1"), Some(&2));
+    assert!(got[1].is_empty());
+}
+
+async fn many_documents_load_in_one_read(store: Arc<dyn Store>) {
+    use tandem::ids::UserId;
+    use tandem::store::Doc;
+    let t = team("T0AAA");
+    let users: Vec<UserId> = (0..1500)
+        .map(|i| UserId::parse(&format!("U0L{i:04}")).unwrap())
+        .collect();
+    for u in users.iter().step_by(2) {
+        store
+            .swap_doc(&t, u, Doc::Profile, None, u.as_str())
+            .await
+            .unwrap();
+    }
+    let got = store.load_docs(&t, &users, Doc::Profile).await.unwrap();
+    assert_eq!(got.len(), users.len());
+    for (i, (u, v)) in users.iter().zip(&got).enumerate() {
+        assert_eq!(v.as_deref(), (i % 2 == 0).then_some(u.as_str()), "{u}");
+    }
+    assert!(store
+        .load_docs(&t, &[], Doc::Profile)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
 contract!(
+    counts_add_up_by_day_all_time_and_member,
+    round_figures_are_set_or_only_raised,
+    many_documents_load_in_one_read,
     answers_ping,
     first_claim_wins_and_repeats_lose,
     workspaces_never_share_claims,
