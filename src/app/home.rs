@@ -26,13 +26,13 @@ async fn program(
     app: &App,
     team: &TeamId,
     user: &UserId,
-) -> Option<crate::domain::figures::ProgramStats> {
+) -> Option<Box<crate::domain::figures::ProgramStats>> {
     if !super::admin::is_admin(app, user).await {
         return None;
     }
     let period = crate::domain::figures::Period::Days(30);
     match super::stats::gather(app, team, period).await {
-        Ok(stats) => Some(stats),
+        Ok(stats) => Some(Box::new(stats)),
         Err(e) => {
             tracing::warn!(error = %e, "Program section left out: store problem");
             None

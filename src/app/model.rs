@@ -162,7 +162,7 @@ pub struct HomeModel {
     /// The day it was built, for "paused until" wording.
     pub today: Option<chrono::NaiveDate>,
     /// For program admins: the program's last 30 days (counts only).
-    pub program: Option<crate::domain::figures::ProgramStats>,
+    pub program: Option<Box<crate::domain::figures::ProgramStats>>,
 }
 
 /// Something `slack/` must do on the app's behalf.
