@@ -18,6 +18,7 @@
 //! - [`metrics`], [`telemetry`], [`ids`] — cross-cutting pieces.
 
 pub mod app;
+pub mod charts;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -35,6 +35,8 @@ pub enum Command {
     },
     /// `admin stats [30d|90d|all]`.
     AdminStats(crate::domain::figures::Period),
+    /// `admin stats chart`: the trends as a PNG in the admin's DM.
+    AdminChart,
     /// `admin export [30d|90d|all]`: a CSV of counts in the admin's DM.
     AdminExport(crate::domain::figures::Period),
     /// `admin pause @x [2w | until DATE]` (the spec after the member).
@@ -87,6 +89,7 @@ pub fn parse(text: &str) -> Command {
                     Some(channel) => Command::AdminBindCircle(channel),
                     None => Command::Usage(doc),
                 },
+                ("stats", "chart") => Command::AdminChart,
                 ("stats", args) => match crate::domain::figures::Period::parse(args) {
                     Some(period) => Command::AdminStats(period),
                     None => help::find("admin stats").map_or(Command::Usage(doc), Command::Usage),
@@ -293,8 +296,9 @@ mod tests {
             parse("admin stats"),
             Command::AdminStats(crate::domain::figures::Period::Days(30))
         );
+        assert_eq!(parse("admin stats Chart"), Command::AdminChart);
         assert!(
-            matches!(parse("admin stats 7y"), Command::Usage(d) if d.usage == "admin stats [30d|90d|all]"),
+            matches!(parse("admin stats 7y"), Command::Usage(d) if d.usage == "admin stats [30d|90d|all] · admin stats chart"),
             "its own usage, not the list of admin commands"
         );
         assert_eq!(

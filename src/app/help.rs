@@ -110,8 +110,8 @@ pub const COMMANDS: &[CommandDoc] = &[
     ),
     doc(
         &["admin stats"],
-        "admin stats [30d|90d|all]",
-        "program health: members, rounds, meetings, check-ins, goals, unmet demand, trends — counts only (admins only)",
+        "admin stats [30d|90d|all] · admin stats chart",
+        "program health: members, rounds, meetings, check-ins, goals, unmet demand, trends (as a chart in your DM) — counts only (admins only)",
         true,
         true,
     ),

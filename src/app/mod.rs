@@ -87,6 +87,7 @@ impl App {
             Command::AdminRound { preview } => rounds::admin_round(app, team, user, preview).await,
             Command::AdminCheckins => checkins::admin_send(app, team, user).await,
             Command::AdminStats(period) => stats::admin_stats(app, team, user, period).await,
+            Command::AdminChart => stats::admin_chart(app, team, user).await,
             Command::AdminExport(period) => export::admin_export(app, team, user, period).await,
             Command::AdminPause(member, spec) => {
                 admin_members::pause(app, team, user, &member, &spec).await

@@ -7,6 +7,7 @@ use super::admin;
 use super::context::App;
 use super::ledger;
 use super::model::{Outcome, Reply};
+use super::workspace::SharedFile;
 use crate::domain::figures::{
     self, Counts, Demand, Gauges, MemberFigures, Period, ProgramStats, RoundFigures, Trends,
 };
@@ -26,6 +27,44 @@ pub async fn admin_stats(app: &App, team: &TeamId, user: &UserId, period: Period
         Err(e) => {
             tracing::warn!(error = %e, "stats not served: store problem");
             Outcome::store_down()
+        }
+    }
+}
+
+/// `/tandem admin stats chart`: the last 12 weeks' meeting and check-in
+/// answer rates as a PNG in the admin's DM.
+pub async fn admin_chart(app: &App, team: &TeamId, user: &UserId) -> Outcome {
+    if let Err(refusal) = admin::check(app, user).await {
+        return refusal;
+    }
+    let stats = match gather(app, team, Period::Days(30)).await {
+        Ok(stats) => stats,
+        Err(e) => {
+            tracing::warn!(error = %e, "chart not made: store problem");
+            return Outcome::store_down();
+        }
+    };
+    let bytes = match crate::charts::trends_png(&stats.trends) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::warn!(error = %e, "chart not drawn");
+            return Outcome::refused("I couldn't draw the chart just now. `/tandem admin stats` has the same trends as sparklines.");
+        }
+    };
+    let file = SharedFile {
+        filename: format!("tandem-trends-{}.png", ledger::today(app)),
+        title: "Tandem trends — last 12 weeks".to_owned(),
+        comment: "Weekly, last 12 weeks, oldest on the left; gridlines every 25%. Green: share of meeting answers that were \"we met\". Blue: share of check-ins answered. A gap is a week with fewer than five answers.".to_owned(),
+        content_type: "image/png",
+        bytes,
+    };
+    match app.workspace.share_file(user, file).await {
+        Ok(()) => Outcome::done("The trends chart is in your DM with me."),
+        Err(e) => {
+            tracing::warn!(error = %e, "chart not shared");
+            Outcome::refused(
+                "Slack didn't take the chart just now, so nothing was shared. Please try again in a minute.",
+            )
         }
     }
 }

@@ -124,7 +124,10 @@ async fn stats_count_a_scripted_program_exactly_and_hide_small_numbers() {
         assert_eq!(again[1..5], blocks[1..5], "{period}");
     }
     let usage = app.say(ADMIN, "admin stats last-year").await;
-    assert_eq!(usage["text"], "Usage: `/tandem admin stats [30d|90d|all]`");
+    assert_eq!(
+        usage["text"],
+        "Usage: `/tandem admin stats [30d|90d|all]` · `/tandem admin stats chart`"
+    );
 
     // Nothing for members who do not run the program.
     let refused = app.say("U0M02", "admin stats").await;
@@ -420,4 +423,33 @@ async fn metrics_carry_the_programs_gauges_without_naming_anyone() {
     for user in members() {
         assert!(!text.contains(&user), "{user} named in /metrics");
     }
+}
+
+#[tokio::test]
+async fn the_trends_chart_arrives_as_a_png_in_the_admins_dm() {
+    let app = spawn_app().await;
+    run_program(&app).await;
+    let refused = app.say("U0M05", "admin stats chart").await;
+    assert!(refused["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Only program admins"));
+    let reply = app.say(ADMIN, "admin stats chart").await;
+    assert_eq!(reply["text"], "The trends chart is in your DM with me.");
+    let files = app.fake.files();
+    assert_eq!(files.len(), 1);
+    let chart = &files[0];
+    assert_eq!(chart.channel, "DU0ADMIN1");
+    assert_eq!(chart.title, "Tandem trends — last 12 weeks");
+    assert!(chart.comment.contains("Green: share of meeting answers"));
+    assert_eq!(&chart.bytes[..8], b"\x89PNG\r\n\x1a\n");
+    // IHDR: width and height.
+    assert_eq!(
+        u32::from_be_bytes(chart.bytes[16..20].try_into().unwrap()),
+        720
+    );
+    assert_eq!(
+        u32::from_be_bytes(chart.bytes[20..24].try_into().unwrap()),
+        360
+    );
 }

@@ -53,7 +53,7 @@ fn help_snapshot() {
          • `/tandem leave` — leave the program\n\
          • `/tandem forget` — erase everything Tandem holds about you\n\
          • `/tandem admin round [preview]` · `/tandem admin checkins` · `/tandem admin circles [preview] [size]` · `/tandem admin circle #channel` — pair everyone now (or preview the pairs); send check-ins now; form circles, or make a channel a circle (admins only)\n\
-         • `/tandem admin stats [30d|90d|all]` — program health: members, rounds, meetings, check-ins, goals, unmet demand, trends — counts only (admins only)\n\
+         • `/tandem admin stats [30d|90d|all]` · `/tandem admin stats chart` — program health: members, rounds, meetings, check-ins, goals, unmet demand, trends (as a chart in your DM) — counts only (admins only)\n\
          • `/tandem admin pause @someone [2w | until 2027-01-10]` · `/tandem admin resume @someone` · `/tandem admin remove @someone` · `/tandem admin log` — pause, resume or take out one member (they're told by DM); the last 50 admin actions (admins only)\n\
          • `/tandem admin export [30d|90d|all]` — a CSV of counts in your DM: one row per member (no names) and per round (admins only)"
     );

@@ -150,6 +150,7 @@ pub struct SharedFile {
     pub title: String,
     pub comment: String,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Clone)]
@@ -796,6 +797,7 @@ fn answer_for(shared: &Shared, method: &str, body: &Value) -> Value {
                         .unwrap_or_default()
                         .to_owned(),
                     text: String::from_utf8_lossy(bytes).into_owned(),
+                    bytes: bytes.clone(),
                 });
             }
             let shared_ids: Vec<Value> = files.iter().map(|f| json!({ "id": f["id"] })).collect();
