@@ -21,15 +21,40 @@ fn secret_goal(user: &str) -> String {
     format!("private ambition of {user}")
 }
 
+/// Everything the members wrote in `run_program` (and their ids).
+fn member_words() -> Vec<String> {
+    let mut words: Vec<String> = members()
+        .iter()
+        .flat_map(|u| [secret_goal(u), format!("Hush{u}"), u.clone()])
+        .collect();
+    words.extend(
+        [
+            "secret migration plan",
+            "secret reflection",
+            "example.com/private",
+            "my quiet reason",
+        ]
+        .map(String::from),
+    );
+    words
+}
+
+/// Fails if `shown` carries any member's words or id.
+fn assert_no_member_words(what: &str, shown: &str) {
+    for w in member_words() {
+        assert!(!shown.contains(&w), "{what} shows {w:?}: {shown}");
+    }
+}
+
 async fn run_program(app: &TestApp) {
     let people = members();
     app.join_all(&people).await;
     app.say_all(&people, |u| {
         let n: u32 = u[3..].parse().unwrap();
         if n <= 6 {
-            "profile offer: sql; learn: rust; level: 3".to_owned()
+            format!("profile offer: sql; learn: rust; level: 3; team: Hush{u}")
         } else {
-            "profile offer: rust; learn: sql; level: 3".to_owned()
+            format!("profile offer: rust; learn: sql; level: 3; team: Hush{u}")
         }
     })
     .await;
@@ -65,6 +90,19 @@ async fn run_program(app: &TestApp) {
         .await;
     }
     app.say("U0M01", "goal done 1").await;
+    // Words of their own in a check-in note and a shared link.
+    let note = serde_json::json!({ "text": { "text": { "type": "plain_text_input", "value": "secret reflection on the week" } } });
+    let saved = app.submit_view("U0M02", "checkin_note", "1:1", note).await;
+    assert_eq!(saved.status(), 200);
+    assert_eq!(saved.text().await.unwrap(), "", "the note is saved");
+    let shared = app
+        .say(
+            "U0M03",
+            "share https://example.com/private-notes my quiet reason",
+        )
+        .await;
+    assert!(shared.to_string().contains("my quiet reason"), "{shared}");
+    app.settled().await;
 }
 
 fn texts(message: &Value) -> Vec<String> {
@@ -142,12 +180,12 @@ async fn stats_count_a_scripted_program_exactly_and_hide_small_numbers() {
         .get("blocks")
         .is_none_or(|b| !b.to_string().contains("active")));
 
-    // No member's words anywhere in it.
-    let all = stats.to_string();
-    for user in members() {
-        assert!(!all.contains(&secret_goal(&user)), "{all}");
+    // No member's words anywhere in it, for any period.
+    assert_no_member_words("stats", &stats.to_string());
+    for period in ["90d", "all"] {
+        let again = app.say(ADMIN, &format!("admin stats {period}")).await;
+        assert_no_member_words("stats", &again.to_string());
     }
-    assert!(!all.contains("migration plan"), "{all}");
 }
 
 #[tokio::test]
@@ -296,10 +334,8 @@ async fn export_shares_a_csv_of_counts_in_the_admins_dm() {
     .collect();
     expected.sort();
     assert_eq!(counts, expected);
-    for user in members() {
-        assert!(!file.text.contains(&user) && !file.text.contains(&secret_goal(&user)));
-    }
-    assert!(!file.text.contains("migration"));
+    assert_no_member_words("the export", &file.text);
+    assert_no_member_words("the export's message", &file.comment);
 
     // Slack refusing the file: said plainly, nothing half-shared.
     app.fake.script(
@@ -350,6 +386,9 @@ async fn admins_see_a_program_section_on_their_home_tab_and_members_do_not() {
         admin_home.contains("\"action_id\":\"admin_stats\"")
             && admin_home.contains("\"action_id\":\"admin_export\"")
     );
+    let program = &admin_home[admin_home.find("Program (admins)").unwrap()..];
+    let program = &program[..program.find("*Ready now*").unwrap()];
+    assert_no_member_words("the Program section", program);
     let member_home = published_for(&app, "U0M04").pop().unwrap().to_string();
     assert!(!member_home.contains("Program (admins)") && !member_home.contains("admin_stats"));
 
@@ -420,9 +459,7 @@ async fn metrics_carry_the_programs_gauges_without_naming_anyone() {
         let shown: f64 = line.split(' ').nth(1).unwrap().parse().unwrap();
         assert_eq!(shown, value, "{line}");
     }
-    for user in members() {
-        assert!(!text.contains(&user), "{user} named in /metrics");
-    }
+    assert_no_member_words("/metrics", &text);
 }
 
 #[tokio::test]
@@ -442,6 +479,7 @@ async fn the_trends_chart_arrives_as_a_png_in_the_admins_dm() {
     assert_eq!(chart.channel, "DU0ADMIN1");
     assert_eq!(chart.title, "Tandem trends — last 12 weeks");
     assert!(chart.comment.contains("Green: share of meeting answers"));
+    assert_no_member_words("the chart's message", &chart.comment);
     assert_eq!(&chart.bytes[..8], b"\x89PNG\r\n\x1a\n");
     // IHDR: width and height.
     assert_eq!(
