@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Makes sure a Redis answers on 127.0.0.1:6379 (or $REDIS_HOST:$REDIS_PORT):
 # installs redis-server from Debian/Ubuntu packages if it is missing, starts
-# it without persistence, and waits until it answers PING. The outage, chaos
-# and TLS tests start redis-servers of their own and make certificates with
-# openssl, so both must be installed even when a Redis already answers.
+# it without persistence, and waits until it answers PING. The outage, chaos,
+# TLS and cluster tests start redis-servers of their own (the cluster tests
+# join three with redis-cli) and make certificates with openssl, so these
+# must be installed even when a Redis already answers.
 set -euo pipefail
 
 host="${REDIS_HOST:-127.0.0.1}"
 port="${REDIS_PORT:-6379}"
 
-# PING over bash's /dev/tcp, so redis-cli is not needed to check.
+# PING over bash's /dev/tcp, so redis-cli is not needed to check (the cluster
+# tests need it, to form their cluster: package redis-tools).
 ping_redis() {
   (
     exec 3<>"/dev/tcp/$host/$port" || exit 1
@@ -21,6 +23,7 @@ ping_redis() {
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if (( ${#missing[@]} )); then
   echo "redis: installing ${missing[*]}"

@@ -22,8 +22,11 @@ pub struct Settings {
     pub bot_token: SecretString,
     pub transport: Transport,
     pub slack_api_url: String,
-    /// `None` means the in-memory store.
+    /// `None` (and no cluster) means the in-memory store.
     pub redis_url: Option<SecretString>,
+    /// A Redis Cluster's seed nodes (`REDIS_CLUSTER_URLS`, comma-separated);
+    /// secret, as URLs may carry a password.
+    pub redis_cluster_urls: Option<Vec<SecretString>>,
     /// PEM file of the CA that signed a `rediss://` server's certificate,
     /// for private CAs (`REDIS_CA_FILE`); the system's roots otherwise.
     pub redis_ca_file: Option<std::path::PathBuf>,
@@ -107,6 +110,33 @@ impl Settings {
             }
         }
 
+        let redis_cluster_urls: Option<Vec<String>> = non_empty("REDIS_CLUSTER_URLS").map(|v| {
+            v.split(',')
+                .map(|u| u.trim().to_owned())
+                .filter(|u| !u.is_empty())
+                .collect()
+        });
+        if let Some(urls) = &redis_cluster_urls {
+            if redis_url.is_some() {
+                return Err(SettingsError(
+                    "REDIS_URL and REDIS_CLUSTER_URLS are both set: set REDIS_URL for one Redis \
+                     server, or REDIS_CLUSTER_URLS (the cluster's seed nodes) for a Redis Cluster"
+                        .into(),
+                ));
+            }
+            if urls.is_empty()
+                || urls
+                    .iter()
+                    .any(|u| !(u.starts_with("redis://") || u.starts_with("rediss://")))
+            {
+                return Err(SettingsError(
+                    "REDIS_CLUSTER_URLS must list the cluster's seed nodes, comma-separated, \
+                     such as redis://10.0.0.1:7000,redis://10.0.0.2:7001 (rediss:// for TLS)"
+                        .into(),
+                ));
+            }
+        }
+
         let redis_ca_file = non_empty("REDIS_CA_FILE").map(std::path::PathBuf::from);
         if let Some(path) = &redis_ca_file {
             if !path.is_file() {
@@ -129,6 +159,8 @@ impl Settings {
             transport,
             slack_api_url,
             redis_url: redis_url.map(Into::into),
+            redis_cluster_urls: redis_cluster_urls
+                .map(|urls| urls.into_iter().map(Into::into).collect()),
             redis_ca_file,
             encryption_key: encryption_key.map(Into::into),
         })
@@ -178,6 +210,46 @@ mod tests {
         assert_eq!(s.mode_name(), "socket");
         assert_eq!(s.slack_api_url, DEFAULT_SLACK_API_URL);
         assert!(s.redis_url.is_none());
+    }
+
+    #[test]
+    fn cluster_seed_nodes_are_read_and_checked() {
+        let base = [("SLACK_BOT_TOKEN", "xoxb-1"), ("SLACK_APP_TOKEN", "xapp-1")];
+        let with = |extra: &[(&str, &str)]| from(&[&base[..], extra].concat());
+        let s = with(&[(
+            "REDIS_CLUSTER_URLS",
+            "redis://10.0.0.1:7000, rediss://:pw@10.0.0.2:7001,",
+        )])
+        .unwrap();
+        let seeds: Vec<&str> = s
+            .redis_cluster_urls
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(expose)
+            .collect();
+        assert_eq!(
+            seeds,
+            ["redis://10.0.0.1:7000", "rediss://:pw@10.0.0.2:7001"]
+        );
+        assert!(!format!("{s:?}").contains(":pw@"), "seed URLs are secret");
+        let both = with(&[
+            ("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            ("REDIS_CLUSTER_URLS", "redis://10.0.0.1:7000"),
+        ])
+        .unwrap_err()
+        .0;
+        assert!(
+            both.starts_with("REDIS_URL and REDIS_CLUSTER_URLS are both set"),
+            "{both}"
+        );
+        for bad in ["10.0.0.1:7000", "http://x:1", ","] {
+            let err = with(&[("REDIS_CLUSTER_URLS", bad)]).unwrap_err().0;
+            assert!(
+                err.starts_with("REDIS_CLUSTER_URLS must list"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -67,16 +67,32 @@ impl Application {
         let config = Arc::new(config);
         let metrics = Metrics::new();
         let keys = Keys::new(config.store.key_prefix.clone());
-        let store: Arc<dyn Store> = match &settings.redis_url {
-            Some(url) => {
-                let ca = match &settings.redis_ca_file {
-                    Some(path) => Some(std::fs::read(path).with_context(|| {
-                        format!("REDIS_CA_FILE {} could not be read", path.display())
-                    })?),
-                    None => None,
-                };
-                let redis = RedisStore::connect_lazily_with_ca(settings::expose(url), keys, ca)
-                    .context("REDIS_URL could not be used")?;
+        let ca =
+            match &settings.redis_ca_file {
+                Some(path) => Some(std::fs::read(path).with_context(|| {
+                    format!("REDIS_CA_FILE {} could not be read", path.display())
+                })?),
+                None => None,
+            };
+        let redis = match (&settings.redis_url, &settings.redis_cluster_urls) {
+            (Some(url), _) => Some(
+                RedisStore::connect_lazily_with_ca(settings::expose(url), keys.clone(), ca)
+                    .context("REDIS_URL could not be used")?,
+            ),
+            (None, Some(seeds)) => {
+                let seeds: Vec<String> = seeds
+                    .iter()
+                    .map(|u| settings::expose(u).to_owned())
+                    .collect();
+                Some(
+                    RedisStore::cluster_lazily(&seeds, keys.clone(), ca)
+                        .context("REDIS_CLUSTER_URLS could not be used")?,
+                )
+            }
+            (None, None) => None,
+        };
+        let store: Arc<dyn Store> = match redis {
+            Some(redis) => {
                 // Not fatal (Redis may come up after us: /readyz says 503
                 // meanwhile), but said plainly now.
                 if let Err(why) = redis.first_contact().await {

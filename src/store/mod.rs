@@ -4,6 +4,7 @@
 //! and [`MemoryStore`] serves single-process trials when `REDIS_URL` is unset.
 //! One contract test-suite (`tests/store_contract.rs`) runs against both.
 
+mod connection;
 mod keys;
 mod memory;
 mod redis;

@@ -1,5 +1,6 @@
 //! Redis implementation of [`Store`] over a reconnecting `ConnectionManager`.
 
+use super::connection::{Connection, LazyCluster, ScanAt};
 use super::{Doc, DocSlot, Keys, Store, StoreError, StoreResult, Tally, TeamSwap};
 use crate::ids::{TeamId, UserId};
 use async_trait::async_trait;
@@ -221,7 +222,7 @@ static RAISE: LazyLock<redis::Script> = LazyLock::new(|| script(RAISE_BODY));
 
 #[derive(Clone)]
 pub struct RedisStore {
-    conn: ConnectionManager,
+    conn: Connection,
     keys: Keys,
 }
 
@@ -260,7 +261,40 @@ impl RedisStore {
             .set_number_of_retries(1);
         let conn = ConnectionManager::new_lazy_with_config(client, config)
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { conn, keys })
+        Ok(Self {
+            conn: Connection::Single(conn),
+            keys,
+        })
+    }
+
+    /// A Redis Cluster, found from its seed nodes (`redis://` or
+    /// `rediss://`, with a password in the URLs if it asks for one);
+    /// connected on first use. `ca_pem` as for a single server.
+    pub fn cluster_lazily(
+        seeds: &[String],
+        keys: Keys,
+        ca_pem: Option<Vec<u8>>,
+    ) -> StoreResult<Self> {
+        let mut builder = redis::cluster::ClusterClient::builder(seeds.to_vec())
+            .connection_timeout(CONNECT_TIMEOUT)
+            .response_timeout(RESPONSE_TIMEOUT)
+            .retries(2);
+        if let Some(root_cert) = ca_pem {
+            builder = builder.certs(redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(root_cert),
+            });
+        }
+        let client = builder.build().map_err(|e| {
+            StoreError::Unavailable(format!(
+                "bad REDIS_CLUSTER_URLS or REDIS_CA_FILE: {:?}",
+                e.kind()
+            ))
+        })?;
+        Ok(Self {
+            conn: Connection::Cluster(std::sync::Arc::new(LazyCluster::new(client))),
+            keys,
+        })
     }
 
     /// One round trip at start-up, with a one-line reason an operator can
@@ -807,26 +841,14 @@ impl Store for RedisStore {
     }
 
     async fn document_slots(&self) -> StoreResult<Vec<DocSlot>> {
-        let mut conn = self.conn.clone();
         let mut found = std::collections::BTreeSet::new();
         for pattern in self.keys.doc_patterns() {
-            let mut cursor: u64 = 0;
-            loop {
-                let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
-                    .arg(cursor)
-                    .arg("MATCH")
-                    .arg(&pattern)
-                    .arg("COUNT")
-                    .arg(1000)
-                    .query_async(&mut conn)
-                    .await
-                    .map_err(unavailable)?;
-                found.extend(batch.iter().filter_map(|k| self.keys.parse_doc(k)));
-                if next == 0 {
-                    break;
-                }
-                cursor = next;
-            }
+            let keys = self
+                .conn
+                .scan(&pattern, ScanAt::Everywhere)
+                .await
+                .map_err(unavailable)?;
+            found.extend(keys.iter().filter_map(|k| self.keys.parse_doc(k)));
         }
         Ok(found.into_iter().collect())
     }
@@ -850,25 +872,16 @@ impl Store for RedisStore {
             format!("{}*", self.keys.member_prefix(team, user)),
             self.keys.member_marks_pattern(team, user),
         ];
+        // All under the team's hash tag: one slot, one server to scan.
+        let slot_of = self.keys.members(team);
         let mut keys: Vec<String> = Vec::new();
         for pattern in &patterns {
-            let mut cursor: u64 = 0;
-            loop {
-                let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
-                    .arg(cursor)
-                    .arg("MATCH")
-                    .arg(pattern)
-                    .arg("COUNT")
-                    .arg(500)
-                    .query_async(&mut conn)
+            keys.extend(
+                self.conn
+                    .scan(pattern, ScanAt::SlotOf(&slot_of))
                     .await
-                    .map_err(unavailable)?;
-                keys.extend(batch);
-                if next == 0 {
-                    break;
-                }
-                cursor = next;
-            }
+                    .map_err(unavailable)?,
+            );
         }
         // One transaction: the keys share the team's hash slot, and either
         // all go (with the membership) or none.

@@ -21,6 +21,7 @@ mod nudges;
 mod pairing;
 mod profile_modal;
 mod program_health;
+mod redis_cluster;
 mod redis_outage;
 mod round_delivery;
 mod rounds;

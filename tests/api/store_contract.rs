@@ -229,7 +229,72 @@ async fn many_documents_load_in_one_read(store: Arc<dyn Store>) {
         .is_empty());
 }
 
+/// Every document is found by `document_slots` — whichever server holds
+/// it (on a cluster, workspaces land on different nodes) — and program-wide
+/// values are kept.
+async fn documents_are_found_wherever_they_live(store: Arc<dyn Store>) {
+    use tandem::ids::UserId;
+    use tandem::store::{Doc, DocSlot};
+    let teams: Vec<TeamId> = (0..12).map(|i| team(&format!("T0W{i:03}"))).collect();
+    let ana = UserId::parse("U0ANA").unwrap();
+    let mut expected = Vec::new();
+    for t in &teams {
+        assert!(store
+            .swap_doc(t, &ana, Doc::Goals, None, "{}")
+            .await
+            .unwrap());
+        assert!(store.swap_team_doc(t, "circles", None, "{}").await.unwrap());
+        store.add_member(t, &ana).await.unwrap();
+        expected.push(DocSlot::Member {
+            team: t.clone(),
+            user: ana.clone(),
+            doc: Doc::Goals,
+        });
+        expected.push(DocSlot::Team {
+            team: t.clone(),
+            name: "circles".into(),
+        });
+    }
+    expected.sort();
+    assert_eq!(store.document_slots().await.unwrap(), expected);
+    assert!(store.swap_meta("canary", None, "sealed").await.unwrap());
+    assert!(!store.swap_meta("canary", None, "other").await.unwrap());
+    assert_eq!(
+        store.load_meta("canary").await.unwrap().as_deref(),
+        Some("sealed")
+    );
+}
+
+/// Every contract above, against stores `make` gives (a fresh key prefix
+/// each): how the cluster tests run the same suite.
+pub async fn every_contract(make: impl AsyncFn() -> Arc<dyn Store>) {
+    answers_ping(make().await).await;
+    first_claim_wins_and_repeats_lose(make().await).await;
+    workspaces_never_share_claims(make().await).await;
+    claims_expire_after_their_ttl(make().await).await;
+    concurrent_claims_have_one_winner(make().await).await;
+    counts_add_up_by_day_all_time_and_member(make().await).await;
+    round_figures_are_set_or_only_raised(make().await).await;
+    many_documents_load_in_one_read(make().await).await;
+    documents_are_found_wherever_they_live(make().await).await;
+    documents::compare_and_set(make().await).await;
+    documents::a_document_joins_and_queues_with_its_change_or_not_at_all(make().await).await;
+    erasing::erase_member_removes_only_that_member(make().await).await;
+    erasing::a_forgotten_member_is_fenced_until_they_join_again(make().await).await;
+    membership_and_team_docs::members_and_team_docs(make().await).await;
+    job_queue::due_jobs_are_claimed_once_and_rescheduled(make().await).await;
+    job_queue::an_expired_lease_returns_the_job_and_its_holder_loses_it(make().await).await;
+    job_queue::leases_are_timed_by_the_store_not_the_callers_clock(make().await).await;
+    job_queue::a_renewed_lease_outlives_its_first_length(make().await).await;
+    job_queue::concurrent_claimers_never_share_a_job(make().await).await;
+    job_queue::cancelled_jobs_are_gone(make().await).await;
+    job_queue::failures_are_counted_until_recovered_or_cancelled(make().await).await;
+    job_queue::jobs_are_found_by_a_part_of_their_name_queued_or_leased(make().await).await;
+    job_queue::a_commit_writes_every_document_and_job_or_nothing(make().await).await;
+}
+
 contract!(
+    documents_are_found_wherever_they_live,
     counts_add_up_by_day_all_time_and_member,
     round_figures_are_set_or_only_raised,
     many_documents_load_in_one_read,
@@ -294,7 +359,7 @@ mod documents {
         UserId::parse(id).unwrap()
     }
 
-    async fn compare_and_set(store: Arc<dyn Store>) {
+    pub(super) async fn compare_and_set(store: Arc<dyn Store>) {
         let (t, u) = (team("T0AAA"), user("U0ANA"));
         assert_eq!(store.load_doc(&t, &u, Doc::Goals).await.unwrap(), None);
         assert!(store
@@ -338,7 +403,9 @@ mod documents {
         );
     }
 
-    async fn a_document_joins_and_queues_with_its_change_or_not_at_all(store: Arc<dyn Store>) {
+    pub(super) async fn a_document_joins_and_queues_with_its_change_or_not_at_all(
+        store: Arc<dyn Store>,
+    ) {
         let (t, u) = (team("T0AAA"), user("U0ANA"));
         let jobs = vec![("checkin:U0ANA".to_owned(), 9_000)];
         store
@@ -400,7 +467,7 @@ mod erasing {
     use tandem::ids::UserId;
     use tandem::store::Doc;
 
-    async fn erase_member_removes_only_that_member(store: Arc<dyn Store>) {
+    pub(super) async fn erase_member_removes_only_that_member(store: Arc<dyn Store>) {
         let t = team("T0AAA");
         let (ana, ben) = (
             UserId::parse("U0ANA").unwrap(),
@@ -448,7 +515,7 @@ mod erasing {
         }
     }
 
-    async fn a_forgotten_member_is_fenced_until_they_join_again(store: Arc<dyn Store>) {
+    pub(super) async fn a_forgotten_member_is_fenced_until_they_join_again(store: Arc<dyn Store>) {
         let t = team("T0AAA");
         let (ana, ben) = (
             UserId::parse("U0ANA").unwrap(),
@@ -528,7 +595,7 @@ mod membership_and_team_docs {
     use super::*;
     use tandem::ids::UserId;
 
-    async fn members_and_team_docs(store: Arc<dyn Store>) {
+    pub(super) async fn members_and_team_docs(store: Arc<dyn Store>) {
         let t = team("T0AAA");
         let (ana, ben) = (
             UserId::parse("U0ANA").unwrap(),
@@ -572,7 +639,7 @@ mod membership_and_team_docs {
 mod job_queue {
     use super::*;
 
-    async fn due_jobs_are_claimed_once_and_rescheduled(store: Arc<dyn Store>) {
+    pub(super) async fn due_jobs_are_claimed_once_and_rescheduled(store: Arc<dyn Store>) {
         let t = team("T0AAA");
         store
             .schedule_job(&t, "checkin:U0ANA", 1_000)
@@ -624,7 +691,9 @@ mod job_queue {
         );
     }
 
-    async fn an_expired_lease_returns_the_job_and_its_holder_loses_it(store: Arc<dyn Store>) {
+    pub(super) async fn an_expired_lease_returns_the_job_and_its_holder_loses_it(
+        store: Arc<dyn Store>,
+    ) {
         let t = team("T0AAA");
         store.schedule_job(&t, "round", 0).await.unwrap();
         assert_eq!(
@@ -666,7 +735,7 @@ mod job_queue {
         );
     }
 
-    async fn leases_are_timed_by_the_store_not_the_callers_clock(store: Arc<dyn Store>) {
+    pub(super) async fn leases_are_timed_by_the_store_not_the_callers_clock(store: Arc<dyn Store>) {
         let t = team("T0AAA");
         store.schedule_job(&t, "checkin:U0ANA", 0).await.unwrap();
         assert_eq!(
@@ -687,7 +756,7 @@ mod job_queue {
             .unwrap());
     }
 
-    async fn a_renewed_lease_outlives_its_first_length(store: Arc<dyn Store>) {
+    pub(super) async fn a_renewed_lease_outlives_its_first_length(store: Arc<dyn Store>) {
         let t = team("T0AAA");
         store.schedule_job(&t, "checkin:U0ANA", 0).await.unwrap();
         store.claim_jobs(&t, "a", 0, 200, 1).await.unwrap();
@@ -730,7 +799,7 @@ mod job_queue {
             .unwrap());
     }
 
-    async fn concurrent_claimers_never_share_a_job(store: Arc<dyn Store>) {
+    pub(super) async fn concurrent_claimers_never_share_a_job(store: Arc<dyn Store>) {
         let t = team("T0AAA");
         for i in 0..500 {
             store
@@ -769,7 +838,7 @@ mod job_queue {
         assert_eq!(unique.len(), 500, "no job claimed twice");
     }
 
-    async fn cancelled_jobs_are_gone(store: Arc<dyn Store>) {
+    pub(super) async fn cancelled_jobs_are_gone(store: Arc<dyn Store>) {
         let t = team("T0AAA");
         store.schedule_job(&t, "checkin:U0ANA", 0).await.unwrap();
         store.schedule_job(&t, "checkin:U0BEN", 0).await.unwrap();
@@ -786,7 +855,7 @@ mod job_queue {
             .is_empty());
     }
 
-    async fn failures_are_counted_until_recovered_or_cancelled(store: Arc<dyn Store>) {
+    pub(super) async fn failures_are_counted_until_recovered_or_cancelled(store: Arc<dyn Store>) {
         let t = team("T0AAA");
         let failed = |job: &'static str| {
             let (store, t) = (store.clone(), t.clone());
@@ -822,7 +891,9 @@ mod job_queue {
         );
     }
 
-    async fn jobs_are_found_by_a_part_of_their_name_queued_or_leased(store: Arc<dyn Store>) {
+    pub(super) async fn jobs_are_found_by_a_part_of_their_name_queued_or_leased(
+        store: Arc<dyn Store>,
+    ) {
         let t = team("T0AAA");
         for (job, due) in [
             ("checkin:U0ANA", 0),
@@ -845,7 +916,7 @@ mod job_queue {
             .is_empty());
     }
 
-    async fn a_commit_writes_every_document_and_job_or_nothing(store: Arc<dyn Store>) {
+    pub(super) async fn a_commit_writes_every_document_and_job_or_nothing(store: Arc<dyn Store>) {
         use tandem::store::TeamSwap;
         let t = team("T0AAA");
         store.swap_team_doc(&t, "rounds", None, "h1").await.unwrap();

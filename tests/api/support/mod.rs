@@ -9,6 +9,7 @@ pub mod drive;
 pub mod fake_slack;
 pub mod forms;
 pub mod logs;
+pub mod own_cluster;
 pub mod own_redis;
 pub mod peek;
 pub mod spawn;

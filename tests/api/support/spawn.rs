@@ -23,6 +23,8 @@ pub enum StoreChoice {
     ClosedPort,
     /// This Redis (a test's own, which it stops and starts).
     Url(String),
+    /// A Redis Cluster of the test's own (its nodes' URLs).
+    Cluster(Vec<String>),
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +98,9 @@ pub struct TestApp {
     pub address: String,
     pub fake: FakeSlack,
     pub prefix: String,
+    /// The cluster's nodes, when the app runs on a Redis Cluster (peeking
+    /// then asks the cluster, not the test Redis).
+    pub cluster: Option<Vec<String>>,
     pub http: reqwest::Client,
     /// Set by a test that makes the fake refuse calls on purpose.
     pub expect_malformed: bool,
@@ -183,6 +188,7 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
         Transport::Http => vars.insert("SLACK_SIGNING_SECRET", SIGNING_SECRET.into()),
         Transport::Socket => vars.insert("SLACK_APP_TOKEN", APP_TOKEN.into()),
     };
+    let mut cluster = None;
     match options.store {
         StoreChoice::Redis => {
             vars.insert("REDIS_URL", require_redis().await);
@@ -194,6 +200,10 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
         }
         StoreChoice::Url(url) => {
             vars.insert("REDIS_URL", url);
+        }
+        StoreChoice::Cluster(nodes) => {
+            vars.insert("REDIS_CLUSTER_URLS", nodes.join(","));
+            cluster = Some(nodes);
         }
     }
     let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
@@ -227,6 +237,7 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
         address,
         fake,
         prefix,
+        cluster,
         http: reqwest::Client::new(),
         expect_malformed: false,
         stop: Some(stop),
