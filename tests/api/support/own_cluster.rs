@@ -11,6 +11,16 @@ pub struct OwnCluster {
     pub ports: Vec<u16>,
     dir: PathBuf,
     children: Vec<Child>,
+    tls: Option<ClusterTls>,
+}
+
+/// TLS everywhere (clients and the cluster bus), with a password.
+#[derive(Clone)]
+pub struct ClusterTls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub ca: PathBuf,
+    pub password: String,
 }
 
 /// A port free now, with its bus port (+10000) free too.
@@ -27,6 +37,16 @@ fn free_port_pair() -> u16 {
 impl OwnCluster {
     /// Starts three masters and forms the cluster.
     pub async fn start() -> Self {
+        Self::start_with(None).await
+    }
+
+    /// As [`OwnCluster::start`], speaking only TLS and asking for a
+    /// password.
+    pub async fn start_tls(tls: ClusterTls) -> Self {
+        Self::start_with(Some(tls)).await
+    }
+
+    async fn start_with(tls: Option<ClusterTls>) -> Self {
         let mut ports: Vec<u16> = Vec::new();
         while ports.len() < 3 {
             let p = free_port_pair();
@@ -43,12 +63,27 @@ impl OwnCluster {
             ports: ports.clone(),
             dir: dir.clone(),
             children: Vec::new(),
+            tls: tls.clone(),
         };
         for port in &ports {
             let node_dir = dir.join(port.to_string());
             std::fs::create_dir_all(&node_dir).unwrap();
-            let child = Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            let mut command = Command::new("redis-server");
+            match &tls {
+                None => command.args(["--port", &port.to_string()]),
+                Some(t) => command
+                    .args(["--port", "0", "--tls-port", &port.to_string()])
+                    .args(["--tls-cluster", "yes", "--tls-auth-clients", "no"])
+                    .arg("--tls-cert-file")
+                    .arg(&t.cert)
+                    .arg("--tls-key-file")
+                    .arg(&t.key)
+                    .arg("--tls-ca-cert-file")
+                    .arg(&t.ca)
+                    .args(["--requirepass", &t.password, "--masterauth", &t.password]),
+            };
+            let child = command
+                .args(["--bind", "127.0.0.1"])
                 .args(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"])
                 .args(["--cluster-node-timeout", "2000"])
                 .args(["--appendonly", "no", "--save", ""])
@@ -64,7 +99,15 @@ impl OwnCluster {
             cluster.wait_for(*port, |_| true).await;
         }
         let nodes: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
-        let created = Command::new("redis-cli")
+        let mut cli = Command::new("redis-cli");
+        if let Some(t) = &tls {
+            cli.arg("--tls").arg("--cacert").arg(&t.ca).args([
+                "-a",
+                &t.password,
+                "--no-auth-warning",
+            ]);
+        }
+        let created = cli
             .arg("--cluster")
             .arg("create")
             .args(&nodes)
@@ -87,7 +130,17 @@ impl OwnCluster {
     /// Waits until node `port` answers `CLUSTER INFO` with what `ready`
     /// wants.
     async fn wait_for(&self, port: u16, ready: impl Fn(&str) -> bool) {
-        let client = redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap();
+        let client = match &self.tls {
+            None => redis::Client::open(format!("redis://127.0.0.1:{port}")).unwrap(),
+            Some(t) => redis::Client::build_with_tls(
+                format!("rediss://:{}@127.0.0.1:{port}", t.password),
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(std::fs::read(&t.ca).unwrap()),
+                },
+            )
+            .unwrap(),
+        };
         for _ in 0..400 {
             if let Ok(mut conn) = client.get_multiplexed_async_connection().await {
                 let info: redis::RedisResult<String> = redis::cmd("CLUSTER")
@@ -107,7 +160,10 @@ impl OwnCluster {
     pub fn seeds(&self) -> Vec<String> {
         self.ports
             .iter()
-            .map(|p| format!("redis://127.0.0.1:{p}"))
+            .map(|p| match &self.tls {
+                None => format!("redis://127.0.0.1:{p}"),
+                Some(t) => format!("rediss://:{}@127.0.0.1:{p}", t.password),
+            })
             .collect()
     }
 }
