@@ -34,6 +34,9 @@ enum Command {
     },
     /// Offline pairing preview from a roster CSV (no Slack, no Redis).
     Match(crate::match_cmd::MatchArgs),
+    /// The org chart: `tandem org import FILE.csv` (user_id,manager_id)
+    /// sets members' managers, so nobody is paired with theirs.
+    Org(crate::org_cmd::OrgArgs),
     /// Load and validate the configuration; print each problem with its file
     /// (or variable) and key; exit 1 on any.
     CheckConfig {
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::CheckConfig { config } => check_config(config),
         Command::Config { config } => show_config(config),
         Command::Serve { port, config } => serve(port, config),
+        Command::Org(args) => org(&args),
         Command::Match(args) => match crate::match_cmd::run(&args, chrono::Utc::now()) {
             Ok(out) => {
                 print!("{out}");
@@ -69,6 +73,27 @@ pub fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn org(args: &crate::org_cmd::OrgArgs) -> ExitCode {
+    crate::telemetry::init(std::io::stderr);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tandem: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(crate::org_cmd::run(args)) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(line) => {
+            eprintln!("tandem: {line}");
+            ExitCode::FAILURE
+        }
     }
 }
 

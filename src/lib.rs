@@ -28,6 +28,7 @@ pub mod ids;
 pub mod match_cmd;
 pub mod metrics;
 pub mod ops;
+pub mod org_cmd;
 pub mod pairing;
 pub mod schedule;
 pub mod scheduler;

@@ -67,47 +67,7 @@ impl Application {
         let config = Arc::new(config);
         let metrics = Metrics::new();
         let keys = Keys::new(config.store.key_prefix.clone());
-        let ca =
-            match &settings.redis_ca_file {
-                Some(path) => Some(std::fs::read(path).with_context(|| {
-                    format!("REDIS_CA_FILE {} could not be read", path.display())
-                })?),
-                None => None,
-            };
-        let redis = match (&settings.redis_url, &settings.redis_cluster_urls) {
-            (Some(url), _) => Some(
-                RedisStore::connect_lazily_with_ca(settings::expose(url), keys.clone(), ca)
-                    .context("REDIS_URL could not be used")?,
-            ),
-            (None, Some(seeds)) => {
-                let seeds: Vec<String> = seeds
-                    .iter()
-                    .map(|u| settings::expose(u).to_owned())
-                    .collect();
-                Some(
-                    RedisStore::cluster_lazily(&seeds, keys.clone(), ca)
-                        .context("REDIS_CLUSTER_URLS could not be used")?,
-                )
-            }
-            (None, None) => None,
-        };
-        let store: Arc<dyn Store> = match redis {
-            Some(redis) => {
-                // Not fatal (Redis may come up after us: /readyz says 503
-                // meanwhile), but said plainly now.
-                if let Err(why) = redis.first_contact().await {
-                    warn!("{why}; Tandem keeps trying");
-                }
-                Arc::new(redis)
-            }
-            None => {
-                warn!(
-                    "REDIS_URL is not set: using the IN-MEMORY store. NOTHING SURVIVES A RESTART. \
-                     Set REDIS_URL=redis://127.0.0.1:6379/0 to keep the program's data."
-                );
-                Arc::new(MemoryStore::new(keys))
-            }
-        };
+        let store = open_store(&settings, keys).await?;
 
         let timeouts = Timeouts::from_config(&config.slack);
         let client = build_client(&settings.slack_api_url, timeouts)
@@ -328,4 +288,52 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// The store the settings ask for: one Redis (`REDIS_URL`), a Redis Cluster
+/// (`REDIS_CLUSTER_URLS`) or, with neither, the in-memory store (said
+/// loudly). Redis is connected lazily; a first PING that fails is one log
+/// line, not an error (Redis may come up after us).
+pub async fn open_store(settings: &Settings, keys: Keys) -> anyhow::Result<Arc<dyn Store>> {
+    let ca = match &settings.redis_ca_file {
+        Some(path) => Some(
+            std::fs::read(path)
+                .with_context(|| format!("REDIS_CA_FILE {} could not be read", path.display()))?,
+        ),
+        None => None,
+    };
+    let redis = match (&settings.redis_url, &settings.redis_cluster_urls) {
+        (Some(url), _) => Some(
+            RedisStore::connect_lazily_with_ca(settings::expose(url), keys.clone(), ca)
+                .context("REDIS_URL could not be used")?,
+        ),
+        (None, Some(seeds)) => {
+            let seeds: Vec<String> = seeds
+                .iter()
+                .map(|u| settings::expose(u).to_owned())
+                .collect();
+            Some(
+                RedisStore::cluster_lazily(&seeds, keys.clone(), ca)
+                    .context("REDIS_CLUSTER_URLS could not be used")?,
+            )
+        }
+        (None, None) => None,
+    };
+    Ok(match redis {
+        Some(redis) => {
+            // Not fatal (Redis may come up after us: /readyz says 503
+            // meanwhile), but said plainly now.
+            if let Err(why) = redis.first_contact().await {
+                warn!("{why}; Tandem keeps trying");
+            }
+            Arc::new(redis)
+        }
+        None => {
+            warn!(
+                "REDIS_URL is not set: using the IN-MEMORY store. NOTHING SURVIVES A RESTART. \
+                 Set REDIS_URL=redis://127.0.0.1:6379/0 to keep the program's data."
+            );
+            Arc::new(MemoryStore::new(keys))
+        }
+    })
 }

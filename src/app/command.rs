@@ -47,9 +47,15 @@ pub enum Command {
     AdminRemove(crate::ids::UserId),
     /// `admin log`: the last admin actions.
     AdminLog,
+    /// `admin org`: how many members have a manager on file.
+    AdminOrg,
     /// `admin circle <#channel>`: make a channel's members a circle.
     AdminBindCircle(crate::ids::ChannelId),
     Join,
+    /// `avoid`: my do-not-pair list.
+    Avoids,
+    /// `avoid @x`, or `avoid remove @x` (`false`).
+    Avoid(crate::ids::UserId, bool),
     /// `profile` alone shows it; with text, sets fields.
     Profile(String),
     Status,
@@ -105,6 +111,7 @@ pub fn parse(text: &str) -> Command {
                     }
                 }
                 ("log", "") => Command::AdminLog,
+                ("org", "") => Command::AdminOrg,
                 ("export", args) => match crate::domain::figures::Period::parse(args) {
                     Some(period) => Command::AdminExport(period),
                     None => help::find("admin export").map_or(Command::Usage(doc), Command::Usage),
@@ -113,7 +120,8 @@ pub fn parse(text: &str) -> Command {
             }
         }
         Some(doc) if doc.words[0] == "join" => Command::Join,
-        Some(doc) if doc.words[0] == "profile" => Command::Profile(plain(rest)),
+        Some(doc) if doc.words[0] == "profile" => Command::Profile(plain(&manager_as_id(rest))),
+        Some(doc) if doc.words[0] == "avoid" => parse_avoid(rest, doc),
         Some(doc) if doc.words[0] == "status" => Command::Status,
         Some(doc) if doc.words[0] == "pause" => Command::Pause(rest.to_owned()),
         Some(doc) if doc.words[0] == "resume" => Command::Resume,
@@ -181,6 +189,41 @@ pub fn plain(text: &str) -> String {
     }
     out.push_str(&literal(rest));
     out
+}
+
+/// `manager: <@U123|sam>` as `manager: U123`, so the id survives
+/// [`plain`] (which turns mentions into names for free text).
+fn manager_as_id(text: &str) -> String {
+    text.split(';')
+        .map(|part| {
+            let (key, value) = match part.split_once(':') {
+                Some(kv) => kv,
+                None => return part.to_owned(),
+            };
+            if key.trim().eq_ignore_ascii_case("manager") {
+                match parse_user(value) {
+                    Some(id) => format!("{key}: {id}"),
+                    None => part.to_owned(),
+                }
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// `avoid`, `avoid @x`, `avoid remove @x`.
+fn parse_avoid(rest: &str, doc: &'static CommandDoc) -> Command {
+    let (verb, args) = split_word(rest);
+    match (verb.as_str(), args) {
+        ("", "") | ("list", "") => Command::Avoids,
+        ("remove" | "rm" | "delete", who) => {
+            parse_user(who).map_or(Command::Usage(doc), |u| Command::Avoid(u, false))
+        }
+        (_, "") => parse_user(rest).map_or(Command::Usage(doc), |u| Command::Avoid(u, true)),
+        _ => Command::Usage(doc),
+    }
 }
 
 /// `[preview] [size]`, in either order.
@@ -381,6 +424,27 @@ mod tests {
         assert_eq!(
             parse(&long),
             Command::Unknown(format!("{}…", "x".repeat(30)))
+        );
+    }
+
+    #[test]
+    fn avoid_lists_and_managers() {
+        let sam = crate::ids::UserId::parse("U0SAM").unwrap();
+        assert_eq!(parse("avoid"), Command::Avoids);
+        assert_eq!(
+            parse("avoid <@U0SAM|sam>"),
+            Command::Avoid(sam.clone(), true)
+        );
+        assert_eq!(parse("avoid remove <@U0SAM>"), Command::Avoid(sam, false));
+        assert!(matches!(parse("avoid sam"), Command::Usage(d) if d.words[0] == "avoid"));
+        assert!(matches!(parse("avoid remove"), Command::Usage(_)));
+        assert_eq!(
+            parse("profile level: 3; manager: <@U0SAM|sam>"),
+            Command::Profile("level: 3; manager: U0SAM".into())
+        );
+        assert_eq!(
+            parse("profile manager: none"),
+            Command::Profile("manager: none".into())
         );
     }
 

@@ -37,7 +37,7 @@ pub const COMMANDS: &[CommandDoc] = &[
     doc(&["join"], "join", "join the program", true, false),
     doc(
         &["profile"],
-        "profile [offer: …; learn: …; level: …]",
+        "profile [offer: …; learn: …; level: …; manager: @someone]",
         "see or change what you offer and want to learn",
         true,
         false,
@@ -93,6 +93,13 @@ pub const COMMANDS: &[CommandDoc] = &[
         false,
     ),
     doc(&["resume"], "resume", "come back from a pause", true, false),
+    doc(
+        &["avoid"],
+        "avoid @someone · avoid · avoid remove @someone",
+        "never be paired with someone — nobody is told, not them, not admins",
+        true,
+        false,
+    ),
     doc(&["leave"], "leave", "leave the program", true, false),
     doc(
         &["forget"],
@@ -117,8 +124,8 @@ pub const COMMANDS: &[CommandDoc] = &[
     ),
     doc(
         &["admin pause"],
-        "admin pause @someone [2w | until 2027-01-10] · admin resume @someone · admin remove @someone · admin log",
-        "pause, resume or take out one member (they're told by DM); the last 50 admin actions (admins only)",
+        "admin pause @someone [2w | until 2027-01-10] · admin resume @someone · admin remove @someone · admin log · admin org",
+        "pause, resume or take out one member (they're told by DM); the last 50 admin actions; how many have a manager on file (admins only)",
         true,
         true,
     ),

@@ -157,6 +157,11 @@ pub async fn set_profile(app: &App, team: &TeamId, user: &UserId, text: &str) ->
     let skills = SkillNormaliser::new(&app.config.skills);
     change_profile(app, team, user, |p| {
         profile::apply_text(p, text, &skills).map_err(|e| e.to_string())?;
+        if p.manager.as_ref() == Some(user) {
+            return Err(
+                "You can't be your own manager; name them with `manager: @someone`.".to_owned(),
+            );
+        }
         Ok(match p.membership {
             Membership::Out => {
                 "Saved. You haven't joined yet — `/tandem join` when you're ready.".to_owned()
@@ -402,6 +407,29 @@ pub async fn submit_profile(
     if let Some(cadence) = &form.cadence {
         text.push(format!("cadence: {cadence}"));
     }
+    // Who they never meet: ids from Slack's user pickers.
+    let manager = match form.manager.as_deref().map(UserId::parse) {
+        None => None,
+        Some(Ok(m)) if &m == user => {
+            errors.push((
+                "manager".to_owned(),
+                "That's you — choose your manager.".to_owned(),
+            ));
+            None
+        }
+        Some(Ok(m)) => Some(m),
+        Some(Err(_)) => {
+            errors.push(("manager".to_owned(), "Choose a person.".to_owned()));
+            None
+        }
+    };
+    let avoid: Vec<UserId> = form
+        .avoid
+        .iter()
+        .filter_map(|a| UserId::parse(a).ok())
+        .filter(|a| a != user)
+        .take(profile::MAX_AVOID)
+        .collect();
     let mut profile = match app.docs.load::<Profile>(team, user, Doc::Profile).await {
         Ok(p) => p,
         Err(_) => return SubmitOutcome::StoreDown,
@@ -441,6 +469,8 @@ pub async fn submit_profile(
             Doc::Profile,
             |p: &mut Profile| {
                 profile::apply_text(p, &fields, &skills).map_err(|e| e.to_string())?;
+                p.manager = manager.clone();
+                p.avoid = avoid.clone();
                 let before = p.membership;
                 if p.membership == Membership::Out {
                     p.set_membership(Membership::Active);

@@ -16,6 +16,7 @@ mod accounts;
 mod admin;
 mod admin_log;
 mod admin_members;
+mod avoid;
 mod checkins;
 mod circles;
 mod context;
@@ -28,6 +29,7 @@ mod ledger;
 mod membership;
 mod model;
 mod notes;
+mod org;
 mod program_time;
 mod queue;
 mod requests;
@@ -42,6 +44,7 @@ mod workspace;
 pub use context::App;
 pub use documents::Corrupt;
 pub use model::*;
+pub use org::OrgImport;
 pub use requests::*;
 pub use round_delivery::Progress;
 pub use text::{Span, Text};
@@ -67,6 +70,8 @@ impl App {
             Command::Forget => Outcome::reply(Reply::ConfirmForget),
             Command::Leave => Outcome::reply(Reply::ConfirmLeave),
             Command::Join => membership::join(app, team, user, trigger).await,
+            Command::Avoids => avoid::list(app, team, user).await,
+            Command::Avoid(who, add) => avoid::change(app, team, user, &who, add).await,
             Command::Profile(text) if text.trim().is_empty() => {
                 membership::show_profile(app, team, user, trigger).await
             }
@@ -97,6 +102,7 @@ impl App {
                 admin_members::confirm_remove(app, team, user, &member).await
             }
             Command::AdminLog => admin_log::show(app, team, user).await,
+            Command::AdminOrg => org::admin_org(app, team, user).await,
             Command::AdminCircles { preview, size } => {
                 circles::admin_form(app, team, user, preview, size).await
             }

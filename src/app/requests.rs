@@ -25,6 +25,10 @@ pub struct ProfileForm {
     pub team: Option<String>,
     pub format: Option<String>,
     pub cadence: Option<String>,
+    /// "Your manager" (a user id), if chosen.
+    pub manager: Option<String>,
+    /// "Don't pair me with" (user ids).
+    pub avoid: Vec<String>,
     /// (field, text) for each goal box filled in.
     pub goals: Vec<(String, String)>,
 }

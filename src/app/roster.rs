@@ -99,11 +99,33 @@ pub fn roster_where(
                 .unwrap_or(default_tz),
             offers,
             wants,
-            manager: None,
-            do_not_pair: Vec::new(),
+            // Hard constraints: never their manager or reports, never
+            // anyone on their own do-not-pair list.
+            manager: p.manager.as_ref().map(|m| m.as_str().to_owned()),
+            do_not_pair: p.avoid.iter().map(|a| a.as_str().to_owned()).collect(),
         });
     }
     (roster, not_ready, away)
+}
+
+/// A sit-out reason as it may be shown (to the member, and in the admin's
+/// round summary): the engine counts whom do-not-pair lists and
+/// manager lines ruled out, which would tell someone that a colleague
+/// avoids them. Those counts are left out.
+pub fn shown_reason(reason: &str) -> String {
+    let private = ["is on a do-not-pair list", "is their manager or report"];
+    let (Some(open), true) = (reason.find(" ("), reason.ends_with(')')) else {
+        return reason.to_owned();
+    };
+    let kept: Vec<&str> = reason[open + 2..reason.len() - 1]
+        .split(", ")
+        .filter(|part| !private.iter().any(|p| part.ends_with(p)))
+        .collect();
+    if kept.is_empty() {
+        reason[..open].to_owned()
+    } else {
+        format!("{} ({})", &reason[..open], kept.join(", "))
+    }
 }
 
 /// Removes every mention of `user` from the history (for `forget`).
@@ -115,5 +137,26 @@ pub fn scrub(history: &mut History, user: &UserId) {
         }
         round.groups.retain(|g| !g.members.is_empty());
         round.sat_out.retain(|s| s.id != user);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_reason;
+
+    #[test]
+    fn sit_out_reasons_never_tell_of_avoid_lists() {
+        assert_eq!(
+            shown_reason("nobody this round can be paired with them (2 is too far apart in level, 1 is on a do-not-pair list)"),
+            "nobody this round can be paired with them (2 is too far apart in level)"
+        );
+        assert_eq!(
+            shown_reason("nobody this round can be paired with them (1 is on a do-not-pair list, 1 is their manager or report)"),
+            "nobody this round can be paired with them"
+        );
+        assert_eq!(
+            shown_reason("odd number of people this round; they come first next round"),
+            "odd number of people this round; they come first next round"
+        );
     }
 }

@@ -88,7 +88,10 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
     let sat_out: Vec<(UserId, String)> = plan
         .sat_out
         .iter()
-        .map(|s| (roster::member_of(&roster, s.person), s.reason.clone()))
+        .map(|s| {
+            let member = roster::member_of(&roster, s.person);
+            (member, roster::shown_reason(&s.reason))
+        })
         .collect();
     let summary = RoundSummary {
         number,

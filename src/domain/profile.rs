@@ -82,7 +82,18 @@ pub struct Profile {
     /// it ended this pause (and still owes the welcome back).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_ended: Option<NaiveDate>,
+    /// The member's manager, if on file (from the member, or an org chart
+    /// an admin loaded): never grouped with them, nor with their reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<crate::ids::UserId>,
+    /// People the member asked never to be paired with. Theirs alone:
+    /// nobody else — not the people on it, not admins — ever learns of it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub avoid: Vec<crate::ids::UserId>,
 }
+
+/// Most people on one avoid list.
+pub const MAX_AVOID: usize = 50;
 
 impl Default for Profile {
     fn default() -> Self {
@@ -97,6 +108,8 @@ impl Default for Profile {
             cadence: Cadence::default(),
             timezone: None,
             pause_ended: None,
+            manager: None,
+            avoid: Vec::new(),
         }
     }
 }
@@ -152,7 +165,7 @@ impl Profile {
 /// A refused profile change; the text is shown to the member.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileError {
-    #[error("I don't know the field `{0}`. Use offer, learn, level, team, format or cadence, e.g. `/tandem profile offer: sql, public speaking; learn: rust; level: 3`.")]
+    #[error("I don't know the field `{0}`. Use offer, learn, level, team, format, cadence or manager, e.g. `/tandem profile offer: sql, public speaking; learn: rust; level: 3`.")]
     UnknownKey(String),
     #[error("`{0}` needs a value, e.g. `{0}: …`.")]
     Empty(&'static str),
@@ -168,6 +181,8 @@ pub enum ProfileError {
     TooMany,
     #[error("Keep each name under {MAX_NAME} characters.")]
     TooLong,
+    #[error("Name your manager with an @-mention, e.g. `/tandem profile manager: @sam` (or `manager: none`).")]
+    BadManager,
 }
 
 /// Applies `offer: …; learn: …; level: …; team: …; format: …; cadence: …`
@@ -241,6 +256,21 @@ pub fn apply_text(
                     }
                     "monthly" | "every month" => Cadence::Monthly,
                     _ => return Err(ProfileError::BadCadence),
+                }
+            }
+            "manager" => {
+                next.manager = match value.to_lowercase().as_str() {
+                    "none" | "-" | "nobody" => None,
+                    // The command arrives escaped: the mention is an id.
+                    _ => Some(
+                        crate::ids::UserId::parse(value.trim_start_matches('@'))
+                            .ok()
+                            .filter(|_| {
+                                value.starts_with(['U', 'W'])
+                                    && value.bytes().all(|b| b.is_ascii_alphanumeric())
+                            })
+                            .ok_or(ProfileError::BadManager)?,
+                    ),
                 }
             }
             other => return Err(ProfileError::UnknownKey(other.chars().take(20).collect())),
@@ -327,6 +357,15 @@ mod tests {
         );
         apply_text(&mut p, "level: 4", &skills()).unwrap();
         assert_eq!((p.level, p.offers.len()), (Some(4), 2));
+        apply_text(&mut p, "manager: U0SAM", &skills()).unwrap();
+        assert_eq!(p.manager.as_ref().map(|m| m.as_str()), Some("U0SAM"));
+        assert_eq!(
+            apply_text(&mut p, "manager: @sam", &skills()),
+            Err(ProfileError::BadManager),
+            "a name typed, not a mention"
+        );
+        apply_text(&mut p, "manager: none", &skills()).unwrap();
+        assert_eq!(p.manager, None);
     }
 
     #[test]

@@ -136,6 +136,8 @@ pub fn profile_modal(profile: &Profile, catalog: &[String]) -> SlackView {
                 "element": { "type": "radio_buttons", "action_id": "format", "options": format_options, "initial_option": current_format } }),
         json!({ "type": "input", "block_id": "cadence", "label": plain("How often?"),
                 "element": { "type": "static_select", "action_id": "cadence", "options": cadence_options, "initial_option": current_cadence } }),
+        manager_input(profile),
+        avoid_input(profile),
         text_input(
             "goal_1",
             "A goal to work on (optional)",
@@ -155,6 +157,32 @@ pub fn profile_modal(profile: &Profile, catalog: &[String]) -> SlackView {
         "blocks": blocks,
     });
     serde_json::from_value(view).expect("the profile modal is valid Block Kit")
+}
+
+/// "Your manager": one person, or none.
+fn manager_input(profile: &Profile) -> Value {
+    let mut element =
+        json!({ "type": "users_select", "action_id": "manager", "placeholder": plain("Choose") });
+    if let Some(m) = &profile.manager {
+        element["initial_user"] = json!(m.as_str());
+    }
+    json!({ "type": "input", "block_id": "manager", "optional": true,
+            "label": plain("Your manager"),
+            "hint": plain("You're never paired with your manager or your reports."),
+            "element": element })
+}
+
+/// "Don't pair me with": private to the member.
+fn avoid_input(profile: &Profile) -> Value {
+    let mut element = json!({ "type": "multi_users_select", "action_id": "avoid", "placeholder": plain("Choose people"), "max_selected_items": crate::domain::profile::MAX_AVOID });
+    if !profile.avoid.is_empty() {
+        element["initial_users"] =
+            json!(profile.avoid.iter().map(|a| a.as_str()).collect::<Vec<_>>());
+    }
+    json!({ "type": "input", "block_id": "avoid", "optional": true,
+            "label": plain("Don't pair me with"),
+            "hint": plain("Private: nobody is told, not them and not program admins."),
+            "element": element })
 }
 
 fn levels_option(level: u8) -> Value {
@@ -282,6 +310,11 @@ pub fn read_profile_form(state: &SlackViewState) -> ProfileForm {
     ProfileForm {
         offers,
         wants,
+        manager: get("manager").and_then(|v| v.selected_user.as_ref().map(|u| u.0.clone())),
+        avoid: get("avoid")
+            .and_then(|v| v.selected_users.as_ref())
+            .map(|users| users.iter().map(|u| u.0.clone()).collect())
+            .unwrap_or_default(),
         level: selected("level"),
         team: text("team"),
         format: selected("format"),

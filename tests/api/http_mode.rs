@@ -56,6 +56,8 @@ async fn help_is_acknowledged_then_answered_ephemerally() {
         "admin resume",
         "admin remove",
         "admin log",
+        "admin org",
+        "avoid",
     ] {
         assert!(
             ready.contains(&format!("`/tandem {command}")),

@@ -23,6 +23,7 @@ mod profile_modal;
 mod program_health;
 mod redis_cluster;
 mod redis_outage;
+mod relationships;
 mod round_delivery;
 mod rounds;
 mod scheduler;

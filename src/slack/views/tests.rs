@@ -41,7 +41,7 @@ fn help_snapshot() {
         blocks[2]["text"]["text"],
         "*Ready now*\n• `/tandem help` — this list\n\
          • `/tandem join` — join the program\n\
-         • `/tandem profile [offer: …; learn: …; level: …]` — see or change what you offer and want to learn\n\
+         • `/tandem profile [offer: …; learn: …; level: …; manager: @someone]` — see or change what you offer and want to learn\n\
          • `/tandem status` — your membership, profile, goals and notes\n\
          • `/tandem goal add <text>` · `/tandem goal step <n> <text>` · `/tandem goal done <n>` · `/tandem goal drop <n>` · `/tandem goal share <n>` · `/tandem goal private <n>` — set goals, break them into steps, share one with your partner\n\
          • `/tandem goals` — list your goals\n\
@@ -50,11 +50,12 @@ fn help_snapshot() {
          • `/tandem share <url> [why]` — keep a resource on your shelf and send it to your partner or circle\n\
          • `/tandem pause [2w | until 2027-01-10]` — take a break from matching and prompts\n\
          • `/tandem resume` — come back from a pause\n\
+         • `/tandem avoid @someone` · `/tandem avoid` · `/tandem avoid remove @someone` — never be paired with someone — nobody is told, not them, not admins\n\
          • `/tandem leave` — leave the program\n\
          • `/tandem forget` — erase everything Tandem holds about you\n\
          • `/tandem admin round [preview]` · `/tandem admin checkins` · `/tandem admin circles [preview] [size]` · `/tandem admin circle #channel` — pair everyone now (or preview the pairs); send check-ins now; form circles, or make a channel a circle (admins only)\n\
          • `/tandem admin stats [30d|90d|all]` · `/tandem admin stats chart` — program health: members, rounds, meetings, check-ins, goals, unmet demand, trends (as a chart in your DM) — counts only (admins only)\n\
-         • `/tandem admin pause @someone [2w | until 2027-01-10]` · `/tandem admin resume @someone` · `/tandem admin remove @someone` · `/tandem admin log` — pause, resume or take out one member (they're told by DM); the last 50 admin actions (admins only)\n\
+         • `/tandem admin pause @someone [2w | until 2027-01-10]` · `/tandem admin resume @someone` · `/tandem admin remove @someone` · `/tandem admin log` · `/tandem admin org` — pause, resume or take out one member (they're told by DM); the last 50 admin actions; how many have a manager on file (admins only)\n\
          • `/tandem admin export [30d|90d|all]` — a CSV of counts in your DM: one row per member (no names) and per round (admins only)"
     );
     assert_eq!(

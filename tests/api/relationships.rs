@@ -1,0 +1,311 @@
+//! Peers, not bosses: a member's confidential do-not-pair list and their
+//! manager on file are hard constraints in every grouping — pairs, the odd
+//! one's trio, re-pairs and circles — and nobody else ever learns of an
+//! avoid list: not the person on it, not admins, not an intro or a reason.
+
+use crate::support;
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+use support::*;
+
+const ADMIN: &str = "U0ADMIN1";
+
+/// Each group of a round summary or circles preview: its members' ids.
+fn groups(reply: &Value) -> Vec<Vec<String>> {
+    reply["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["text"]["text"].as_str())
+        .filter(|t| t.starts_with('*') && t.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+        .map(|t| {
+            let first_line = t.lines().next().unwrap();
+            first_line
+                .split("<@")
+                .skip(1)
+                .map(|s| s.split('>').next().unwrap().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+fn together(groups: &[Vec<String>], a: &str, b: &str) -> bool {
+    groups
+        .iter()
+        .any(|g| g.iter().any(|m| m == a) && g.iter().any(|m| m == b))
+}
+
+async fn join(app: &TestApp, user: &str, offer: &str, learn: &str, extra: &str) {
+    app.say(user, "join").await;
+    let reply = app
+        .say(
+            user,
+            &format!("profile offer: {offer}; learn: {learn}; level: 3{extra}"),
+        )
+        .await;
+    assert!(reply.to_string().contains("Saved"), "{reply}");
+}
+
+#[tokio::test]
+async fn an_avoid_list_keeps_two_apart_and_nobody_else_learns_of_it() {
+    let app = spawn_app().await;
+    app.join_ana_and_ben().await;
+    let preview = app.say(ADMIN, "admin round preview").await;
+    assert!(
+        together(&groups(&preview), "U0ANA", "U0BEN"),
+        "the obvious pair first"
+    );
+
+    let added = app.say("U0ANA", "avoid <@U0BEN|ben>").await;
+    assert_eq!(
+        added["text"],
+        "Done — you won't be paired or put in a circle with <@U0BEN>. Nobody is told: not them, not program admins. `/tandem avoid remove` with their name undoes it."
+    );
+    let list = app.say("U0ANA", "avoid").await;
+    assert!(
+        list["text"].as_str().unwrap().contains("<@U0BEN>"),
+        "{list}"
+    );
+    let bens = app.say("U0BEN", "avoid").await;
+    assert!(
+        !bens.to_string().contains("U0ANA"),
+        "Ben's own list is his: {bens}"
+    );
+    assert_eq!(
+        app.say("U0ANA", "avoid <@U0ANA>").await["text"],
+        "That's you — there's no pairing you with yourself."
+    );
+
+    let round = app.run_round(ADMIN).await;
+    assert!(!together(&groups(&round), "U0ANA", "U0BEN"), "{round}");
+    app.settled().await;
+    // Both sit out, told why without a word of the list, and the admin's
+    // round summary and stats say nothing of it.
+    let sat_out: Vec<String> = app
+        .fake
+        .calls("chat.postMessage")
+        .iter()
+        .map(|c| c.body.to_string())
+        .collect();
+    assert_eq!(sat_out.len(), 2, "two sit-out DMs: {sat_out:?}");
+    let stats = app.say(ADMIN, "admin stats").await;
+    for shown in sat_out
+        .iter()
+        .chain([&round.to_string(), &stats.to_string()])
+    {
+        assert!(
+            !shown.contains("do-not-pair") && !shown.contains("avoid"),
+            "{shown}"
+        );
+    }
+    assert!(
+        sat_out
+            .iter()
+            .any(|dm| dm.contains("nobody this round can be paired with them")),
+        "{sat_out:?}"
+    );
+
+    let removed = app.say("U0ANA", "avoid remove <@U0BEN|ben>").await;
+    assert_eq!(
+        removed["text"],
+        "<@U0BEN> is off your do-not-pair list: you may be paired again."
+    );
+    assert_eq!(
+        app.say("U0ANA", "avoid").await["text"],
+        "Your do-not-pair list is empty. `/tandem avoid @someone` keeps you from ever being paired or put in a circle with them — nobody is told."
+    );
+}
+
+#[tokio::test]
+async fn nobody_is_paired_with_their_manager_or_their_reports() {
+    let app = spawn_app().await;
+    join(&app, "U0ANA", "sql", "rust", "").await;
+    join(&app, "U0BEN", "rust", "sql", "; manager: <@U0ANA|ana>").await;
+    join(&app, "U0CAT", "rust", "sql", "").await;
+    join(&app, "U0DAN", "sql", "rust", "").await;
+    let refused = app.say("U0DAN", "profile manager: <@U0DAN|dan>").await;
+    assert!(
+        refused.to_string().contains("can't be your own manager"),
+        "{refused}"
+    );
+    let typed = app.say("U0DAN", "profile manager: dan").await;
+    assert!(typed.to_string().contains("@-mention"), "{typed}");
+    for _ in 0..3 {
+        let preview = app.say(ADMIN, "admin round preview").await;
+        let g = groups(&preview);
+        assert_eq!(g.len(), 2, "{preview}");
+        assert!(
+            !together(&g, "U0ANA", "U0BEN"),
+            "manager and report apart: {preview}"
+        );
+    }
+    let org = app.say(ADMIN, "admin org").await;
+    assert!(
+        org["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Managers on file: <5 of <5 members."),
+        "{org}"
+    );
+    assert!(app.say("U0BEN", "admin org").await["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Only program admins"));
+}
+
+#[tokio::test]
+async fn the_odd_one_never_joins_a_trio_with_someone_they_avoid() {
+    let app = spawn_app().await;
+    app.join_ana_and_ben().await;
+    join(&app, "U0CAT", "rust", "sql", "").await;
+    // Without a list, Cat joins Ana and Ben as a third.
+    let preview = app.say(ADMIN, "admin round preview").await;
+    assert_eq!(
+        groups(&preview).iter().map(Vec::len).max(),
+        Some(3),
+        "{preview}"
+    );
+    app.say("U0CAT", "avoid <@U0ANA>").await;
+    let preview = app.say(ADMIN, "admin round preview").await;
+    let g = groups(&preview);
+    assert!(!together(&g, "U0CAT", "U0ANA"), "{preview}");
+    let text = preview.to_string();
+    assert!(
+        !text.contains("do-not-pair"),
+        "the sit-out reason keeps it: {text}"
+    );
+}
+
+#[tokio::test]
+async fn circles_keep_people_on_an_avoid_list_apart() {
+    let app = spawn_app().await;
+    let people: Vec<String> = (1..=6).map(|i| format!("U0C00{i}")).collect();
+    for (i, u) in people.iter().enumerate() {
+        let (offer, learn) = if i % 2 == 0 {
+            ("sql", "rust")
+        } else {
+            ("rust", "sql")
+        };
+        join(&app, u, offer, learn, "; format: circle").await;
+    }
+    app.say("U0C001", "avoid <@U0C002>").await;
+    app.say("U0C003", "avoid <@U0C004>").await;
+    for size in ["3", "4"] {
+        let preview = app
+            .say(ADMIN, &format!("admin circles preview {size}"))
+            .await;
+        let g = groups(&preview);
+        assert!(!g.is_empty(), "{preview}");
+        assert!(!together(&g, "U0C001", "U0C002"), "{preview}");
+        assert!(!together(&g, "U0C003", "U0C004"), "{preview}");
+    }
+}
+
+#[tokio::test]
+async fn the_profile_form_sets_a_manager_and_a_private_avoid_list() {
+    let app = spawn_app().await;
+    app.say("U0ANA", "join").await;
+    let values = serde_json::json!({
+        "offers": { "offers": { "type": "multi_static_select", "selected_options": [{ "text": { "type": "plain_text", "text": "sql" }, "value": "sql" }] } },
+        "wants": { "wants": { "type": "multi_static_select", "selected_options": [{ "text": { "type": "plain_text", "text": "rust" }, "value": "rust" }] } },
+        "level": { "level": { "type": "static_select", "selected_option": { "text": { "type": "plain_text", "text": "3" }, "value": "3" } } },
+        "manager": { "manager": { "type": "users_select", "selected_user": "U0SAM" } },
+        "avoid": { "avoid": { "type": "multi_users_select", "selected_users": ["U0BEN", "U0ANA", "U0ZED"] } },
+    });
+    let response = app.submit_view("U0ANA", "profile", "", values).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "", "saved");
+    let list = app.say("U0ANA", "avoid").await;
+    assert_eq!(
+        list["text"],
+        "You'll never be paired or put in a circle with <@U0BEN>, <@U0ZED>. Only you can see this list; `/tandem avoid remove @someone` takes someone off."
+    );
+    // The form opens again with both filled in.
+    let before = app.fake.calls("views.open").len();
+    app.say("U0ANA", "profile").await;
+    let opened = app.fake.wait_for("views.open", before + 1, WAIT).await;
+    let view = opened.last().unwrap().body["view"].to_string();
+    assert!(
+        view.contains(r#"\"initial_user\":\"U0SAM\""#)
+            || view.contains(r#""initial_user":"U0SAM""#),
+        "{view}"
+    );
+    assert!(
+        view.contains("U0BEN") && view.contains("U0ZED") && view.contains("Don't pair me with"),
+        "{view}"
+    );
+    let org = app.say(ADMIN, "admin org").await;
+    assert!(org["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Managers on file: <5 of <5"));
+}
+
+fn tandem() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TANDEM") || key.starts_with("SLACK_") || key.starts_with("REDIS") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+// Several threads: the binary calls the fake Slack this test serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_chart_loaded_from_csv_keeps_managers_and_reports_apart() {
+    let app = spawn_app().await;
+    join(&app, "U0ANA", "sql", "rust", "").await;
+    join(&app, "U0BEN", "rust", "sql", "").await;
+    join(&app, "U0CAT", "rust", "sql", "").await;
+    join(&app, "U0DAN", "sql", "rust", "").await;
+    let dir: PathBuf = std::env::temp_dir().join(random_prefix());
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("org.csv");
+    std::fs::write(
+        &csv,
+        "user_id,manager_id\nU0BEN,U0ANA\nU0DAN,U0CAT\nU0NOTHERE,U0ANA\n",
+    )
+    .unwrap();
+    let out = tandem()
+        .args(["org", "import"])
+        .arg(&csv)
+        .env("SLACK_BOT_TOKEN", support::fake_slack::BOT_TOKEN)
+        .env("SLACK_SIGNING_SECRET", "unused-here")
+        .env("SLACK_API_URL", app.fake.api_url())
+        .env("REDIS_URL", require_redis().await)
+        .env("TANDEM__STORE__KEY_PREFIX", &app.prefix)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "org chart loaded: 2 managers set, 0 cleared, 0 unchanged; 1 rows about people who have not joined the program were left alone\n"
+    );
+    for _ in 0..3 {
+        let preview = app.say(ADMIN, "admin round preview").await;
+        let g = groups(&preview);
+        assert_eq!(g.len(), 2, "{preview}");
+        assert!(
+            !together(&g, "U0ANA", "U0BEN") && !together(&g, "U0CAT", "U0DAN"),
+            "{preview}"
+        );
+    }
+    // A broken file: one line naming the problem, nothing written.
+    std::fs::write(&csv, "user_id,manager_id\nU0BEN,someone\n").unwrap();
+    let bad = tandem().args(["org", "import"]).arg(&csv).output().unwrap();
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("line 2: manager_id \"someone\" is not a Slack user id"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
