@@ -43,9 +43,11 @@ pub async fn change(app: &App, team: &TeamId, user: &UserId, who: &UserId, add: 
         let listed = p.avoid.contains(who);
         match (add, listed) {
             (true, true) | (false, false) => {}
-            (true, false) if p.avoid.len() >= MAX_AVOID => return Err(format!(
+            (true, false) if p.avoid.len() >= MAX_AVOID => {
+                return Err(format!(
                 "Your do-not-pair list holds {MAX_AVOID} people at most; take someone off first."
-            )),
+            ))
+            }
             (true, false) => p.avoid.push(who.clone()),
             (false, true) => p.avoid.retain(|a| a != who),
         }
