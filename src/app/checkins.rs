@@ -212,10 +212,10 @@ pub async fn answer(
             Ok(before)
         })
         .await;
-    let checkin = match updated {
+    let (checkin, keep_questions) = match updated {
         Ok(((counts, met), c)) => {
-            count_answer(app, team, user, &counts, met, &c).await;
-            c
+            let asked = count_answer(app, team, user, &counts, met, &c).await;
+            (c, asked)
         }
         Err(e) => return e.outcome(),
     };
@@ -226,7 +226,7 @@ pub async fn answer(
         (Ok(g), Ok(n)) => (g, n),
         _ => return Outcome::store_down(),
     };
-    let mut effects = Vec::new();
+    let mut effects = keep_questions;
     if checkin.complete() && !checkin.summary_sent && checkin.partners.is_empty() {
         // A circle member's check-in goes to the circle's thread: counts,
         // and only the goals they share.
@@ -282,7 +282,8 @@ pub async fn answer(
 }
 
 /// Counts what an answer changed; a meeting answer also counts for the
-/// member's group in its round.
+/// member's group in its round. A pair's first "we met" asks both of them,
+/// privately, whether to keep meeting: those questions are returned.
 async fn count_answer(
     app: &App,
     team: &TeamId,
@@ -290,23 +291,53 @@ async fn count_answer(
     before: &[(Figure, i64)],
     met_before: Option<MetAnswer>,
     checkin: &Checkin,
-) {
+) -> Vec<Effect> {
     let counts = ledger::change(before, &ledger::checkin_counts(checkin));
     ledger::count(app, team, Some(user), &counts).await;
     let Some(met) = checkin.met.filter(|m| Some(*m) != met_before) else {
-        return;
+        return Vec::new();
     };
-    match app.docs.load::<Pairing>(team, user, Doc::Pairing).await {
-        Ok(Pairing {
-            round,
-            group: Some(group),
-            ..
-        }) if !checkin.partners.is_empty() => {
-            ledger::meeting_reported(app, team, round, group, met).await
+    let pairing = match app.docs.load::<Pairing>(team, user, Doc::Pairing).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e, "meeting outcome not counted");
+            return Vec::new();
         }
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "meeting outcome not counted"),
+    };
+    if checkin.partners.is_empty() {
+        return Vec::new();
     }
+    if let Some(group) = pairing.group {
+        ledger::meeting_reported(app, team, pairing.round, group, met).await;
+    }
+    if met != MetAnswer::Met || pairing.partners.len() != 1 {
+        return Vec::new();
+    }
+    let mut asked = Vec::new();
+    for member in std::iter::once(user).chain(&pairing.partners) {
+        let round = pairing.round;
+        let marked = app
+            .docs
+            .update(team, member, Doc::Pairing, |p: &mut Pairing| {
+                if p.round != round || p.keep_asked || p.partners.len() != 1 {
+                    return Err(());
+                }
+                p.keep_asked = true;
+                Ok(())
+            })
+            .await;
+        if let Ok((_, p)) = marked {
+            asked.push(Effect::Nudge {
+                user: member.clone(),
+                nudge: Nudge::KeepOrNew {
+                    partners: p.partners,
+                    round,
+                    choice: None,
+                },
+            });
+        }
+    }
+    asked
 }
 
 /// Opens the note modal for one check-in answer; the check-in message

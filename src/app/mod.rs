@@ -165,6 +165,9 @@ impl App {
             Action::AdminRemoveConfirm { ref member } => {
                 admin_members::remove(app, team, user, member).await
             }
+            Action::StayTogether { round, keep } => {
+                rounds::choose_keep(app, request, round, keep).await
+            }
             Action::AdminRemoveCancel => {
                 Outcome::done("Nothing changed: they're still in the program.")
             }

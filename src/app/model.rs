@@ -85,6 +85,13 @@ pub enum Reply {
     Stats(crate::domain::figures::ProgramStats),
     /// `admin remove @x`: confirm and cancel buttons.
     ConfirmRemove { member: UserId },
+    /// A keep-or-new answer, shown with the choice marked (buttons kept:
+    /// it can change until the next round).
+    KeepChoice {
+        partners: Vec<UserId>,
+        round: u32,
+        keep: bool,
+    },
     /// `admin log`: the last admin actions, newest first.
     AdminLog(Vec<crate::domain::admin_log::LogEntry>),
     /// The member's shelf after `headline`.
@@ -134,6 +141,7 @@ impl Reply {
             Reply::Stats(_) => "stats",
             Reply::ConfirmRemove { .. } => "confirm_remove",
             Reply::AdminLog(_) => "admin_log",
+            Reply::KeepChoice { .. } => "keep_choice",
             Reply::ComingSoon { .. } => "coming_soon",
             Reply::Unknown { .. } => "unknown",
             Reply::ToPresser(inner) => inner.kind(),
@@ -179,6 +187,9 @@ pub enum Effect {
         shared_goals: Vec<(UserId, Vec<String>)>,
         first_meeting: chrono::DateTime<chrono::Utc>,
     },
+    /// A pair who both chose to keep meeting: told in their group DM that
+    /// they continue this round (instead of a new intro).
+    Continue { round: u32, members: Vec<UserId> },
     /// Post a shared resource in the group DM of `members`.
     Share {
         from: UserId,
@@ -390,6 +401,8 @@ pub struct PlannedGroup {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundSummary {
     pub number: u32,
+    /// Pairs kept together (both chose to keep meeting).
+    pub kept: Vec<Vec<UserId>>,
     /// Guests, bots and deactivated accounts left out.
     pub not_people: usize,
     pub preview: bool,

@@ -105,6 +105,12 @@ pub enum Action {
         from: u32,
         into: u32,
     },
+    /// After a first meeting: keep meeting this round's partner (`true`)
+    /// or someone new next round.
+    StayTogether {
+        round: u32,
+        keep: bool,
+    },
     /// An admin confirms taking `member` out of the program.
     AdminRemoveConfirm {
         member: UserId,

@@ -176,6 +176,7 @@ pub async fn intro(
         return Ok(JobRun::nothing(None));
     };
     let members = group.members.clone();
+    let kept = group.kept;
     if members.len() < 2 {
         return Ok(JobRun::nothing(None));
     }
@@ -190,9 +191,13 @@ pub async fn intro(
                 *p = Pairing {
                     round,
                     partners: partners.clone(),
-                    cadence: None,
+                    // A kept pair keeps its rhythm and counts its rounds.
+                    cadence: if kept { p.cadence } else { None },
                     repair: false,
                     group: Some(index),
+                    keep: None,
+                    keep_asked: false,
+                    together: if kept { p.together + 1 } else { 1 },
                 };
                 Ok(())
             })
@@ -204,6 +209,13 @@ pub async fn intro(
                 e.refusal()?; // refused: already stored; anything else fails the job
             }
         }
+    }
+    if kept {
+        return Ok(JobRun {
+            effects: vec![Effect::Continue { round, members }],
+            next: None,
+            mark: Some(mark),
+        });
     }
     let mut profiles = Vec::with_capacity(members.len());
     let mut shared_goals = Vec::new();

@@ -22,6 +22,7 @@ pub fn figures_of(plan: &RoundPlan, day: chrono::NaiveDate) -> Vec<(&'static str
         ("pairs", sizes(2)),
         ("trios", sizes(3)),
         ("sat_out", plan.sat_out.len() as i64),
+        ("kept", plan.groups.iter().filter(|g| g.kept).count() as i64),
     ];
     for (key, _) in SIT_OUT_KINDS {
         let n = plan

@@ -62,13 +62,20 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
         .map(|(u, _)| u)
         .collect();
     let not_people = accounts::not_people(app, &candidates).await;
-    let (roster, not_ready, away) =
-        roster::roster_where(&profiles, today, app.time.zone, |u, p| {
-            wanted(u, p) && !not_people.contains(u)
-        });
     let stored = app.store.load_team_doc(team, roster::ROUNDS_DOC).await?;
     let history = roster::parse_history(stored.as_deref())?;
     let number = history.rounds.len() as u32 + 1;
+    let people: Vec<UserId> = candidates
+        .iter()
+        .filter(|u| !not_people.contains(**u))
+        .map(|u| (*u).clone())
+        .collect();
+    let kept = kept_pairs(app, team, &people, number - 1).await?;
+    let in_kept: std::collections::HashSet<&UserId> = kept.iter().flatten().collect();
+    let (roster, not_ready, away) =
+        roster::roster_where(&profiles, today, app.time.zone, |u, p| {
+            wanted(u, p) && !not_people.contains(u) && !in_kept.contains(u)
+        });
     let mut scorer = Scorer::new(&roster, &history, Rules::from(&app.config.pairing), now);
     // Whoever asked for a new partner after not meeting goes first.
     for i in 0..roster.people.len() {
@@ -95,11 +102,12 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
         .collect();
     let summary = RoundSummary {
         number,
+        kept: kept.iter().map(|pair| pair.to_vec()).collect(),
         preview,
         groups,
         sat_out,
         not_ready,
-        away: away.saturating_sub(not_people.len()),
+        away: away.saturating_sub(not_people.len() + in_kept.len()),
         not_people: not_people.len(),
         delivering: None,
     };
@@ -120,17 +128,24 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
     let round_plan = RoundPlan {
         round: number,
         at: Some(now),
-        groups: plan
-            .groups
+        groups: kept
             .iter()
-            .map(|g| PlanGroup {
-                members: g
-                    .members
-                    .iter()
-                    .map(|&i| roster::member_of(&roster, i))
-                    .collect(),
-                reasons: g.reasons.clone(),
+            .map(|pair| PlanGroup {
+                members: pair.to_vec(),
+                kept: true,
+                reasons: Vec::new(),
             })
+            .chain(plan.groups.iter().map(|g| {
+                PlanGroup {
+                    kept: false,
+                    members: g
+                        .members
+                        .iter()
+                        .map(|&i| roster::member_of(&roster, i))
+                        .collect(),
+                    reasons: g.reasons.clone(),
+                }
+            }))
             .collect(),
         sat_out: summary
             .sat_out
@@ -153,6 +168,74 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
         "round recorded; intros queued"
     );
     Ok(Outcome::reply(Reply::Round(summary)))
+}
+
+/// The pairs of round `last` who both chose to keep meeting and may (not
+/// yet `pairing.max_rounds_together` rounds in a row), among `people`
+/// (active, pairable). Each pair once, in a stable order.
+async fn kept_pairs(
+    app: &App,
+    team: &TeamId,
+    people: &[UserId],
+    last: u32,
+) -> Result<Vec<[UserId; 2]>, anyhow::Error> {
+    if last == 0 {
+        return Ok(Vec::new());
+    }
+    let pairings: Vec<Pairing> = app.docs.load_many(team, people, Doc::Pairing).await?;
+    let of: std::collections::HashMap<&UserId, &Pairing> = people.iter().zip(&pairings).collect();
+    let max = app.config.pairing.max_rounds_together;
+    let keeps = |p: &Pairing| p.round == last && p.keep == Some(true) && p.together < max;
+    let mut kept = Vec::new();
+    for (u, p) in &of {
+        let [v] = p.partners.as_slice() else { continue };
+        if *u >= v || !keeps(p) {
+            continue;
+        }
+        if of
+            .get(v)
+            .is_some_and(|q| keeps(q) && q.partners == [(*u).clone()])
+        {
+            kept.push([(*u).clone(), v.clone()]);
+        }
+    }
+    kept.sort();
+    Ok(kept)
+}
+
+/// "Keep meeting" or "Ready for someone new", after a first meeting:
+/// recorded for the presser alone (their partner never learns it), and
+/// changeable until the next round.
+pub async fn choose_keep(app: &App, request: &ActionRequest, round: u32, keep: bool) -> Outcome {
+    let result = app
+        .docs
+        .update(
+            &request.team,
+            &request.user,
+            Doc::Pairing,
+            |p: &mut Pairing| {
+                if p.round != round {
+                    return Err(());
+                }
+                p.keep = Some(keep);
+                Ok(())
+            },
+        )
+        .await;
+    match result {
+        Ok((_, p)) => Outcome::reply(Reply::KeepChoice {
+            partners: p.partners,
+            round,
+            keep,
+        }),
+        Err(UpdateError::Refused(())) => {
+            Outcome::refused("A new round has started since; your current pairing is in your DMs.")
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "keep choice not saved: store problem");
+            Outcome::store_down()
+        }
+    }
 }
 
 /// A kickoff choice: recorded for this member; the group sees it, and

@@ -69,12 +69,20 @@ pub enum OddOneOut {
     SitOut,
 }
 
+fn default_max_rounds_together() -> u32 {
+    3
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PairingConfig {
     pub max_level_gap: u32,
     pub min_overlap_hours: f64,
     pub no_repeat_rounds: u32,
+    /// Most rounds in a row a pair who both keep choosing each other stay
+    /// together, so people meet new colleagues too.
+    #[serde(default = "default_max_rounds_together")]
+    pub max_rounds_together: u32,
     pub candidates_per_person: usize,
     pub odd_one_out: OddOneOut,
     pub weights: Weights,

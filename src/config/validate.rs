@@ -103,6 +103,9 @@ pub fn validate(loaded: &Loaded) -> Vec<Problem> {
             "must be from 0 to 8 (a working day has 8 hours)".into(),
         );
     }
+    if !(1..=52).contains(&p.max_rounds_together) {
+        report("pairing.max_rounds_together", "must be from 1 to 52".into());
+    }
     if p.no_repeat_rounds > 52 {
         report("pairing.no_repeat_rounds", "must be at most 52".into());
     }

@@ -22,6 +22,13 @@ pub enum Nudge {
     RepairOffer { partners: Vec<UserId>, round: u32 },
     /// A pause ended today; check-ins and rounds include them again.
     PauseEnded,
+    /// After a first reported meeting: keep meeting `partners`, or someone
+    /// new next round? (`choice`: what they picked so far.)
+    KeepOrNew {
+        partners: Vec<UserId>,
+        round: u32,
+        choice: Option<bool>,
+    },
     /// A new pairing: the member's own open follow-up notes, before the
     /// first meeting.
     BeforeMeeting {

@@ -19,4 +19,19 @@ pub struct Pairing {
     /// meetings by group; absent for pairings stored before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<u32>,
+    /// After their first reported meeting: keep meeting (`true`) or
+    /// someone new next round (`false`); theirs alone, never shown to the
+    /// partner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep: Option<bool>,
+    /// Whether they were asked this round (asked once).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_asked: bool,
+    /// Rounds in a row with these partners (1: their first).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub together: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

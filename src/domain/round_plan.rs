@@ -21,6 +21,10 @@ pub struct RoundPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanGroup {
     pub members: Vec<UserId>,
+    /// A pair who both chose to keep meeting: told they continue, not
+    /// introduced again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub kept: bool,
     /// The engine's reasons, naming members by id.
     pub reasons: Vec<String>,
 }
@@ -89,10 +93,12 @@ mod tests {
             at: None,
             groups: vec![
                 PlanGroup {
+                    kept: false,
                     members: vec![user("U0ANA"), user("U0BEN")],
                     reasons: vec!["U0ANA can help U0BEN with sql".into()],
                 },
                 PlanGroup {
+                    kept: false,
                     members: vec![user("U0CAT"), user("U0DAN"), user("U0EVE")],
                     reasons: vec![
                         "U0CAT can help U0EVE with go".into(),

@@ -48,6 +48,8 @@ pub fn encode(action: &Action) -> (&'static str, Option<String>) {
             ("admin_remove_confirm", Some(member.as_str().to_owned()))
         }
         Action::AdminRemoveCancel => ("admin_remove_cancel", None),
+        Action::StayTogether { round, keep: true } => ("keep_meeting", Some(round.to_string())),
+        Action::StayTogether { round, keep: false } => ("new_partner", Some(round.to_string())),
         Action::AdminStats => ("admin_stats", None),
         Action::AdminExport => ("admin_export", None),
     }
@@ -120,6 +122,14 @@ pub fn decode(id: &str, value: Option<&str>) -> Option<Action> {
             member: crate::ids::UserId::parse(value?).ok()?,
         },
         "admin_remove_cancel" => Action::AdminRemoveCancel,
+        "keep_meeting" => Action::StayTogether {
+            round: number()?,
+            keep: true,
+        },
+        "new_partner" => Action::StayTogether {
+            round: number()?,
+            keep: false,
+        },
         "admin_stats" => Action::AdminStats,
         "admin_export" => Action::AdminExport,
         _ => return None,
@@ -161,6 +171,14 @@ mod tests {
                 member: crate::ids::UserId::parse("U0ANA").unwrap(),
             },
             Action::AdminRemoveCancel,
+            Action::StayTogether {
+                round: 3,
+                keep: true,
+            },
+            Action::StayTogether {
+                round: 3,
+                keep: false,
+            },
             Action::AdminStats,
             Action::AdminExport,
         ];
@@ -196,6 +214,7 @@ mod tests {
                 | Action::CircleMerge { .. }
                 | Action::AdminRemoveConfirm { .. }
                 | Action::AdminRemoveCancel
+                | Action::StayTogether { .. }
                 | Action::AdminStats
                 | Action::AdminExport => {}
             }
@@ -213,7 +232,7 @@ mod tests {
             assert!(id.len() <= 255 && value.as_deref().unwrap_or("").len() <= 2000);
             ids.insert(id);
         }
-        assert_eq!(ids.len(), 22, "each variant has its own action id");
+        assert_eq!(ids.len(), 24, "each variant has its own action id");
     }
 
     #[test]

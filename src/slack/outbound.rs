@@ -88,7 +88,9 @@ pub async fn run_effect(api: &SlackApi, effect: Effect) -> Delivery {
 pub fn destination(effect: &Effect) -> Option<Destination> {
     let group = |members: &[UserId]| Destination::Group(members.iter().map(dm).collect());
     match effect {
-        Effect::Intro { members, .. } | Effect::Share { members, .. } => Some(group(members)),
+        Effect::Intro { members, .. }
+        | Effect::Share { members, .. }
+        | Effect::Continue { members, .. } => Some(group(members)),
         Effect::CheckinDm { user, .. }
         | Effect::Reminder { user }
         | Effect::SitOutDm { user, .. }
@@ -191,6 +193,12 @@ pub async fn run_tagged(api: &SlackApi, effect: Effect, tag: Option<&str>) -> De
                 None,
             )
         }
+        Effect::Continue { round, members } => (
+            api.post_to_group(&group(&members), tag_it(views::continuing(round, &members)))
+                .await,
+            "tell a pair they continue",
+            None,
+        ),
         Effect::Share {
             from,
             members,

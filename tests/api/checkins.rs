@@ -74,8 +74,15 @@ async fn check_ins_record_answers_in_place_and_swap_summaries() {
         .await;
     assert!(done.to_string().contains("Thanks — all recorded."));
 
-    let posts = app.fake.wait_for("chat.postMessage", 6, WAIT).await;
-    let summaries: Vec<String> = posts[4..].iter().map(|c| c.body.to_string()).collect();
+    // Two summaries, and (after the first "we met") each is asked,
+    // privately, whether to keep meeting.
+    let posts = app.fake.wait_for("chat.postMessage", 8, WAIT).await;
+    let summaries: Vec<String> = posts[4..]
+        .iter()
+        .map(|c| c.body.to_string())
+        .filter(|s| s.contains("checked in"))
+        .collect();
+    assert_eq!(summaries.len(), 2, "{posts:?}");
     assert!(
         summaries.iter().any(|s| s.contains("\"channel\":\"U0ANA\"")
             && s.contains("<@U0BEN> checked in — goals: stuck 1; you met.")),

@@ -309,3 +309,158 @@ async fn an_org_chart_loaded_from_csv_keeps_managers_and_reports_apart() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn dms_with(app: &TestApp, user: &str, text: &str) -> Vec<Value> {
+    app.fake
+        .calls("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.body["channel"] == user && c.body.to_string().contains(text))
+        .map(|c| c.body)
+        .collect()
+}
+
+async fn asked_to_keep(app: &TestApp, users: &[&str]) {
+    wait_until("both asked whether to keep meeting", || {
+        users
+            .iter()
+            .all(|u| dms_with(app, u, "Keep meeting your partner?").len() == 1)
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_pair_who_both_keep_meeting_continue_without_a_new_intro() {
+    let app = spawn_app().await;
+    app.join_ana_and_ben().await;
+    app.run_round(ADMIN).await;
+    app.say(ADMIN, "admin checkins").await;
+    // One "we met" asks both, privately.
+    app.press_with_value("U0ANA", "checkin_met", "1:0:met", "m1")
+        .await;
+    asked_to_keep(&app, &["U0ANA", "U0BEN"]).await;
+    app.press_with_value("U0BEN", "checkin_met", "1:0:met", "m2")
+        .await;
+    app.settled().await;
+    assert_eq!(
+        dms_with(&app, "U0ANA", "Keep meeting your partner?").len(),
+        1,
+        "asked once"
+    );
+
+    let chosen = app
+        .press_with_value("U0ANA", "keep_meeting", "1", "k1")
+        .await;
+    assert_eq!(chosen["replace_original"], true);
+    let text = chosen.to_string();
+    assert!(
+        text.contains("✓ Keep meeting") && text.contains("*Your choice:* keep meeting"),
+        "{text}"
+    );
+    // Ben learns nothing of Ana's choice.
+    for dm in app.fake.calls("chat.postMessage") {
+        if dm.body["channel"] == "U0BEN" {
+            assert!(!dm.body.to_string().contains("Your choice"), "{}", dm.body);
+        }
+    }
+    // Changeable until the round: Ben says new, then keep after all.
+    app.press_with_value("U0BEN", "new_partner", "1", "k2")
+        .await;
+    app.press_with_value("U0BEN", "keep_meeting", "1", "k3")
+        .await;
+
+    let intros_before = app
+        .fake
+        .calls("chat.postMessage")
+        .iter()
+        .filter(|c| {
+            c.body["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("you're paired")
+        })
+        .count();
+    let round = app.run_round(ADMIN).await;
+    let text = round.to_string();
+    assert!(
+        text.contains("Kept together (both chose to): <@U0ANA> + <@U0BEN>"),
+        "{text}"
+    );
+    app.settled().await;
+    let intros_after = app
+        .fake
+        .calls("chat.postMessage")
+        .iter()
+        .filter(|c| {
+            c.body["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("you're paired")
+        })
+        .count();
+    assert_eq!(intros_after, intros_before, "no second intro");
+    let continuing: Vec<_> = app
+        .fake
+        .calls("chat.postMessage")
+        .into_iter()
+        .filter(|c| {
+            c.body["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("continuing together for round 2")
+        })
+        .collect();
+    assert_eq!(continuing.len(), 1, "one message to the pair");
+    let stats = texts_of(&app.say(ADMIN, "admin stats").await);
+    assert!(
+        stats.iter().any(|t| t.contains("*Kept pairs:* <5")),
+        "{stats:?}"
+    );
+}
+
+fn texts_of(message: &Value) -> Vec<String> {
+    message["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["text"]["text"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn one_wanting_someone_new_re_pairs_both_and_max_rounds_ends_even_a_happy_pair() {
+    for (max, ana_keeps) in [(3, false), (1, true)] {
+        let app = spawn(Spawn {
+            tweak: Some(if max == 1 {
+                |c| c.pairing.max_rounds_together = 1
+            } else {
+                |_| {}
+            }),
+            ..Spawn::default()
+        })
+        .await;
+        app.join_ana_and_ben().await;
+        app.run_round(ADMIN).await;
+        app.say(ADMIN, "admin checkins").await;
+        app.press_with_value("U0ANA", "checkin_met", "1:0:met", "m1")
+            .await;
+        asked_to_keep(&app, &["U0ANA", "U0BEN"]).await;
+        let ana = if ana_keeps {
+            "keep_meeting"
+        } else {
+            "new_partner"
+        };
+        app.press_with_value("U0ANA", ana, "1", "k1").await;
+        app.press_with_value("U0BEN", "keep_meeting", "1", "k2")
+            .await;
+        let round = app.run_round(ADMIN).await.to_string();
+        assert!(!round.contains("Kept together"), "max {max}: {round}");
+        assert!(
+            !together(
+                &groups(&serde_json::from_str(&round).unwrap()),
+                "U0ANA",
+                "U0BEN"
+            ),
+            "{round}"
+        );
+    }
+}

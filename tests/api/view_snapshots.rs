@@ -49,6 +49,9 @@ fn sample_home() -> HomeModel {
             cadence: None,
             repair: false,
             group: None,
+            keep: None,
+            keep_asked: false,
+            together: 1,
         },
         circle: None,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
@@ -112,6 +115,7 @@ fn round_preview() {
     let summary = RoundSummary {
         number: 2,
         not_people: 0,
+        kept: Vec::new(),
         preview: true,
         groups: vec![PlannedGroup {
             members: vec![user("U0ANA"), user("U0BEN")],

@@ -190,6 +190,41 @@ pub fn nudge(nudge: &crate::domain::nudges::Nudge) -> SlackMessageContent {
             ),
             Vec::new(),
         ),
+        Nudge::KeepOrNew {
+            partners,
+            round,
+            choice,
+        } => {
+            let mark = |chosen: bool, label: &str| {
+                if *choice == Some(chosen) {
+                    format!("✓ {label}")
+                } else {
+                    label.to_owned()
+                }
+            };
+            let mut text = format!(
+                "You met {} — good. Keep meeting next round, or meet someone new? \
+                 Only you see your answer; you stay together only if you both choose to keep meeting, \
+                 and you can change your mind until the next round.",
+                mentions(partners)
+            );
+            if let Some(keep) = choice {
+                text.push_str(if *keep {
+                    "\n*Your choice:* keep meeting."
+                } else {
+                    "\n*Your choice:* someone new next round."
+                });
+            }
+            (
+                text,
+                vec![
+                    button(&mark(true, "Keep meeting"), &Action::StayTogether { round: *round, keep: true })
+                        .into(),
+                    button(&mark(false, "Ready for someone new"), &Action::StayTogether { round: *round, keep: false })
+                        .into(),
+                ],
+            )
+        }
         Nudge::PauseEnded => (
             "Welcome back! Your pause is over: you'll be in the next round and your check-ins \
              start again. Need longer? `/tandem pause 2w`."
@@ -214,6 +249,7 @@ pub(super) fn plain_summary(nudge: &crate::domain::nudges::Nudge) -> String {
         Nudge::Fizzle { .. } => "Time to find a slot with your partner".to_owned(),
         Nudge::RepairOffer { .. } => "Want a new partner next round?".to_owned(),
         Nudge::PauseEnded => "Welcome back to Tandem".to_owned(),
+        Nudge::KeepOrNew { .. } => "Keep meeting your partner?".to_owned(),
         Nudge::BeforeMeeting { .. } => "Your follow-ups for your next meeting".to_owned(),
     }
 }

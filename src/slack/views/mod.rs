@@ -35,7 +35,7 @@ use help::*;
 use home::*;
 pub use home::{home_view, welcome_dm};
 use rounds::*;
-pub use rounds::{intro, shared, sit_out};
+pub use rounds::{continuing, intro, shared, sit_out};
 use stats::program_blocks;
 pub use stats::{admin_log_message, confirm_remove, round_report, sparkline, stats_message};
 
@@ -95,6 +95,15 @@ pub fn reply(reply: &Reply) -> SlackMessageContent {
         Reply::Stats(stats) => stats_message(stats),
         Reply::ConfirmRemove { member } => confirm_remove(member),
         Reply::AdminLog(entries) => admin_log_message(entries),
+        Reply::KeepChoice {
+            partners,
+            round,
+            keep,
+        } => nudge(&crate::domain::nudges::Nudge::KeepOrNew {
+            partners: partners.clone(),
+            round: *round,
+            choice: Some(*keep),
+        }),
         Reply::Shelf { headline, shelf } => {
             list_message(Some(&render(headline)), shelf_blocks(shelf, 10))
         }

@@ -38,6 +38,12 @@ pub(super) fn round_message(r: &crate::app::RoundSummary) -> SlackMessageContent
             render_all(&g.reasons, " · ")
         )));
     }
+    for pair in r.kept.iter().take(40) {
+        blocks.push(section(format!(
+            "Kept together (both chose to): {}",
+            mention_list(pair, " + ")
+        )));
+    }
     if r.groups.len() > 40 {
         blocks.push(section(format!(
             "…and {} more groups.",
@@ -129,6 +135,15 @@ pub fn intro(
     SlackMessageContent::new()
         .with_text(text)
         .with_blocks(blocks)
+}
+
+/// A kept pair's round: they continue, by both their choices.
+pub fn continuing(round: u32, members: &[crate::ids::UserId]) -> SlackMessageContent {
+    text_message(format!(
+        ":repeat: {} — you're continuing together for round {round}, as you both chose. \
+         Same rhythm as before; a new goal to share? `/tandem goal share <n>`.",
+        mention_list(members, " and ")
+    ))
 }
 
 /// A resource shared with a partner or trio, in their group DM.
