@@ -59,6 +59,71 @@ async fn send_all(app: &App, team: &TeamId) -> Result<Vec<Effect>, anyhow::Error
     Ok(effects)
 }
 
+/// `/tandem checkin`: my check-in now — this period's again if it exists
+/// (same number, same buttons), otherwise a new one that *is* this
+/// period's, so the scheduled run does not send a second.
+pub async fn now_for_me(app: &App, team: &TeamId, user: &UserId) -> Outcome {
+    let loaded = async {
+        let profile: Profile = app.docs.load(team, user, Doc::Profile).await?;
+        let current: Checkin = app.docs.load(team, user, Doc::Checkin).await?;
+        Ok::<_, anyhow::Error>((profile, current))
+    }
+    .await;
+    let (profile, current) = match loaded {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!(error = %e, "command not served: store problem");
+            return Outcome::store_down();
+        }
+    };
+    let now = app.now();
+    if profile.membership == crate::domain::profile::Membership::Out {
+        return Outcome::refused("You haven't joined yet: `/tandem join`.");
+    }
+    if !profile.is_active(now.date_naive()) {
+        return Outcome::refused(
+            "You're paused, so check-ins are too. `/tandem resume`, then `/tandem checkin`.",
+        );
+    }
+    // This period ends at the next scheduled check-in; the one that began
+    // it carries that occurrence's key (named by the next due time).
+    let period = super::queue::next_checkin(app, &profile, now)
+        .map(|next| super::queue::occurrence(&Job::Checkin(user.clone()), Some(next), now));
+    let open = current.number > 0
+        && match &period {
+            Some(key) => current.occurrence.as_deref() == Some(key.as_str()),
+            None => !current.complete(),
+        };
+    if open {
+        let (goals, notes) = match (
+            app.docs.load::<GoalBook>(team, user, Doc::Goals).await,
+            app.docs.load::<NoteBook>(team, user, Doc::Notes).await,
+        ) {
+            (Ok(g), Ok(n)) => (g, n),
+            _ => return Outcome::store_down(),
+        };
+        let number = current.number;
+        return Outcome::done(format!(
+            "This week's check-in (number {number}) is in your DMs again."
+        ))
+        .with_effects([Effect::CheckinDm {
+            user: user.clone(),
+            model: CheckinModel {
+                checkin: current,
+                goals,
+                notes,
+            },
+        }]);
+    }
+    match start(app, team, user, period.as_deref()).await {
+        Ok(effects) => Outcome::done("Your check-in is in your DMs.").with_effects(effects),
+        Err(e) => {
+            tracing::warn!(error = %e, "check-in not started: store problem");
+            Outcome::store_down()
+        }
+    }
+}
+
 /// Starts a member's next check-in: their active goals and current
 /// partners, numbered after the last one. Returns the check-in DM first,
 /// then any nudges the one it replaces calls for. A scheduled run passes

@@ -22,6 +22,8 @@ pub enum Command {
     Notes,
     Forget,
     Share(String),
+    /// `checkin`: my check-in now.
+    CheckinNow,
     /// `admin round` (`preview`: plan only).
     AdminRound {
         preview: bool,
@@ -83,6 +85,7 @@ pub fn parse(text: &str) -> Command {
         Some(doc) if doc.words[0] == "note" => parse_note(rest, doc),
         Some(doc) if doc.words[0] == "notes" => Command::Notes,
         Some(doc) if doc.words[0] == "forget" => Command::Forget,
+        Some(doc) if doc.words[0] == "checkin" => Command::CheckinNow,
         Some(doc) if doc.words[0] == "share" => Command::Share(rest.to_owned()),
         Some(doc) if doc.words[0] == "admin" => {
             let (verb, args) = split_word(rest);
@@ -330,7 +333,7 @@ mod tests {
 
     #[test]
     fn listed_but_unbuilt_is_coming_soon() {
-        assert!(matches!(parse("checkin"), Command::ComingSoon(d) if d.words[0] == "checkin"));
+        assert_eq!(parse("checkin"), Command::CheckinNow);
         assert_eq!(
             parse("admin stats 90D"),
             Command::AdminStats(crate::domain::figures::Period::Days(90))

@@ -81,8 +81,8 @@ pub const COMMANDS: &[CommandDoc] = &[
     doc(
         &["checkin"],
         "checkin",
-        "start your check-in now",
-        false,
+        "your check-in now (this week's again if you have it)",
+        true,
         false,
     ),
     doc(

@@ -67,15 +67,6 @@ pub async fn run(
     }
 }
 
-/// The key of one occurrence, named by the *next* due time, which is the
-/// same however late (or how often) this occurrence is retried.
-fn occurrence(job: &Job, next: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
-    format!(
-        "sent:{job}:{}",
-        next.map_or(now.timestamp() / 60, |n| n.timestamp())
-    )
-}
-
 async fn run_round(
     app: &App,
     team: &TeamId,
@@ -85,7 +76,7 @@ async fn run_round(
     let next = app.time.next_round(now);
     if !app
         .store
-        .claim_event(team, &occurrence(job, next, now), SENT_TTL)
+        .claim_event(team, &queue::occurrence(job, next, now), SENT_TTL)
         .await?
     {
         return Ok(JobRun::nothing(next));
@@ -113,7 +104,7 @@ async fn run_checkin(
     if !profile.is_active(now.date_naive()) {
         return Ok(JobRun::nothing(next));
     }
-    let mark = occurrence(job, next, now);
+    let mark = queue::occurrence(job, next, now);
     if app.store.event_seen(team, &mark).await? {
         return Ok(JobRun::nothing(next));
     }

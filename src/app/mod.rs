@@ -68,6 +68,7 @@ impl App {
             Command::ComingSoon(doc) => Outcome::reply(Reply::ComingSoon { usage: doc.usage }),
             Command::Unknown(word) => Outcome::reply(Reply::Unknown { word }),
             Command::Forget => Outcome::reply(Reply::ConfirmForget),
+            Command::CheckinNow => checkins::now_for_me(app, team, user).await,
             Command::Leave => Outcome::reply(Reply::ConfirmLeave),
             Command::Join => membership::join(app, team, user, trigger).await,
             Command::Avoids => avoid::list(app, team, user).await,

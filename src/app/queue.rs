@@ -24,6 +24,15 @@ pub fn next_checkin(app: &App, profile: &Profile, now: DateTime<Utc>) -> Option<
     app.time.next_checkin(zone, now)
 }
 
+/// The key of one occurrence, named by the *next* due time, which is the
+/// same however late (or how often) this occurrence is retried.
+pub fn occurrence(job: &Job, next: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    format!(
+        "sent:{job}:{}",
+        next.map_or(now.timestamp() / 60, |n| n.timestamp())
+    )
+}
+
 /// A member's next check-in as a queue entry (name, due ms), to be queued
 /// together with the profile change that calls for it.
 pub fn checkin_job(app: &App, user: &UserId, profile: &Profile) -> Option<(String, i64)> {

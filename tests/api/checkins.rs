@@ -229,3 +229,54 @@ async fn a_shared_goal_typed_with_markup_is_plain_words_in_the_partner_summary()
         );
     }
 }
+
+#[tokio::test]
+async fn checkin_now_sends_this_weeks_again_or_starts_it_once() {
+    let app = spawn_app().await;
+    app.join_ana_and_ben().await;
+    app.say("U0ANA", "goal add Ship the migration guide").await;
+    let checkins_to = |app: &TestApp| {
+        app.fake
+            .calls("chat.postMessage")
+            .into_iter()
+            .filter(|c| c.body["channel"] == "U0ANA" && c.body["text"] == "Your Tandem check-in")
+            .map(|c| c.body)
+            .collect::<Vec<_>>()
+    };
+    // None yet this week: a new one.
+    assert_eq!(
+        app.say("U0ANA", "checkin").await["text"],
+        "Your check-in is in your DMs."
+    );
+    app.settled().await;
+    let first = checkins_to(&app);
+    assert_eq!(first.len(), 1);
+    assert!(
+        first[0].to_string().contains("\"value\":\"1:1:progress\""),
+        "check-in 1"
+    );
+    // Asked again: the same one, same number and buttons.
+    assert_eq!(
+        app.say("U0ANA", "checkin").await["text"],
+        "This week's check-in (number 1) is in your DMs again."
+    );
+    app.settled().await;
+    let both = checkins_to(&app);
+    assert_eq!(both.len(), 2);
+    assert_eq!(both[0]["blocks"], both[1]["blocks"], "the same check-in");
+    // Answers still land on it.
+    let answered = app
+        .press_with_value("U0ANA", "checkin_goal", "1:1:progress", "a1")
+        .await;
+    assert!(answered.to_string().contains("✓ Progress"), "{answered}");
+    // Not for someone paused, or not in.
+    app.say("U0BEN", "pause 2w").await;
+    assert!(app.say("U0BEN", "checkin").await["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("You're paused"));
+    assert!(app.say("U0ZED", "checkin").await["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("You haven't joined yet"));
+}
