@@ -124,6 +124,29 @@ pub async fn now_for_me(app: &App, team: &TeamId, user: &UserId) -> Outcome {
     }
 }
 
+/// The answer to "still in?": in (the question is settled), or paused for
+/// a month (the same as `/tandem pause 30d`).
+pub async fn answer_still_in(app: &App, request: &ActionRequest, keep: bool) -> Outcome {
+    let (team, user) = (&request.team, &request.user);
+    let settled = app
+        .docs
+        .update(team, user, Doc::Checkin, |c: &mut Checkin| {
+            c.still_in_asked = false;
+            c.silent = 0;
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .await;
+    if let Err(e) = settled {
+        tracing::warn!(error = %e, "still-in answer not saved: store problem");
+        return Outcome::store_down();
+    }
+    if keep {
+        Outcome::done("Great — you're in. Nothing changes; your next check-in comes as usual.")
+    } else {
+        super::membership::pause(app, team, user, "30d").await
+    }
+}
+
 /// Starts a member's next check-in: their active goals and current
 /// partners, numbered after the last one. Returns the check-in DM first,
 /// then any nudges the one it replaces calls for. A scheduled run passes
@@ -143,6 +166,7 @@ pub async fn start(
     let thresholds = nudges::Thresholds {
         stale_checkins: app.config.nudges.stale_checkins,
         fizzle_rounds: app.config.nudges.fizzle_rounds,
+        silent_checkins: app.config.nudges.silent_checkins,
     };
     let ((carried, new), checkin) = app
         .docs
@@ -157,6 +181,9 @@ pub async fn start(
                     stale_goals: c.stale_nudges.clone(),
                     fizzle: c.fizzle_nudge,
                     repair: c.repair_nudge,
+                    silent: c.silent,
+                    still_in_asked: c.still_in_asked,
+                    still_in: c.still_in_nudge,
                 };
                 return Ok::<_, std::convert::Infallible>((again, false));
             }
@@ -171,6 +198,9 @@ pub async fn start(
                 stale_nudges: carried.stale_goals.clone(),
                 fizzle_nudge: carried.fizzle,
                 repair_nudge: carried.repair,
+                silent: carried.silent,
+                still_in_asked: carried.still_in_asked,
+                still_in_nudge: carried.still_in,
                 ..Checkin::default()
             };
             Ok((carried, true))
@@ -212,6 +242,12 @@ pub async fn start(
             notes,
         },
     }];
+    if carried.still_in {
+        effects.push(Effect::Nudge {
+            user: member.clone(),
+            nudge: Nudge::StillIn,
+        });
+    }
     for (goal, count) in &carried.stale_goals {
         if let Some(g) = goals.get(*goal) {
             effects.push(Effect::Nudge {

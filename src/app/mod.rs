@@ -166,6 +166,7 @@ impl App {
             Action::AdminRemoveConfirm { ref member } => {
                 admin_members::remove(app, team, user, member).await
             }
+            Action::StillIn { keep } => checkins::answer_still_in(app, request, keep).await,
             Action::StayTogether { round, keep } => {
                 rounds::choose_keep(app, request, round, keep).await
             }

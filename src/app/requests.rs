@@ -105,6 +105,10 @@ pub enum Action {
         from: u32,
         into: u32,
     },
+    /// "Still in?": yes (`true`), or pause me for a month.
+    StillIn {
+        keep: bool,
+    },
     /// After a first meeting: keep meeting this round's partner (`true`)
     /// or someone new next round.
     StayTogether {

@@ -15,6 +15,8 @@ use super::roster;
 use super::round_delivery;
 use super::text::Text;
 use crate::domain::admin_log::AdminAct;
+use crate::domain::checkin::Checkin;
+use crate::domain::nudges::Nudge;
 use crate::domain::pairing::Pairing;
 use crate::domain::profile::{Cadence, Format, Profile};
 use crate::domain::round_plan::{PlanGroup, RoundPlan, SitOut};
@@ -70,18 +72,29 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
         .filter(|u| !not_people.contains(**u))
         .map(|u| (*u).clone())
         .collect();
+    // Silent members asked "still in?" who never answered sit this round
+    // out, paused; their partners go first.
+    let ghosts = ghosts(app, team, &people).await?;
+    let people: Vec<UserId> = people
+        .into_iter()
+        .filter(|u| !ghosts.contains_key(u))
+        .collect();
     let kept = kept_pairs(app, team, &people, number - 1).await?;
     let in_kept: std::collections::HashSet<&UserId> = kept.iter().flatten().collect();
     let (roster, not_ready, away) =
         roster::roster_where(&profiles, today, app.time.zone, |u, p| {
-            wanted(u, p) && !not_people.contains(u) && !in_kept.contains(u)
+            wanted(u, p)
+                && !not_people.contains(u)
+                && !in_kept.contains(u)
+                && !ghosts.contains_key(u)
         });
+    let left_alone: std::collections::HashSet<&UserId> = ghosts.values().flatten().collect();
     let mut scorer = Scorer::new(&roster, &history, Rules::from(&app.config.pairing), now);
     // Whoever asked for a new partner after not meeting goes first.
     for i in 0..roster.people.len() {
         let member = roster::member_of(&roster, i);
         let pairing: Pairing = app.docs.load(team, &member, Doc::Pairing).await?;
-        if pairing.repair {
+        if pairing.repair || left_alone.contains(&member) {
             scorer.give_priority(i);
         }
     }
@@ -167,7 +180,73 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
         sat_out = summary.sat_out.len(),
         "round recorded; intros queued"
     );
-    Ok(Outcome::reply(Reply::Round(summary)))
+    let in_round: std::collections::HashSet<UserId> = round_plan
+        .groups
+        .iter()
+        .flat_map(|g| g.members.clone())
+        .collect();
+    let notices = pause_ghosts(app, team, &ghosts, &in_round).await;
+    Ok(Outcome::reply(Reply::Round(summary)).with_effects(notices))
+}
+
+/// Those of `people` asked "still in?" who answered nothing since, with
+/// their partners.
+async fn ghosts(
+    app: &App,
+    team: &TeamId,
+    people: &[UserId],
+) -> Result<std::collections::HashMap<UserId, Vec<UserId>>, anyhow::Error> {
+    let checkins: Vec<Checkin> = app.docs.load_many(team, people, Doc::Checkin).await?;
+    let mut out = std::collections::HashMap::new();
+    for (user, c) in people.iter().zip(&checkins) {
+        if c.still_in_asked && c.answers.is_empty() && c.met.is_none() {
+            let pairing: Pairing = app.docs.load(team, user, Doc::Pairing).await?;
+            out.insert(user.clone(), pairing.partners);
+        }
+    }
+    Ok(out)
+}
+
+/// Pauses each silent member (told once, with a Resume button) and tells
+/// their partners, now first in line, kindly; counted as pauses.
+async fn pause_ghosts(
+    app: &App,
+    team: &TeamId,
+    ghosts: &std::collections::HashMap<UserId, Vec<UserId>>,
+    in_round: &std::collections::HashSet<UserId>,
+) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for (ghost, partners) in ghosts {
+        let paused = super::membership::update_profile(app, team, ghost, |p| {
+            if p.membership != crate::domain::profile::Membership::Active {
+                return Err(String::new());
+            }
+            p.set_membership(crate::domain::profile::Membership::Paused { until: None });
+            Ok(String::new())
+        })
+        .await;
+        if paused.is_err() {
+            continue; // changed meanwhile (paused, left): nothing to say
+        }
+        let _ = app
+            .docs
+            .update(team, ghost, Doc::Checkin, |c: &mut Checkin| {
+                c.still_in_asked = false;
+                Ok::<(), std::convert::Infallible>(())
+            })
+            .await;
+        effects.push(Effect::Nudge {
+            user: ghost.clone(),
+            nudge: Nudge::PausedForSilence,
+        });
+        for partner in partners.iter().filter(|p| in_round.contains(*p)) {
+            effects.push(Effect::Nudge {
+                user: partner.clone(),
+                nudge: Nudge::PartnerAway,
+            });
+        }
+    }
+    effects
 }
 
 /// The pairs of round `last` who both chose to keep meeting and may (not

@@ -128,6 +128,12 @@ pub struct NudgesConfig {
     pub stale_checkins: u32,
     pub fizzle_rounds: u32,
     pub reminder_after_hours: u32,
+    #[serde(default = "default_silent_checkins")]
+    pub silent_checkins: u32,
+}
+
+fn default_silent_checkins() -> u32 {
+    3
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -134,6 +134,9 @@ pub fn validate(loaded: &Loaded) -> Vec<Problem> {
     if !(1..=52).contains(&n.stale_checkins) {
         report("nudges.stale_checkins", "must be from 1 to 52".into());
     }
+    if !(1..=52).contains(&n.silent_checkins) {
+        report("nudges.silent_checkins", "must be from 1 to 52".into());
+    }
     if !(1..=52).contains(&n.fizzle_rounds) {
         report("nudges.fizzle_rounds", "must be from 1 to 52".into());
     }

@@ -78,6 +78,10 @@ impl MetAnswer {
     }
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// One member's current check-in (stored per member).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkin {
@@ -117,6 +121,15 @@ pub struct Checkin {
     /// ... and whether a re-pair was offered.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub repair_nudge: bool,
+    /// Check-ins in a row before this one left without any answer.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub silent: u32,
+    /// Asked "still in?" and not answered yet: the next round pauses them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub still_in_asked: bool,
+    /// Whether the "still in?" question went out with this check-in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub still_in_nudge: bool,
 }
 
 impl Checkin {

@@ -22,6 +22,12 @@ pub enum Nudge {
     RepairOffer { partners: Vec<UserId>, round: u32 },
     /// A pause ended today; check-ins and rounds include them again.
     PauseEnded,
+    /// Several check-ins unanswered: still in, or a pause?
+    StillIn,
+    /// Paused by the round after an unanswered "still in?" (with Resume).
+    PausedForSilence,
+    /// Their partner seems away: first in line for a new one this round.
+    PartnerAway,
     /// After a first reported meeting: keep meeting `partners`, or someone
     /// new next round? (`choice`: what they picked so far.)
     KeepOrNew {
@@ -42,6 +48,7 @@ pub enum Nudge {
 pub struct Thresholds {
     pub stale_checkins: u32,
     pub fizzle_rounds: u32,
+    pub silent_checkins: u32,
 }
 
 /// Counters carried from one check-in to the next, and the nudges due.
@@ -55,6 +62,12 @@ pub struct Carried {
     pub fizzle: Option<u32>,
     /// Whether to offer a re-pair (one period after the fizzle nudge).
     pub repair: bool,
+    /// Check-ins in a row left unanswered, the one replaced included.
+    pub silent: u32,
+    /// Asked "still in?" (now, or before and still unanswered).
+    pub still_in_asked: bool,
+    /// Whether to ask "still in?" now.
+    pub still_in: bool,
 }
 
 /// Works out the counters for the check-in that replaces `previous`, asking
@@ -84,6 +97,17 @@ pub fn carry(previous: &Checkin, goals: &[u32], partners: &[UserId], t: Threshol
             out.stale.insert(goal, count);
         }
     }
+    // A check-in with no answer at all counts towards "still in?"; any
+    // answer resets it (and answers the question).
+    let answered = !previous.answers.is_empty() || previous.met.is_some();
+    if previous.number > 0 {
+        out.silent = if answered { 0 } else { previous.silent + 1 };
+    }
+    out.still_in_asked = previous.still_in_asked && !answered;
+    if t.silent_checkins > 0 && out.silent == t.silent_checkins && !out.still_in_asked {
+        out.still_in = true;
+        out.still_in_asked = true;
+    }
     let same_partners = !partners.is_empty() && previous.partners == partners;
     if same_partners {
         out.missed = if previous.met == Some(MetAnswer::Met) {
@@ -109,7 +133,34 @@ mod tests {
     const T: Thresholds = Thresholds {
         stale_checkins: 3,
         fizzle_rounds: 2,
+        silent_checkins: 3,
     };
+
+    #[test]
+    fn three_silent_check_ins_ask_still_in_once_and_an_answer_resets() {
+        let mut prev = Checkin {
+            number: 1,
+            ..Checkin::default()
+        };
+        let mut asked_at = Vec::new();
+        for n in 2..=6 {
+            let c = carry(&prev, &[], &[], T);
+            if c.still_in {
+                asked_at.push(n);
+            }
+            prev = Checkin {
+                number: n,
+                silent: c.silent,
+                still_in_asked: c.still_in_asked,
+                ..Checkin::default()
+            };
+        }
+        assert_eq!(asked_at, vec![4], "after three unanswered, once");
+        assert!(prev.still_in_asked);
+        prev.met = Some(MetAnswer::NotYet);
+        let c = carry(&prev, &[], &[], T);
+        assert_eq!((c.silent, c.still_in_asked, c.still_in), (0, false, false));
+    }
 
     fn next(prev: &Checkin, goal_answer: Option<GoalAnswer>, met: Option<MetAnswer>) -> Checkin {
         let mut p = prev.clone();
@@ -226,6 +277,7 @@ mod tests {
         let off = Thresholds {
             stale_checkins: 0,
             fizzle_rounds: 0,
+            silent_checkins: 0,
         };
         let ben = vec![UserId::parse("U0BEN").unwrap()];
         let mut prev = Checkin {

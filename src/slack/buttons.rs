@@ -48,6 +48,8 @@ pub fn encode(action: &Action) -> (&'static str, Option<String>) {
             ("admin_remove_confirm", Some(member.as_str().to_owned()))
         }
         Action::AdminRemoveCancel => ("admin_remove_cancel", None),
+        Action::StillIn { keep: true } => ("still_in", None),
+        Action::StillIn { keep: false } => ("pause_month", None),
         Action::StayTogether { round, keep: true } => ("keep_meeting", Some(round.to_string())),
         Action::StayTogether { round, keep: false } => ("new_partner", Some(round.to_string())),
         Action::AdminStats => ("admin_stats", None),
@@ -122,6 +124,8 @@ pub fn decode(id: &str, value: Option<&str>) -> Option<Action> {
             member: crate::ids::UserId::parse(value?).ok()?,
         },
         "admin_remove_cancel" => Action::AdminRemoveCancel,
+        "still_in" => Action::StillIn { keep: true },
+        "pause_month" => Action::StillIn { keep: false },
         "keep_meeting" => Action::StayTogether {
             round: number()?,
             keep: true,
@@ -179,6 +183,8 @@ mod tests {
                 round: 3,
                 keep: false,
             },
+            Action::StillIn { keep: true },
+            Action::StillIn { keep: false },
             Action::AdminStats,
             Action::AdminExport,
         ];
@@ -215,6 +221,7 @@ mod tests {
                 | Action::AdminRemoveConfirm { .. }
                 | Action::AdminRemoveCancel
                 | Action::StayTogether { .. }
+                | Action::StillIn { .. }
                 | Action::AdminStats
                 | Action::AdminExport => {}
             }
@@ -232,7 +239,7 @@ mod tests {
             assert!(id.len() <= 255 && value.as_deref().unwrap_or("").len() <= 2000);
             ids.insert(id);
         }
-        assert_eq!(ids.len(), 24, "each variant has its own action id");
+        assert_eq!(ids.len(), 26, "each variant has its own action id");
     }
 
     #[test]

@@ -464,3 +464,131 @@ async fn one_wanting_someone_new_re_pairs_both_and_max_rounds_ends_even_a_happy_
         );
     }
 }
+
+/// Four members, paired; `silent` never answers a check-in, the others
+/// always do; four check-ins go out.
+async fn four_with_one_silent(app: &TestApp, silent: &str) {
+    join(app, "U0ANA", "sql", "rust", "").await;
+    join(app, "U0BEN", "rust", "sql", "").await;
+    join(app, "U0CAT", "rust", "sql", "").await;
+    join(app, "U0DAN", "sql", "rust", "").await;
+    app.run_round(ADMIN).await;
+    for n in 1..=4 {
+        app.say(ADMIN, "admin checkins").await;
+        for user in ["U0ANA", "U0BEN", "U0CAT", "U0DAN"] {
+            if user != silent {
+                app.press_with_value(
+                    user,
+                    "checkin_met",
+                    &format!("{n}:0:not_yet"),
+                    &format!("{user}{n}"),
+                )
+                .await;
+            }
+        }
+    }
+    settle_long(app).await;
+}
+
+/// Every delivery finished; DMs to one person are paced a second apart, so
+/// a few weeks of check-ins and nudges take longer than `settled` waits.
+async fn settle_long(app: &TestApp) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(90);
+    while app.metric("tandem_deliveries_in_flight").await != 0.0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "deliveries never finished"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Only the nudges these tests are about (no haven't-met nudges).
+fn quiet(config: &mut tandem::config::Config) {
+    config.nudges.fizzle_rounds = 52;
+}
+
+#[tokio::test]
+async fn a_silent_member_is_asked_then_paused_by_the_round_and_their_partner_goes_first() {
+    let app = spawn(Spawn {
+        tweak: Some(quiet),
+        ..Spawn::default()
+    })
+    .await;
+    four_with_one_silent(&app, "U0BEN").await;
+    // After three unanswered check-ins, the fourth comes with "still in?".
+    let asked = dms_with(&app, "U0BEN", "Still in?");
+    assert_eq!(asked.len(), 1, "asked once");
+    assert!(asked[0]
+        .to_string()
+        .contains("\"action_id\":\"pause_month\""));
+    for other in ["U0ANA", "U0CAT", "U0DAN"] {
+        assert!(dms_with(&app, other, "Still in?").is_empty(), "{other}");
+    }
+    let partner = {
+        let round1 = app.fake.calls("chat.postMessage");
+        let intro = round1
+            .iter()
+            .find(|c| {
+                c.body.to_string().contains("<@U0BEN>")
+                    && c.body.to_string().contains("you're paired")
+            })
+            .unwrap()
+            .body
+            .to_string();
+        ["U0ANA", "U0CAT", "U0DAN"]
+            .into_iter()
+            .find(|u| intro.contains(&format!("<@{u}>")))
+            .unwrap()
+    };
+    let round = app.run_round(ADMIN).await;
+    assert!(
+        !round.to_string().contains("<@U0BEN>"),
+        "paused, not paired: {round}"
+    );
+    settle_long(&app).await;
+    let paused = dms_with(&app, "U0BEN", "Your Tandem membership is paused");
+    assert_eq!(paused.len(), 1, "told once");
+    assert!(
+        paused[0].to_string().contains("\"action_id\":\"resume\""),
+        "with a Resume button"
+    );
+    assert_eq!(
+        dms_with(&app, partner, "First in line for a new partner").len(),
+        1
+    );
+    assert!(
+        groups(&round)
+            .iter()
+            .any(|g| g.iter().any(|m| m == partner)),
+        "{round}"
+    );
+    assert!(app
+        .say("U0BEN", "status")
+        .await
+        .to_string()
+        .contains("Paused"));
+    // Nothing about why reaches anyone else.
+    for other in ["U0ANA", "U0CAT", "U0DAN"] {
+        assert!(dms_with(&app, other, "unanswered").is_empty(), "{other}");
+    }
+}
+
+#[tokio::test]
+async fn answering_still_in_keeps_a_quiet_member_in_the_round() {
+    let app = spawn(Spawn {
+        tweak: Some(quiet),
+        ..Spawn::default()
+    })
+    .await;
+    four_with_one_silent(&app, "U0DAN").await;
+    let kept = app.press_with_value("U0DAN", "still_in", "", "s1").await;
+    assert_eq!(
+        kept["text"],
+        "Great — you're in. Nothing changes; your next check-in comes as usual."
+    );
+    let round = app.run_round(ADMIN).await;
+    assert!(round.to_string().contains("<@U0DAN>"), "{round}");
+    settle_long(&app).await;
+    assert!(dms_with(&app, "U0DAN", "Your Tandem membership is paused").is_empty());
+}

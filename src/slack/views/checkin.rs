@@ -190,6 +190,32 @@ pub fn nudge(nudge: &crate::domain::nudges::Nudge) -> SlackMessageContent {
             ),
             Vec::new(),
         ),
+        Nudge::StillIn => (
+            "You haven't answered your last few check-ins — no problem, busy weeks happen. \
+             Still in? If not, a pause is one click, and nobody is paired with you meanwhile. \
+             With no answer by the next round, I'll pause you (and tell you how to come back)."
+                .to_owned(),
+            vec![
+                button("Yes, keep me in", &Action::StillIn { keep: true })
+                    .with_style(SlackBlockButtonStyle::Primary)
+                    .into(),
+                button("Pause me for a month", &Action::StillIn { keep: false }).into(),
+            ],
+        ),
+        Nudge::PausedForSilence => (
+            "I've paused your Tandem membership, since your check-ins have gone unanswered — \
+             nothing of yours has changed, and nobody is told why. Come back whenever you like."
+                .to_owned(),
+            vec![button("Resume", &Action::Resume)
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into()],
+        ),
+        Nudge::PartnerAway => (
+            "Your partner seems to be away for now, so you're first in line for a new partner \
+             this round. Thanks for showing up!"
+                .to_owned(),
+            Vec::new(),
+        ),
         Nudge::KeepOrNew {
             partners,
             round,
@@ -250,6 +276,9 @@ pub(super) fn plain_summary(nudge: &crate::domain::nudges::Nudge) -> String {
         Nudge::RepairOffer { .. } => "Want a new partner next round?".to_owned(),
         Nudge::PauseEnded => "Welcome back to Tandem".to_owned(),
         Nudge::KeepOrNew { .. } => "Keep meeting your partner?".to_owned(),
+        Nudge::StillIn => "Still in?".to_owned(),
+        Nudge::PausedForSilence => "Your Tandem membership is paused".to_owned(),
+        Nudge::PartnerAway => "First in line for a new partner".to_owned(),
         Nudge::BeforeMeeting { .. } => "Your follow-ups for your next meeting".to_owned(),
     }
 }
