@@ -592,3 +592,48 @@ async fn answering_still_in_keeps_a_quiet_member_in_the_round() {
     settle_long(&app).await;
     assert!(dms_with(&app, "U0DAN", "Your Tandem membership is paused").is_empty());
 }
+
+/// The case: A avoids B and C's manager is D, four members who
+/// could each learn from two others → A–D and B–C, every time; and nobody
+/// but A ever receives a message naming A's choice.
+#[tokio::test]
+async fn an_avoid_list_and_a_manager_together_give_the_only_allowed_pairs() {
+    let app = spawn_app().await;
+    join(&app, "U0AAA", "sql", "rust", "").await;
+    join(&app, "U0BBB", "rust", "sql", "").await;
+    join(&app, "U0CCC", "sql", "rust", "; manager: <@U0DDD|d>").await;
+    join(&app, "U0DDD", "rust", "sql", "").await;
+    app.say("U0AAA", "avoid <@U0BBB|b>").await;
+    for _ in 0..3 {
+        let preview = app.say(ADMIN, "admin round preview").await;
+        assert!(!preview.to_string().contains("do-not-pair"), "{preview}");
+        let mut g: Vec<Vec<String>> = groups(&preview)
+            .into_iter()
+            .map(|mut g| {
+                g.sort();
+                g
+            })
+            .collect();
+        g.sort();
+        assert_eq!(
+            g,
+            vec![
+                vec!["U0AAA".to_owned(), "U0DDD".to_owned()],
+                vec!["U0BBB".to_owned(), "U0CCC".to_owned()]
+            ],
+            "{preview}"
+        );
+    }
+    app.run_round(ADMIN).await;
+    settle_long(&app).await;
+    for call in app.fake.all_calls() {
+        let body = call.body.to_string();
+        let to_a = body.contains("\"channel\":\"U0AAA\"") || call.method == "response_url";
+        if !to_a {
+            assert!(
+                !body.contains("do-not-pair") && !body.contains("won't be paired"),
+                "{body}"
+            );
+        }
+    }
+}
