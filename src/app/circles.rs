@@ -113,12 +113,22 @@ async fn form(
         if !preview {
             // Recorded before they are sent: only an offer made can be taken.
             let newcomers: Vec<UserId> = (0..roster.people.len()).map(id).collect();
+            // Never a place beside someone they may not be grouped with.
+            let everyone: Vec<UserId> = newcomers
+                .iter()
+                .cloned()
+                .chain(book.items.iter().flat_map(|c| c.members.clone()))
+                .collect();
+            let forbidden = super::constraints::among(app, team, &everyone).await?;
             let offered = app
                 .docs
                 .update_circles(team, |b| {
                     let mut offers = Vec::new();
                     for user in &newcomers {
-                        let Some(room) = b.with_room(size + 1).map(|c| c.id) else {
+                        let fits = |c: &crate::domain::circles::Circle| {
+                            forbidden.allows(std::slice::from_ref(user), &c.members)
+                        };
+                        let Some(room) = b.with_room_where(size + 1, fits).map(|c| c.id) else {
                             continue;
                         };
                         if let Some(c) = b.by_id_mut(room) {
@@ -554,12 +564,14 @@ pub async fn leave(app: &App, team: &TeamId, user: &UserId) -> Result<Vec<Effect
 /// the smallest other circle.
 pub async fn merge_offers(app: &App, team: &TeamId) -> Result<Vec<Effect>, anyhow::Error> {
     let book = app.docs.load_circles(team).await?;
+    let everyone: Vec<UserId> = book.items.iter().flat_map(|c| c.members.clone()).collect();
+    let forbidden = super::constraints::among(app, team, &everyone).await?;
     let mut effects = Vec::new();
     for small in book.items.iter().filter(|c| c.members.len() < MIN_MEMBERS) {
         let into = book
             .items
             .iter()
-            .filter(|c| c.id != small.id)
+            .filter(|c| c.id != small.id && forbidden.allows(&small.members, &c.members))
             .min_by_key(|c| (c.members.len(), c.id));
         if let Some(into) = into {
             effects.push(Effect::CircleMergeOffer {
@@ -576,6 +588,17 @@ pub async fn merge_offers(app: &App, team: &TeamId) -> Result<Vec<Effect>, anyho
 /// A member of circle `from` accepts merging into `into`.
 pub async fn merge(app: &App, request: &ActionRequest, from: u32, into: u32) -> Outcome {
     let (team, user) = (&request.team, &request.user);
+    // Checked again now: lists and managers may have changed since the offer.
+    let forbidden = match app.docs.load_circles(team).await {
+        Ok(book) => {
+            let everyone: Vec<UserId> = book.items.iter().flat_map(|c| c.members.clone()).collect();
+            match super::constraints::among(app, team, &everyone).await {
+                Ok(f) => f,
+                Err(_) => return Outcome::store_down(),
+            }
+        }
+        Err(_) => return Outcome::store_down(),
+    };
     let merged = app
         .docs
         .update_circles(team, |b| {
@@ -588,6 +611,12 @@ pub async fn merge(app: &App, request: &ActionRequest, from: u32, into: u32) -> 
             let Some(target) = b.by_id_mut(into) else {
                 return Err("The other circle has closed; I'll offer another at the next round.");
             };
+            if !forbidden.allows(&source.members, &target.members) {
+                // Why is nobody's business: an avoid list is private.
+                return Err(
+                    "That merge isn't possible any more; I'll offer another at the next round.",
+                );
+            }
             for m in &source.members {
                 target.add_member(m);
             }
@@ -653,6 +682,20 @@ pub async fn join(app: &App, request: &ActionRequest, id: u32) -> Outcome {
         );
     }
     let room = app.config.circles.size + 1;
+    let forbidden = match app.docs.load_circles(team).await {
+        Ok(book) => {
+            let mut everyone: Vec<UserId> = book
+                .by_id(id)
+                .map(|c| c.members.clone())
+                .unwrap_or_default();
+            everyone.push(user.clone());
+            match super::constraints::among(app, team, &everyone).await {
+                Ok(f) => f,
+                Err(_) => return Outcome::store_down(),
+            }
+        }
+        Err(_) => return Outcome::store_down(),
+    };
     let joined = app
         .docs
         .update_circles(team, |b| {
@@ -669,7 +712,9 @@ pub async fn join(app: &App, request: &ActionRequest, id: u32) -> Outcome {
                     "This place isn't offered to you (offers lapse when you leave or pause). You'll get a new offer when a circle has room.",
                 ));
             }
-            if c.members.len() >= room {
+            if c.members.len() >= room
+                || !forbidden.allows(std::slice::from_ref(user), &c.members)
+            {
                 return Err(Text::from(
                     "That circle filled up in the meantime; you'll get another offer.",
                 ));

@@ -19,6 +19,7 @@ mod admin_members;
 mod avoid;
 mod checkins;
 mod circles;
+mod constraints;
 mod context;
 mod documents;
 mod export;

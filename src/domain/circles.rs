@@ -211,9 +211,14 @@ impl CircleBook {
 
     /// The circle with the fewest members, if it has fewer than `max`.
     pub fn with_room(&self, max: usize) -> Option<&Circle> {
+        self.with_room_where(max, |_| true)
+    }
+
+    /// As [`CircleBook::with_room`], among the circles `ok` accepts.
+    pub fn with_room_where(&self, max: usize, ok: impl Fn(&Circle) -> bool) -> Option<&Circle> {
         self.items
             .iter()
-            .filter(|c| c.members.len() < max)
+            .filter(|c| c.members.len() < max && ok(c))
             .min_by_key(|c| (c.members.len(), c.id))
     }
 

@@ -637,3 +637,45 @@ async fn an_avoid_list_and_a_manager_together_give_the_only_allowed_pairs() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_newcomer_is_never_offered_a_place_beside_someone_they_avoid() {
+    let app = spawn_app().await;
+    for (i, u) in ["U0C001", "U0C002", "U0C003", "U0C004"].iter().enumerate() {
+        let (offer, learn) = if i % 2 == 0 {
+            ("sql", "rust")
+        } else {
+            ("rust", "sql")
+        };
+        join(&app, u, offer, learn, "; format: circle").await;
+    }
+    let formed = app.say(ADMIN, "admin circles 4").await;
+    assert!(
+        formed["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("*Formed 1 circle"),
+        "{formed}"
+    );
+    join(&app, "U0NEWBIE", "sql", "rust", "; format: circle").await;
+    app.say("U0NEWBIE", "avoid <@U0C003>").await;
+    let reply = app.say(ADMIN, "admin circles").await;
+    let text = reply["text"].as_str().unwrap();
+    assert!(!text.contains("Offered"), "{text}");
+    app.settled().await;
+    assert!(
+        !app.fake
+            .calls("chat.postMessage")
+            .iter()
+            .any(|c| c.body["channel"] == "U0NEWBIE" && c.body.to_string().contains("circle_join")),
+        "no place offered beside someone on their list"
+    );
+    // Nor can an old offer be used to get in.
+    let pressed = app
+        .press_with_value("U0NEWBIE", "circle_join", "1", "j1")
+        .await;
+    assert!(
+        !pressed["text"].as_str().unwrap().starts_with("You're in"),
+        "{pressed}"
+    );
+}
