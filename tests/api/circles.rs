@@ -773,3 +773,69 @@ async fn members_words_never_become_markup_in_a_circle() {
         assert!(!all.contains(markup), "{markup} became markup in: {all}");
     }
 }
+
+#[tokio::test]
+async fn circles_are_never_merged_across_an_avoid_list() {
+    let clock = ManualClock::new(monday());
+    let app = spawn_at(&clock).await;
+    let members = people(7);
+    join_circle_people(&app, &members).await;
+    form(&app, "3").await;
+    let doc = circles_doc(&app).await;
+    let circles = doc["circles"].as_array().unwrap();
+    let small = circles
+        .iter()
+        .find(|c| c["members"].as_array().unwrap().len() == 3)
+        .unwrap()
+        .clone();
+    let other = circles
+        .iter()
+        .find(|c| c["id"] != small["id"])
+        .unwrap()
+        .clone();
+    let channel = small["channel"].as_str().unwrap().to_owned();
+    let small_id = small["id"].as_u64().unwrap();
+    let other_id = other["id"].as_u64().unwrap();
+    let leaver = small["members"][0].as_str().unwrap().to_owned();
+    let stayer = small["members"][1].as_str().unwrap().to_owned();
+    let avoided = other["members"][0].as_str().unwrap().to_owned();
+    app.say(&stayer, &format!("avoid <@{avoided}>")).await;
+    app.say(&leaver, "leave").await;
+    app.press(&leaver, "leave_confirm", "l1").await;
+    // The small circle is now under three: a merge would be offered.
+    for _ in 0..200 {
+        if !circles_doc(&app).await.to_string().contains(&leaver) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(
+        !circles_doc(&app).await.to_string().contains(&leaver),
+        "left"
+    );
+    app.run_round(ADMIN).await;
+    app.settled().await;
+    assert!(
+        !posts_in(&app.fake, &channel)
+            .iter()
+            .any(|p| p.to_string().contains("circle_merge")),
+        "no merge offered into a circle with someone on a member's list"
+    );
+    // An offer's button pressed anyway is refused, without saying why.
+    let answer = app
+        .press_with_value(
+            &stayer,
+            "circle_merge",
+            &format!("{small_id}:{other_id}"),
+            "m1",
+        )
+        .await;
+    assert_eq!(
+        answer["text"],
+        "That merge isn't possible any more; I'll offer another at the next round."
+    );
+    assert_eq!(
+        circles_doc(&app).await["circles"].as_array().unwrap().len(),
+        2
+    );
+}
