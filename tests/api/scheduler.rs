@@ -63,13 +63,20 @@ pub(crate) async fn settle(apps: &[&TestApp]) {
 }
 
 async fn replica(first: &TestApp, clock: &ManualClock, batch: usize) -> TestApp {
-    spawn(Spawn {
+    let second = spawn(Spawn {
         prefix: Some(first.prefix.clone()),
         clock: Some(clock.clone()),
         batch: Some(batch),
         ..Spawn::default()
     })
-    .await
+    .await;
+    // One workspace: both replicas' Slack knows the same people (a round
+    // asks users.info whether each is a full member, on whichever replica
+    // runs it).
+    for user in first.fake.users() {
+        second.fake.add_user(&user);
+    }
+    second
 }
 
 async fn first_replica(clock: &ManualClock, batch: usize) -> TestApp {

@@ -246,6 +246,22 @@ impl FakeSlack {
             .insert(user.to_owned());
     }
 
+    /// The workspace's people this fake knows (another replica's fake can
+    /// be told the same, so `users.info` answers alike on every replica).
+    pub fn users(&self) -> Vec<String> {
+        let mut users: Vec<String> = self
+            .shared
+            .inner
+            .lock()
+            .unwrap()
+            .users
+            .iter()
+            .cloned()
+            .collect();
+        users.sort();
+        users
+    }
+
     /// Removes `user` from the workspace (deactivated): users.info and
     /// conversations.open answer `user_not_found`.
     #[allow(dead_code)]
