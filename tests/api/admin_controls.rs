@@ -83,8 +83,10 @@ async fn admins_pause_resume_and_remove_a_member_who_is_told_each_time() {
         .as_str()
         .unwrap()
         .starts_with("Take <@U0ANA> out of the program?"));
+    let before = app.fake.calls("response_url").len();
     let kept = app.press(ADMIN, "admin_remove_cancel", "cancel").await;
     assert_eq!(kept.status(), 200);
+    app.fake.wait_for("response_url", before + 1, WAIT).await;
     // A member pressing an admin's button (a forwarded message) changes nothing.
     let stolen = app
         .press_with_value("U0BEN", "admin_remove_confirm", "U0ANA", "stolen")
@@ -144,7 +146,9 @@ async fn admins_pause_resume_and_remove_a_member_who_is_told_each_time() {
 
     // Forgotten: their id leaves the log; what the admin did stays.
     app.say("U0ANA", "forget").await;
+    let before = app.fake.calls("response_url").len();
     app.press("U0ANA", "forget_confirm", "gone").await;
+    app.fake.wait_for("response_url", before + 1, WAIT).await;
     let mut forgotten: Value = Value::Null;
     for _ in 0..100 {
         forgotten = app.say(ADMIN, "admin log").await;

@@ -801,7 +801,9 @@ async fn circles_are_never_merged_across_an_avoid_list() {
     let avoided = other["members"][0].as_str().unwrap().to_owned();
     app.say(&stayer, &format!("avoid <@{avoided}>")).await;
     app.say(&leaver, "leave").await;
+    let before = app.fake.calls("response_url").len();
     app.press(&leaver, "leave_confirm", "l1").await;
+    app.fake.wait_for("response_url", before + 1, WAIT).await;
     // The small circle is now under three: a merge would be offered.
     for _ in 0..200 {
         if !circles_doc(&app).await.to_string().contains(&leaver) {
