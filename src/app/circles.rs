@@ -105,6 +105,7 @@ async fn form(
         failed: None,
         uninvited: Vec::new(),
         not_ready,
+        unplaced: 0,
     };
     let id = |i: usize| roster::member_of(&roster, i);
     if roster.people.len() < MIN_MEMBERS {
@@ -181,6 +182,8 @@ async fn form(
     let everyone: Vec<usize> = (0..roster.people.len()).collect();
     let groups =
         crate::pairing::circles::form_circles(&scorer, &everyone, size, u64::from(book.next));
+    let (groups, unplaced) = strictly_apart(&scorer, groups);
+    summary.unplaced = unplaced;
     summary.groups = groups
         .iter()
         .map(|g| roster::planned_group(g, &roster))
@@ -558,6 +561,47 @@ pub async fn leave(app: &App, team: &TeamId, user: &UserId) -> Result<Vec<Effect
         thread: None,
         text,
     }])
+}
+
+/// The engine keeps a member apart from their manager and from anyone on a
+/// do-not-pair list whenever some split allows it; where none does, the
+/// later of the two is left out of that circle (and a circle left under
+/// [`MIN_MEMBERS`] is not formed): these are hard rules, never traded for
+/// a fuller circle. Returns the circles and how many were left out.
+fn strictly_apart(
+    scorer: &crate::pairing::score::Scorer,
+    groups: Vec<crate::pairing::round::Group>,
+) -> (Vec<crate::pairing::round::Group>, usize) {
+    use crate::pairing::score::Blocked;
+    let mut unplaced = 0;
+    let mut kept = Vec::new();
+    for mut group in groups {
+        let mut members: Vec<usize> = Vec::new();
+        for &m in &group.members {
+            let clash = members.iter().any(|&o| {
+                matches!(
+                    scorer.blocked(o, m),
+                    Some(Blocked::DoNotPair | Blocked::ManagerReport)
+                )
+            });
+            if clash {
+                unplaced += 1;
+            } else {
+                members.push(m);
+            }
+        }
+        if members.len() < MIN_MEMBERS {
+            unplaced += members.len();
+            continue;
+        }
+        if members.len() < group.members.len() {
+            // The engine's reasons may name someone no longer in it.
+            group.reasons.clear();
+        }
+        group.members = members;
+        kept.push(group);
+    }
+    (kept, unplaced)
 }
 
 /// At each round: circles under [`MIN_MEMBERS`] are offered a merge with

@@ -458,6 +458,9 @@ pub struct CirclesSummary {
     pub uninvited: Vec<(ChannelId, String)>,
     /// Circle-preferring members with an incomplete profile.
     pub not_ready: usize,
+    /// Members who could not be placed without grouping someone with
+    /// their manager or someone on a do-not-pair list (why is not said).
+    pub unplaced: usize,
 }
 
 /// The Home tab's view of my circle.

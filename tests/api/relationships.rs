@@ -679,3 +679,33 @@ async fn a_newcomer_is_never_offered_a_place_beside_someone_they_avoid() {
         "{pressed}"
     );
 }
+
+#[tokio::test]
+async fn when_no_split_keeps_two_apart_one_of_them_is_left_out_of_the_circle() {
+    let app = spawn_app().await;
+    for (i, u) in ["U0C001", "U0C002", "U0C003", "U0C004"].iter().enumerate() {
+        let (offer, learn) = if i % 2 == 0 {
+            ("sql", "rust")
+        } else {
+            ("rust", "sql")
+        };
+        join(&app, u, offer, learn, "; format: circle").await;
+    }
+    app.say("U0C001", "avoid <@U0C002>").await;
+    // Four people, circles of about four: one circle, unless it would put
+    // the two together.
+    let preview = app.say(ADMIN, "admin circles preview 4").await;
+    let g = groups(&preview);
+    assert_eq!(g.len(), 1, "{preview}");
+    assert_eq!(g[0].len(), 3, "{preview}");
+    assert!(!together(&g, "U0C001", "U0C002"), "{preview}");
+    let text = preview.to_string();
+    assert!(
+        text.contains("1 member couldn't be placed in a circle this time"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("do-not-pair") && !text.contains("avoid"),
+        "{text}"
+    );
+}

@@ -60,6 +60,13 @@ pub(super) fn circles_message(c: &crate::app::CirclesSummary) -> SlackMessageCon
             render_all(&g.reasons, " · ")
         )));
     }
+    if c.unplaced > 0 {
+        blocks.push(context(format!(
+            "{} member{} couldn't be placed in a circle this time; they'll be offered a place when one has room.",
+            c.unplaced,
+            if c.unplaced == 1 { "" } else { "s" }
+        )));
+    }
     if c.not_ready > 0 {
         blocks.push(context(format!(
             "{} circle-preferring member{} left out until their profile is complete.",
