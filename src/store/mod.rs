@@ -8,6 +8,7 @@ mod connection;
 mod keys;
 mod memory;
 mod redis;
+mod scripts;
 
 pub use self::keys::Keys;
 pub use self::memory::MemoryStore;
