@@ -46,7 +46,6 @@ use tandem::scheduler::Scheduler;
 use tandem::slack::client::{build_client, build_reply_client, Timeouts};
 use tandem::slack::outbound::SlackWorkspace;
 use tandem::slack::{SlackApi, SlackContext};
-use tandem::store::{Keys, RedisStore, Store};
 
 const ZONES: [&str; 5] = [
     "Asia/Tokyo",
@@ -85,8 +84,7 @@ struct Run {
 }
 
 async fn run(members: usize, rate_control: bool) -> Run {
-    let redis_url =
-        std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into());
+    let redis_url = support::redis_url();
     let fake = FakeSlack::start().await;
     if rate_control {
         fake.enforce_per_channel_limit(Duration::from_secs(1));
@@ -94,13 +92,7 @@ async fn run(members: usize, rate_control: bool) -> Run {
     let (mut config, prefix) = support::shipped_config();
     config.scheduler.tick_ms = 5;
     config.scheduler.batch = 100;
-    let store: Arc<dyn Store> = Arc::new(
-        RedisStore::connect_lazily(&redis_url, Keys::new(prefix.clone())).expect("redis url"),
-    );
-    store
-        .ping()
-        .await
-        .expect("the benchmark needs Redis: redis-server --daemonize yes");
+    let store = support::redis_store(&prefix).await;
     let clock = ManualClock::new(sunday_noon());
     let metrics = Metrics::new();
     let timeouts = Timeouts::from_config(&config.slack);

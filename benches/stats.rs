@@ -25,16 +25,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tandem::app::{App, CommandRequest};
 use tandem::clock::SystemClock;
-use tandem::crypto::Sealer;
 use tandem::domain::figures::Period;
 use tandem::ids::{TeamId, UserId};
-use tandem::metrics::Metrics;
-use tandem::slack::client::{build_reply_client, Timeouts};
 use tandem::slack::outbound::SlackWorkspace;
-use tandem::slack::SlackApi;
-use tandem::store::{Doc, Keys, RedisStore, Store};
-
-const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+use tandem::store::{Doc, Store};
 
 struct Seeded {
     app: App,
@@ -46,29 +40,12 @@ struct Seeded {
 }
 
 async fn seed(members: usize, encrypted: bool) -> Seeded {
-    let redis_url =
-        std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into());
+    let redis_url = support::redis_url();
     let fake = FakeSlack::start().await;
     let (config, prefix) = support::shipped_config();
-    let store: Arc<dyn Store> = Arc::new(
-        RedisStore::connect_lazily(&redis_url, Keys::new(prefix.clone())).expect("redis url"),
-    );
-    store
-        .ping()
-        .await
-        .expect("the benchmark needs Redis: redis-server --daemonize yes");
-    let timeouts = Timeouts::from_config(&config.slack);
-    let api = SlackApi::new(
-        build_reply_client(&fake.api_url(), timeouts).unwrap(),
-        build_reply_client(&fake.api_url(), timeouts).unwrap(),
-        &secrecy::SecretString::from(fake_slack::BOT_TOKEN.to_owned()),
-        Metrics::new(),
-    );
-    let sealer = if encrypted {
-        Sealer::from_base64_key(KEY).unwrap()
-    } else {
-        Sealer::clear()
-    };
+    let store = support::redis_store(&prefix).await;
+    let api = support::unthrottled_api(&fake.api_url(), fake_slack::BOT_TOKEN, &config);
+    let sealer = support::sealer(encrypted);
     let app = App::new(
         Arc::new(config),
         store.clone(),

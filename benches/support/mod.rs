@@ -62,3 +62,51 @@ pub fn shipped_config() -> (tandem::config::Config, String) {
     config.store.key_prefix = prefix.clone();
     (config, prefix)
 }
+
+/// `TEST_REDIS_URL`, default the local Redis.
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into())
+}
+
+/// The Redis store under `prefix`, answering (or a panic saying how to
+/// start Redis).
+pub async fn redis_store(prefix: &str) -> std::sync::Arc<dyn tandem::store::Store> {
+    let store = tandem::store::RedisStore::connect_lazily(
+        &redis_url(),
+        tandem::store::Keys::new(prefix.to_owned()),
+    )
+    .expect("redis url");
+    tandem::store::Store::ping(&store)
+        .await
+        .expect("the benchmark needs Redis: redis-server --daemonize yes");
+    std::sync::Arc::new(store)
+}
+
+/// A fixed test key, for the runs with encryption on.
+const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// Encryption on (a fixed test key) or off.
+pub fn sealer(encrypted: bool) -> tandem::crypto::Sealer {
+    if encrypted {
+        tandem::crypto::Sealer::from_base64_key(KEY).expect("a valid key")
+    } else {
+        tandem::crypto::Sealer::clear()
+    }
+}
+
+/// The Web API client for the fake Slack at `api_url`, without
+/// slack-morphism's throttle (what is measured is not pacing).
+pub fn unthrottled_api(
+    api_url: &str,
+    bot_token: &str,
+    config: &tandem::config::Config,
+) -> tandem::slack::SlackApi {
+    use tandem::slack::client::{build_reply_client, Timeouts};
+    let timeouts = Timeouts::from_config(&config.slack);
+    tandem::slack::SlackApi::new(
+        build_reply_client(api_url, timeouts).expect("client"),
+        build_reply_client(api_url, timeouts).expect("client"),
+        &secrecy::SecretString::from(bot_token.to_owned()),
+        tandem::metrics::Metrics::new(),
+    )
+}

@@ -11,7 +11,9 @@ use std::time::Duration;
 use support::fake_slack::{FakeSlack, Scripted};
 use support::*;
 
-fn tandem() -> Command {
+/// The binary, from the repository root, with nothing from the
+/// developer's shell: the variables a test needs are set by the test.
+pub(crate) fn tandem() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tandem"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     // Start from a clean slate: nothing from the developer's shell leaks in.
@@ -21,6 +23,9 @@ fn tandem() -> Command {
         "SLACK_SIGNING_SECRET",
         "SLACK_API_URL",
         "REDIS_URL",
+        "REDIS_CLUSTER_URLS",
+        "REDIS_CA_FILE",
+        "TANDEM_ENCRYPTION_KEY",
         "TANDEM_CONFIG",
         "PORT",
         "RUST_LOG",

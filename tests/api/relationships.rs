@@ -5,9 +5,9 @@
 
 use crate::support;
 
+use crate::cli::tandem;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::Command;
 use support::*;
 
 const ADMIN: &str = "U0ADMIN1";
@@ -241,17 +241,6 @@ async fn the_profile_form_sets_a_manager_and_a_private_avoid_list() {
         .as_str()
         .unwrap()
         .starts_with("Managers on file: <5 of <5"));
-}
-
-fn tandem() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tandem"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("TANDEM") || key.starts_with("SLACK_") || key.starts_with("REDIS") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
 }
 
 // Several threads: the binary calls the fake Slack this test serves.
