@@ -5,10 +5,15 @@ use super::context::App;
 use super::model::Outcome;
 use crate::ids::UserId;
 
+/// Named in `program.admins`.
+fn listed(app: &App, user: &UserId) -> bool {
+    app.config.program.admins.iter().any(|a| a == user.as_str())
+}
+
 /// Whether `user` runs the program; `false` when Slack could not say
 /// (logged), for what only shows more to admins (the Home tab).
 pub async fn is_admin(app: &App, user: &UserId) -> bool {
-    app.config.program.admins.iter().any(|a| a == user.as_str())
+    listed(app, user)
         || app.workspace.is_admin(user).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "could not check admin status");
             false
@@ -17,8 +22,7 @@ pub async fn is_admin(app: &App, user: &UserId) -> bool {
 
 /// `Ok` for a program admin; otherwise the polite refusal to show.
 pub async fn check(app: &App, user: &UserId) -> Result<(), Outcome> {
-    let listed = app.config.program.admins.iter().any(|a| a == user.as_str());
-    let admin = listed
+    let admin = listed(app, user)
         || match app.workspace.is_admin(user).await {
             Ok(admin) => admin,
             Err(e) => {

@@ -23,6 +23,7 @@ use crate::domain::round_plan::{PlanGroup, RoundPlan, SitOut};
 use crate::ids::{TeamId, UserId};
 use crate::pairing::score::{Rules, Scorer};
 use crate::store::Doc;
+use std::collections::HashMap;
 
 /// `admin round [preview]`: refused politely for non-admins.
 pub async fn admin_round(app: &App, team: &TeamId, user: &UserId, preview: bool) -> Outcome {
@@ -74,12 +75,21 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
         .collect();
     // Silent members asked "still in?" who never answered sit this round
     // out, paused; their partners go first.
-    let ghosts = ghosts(app, team, &people).await?;
+    // Everyone's pairing, read once: ghosts' partners, kept pairs and who
+    // asked for a new partner all come from it.
+    let loaded: Vec<Pairing> = app.docs.load_many(team, &people, Doc::Pairing).await?;
+    let pairings: HashMap<UserId, Pairing> = people.iter().cloned().zip(loaded).collect();
+    let ghosts = ghosts(app, team, &people, &pairings).await?;
     let people: Vec<UserId> = people
         .into_iter()
         .filter(|u| !ghosts.contains_key(u))
         .collect();
-    let kept = kept_pairs(app, team, &people, number - 1).await?;
+    let kept = kept_pairs(
+        &pairings,
+        &people,
+        number - 1,
+        app.config.pairing.max_rounds_together,
+    );
     let in_kept: std::collections::HashSet<&UserId> = kept.iter().flatten().collect();
     let (roster, not_ready, away) =
         roster::roster_where(&profiles, today, app.time.zone, |u, p| {
@@ -93,8 +103,8 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
     // Whoever asked for a new partner after not meeting goes first.
     for i in 0..roster.people.len() {
         let member = roster::member_of(&roster, i);
-        let pairing: Pairing = app.docs.load(team, &member, Doc::Pairing).await?;
-        if pairing.repair || left_alone.contains(&member) {
+        let repair = pairings.get(&member).is_some_and(|p| p.repair);
+        if repair || left_alone.contains(&member) {
             scorer.give_priority(i);
         }
     }
@@ -195,16 +205,18 @@ async fn ghosts(
     app: &App,
     team: &TeamId,
     people: &[UserId],
-) -> Result<std::collections::HashMap<UserId, Vec<UserId>>, anyhow::Error> {
+    pairings: &HashMap<UserId, Pairing>,
+) -> Result<HashMap<UserId, Vec<UserId>>, anyhow::Error> {
     let checkins: Vec<Checkin> = app.docs.load_many(team, people, Doc::Checkin).await?;
-    let mut out = std::collections::HashMap::new();
-    for (user, c) in people.iter().zip(&checkins) {
-        if c.still_in_asked && c.answers.is_empty() && c.met.is_none() {
-            let pairing: Pairing = app.docs.load(team, user, Doc::Pairing).await?;
-            out.insert(user.clone(), pairing.partners);
-        }
-    }
-    Ok(out)
+    Ok(people
+        .iter()
+        .zip(&checkins)
+        .filter(|(_, c)| c.still_in_asked && c.answers.is_empty() && c.met.is_none())
+        .map(|(user, _)| {
+            let partners = pairings.get(user).map(|p| p.partners.clone());
+            (user.clone(), partners.unwrap_or_default())
+        })
+        .collect())
 }
 
 /// Pauses each silent member (told once, with a Resume button) and tells
@@ -212,7 +224,7 @@ async fn ghosts(
 async fn pause_ghosts(
     app: &App,
     team: &TeamId,
-    ghosts: &std::collections::HashMap<UserId, Vec<UserId>>,
+    ghosts: &HashMap<UserId, Vec<UserId>>,
     in_round: &std::collections::HashSet<UserId>,
 ) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -252,18 +264,19 @@ async fn pause_ghosts(
 /// The pairs of round `last` who both chose to keep meeting and may (not
 /// yet `pairing.max_rounds_together` rounds in a row), among `people`
 /// (active, pairable). Each pair once, in a stable order.
-async fn kept_pairs(
-    app: &App,
-    team: &TeamId,
+fn kept_pairs(
+    pairings: &HashMap<UserId, Pairing>,
     people: &[UserId],
     last: u32,
-) -> Result<Vec<[UserId; 2]>, anyhow::Error> {
+    max: u32,
+) -> Vec<[UserId; 2]> {
     if last == 0 {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let pairings: Vec<Pairing> = app.docs.load_many(team, people, Doc::Pairing).await?;
-    let of: std::collections::HashMap<&UserId, &Pairing> = people.iter().zip(&pairings).collect();
-    let max = app.config.pairing.max_rounds_together;
+    let of: HashMap<&UserId, &Pairing> = people
+        .iter()
+        .filter_map(|u| Some((u, pairings.get(u)?)))
+        .collect();
     let keeps = |p: &Pairing| p.round == last && p.keep == Some(true) && p.together < max;
     let mut kept = Vec::new();
     for (u, p) in &of {
@@ -279,7 +292,7 @@ async fn kept_pairs(
         }
     }
     kept.sort();
-    Ok(kept)
+    kept
 }
 
 /// "Keep meeting" or "Ready for someone new", after a first meeting:
