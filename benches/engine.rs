@@ -61,6 +61,7 @@ fn roster(n: usize, scarce: bool, seed: u64) -> Roster {
                 wants,
                 manager: None,
                 do_not_pair: vec![],
+                hours: Default::default(),
             }
         })
         .collect();

@@ -13,11 +13,14 @@
 //!   signature checks, Block Kit views, Web API client.
 //! - [`store`] — the only module that knows Redis (plus an in-memory twin).
 //! - [`schedule`] — cron and time-zone maths; pure.
+//! - [`meeting_time`] — working hours and meeting slots; pure.
+//! - [`calendar`] — the `.ics` invite of a confirmed meeting; pure.
 //! - [`scheduler`] — claims due jobs (rounds, check-ins) and runs them.
 //! - [`ops`] — `/healthz`, `/readyz`, `/metrics`.
 //! - [`metrics`], [`telemetry`], [`ids`] — cross-cutting pieces.
 
 pub mod app;
+pub mod calendar;
 pub mod charts;
 pub mod cli;
 pub mod clock;
@@ -26,6 +29,7 @@ pub mod crypto;
 pub mod domain;
 pub mod ids;
 pub mod match_cmd;
+pub mod meeting_time;
 pub mod metrics;
 pub mod ops;
 pub mod org_cmd;

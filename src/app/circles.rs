@@ -93,10 +93,13 @@ async fn form(
     }
     let candidates: Vec<&UserId> = profiles.iter().map(|(u, _)| u).collect();
     let not_people = super::accounts::not_people(app, &candidates).await;
-    let (roster, not_ready, _) =
-        roster::roster_where(&profiles, now.date_naive(), app.time.zone, |u, _| {
-            !not_people.contains(u)
-        });
+    let (roster, not_ready, _) = roster::roster_where(
+        &profiles,
+        now.date_naive(),
+        app.time.zone,
+        app.time.hours,
+        |u, _| !not_people.contains(u),
+    );
     let mut summary = CirclesSummary {
         preview,
         size,

@@ -167,11 +167,16 @@ pub async fn admin_export(app: &App, team: &TeamId, user: &UserId, period: Perio
         comment: format!(
             "Tandem export — {}: {rows}. Counts only: no names or ids, and never anyone's goals, notes or answers.",
             period.label()
-        ),
+        )
+        .into(),
         content_type: "text/csv",
         bytes: text.into_bytes(),
     };
-    match app.workspace.share_file(user, file).await {
+    match app
+        .workspace
+        .share_file(std::slice::from_ref(user), file)
+        .await
+    {
         Ok(()) => {
             let act = AdminAct::Exported {
                 period: period.label(),

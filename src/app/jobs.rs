@@ -19,6 +19,7 @@ use super::circles;
 use super::context::App;
 use super::documents::UpdateError;
 use super::home;
+use super::meetings;
 use super::model::{Effect, JobRun};
 use super::queue;
 use super::round_delivery;
@@ -64,6 +65,12 @@ pub async fn run(
         Job::SitOut { round, user } => round_delivery::sit_out(app, team, &job, *round, user).await,
         Job::MergeOffers { .. } => round_delivery::merge_offers(app, team, &job).await,
         Job::Report { round } => round_report::run(app, team, &job, *round).await,
+        Job::Meeting { round, group } => {
+            meetings::confirm(app, team, &job, *round, *group, now).await
+        }
+        Job::MeetingSoon { round, user } => {
+            meetings::remind(app, team, &job, *round, user, now).await
+        }
     }
 }
 

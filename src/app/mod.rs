@@ -27,6 +27,7 @@ mod goals;
 mod home;
 mod jobs;
 mod ledger;
+mod meetings;
 mod membership;
 mod model;
 mod notes;
@@ -52,6 +53,7 @@ pub use text::{Span, Text};
 pub use workspace::{Account, SharedFile, Workspace, WorkspaceError};
 
 use crate::domain::goals::GoalState;
+use crate::domain::pairing::SlotPick;
 use crate::ids::{TeamId, UserId};
 use chrono::{DateTime, Utc};
 use command::Command;
@@ -170,6 +172,12 @@ impl App {
             Action::StillIn { keep } => checkins::answer_still_in(app, request, keep).await,
             Action::StayTogether { round, keep } => {
                 rounds::choose_keep(app, request, round, keep).await
+            }
+            Action::PickTime { round, slot } => {
+                meetings::pick(app, request, round, SlotPick::Time(slot)).await
+            }
+            Action::NoTimeWorks { round } => {
+                meetings::pick(app, request, round, SlotPick::NoneWork).await
             }
             Action::AdminRemoveCancel => {
                 Outcome::done("Nothing changed: they're still in the program.")

@@ -185,7 +185,11 @@ pub enum Effect {
         reasons: Vec<Text>,
         /// Each member's shared goals (only those they chose to share).
         shared_goals: Vec<(UserId, Vec<String>)>,
-        first_meeting: chrono::DateTime<chrono::Utc>,
+        /// Times to pick from for the first meeting, inside everyone's
+        /// working hours (none: they share no working time this week).
+        slots: Vec<chrono::DateTime<chrono::Utc>>,
+        /// The meeting's length, in minutes.
+        minutes: u32,
     },
     /// A pair who both chose to keep meeting: told in their group DM that
     /// they continue this round (instead of a new intro).

@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::domain::profile::Profile;
 use crate::ids::UserId;
+use crate::meeting_time::{Attendee, SlotRules, Workday};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use cron::Schedule;
@@ -13,6 +14,12 @@ pub struct ProgramTime {
     /// `program.default_timezone`: rounds and circle prompts run in it, and
     /// members whose own zone is unknown fall back to it.
     pub zone: Tz,
+    /// `meetings.working_hours`: for members who set none of their own.
+    pub hours: Workday,
+    /// How an intro offers meeting times (`meetings.length_minutes`).
+    pub slots: SlotRules,
+    /// How long before a confirmed meeting its reminder goes.
+    pub reminder: chrono::Duration,
     round: Option<Schedule>,
     checkin: Option<Schedule>,
     prompt: Option<Schedule>,
@@ -24,6 +31,12 @@ impl ProgramTime {
         Self {
             zone: crate::schedule::parse_timezone(&config.program.default_timezone)
                 .unwrap_or(chrono_tz::UTC),
+            hours: config.meetings.workday(),
+            slots: SlotRules {
+                minutes: config.meetings.length_minutes,
+                ..SlotRules::default()
+            },
+            reminder: chrono::Duration::minutes(i64::from(config.meetings.reminder_minutes)),
             round: cron(&config.program.round_schedule),
             checkin: cron(&config.program.checkin_schedule),
             prompt: cron(&config.circles.prompt_schedule),
@@ -46,6 +59,27 @@ impl ProgramTime {
                     .find(|(u, _)| u == m)
                     .and_then(|(_, p)| p.timezone.as_deref());
                 self.zone_of(timezone).0
+            })
+            .collect()
+    }
+
+    /// Where `members` are and when they work, read from `profiles`.
+    pub fn attendees_of(
+        &self,
+        members: &[UserId],
+        profiles: &[(UserId, Profile)],
+    ) -> Vec<Attendee> {
+        let zones = self.zones_of(members, profiles);
+        members
+            .iter()
+            .zip(zones)
+            .map(|(m, zone)| Attendee {
+                zone,
+                hours: profiles
+                    .iter()
+                    .find(|(u, _)| u == m)
+                    .and_then(|(_, p)| p.hours)
+                    .unwrap_or(self.hours),
             })
             .collect()
     }

@@ -115,6 +115,15 @@ pub enum Action {
         round: u32,
         keep: bool,
     },
+    /// The intro's meeting time at place `slot` (from 0) suits me.
+    PickTime {
+        round: u32,
+        slot: u8,
+    },
+    /// None of the intro's meeting times suits me.
+    NoTimeWorks {
+        round: u32,
+    },
     /// An admin confirms taking `member` out of the program.
     AdminRemoveConfirm {
         member: UserId,

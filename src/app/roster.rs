@@ -6,6 +6,7 @@ use super::model::PlannedGroup;
 use super::text::Text;
 use crate::domain::profile::{Membership, Profile};
 use crate::ids::UserId;
+use crate::meeting_time::Workday;
 use crate::pairing::history::History;
 use crate::pairing::roster::{Person, Roster, SkillSet};
 use chrono::NaiveDate;
@@ -55,6 +56,7 @@ pub fn roster_where(
     profiles: &[(UserId, Profile)],
     today: NaiveDate,
     default_tz: Tz,
+    default_hours: Workday,
     keep: impl Fn(&UserId, &Profile) -> bool,
 ) -> (Roster, usize, usize) {
     let mut roster = Roster::default();
@@ -103,6 +105,7 @@ pub fn roster_where(
             // anyone on their own do-not-pair list.
             manager: p.manager.as_ref().map(|m| m.as_str().to_owned()),
             do_not_pair: p.avoid.iter().map(|a| a.as_str().to_owned()).collect(),
+            hours: p.hours.unwrap_or(default_hours),
         });
     }
     (roster, not_ready, away)

@@ -180,6 +180,21 @@ pub async fn intro(
     if members.len() < 2 {
         return Ok(JobRun::nothing(None));
     }
+    // Read before the pairings are stored: the offered meeting times go
+    // into each member's pairing, where their picks are checked against
+    // them. The same on a retry (from the round's own time).
+    let mut profiles = Vec::with_capacity(members.len());
+    for m in &members {
+        let profile: Profile = app.docs.load(team, m, Doc::Profile).await?;
+        profiles.push((m.clone(), profile));
+    }
+    let slots = if kept {
+        Vec::new()
+    } else {
+        let attendees = app.time.attendees_of(&members, &profiles);
+        crate::meeting_time::meeting_slots(plan.at.unwrap_or(now), &attendees, app.time.slots)
+    };
+    let offered: Vec<i64> = slots.iter().map(|t| t.timestamp()).collect();
     for m in &members {
         let partners: Vec<UserId> = members.iter().filter(|p| *p != m).cloned().collect();
         let stored = app
@@ -198,6 +213,9 @@ pub async fn intro(
                     keep: None,
                     keep_asked: false,
                     together: if kept { p.together + 1 } else { 1 },
+                    slots: offered.clone(),
+                    pick: None,
+                    meeting: None,
                 };
                 Ok(())
             })
@@ -217,18 +235,14 @@ pub async fn intro(
             mark: Some(mark),
         });
     }
-    let mut profiles = Vec::with_capacity(members.len());
     let mut shared_goals = Vec::new();
     for m in &members {
-        let profile: Profile = app.docs.load(team, m, Doc::Profile).await?;
-        profiles.push((m.clone(), profile));
         let book: GoalBook = app.docs.load(team, m, Doc::Goals).await?;
         let shared: Vec<String> = book.shared().into_iter().map(|(_, t)| t).collect();
         if !shared.is_empty() {
             shared_goals.push((m.clone(), shared));
         }
     }
-    let zones = app.time.zones_of(&members, &profiles);
     let intro = Effect::Intro {
         round,
         reasons: group
@@ -238,7 +252,8 @@ pub async fn intro(
             .collect(),
         members,
         shared_goals,
-        first_meeting: crate::schedule::first_meeting(plan.at.unwrap_or(now), &zones),
+        slots,
+        minutes: app.time.slots.minutes,
     };
     Ok(JobRun {
         effects: vec![intro],

@@ -92,7 +92,7 @@ pub async fn run(app: &App, team: &TeamId, preview: bool) -> Result<Outcome, any
     );
     let in_kept: std::collections::HashSet<&UserId> = kept.iter().flatten().collect();
     let (roster, not_ready, away) =
-        roster::roster_where(&profiles, today, app.time.zone, |u, p| {
+        roster::roster_where(&profiles, today, app.time.zone, app.time.hours, |u, p| {
             wanted(u, p)
                 && !not_people.contains(u)
                 && !in_kept.contains(u)

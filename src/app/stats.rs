@@ -54,11 +54,15 @@ pub async fn admin_chart(app: &App, team: &TeamId, user: &UserId) -> Outcome {
     let file = SharedFile {
         filename: format!("tandem-trends-{}.png", ledger::today(app)),
         title: "Tandem trends — last 12 weeks".to_owned(),
-        comment: "Weekly, last 12 weeks, oldest on the left; gridlines every 25%. Green: share of meeting answers that were \"we met\". Blue: share of check-ins answered. A gap is a week with fewer than five answers.".to_owned(),
+        comment: "Weekly, last 12 weeks, oldest on the left; gridlines every 25%. Green: share of meeting answers that were \"we met\". Blue: share of check-ins answered. A gap is a week with fewer than five answers.".into(),
         content_type: "image/png",
         bytes,
     };
-    match app.workspace.share_file(user, file).await {
+    match app
+        .workspace
+        .share_file(std::slice::from_ref(user), file)
+        .await
+    {
         Ok(()) => Outcome::done("The trends chart is in your DM with me."),
         Err(e) => {
             tracing::warn!(error = %e, "chart not shared");

@@ -21,6 +21,8 @@ pub enum Span {
     Channel(ChannelId),
     /// A moment, shown as a date in each reader's own time zone.
     Date(DateTime<Utc>),
+    /// A moment, shown as a date and time in each reader's own time zone.
+    Time(DateTime<Utc>),
 }
 
 impl From<&str> for Span {

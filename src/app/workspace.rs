@@ -33,13 +33,13 @@ pub enum Account {
     Deactivated,
 }
 
-/// A file for someone's DM (an admin's export).
+/// A file for someone's DM (an admin's export) or a group's (an invite).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedFile {
     pub filename: String,
     pub title: String,
     /// The message that goes with it.
-    pub comment: String,
+    pub comment: super::text::Text,
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
 }
@@ -65,8 +65,9 @@ pub trait Workspace: Send + Sync {
     /// Everyone in `channel` (people only: ids that are not user ids are
     /// left out by the implementation, which knows why).
     async fn channel_members(&self, channel: &ChannelId) -> Result<Vec<UserId>, WorkspaceError>;
-    /// Shares `file` in `with`'s DM with the bot.
-    async fn share_file(&self, with: &UserId, file: SharedFile) -> Result<(), WorkspaceError>;
+    /// Shares `file` in the bot's DM with `with` (one person: their DM;
+    /// several: their group DM).
+    async fn share_file(&self, with: &[UserId], file: SharedFile) -> Result<(), WorkspaceError>;
     /// Posts `post` in `channel` (in `thread` when given); the message's id,
     /// which names its thread.
     async fn post(

@@ -27,6 +27,7 @@ pub struct Config {
     pub pairing: PairingConfig,
     pub circles: CirclesConfig,
     pub nudges: NudgesConfig,
+    pub meetings: MeetingsConfig,
     pub scheduler: SchedulerConfig,
     pub slack: SlackConfig,
     /// Skill synonyms from `skills.toml` beside the config file.
@@ -134,6 +135,26 @@ pub struct NudgesConfig {
 
 fn default_silent_checkins() -> u32 {
     3
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingsConfig {
+    /// Working hours of anyone who has not set their own, `HH:MM-HH:MM`
+    /// local (see [`crate::meeting_time::Workday::parse`]).
+    pub working_hours: String,
+    /// Length of the meeting an intro offers times for, in minutes.
+    pub length_minutes: u32,
+    /// Minutes before a confirmed meeting that each attendee is reminded.
+    pub reminder_minutes: u32,
+}
+
+impl MeetingsConfig {
+    /// `working_hours`, or 09:00–17:00 if it does not parse (validation
+    /// has refused such a config before the app starts).
+    pub fn workday(&self) -> crate::meeting_time::Workday {
+        crate::meeting_time::Workday::parse(&self.working_hours).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

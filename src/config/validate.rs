@@ -97,10 +97,10 @@ pub fn validate(loaded: &Loaded) -> Vec<Problem> {
     if !(0..=9).contains(&p.max_level_gap) {
         report("pairing.max_level_gap", "must be from 0 to 9".into());
     }
-    if !(0.0..=8.0).contains(&p.min_overlap_hours) {
+    if !(0.0..=24.0).contains(&p.min_overlap_hours) {
         report(
             "pairing.min_overlap_hours",
-            "must be from 0 to 8 (a working day has 8 hours)".into(),
+            "must be from 0 to 24 hours".into(),
         );
     }
     if !(1..=52).contains(&p.max_rounds_together) {
@@ -144,6 +144,22 @@ pub fn validate(loaded: &Loaded) -> Vec<Problem> {
         report(
             "nudges.reminder_after_hours",
             "must be from 1 to 168 hours".into(),
+        );
+    }
+    let m = &c.meetings;
+    if let Err(e) = crate::meeting_time::Workday::parse(&m.working_hours) {
+        report("meetings.working_hours", e.to_string());
+    }
+    if !(15..=240).contains(&m.length_minutes) || m.length_minutes % 15 != 0 {
+        report(
+            "meetings.length_minutes",
+            "must be 15 to 240 minutes, in steps of 15".into(),
+        );
+    }
+    if !(1..=120).contains(&m.reminder_minutes) {
+        report(
+            "meetings.reminder_minutes",
+            "must be from 1 to 120 minutes".into(),
         );
     }
     let sch = &c.scheduler;

@@ -32,6 +32,11 @@ pub enum Job {
     /// Round `round`'s figures recorded, and its report posted where
     /// `program.report_channel` says.
     Report { round: u32 },
+    /// Group `group` of round `round` all picked one meeting time: it is
+    /// confirmed, with a calendar invite in their group DM.
+    Meeting { round: u32, group: u32 },
+    /// `user`'s reminder of their confirmed round-`round` meeting.
+    MeetingSoon { round: u32, user: UserId },
 }
 
 impl Job {
@@ -42,12 +47,14 @@ impl Job {
             | Job::PauseEnd(user)
             | Job::Reminder { user, .. }
             | Job::SitOut { user, .. }
-            | Job::NotesBefore { user, .. } => Some(user),
+            | Job::NotesBefore { user, .. }
+            | Job::MeetingSoon { user, .. } => Some(user),
             Job::Round
             | Job::CirclePrompt(_)
             | Job::Intro { .. }
             | Job::MergeOffers { .. }
-            | Job::Report { .. } => None,
+            | Job::Report { .. }
+            | Job::Meeting { .. } => None,
         }
     }
 
@@ -68,9 +75,14 @@ impl Job {
                 round: 4,
                 user: user.clone(),
             },
-            Job::NotesBefore { round: 4, user },
+            Job::NotesBefore {
+                round: 4,
+                user: user.clone(),
+            },
             Job::MergeOffers { round: 4 },
             Job::Report { round: 4 },
+            Job::Meeting { round: 4, group: 2 },
+            Job::MeetingSoon { round: 4, user },
         ]
     }
 }
@@ -88,6 +100,8 @@ impl fmt::Display for Job {
             Job::NotesBefore { round, user } => write!(f, "notes:{round}:{user}"),
             Job::MergeOffers { round } => write!(f, "offers:{round}"),
             Job::Report { round } => write!(f, "report:{round}"),
+            Job::Meeting { round, group } => write!(f, "meeting:{round}:{group}"),
+            Job::MeetingSoon { round, user } => write!(f, "meetsoon:{round}:{user}"),
         }
     }
 }
@@ -116,20 +130,22 @@ impl FromStr for Job {
             }
             "resume" => Ok(Job::PauseEnd(user(rest)?)),
             "circle" => Ok(Job::CirclePrompt(number(rest)?)),
-            "intro" => {
+            "intro" | "meeting" => {
                 let (r, g) = rest.split_once(':').ok_or(UnknownJob)?;
-                Ok(Job::Intro {
-                    round: number(r)?,
-                    group: number(g)?,
+                let (round, group) = (number(r)?, number(g)?);
+                Ok(if kind == "intro" {
+                    Job::Intro { round, group }
+                } else {
+                    Job::Meeting { round, group }
                 })
             }
-            "sitout" | "notes" => {
+            "sitout" | "notes" | "meetsoon" => {
                 let (r, u) = rest.split_once(':').ok_or(UnknownJob)?;
                 let (round, user) = (number(r)?, user(u)?);
-                Ok(if kind == "sitout" {
-                    Job::SitOut { round, user }
-                } else {
-                    Job::NotesBefore { round, user }
+                Ok(match kind {
+                    "sitout" => Job::SitOut { round, user },
+                    "notes" => Job::NotesBefore { round, user },
+                    _ => Job::MeetingSoon { round, user },
                 })
             }
             "offers" => Ok(Job::MergeOffers {
@@ -171,7 +187,9 @@ mod tests {
                 "sitout:4:U0EXAMPLE",
                 "notes:4:U0EXAMPLE",
                 "offers:4",
-                "report:4"
+                "report:4",
+                "meeting:4:2",
+                "meetsoon:4:U0EXAMPLE"
             ]
         );
     }
@@ -193,6 +211,8 @@ mod tests {
             "sitout:4:<!here>",
             "notes:U01:4",
             "offers:",
+            "meeting:4",
+            "meetsoon:4:<!here>",
         ] {
             assert_eq!(bad.parse::<Job>(), Err(UnknownJob), "{bad:?}");
         }

@@ -41,6 +41,12 @@ pub enum Nudge {
         partners: Vec<UserId>,
         notes: Vec<String>,
     },
+    /// A confirmed meeting with `partners` starts at `at`, in `minutes`.
+    MeetingSoon {
+        partners: Vec<UserId>,
+        at: chrono::DateTime<chrono::Utc>,
+        minutes: i64,
+    },
 }
 
 /// The thresholds from `[nudges]`.

@@ -1,6 +1,7 @@
 //! A member's profile and availability, and the text form of
 //! `/tandem profile offer: sql, public speaking; learn: rust; level: 3; …`.
 
+use crate::meeting_time::{Workday, WorkdayError};
 use crate::pairing::skills::SkillNormaliser;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -90,6 +91,10 @@ pub struct Profile {
     /// nobody else — not the people on it, not admins — ever learns of it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub avoid: Vec<crate::ids::UserId>,
+    /// When they work, local time; the program's `meetings.working_hours`
+    /// when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Workday>,
 }
 
 /// Most people on one avoid list.
@@ -110,6 +115,7 @@ impl Default for Profile {
             pause_ended: None,
             manager: None,
             avoid: Vec::new(),
+            hours: None,
         }
     }
 }
@@ -165,7 +171,7 @@ impl Profile {
 /// A refused profile change; the text is shown to the member.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileError {
-    #[error("I don't know the field `{0}`. Use offer, learn, level, team, format, cadence or manager, e.g. `/tandem profile offer: sql, public speaking; learn: rust; level: 3`.")]
+    #[error("I don't know the field `{0}`. Use offer, learn, level, team, format, cadence, hours or manager, e.g. `/tandem profile offer: sql, public speaking; learn: rust; level: 3`.")]
     UnknownKey(String),
     #[error("`{0}` needs a value, e.g. `{0}: …`.")]
     Empty(&'static str),
@@ -183,6 +189,8 @@ pub enum ProfileError {
     TooLong,
     #[error("Name your manager with an @-mention, e.g. `/tandem profile manager: @sam` (or `manager: none`).")]
     BadManager,
+    #[error("{0}")]
+    BadHours(#[from] WorkdayError),
 }
 
 /// Applies `offer: …; learn: …; level: …; team: …; format: …; cadence: …`
@@ -271,6 +279,12 @@ pub fn apply_text(
                             })
                             .ok_or(ProfileError::BadManager)?,
                     ),
+                }
+            }
+            "hours" | "working hours" => {
+                next.hours = match value.to_lowercase().as_str() {
+                    "default" | "none" | "-" => None,
+                    _ => Some(Workday::parse(value)?),
                 }
             }
             other => return Err(ProfileError::UnknownKey(other.chars().take(20).collect())),

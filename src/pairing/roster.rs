@@ -1,8 +1,9 @@
 //! People as the engine sees them, and the roster CSV
-//! (`id,name,team,level,timezone,offers,wants[,manager][,do_not_pair]`,
+//! (`id,name,team,level,timezone,offers,wants[,manager][,do_not_pair][,hours]`,
 //! lists inside a cell separated by `;`).
 
 use super::skills::SkillNormaliser;
+use crate::meeting_time::Workday;
 use chrono_tz::Tz;
 use std::collections::{HashMap, HashSet};
 
@@ -81,6 +82,8 @@ pub struct Person {
     pub manager: Option<String>,
     /// Ids this person must never be paired with.
     pub do_not_pair: Vec<String>,
+    /// When they work, in their own time zone (09:00–17:00 unless told).
+    pub hours: Workday,
 }
 
 /// Everyone in a program, with the skill names their sets refer to.
@@ -115,7 +118,7 @@ pub struct RosterError {
 }
 
 const REQUIRED: [&str; 7] = ["id", "name", "team", "level", "timezone", "offers", "wants"];
-const OPTIONAL: [&str; 2] = ["manager", "do_not_pair"];
+const OPTIONAL: [&str; 3] = ["manager", "do_not_pair", "hours"];
 
 /// Parses roster CSV text.
 pub fn parse_roster(csv_text: &str, skills: &SkillNormaliser) -> Result<Roster, RosterError> {
@@ -135,7 +138,7 @@ pub fn parse_roster(csv_text: &str, skills: &SkillNormaliser) -> Result<Roster, 
             return Err(RosterError {
                 line: 1,
                 message: format!(
-                    "unknown column {h:?}; the columns are id,name,team,level,timezone,offers,wants[,manager][,do_not_pair]"
+                    "unknown column {h:?}; the columns are id,name,team,level,timezone,offers,wants[,manager][,do_not_pair][,hours]"
                 ),
             });
         }
@@ -145,7 +148,7 @@ pub fn parse_roster(csv_text: &str, skills: &SkillNormaliser) -> Result<Roster, 
             return Err(RosterError {
                 line: 1,
                 message: format!(
-                    "missing column {required:?}; the header must be id,name,team,level,timezone,offers,wants[,manager][,do_not_pair]"
+                    "missing column {required:?}; the header must be id,name,team,level,timezone,offers,wants[,manager][,do_not_pair][,hours]"
                 ),
             });
         }
@@ -218,6 +221,10 @@ pub fn parse_roster(csv_text: &str, skills: &SkillNormaliser) -> Result<Roster, 
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect();
+        let hours = match cell("hours") {
+            "" => Workday::default(),
+            text => Workday::parse(text).map_err(|e| fail(format!("hours {text:?}: {e}")))?,
+        };
         roster.people.push(Person {
             id,
             name,
@@ -228,6 +235,7 @@ pub fn parse_roster(csv_text: &str, skills: &SkillNormaliser) -> Result<Roster, 
             wants,
             manager,
             do_not_pair,
+            hours,
         });
     }
     Ok(roster)

@@ -6,14 +6,12 @@
 use super::history::History;
 use super::roster::{Person, Roster};
 use crate::config::{OddOneOut, PairingConfig, Weights};
+use crate::meeting_time::{shared_minutes, Workday};
 use chrono::{DateTime, Offset, TimeZone, Utc};
 use std::collections::HashMap;
 
 /// Fixed-point scale: 1 point = 100.
 pub const SCALE: f64 = 100.0;
-
-/// Working day used for overlap: 09:00–17:00 local.
-const WORKDAY_HOURS: f64 = 8.0;
 
 /// The knobs of pairing, from `[pairing]` in the config.
 #[derive(Debug, Clone)]
@@ -68,6 +66,8 @@ pub struct Scorer<'a> {
     pub rules: Rules,
     /// UTC offsets in minutes.
     offsets: Vec<i32>,
+    /// Working hours, local.
+    hours: Vec<Workday>,
     level: Vec<u8>,
     /// Skill bitsets laid out flat (`words` per person) so that scoring
     /// millions of pairs touches contiguous memory.
@@ -172,6 +172,7 @@ impl<'a> Scorer<'a> {
             roster,
             rules,
             offsets,
+            hours: people.iter().map(|p| p.hours).collect(),
             level,
             words,
             offers,
@@ -199,12 +200,15 @@ impl<'a> Scorer<'a> {
         self.sat_out_last[i] = true;
     }
 
-    /// Shared working hours of two people (09:00–17:00 local each).
+    /// Shared working hours of two people, each in their own zone.
     pub fn overlap_hours(&self, a: usize, b: usize) -> f64 {
-        const DAY: i32 = 24 * 60;
-        let d = (self.offsets[a] - self.offsets[b]).abs() % DAY;
-        let d = d.min(DAY - d);
-        (WORKDAY_HOURS - d as f64 / 60.0).max(0.0)
+        let minutes = shared_minutes(
+            self.hours[a],
+            self.offsets[a],
+            self.hours[b],
+            self.offsets[b],
+        );
+        f64::from(minutes) / 60.0
     }
 
     fn level_gap(&self, a: usize, b: usize) -> u32 {
@@ -331,7 +335,7 @@ impl<'a> Scorer<'a> {
             _ => {}
         }
         let hours = self.overlap_hours(a, b);
-        if hours >= WORKDAY_HOURS {
+        if self.hours[a] == self.hours[b] && hours >= self.hours[a].hours() {
             out.push("same working hours".to_owned());
         } else if hours > 0.0 {
             out.push(format!("{} h of shared working hours", trim_float(hours)));

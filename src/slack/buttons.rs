@@ -52,6 +52,8 @@ pub fn encode(action: &Action) -> (&'static str, Option<String>) {
         Action::StillIn { keep: false } => ("pause_month", None),
         Action::StayTogether { round, keep: true } => ("keep_meeting", Some(round.to_string())),
         Action::StayTogether { round, keep: false } => ("new_partner", Some(round.to_string())),
+        Action::PickTime { round, slot } => ("meeting_time", Some(format!("{round}:{slot}"))),
+        Action::NoTimeWorks { round } => ("no_time_works", Some(round.to_string())),
         Action::AdminStats => ("admin_stats", None),
         Action::AdminExport => ("admin_export", None),
     }
@@ -134,6 +136,14 @@ pub fn decode(id: &str, value: Option<&str>) -> Option<Action> {
             round: number()?,
             keep: false,
         },
+        "meeting_time" => {
+            let (round, slot) = pair()?;
+            Action::PickTime {
+                round: round.parse().ok()?,
+                slot: slot.parse().ok().filter(|s| *s < 10)?,
+            }
+        }
+        "no_time_works" => Action::NoTimeWorks { round: number()? },
         "admin_stats" => Action::AdminStats,
         "admin_export" => Action::AdminExport,
         _ => return None,
@@ -185,6 +195,8 @@ mod tests {
             },
             Action::StillIn { keep: true },
             Action::StillIn { keep: false },
+            Action::PickTime { round: 3, slot: 2 },
+            Action::NoTimeWorks { round: 3 },
             Action::AdminStats,
             Action::AdminExport,
         ];
@@ -222,6 +234,8 @@ mod tests {
                 | Action::AdminRemoveCancel
                 | Action::StayTogether { .. }
                 | Action::StillIn { .. }
+                | Action::PickTime { .. }
+                | Action::NoTimeWorks { .. }
                 | Action::AdminStats
                 | Action::AdminExport => {}
             }
@@ -239,7 +253,7 @@ mod tests {
             assert!(id.len() <= 255 && value.as_deref().unwrap_or("").len() <= 2000);
             ids.insert(id);
         }
-        assert_eq!(ids.len(), 26, "each variant has its own action id");
+        assert_eq!(ids.len(), 28, "each variant has its own action id");
     }
 
     #[test]
@@ -250,6 +264,8 @@ mod tests {
             ("kickoff", Some("2:daily")),
             ("repair", Some("-1")),
             ("circle_merge", Some("3")),
+            ("meeting_time", Some("2:10")),
+            ("meeting_time", Some("2")),
             ("admin_remove_confirm", Some("not-a-user")),
             ("nonsense", Some("1")),
         ] {

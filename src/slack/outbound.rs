@@ -178,14 +178,16 @@ pub async fn run_tagged(api: &SlackApi, effect: Effect, tag: Option<&str>) -> De
             members,
             reasons,
             shared_goals,
-            first_meeting,
+            slots,
+            minutes,
         } => {
             let content = tag_it(views::intro(
                 round,
                 &members,
                 &reasons,
                 &shared_goals,
-                first_meeting,
+                &slots,
+                minutes,
             ));
             (
                 api.post_to_group(&group(&members), content).await,
@@ -505,16 +507,17 @@ impl Workspace for SlackWorkspace {
         Ok(ids.into_iter().flatten().collect())
     }
 
-    async fn share_file(&self, with: &UserId, file: SharedFile) -> Result<(), WorkspaceError> {
+    async fn share_file(&self, with: &[UserId], file: SharedFile) -> Result<(), WorkspaceError> {
+        let comment = views::render(&file.comment);
         let upload = super::upload::Upload {
             filename: &file.filename,
             title: &file.title,
-            comment: &file.comment,
+            comment: &comment,
             content_type: file.content_type,
             bytes: file.bytes,
         };
         self.api
-            .upload_to_dm(&dm(with), upload)
+            .upload_to(&with.iter().map(dm).collect::<Vec<_>>(), upload)
             .await
             .map_err(|e| failed(&e))
     }

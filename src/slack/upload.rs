@@ -1,4 +1,4 @@
-//! Files into a member's DM through Slack's current files API: ask for an
+//! Files into a DM or group DM through Slack's current files API: ask for an
 //! upload URL (`files.getUploadURLExternal`), send the bytes there with a
 //! plain HTTP client (`reqwest`), then share the file
 //! (`files.completeUploadExternal`). (`files.upload` is retired.)
@@ -34,9 +34,10 @@ impl SlackApi {
         Ok(self.uploads.get_or_init(|| client))
     }
 
-    /// Shares `file` in `user`'s DM with the bot.
-    pub async fn upload_to_dm(&self, user: &SlackUserId, file: Upload<'_>) -> ClientResult<()> {
-        let channel = self.open_conversation(std::slice::from_ref(user)).await?;
+    /// Shares `file` in the bot's conversation with `users` (one: their
+    /// DM; several: their group DM).
+    pub async fn upload_to(&self, users: &[SlackUserId], file: Upload<'_>) -> ClientResult<()> {
+        let channel = self.open_conversation(users).await?;
         let session = self.client.open_session(&self.token);
         let ask = SlackApiFilesGetUploadUrlExternalRequest::new(
             file.filename.to_owned(),

@@ -16,6 +16,7 @@ mod home_and_welcome;
 mod http_mode;
 mod managed_redis;
 mod matching;
+mod meetings;
 mod membership;
 mod nudges;
 mod pairing;

@@ -58,6 +58,7 @@ fn random_roster(rng: &mut ChaCha8Rng, n: usize, skills: usize) -> Roster {
             } else {
                 vec![]
             },
+            hours: Default::default(),
         });
     }
     Roster {
@@ -193,6 +194,7 @@ fn person(id: &str, team: &str, level: u8, offers: &[usize], wants: &[usize]) ->
         wants: set(wants),
         manager: None,
         do_not_pair: vec![],
+        hours: Default::default(),
     }
 }
 

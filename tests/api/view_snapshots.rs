@@ -52,6 +52,7 @@ fn sample_home() -> HomeModel {
             keep: None,
             keep_asked: false,
             together: 1,
+            ..Pairing::default()
         },
         circle: None,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
@@ -106,7 +107,12 @@ fn intro() {
             Text::naming("different teams (Data and Design)", &[])
         ],
         &[(user("U0ANA"), vec!["Lead a design review".into()])],
-        when
+        &[
+            when,
+            when + chrono::Duration::days(1),
+            when + chrono::Duration::days(2)
+        ],
+        30
     ));
 }
 

@@ -190,6 +190,19 @@ pub fn nudge(nudge: &crate::domain::nudges::Nudge) -> SlackMessageContent {
             ),
             Vec::new(),
         ),
+        Nudge::MeetingSoon {
+            partners,
+            at,
+            minutes,
+        } => (
+            format!(
+                ":alarm_clock: Your Tandem meeting with {} starts in {minutes} minutes ({}). \
+                 Your follow-ups from last time: `/tandem notes`.",
+                mentions(partners),
+                super::rounds::meeting_time(*at)
+            ),
+            Vec::new(),
+        ),
         Nudge::StillIn => (
             "You haven't answered your last few check-ins — no problem, busy weeks happen. \
              Still in? If not, a pause is one click, and nobody is paired with you meanwhile. \
@@ -280,5 +293,8 @@ pub(super) fn plain_summary(nudge: &crate::domain::nudges::Nudge) -> String {
         Nudge::PausedForSilence => "Your Tandem membership is paused".to_owned(),
         Nudge::PartnerAway => "First in line for a new partner".to_owned(),
         Nudge::BeforeMeeting { .. } => "Your follow-ups for your next meeting".to_owned(),
+        Nudge::MeetingSoon { minutes, .. } => {
+            format!("Your Tandem meeting starts in {minutes} minutes")
+        }
     }
 }

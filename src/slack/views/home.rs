@@ -12,7 +12,7 @@ pub(super) fn profile_text(p: &Profile) -> String {
             escape(&items.join(", "))
         }
     };
-    format!(
+    let mut text = format!(
         "*Offers:* {}\n*Learning:* {}\n*Level:* {} · *Team:* {} · *Format:* {} · *Cadence:* {}",
         list(&p.offers),
         list(&p.wants),
@@ -20,7 +20,12 @@ pub(super) fn profile_text(p: &Profile) -> String {
         p.team.as_deref().map_or("—".to_owned(), escape),
         p.format.label(),
         p.cadence.label()
-    )
+    );
+    // Only when set: most people work the program's hours.
+    if let Some(hours) = p.hours {
+        text.push_str(&format!(" · *Working hours:* {hours}"));
+    }
+    text
 }
 
 /// Where the member stands in the program.

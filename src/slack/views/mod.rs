@@ -54,6 +54,7 @@ pub fn render(text: &Text) -> String {
                 at.timestamp(),
                 at.format("%a %-d %b")
             ),
+            Span::Time(at) => rounds::meeting_time(*at),
         })
         .collect()
 }

@@ -73,21 +73,18 @@ pub(super) fn round_message(r: &crate::app::RoundSummary) -> SlackMessageContent
         .with_blocks(blocks)
 }
 
-/// The intro posted in a new pair's (or trio's) group DM. The meeting time
-/// is a Slack date token, so each person sees it in their own time zone.
+/// The intro posted in a new pair's (or trio's) group DM. The meeting
+/// times are Slack date tokens, so each person reads them in their own
+/// time zone; each has a Pick button.
 pub fn intro(
     round: u32,
     members: &[crate::ids::UserId],
     reasons: &[Text],
     shared_goals: &[(crate::ids::UserId, Vec<String>)],
-    first_meeting: chrono::DateTime<chrono::Utc>,
+    slots: &[chrono::DateTime<chrono::Utc>],
+    minutes: u32,
 ) -> SlackMessageContent {
     let who = mention_list(members, ", ");
-    let when = format!(
-        "<!date^{}^{{date_long_pretty}} at {{time}}|{} UTC>",
-        first_meeting.timestamp(),
-        first_meeting.format("%a %-d %b %Y %H:%M")
-    );
     let text = format!("{who} — you're paired for peer mentoring!");
     let mut blocks = vec![
         section(format!(":wave: {text}")),
@@ -106,10 +103,8 @@ pub fn intro(
             lines.join("\n")
         )));
     }
+    blocks.extend(meeting_times(round, slots, minutes));
     blocks.extend([
-        section(format!(
-            "*Suggested first meeting:* {when} (shown in your own time zone). Reply here to agree another time."
-        )),
         section(
             "*Kickoff:* each of you shares one goal and what you hope to get from the other. \
              Then agree how often you'll meet:"
@@ -123,7 +118,7 @@ pub fn intro(
             ]
             .into_iter()
             .map(|(label, cadence)| button(label, &Action::Kickoff { round, cadence }).into())
-                .collect(),
+            .collect(),
         )
         .into(),
         SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(md!(
@@ -135,6 +130,58 @@ pub fn intro(
     SlackMessageContent::new()
         .with_text(text)
         .with_blocks(blocks)
+}
+
+/// The first meeting's times, each with a Pick button, and "none of these
+/// work"; or, when the group shares no working time this week, a word on
+/// agreeing one here.
+fn meeting_times(
+    round: u32,
+    slots: &[chrono::DateTime<chrono::Utc>],
+    minutes: u32,
+) -> Vec<SlackBlock> {
+    if slots.is_empty() {
+        return vec![section(
+            "*First meeting:* your working hours don't overlap in the next week, so there are no times to offer. \
+             Reply here to agree one that suits you all."
+                .to_owned(),
+        )];
+    }
+    let mut blocks = vec![section(format!(
+        "*Pick a time for your first meeting* ({minutes} min, shown in your own time zone). \
+         When you all pick the same one, it's confirmed and a calendar invite appears here."
+    ))];
+    for (i, at) in slots.iter().enumerate() {
+        let pick = Action::PickTime {
+            round,
+            slot: i as u8,
+        };
+        blocks.push(
+            SlackSectionBlock::new()
+                .with_text(md!(meeting_time(*at)))
+                .with_accessory(button("Pick", &pick).into())
+                .into(),
+        );
+    }
+    blocks.push(
+        SlackActionsBlock::new(vec![button(
+            "None of these work",
+            &Action::NoTimeWorks { round },
+        )
+        .into()])
+        .into(),
+    );
+    blocks
+}
+
+/// A moment as a Slack date token: weekday, date and time in the reader's
+/// zone, with a UTC fallback for clients that cannot show it.
+pub(super) fn meeting_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "<!date^{}^{{date_long_pretty}} at {{time}}|{} UTC>",
+        at.timestamp(),
+        at.format("%a %-d %b %Y %H:%M")
+    )
 }
 
 /// A kept pair's round: they continue, by both their choices.
