@@ -4,14 +4,14 @@
 
 use crate::config::{self, Config};
 use crate::pairing::circles::form_circles;
-use crate::pairing::history::History;
+use crate::pairing::history::{History, PastGroup};
 use crate::pairing::roster::{parse_roster, Roster};
-use crate::pairing::round::{plan_round, Group, RoundPlan};
+use crate::pairing::round::{plan_round, RoundPlan};
 use crate::pairing::score::{Rules, Scorer, SCALE};
 use crate::pairing::skills::SkillNormaliser;
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,6 +49,12 @@ pub struct MatchArgs {
 /// One simulated round.
 pub struct RoundResult {
     pub plan: RoundPlan,
+    /// Groups left together because all in them chose to keep meeting
+    /// (roster indices), each with its number of rounds together.
+    pub kept: Vec<(Vec<usize>, u32)>,
+    /// Groups that asked to be kept but reached
+    /// `pairing.max_rounds_together`, so they meet someone new.
+    pub ended: Vec<Vec<usize>>,
 }
 
 /// Runs the preview; `Err` is the one line to print.
@@ -93,7 +99,12 @@ pub fn run(args: &MatchArgs, at: DateTime<Utc>) -> Result<String, String> {
     }
     let results = simulate(&roster, &mut history, &config, args, at);
     Ok(match args.format {
-        Format::Text => render_text(&roster, &results, args.circles.is_some()),
+        Format::Text => render_text(
+            &roster,
+            &results,
+            args.circles.is_some(),
+            config.pairing.max_rounds_together,
+        ),
         Format::Json => render_json(&roster, &results),
     })
 }
@@ -110,13 +121,37 @@ fn simulate(
     at: DateTime<Utc>,
 ) -> Vec<RoundResult> {
     let everyone: Vec<usize> = (0..roster.people.len()).collect();
+    let index = roster.index();
     let mut results = Vec::new();
     for r in 0..args.rounds {
+        // Groups whose members all chose to keep meeting (marked `keep` in
+        // the history's last round) stay together, as the live rounds do,
+        // until they reach `pairing.max_rounds_together`.
+        let (mut kept, mut ended) = (Vec::new(), Vec::new());
+        for (group, together) in history.keep_requests() {
+            let members: Option<Vec<usize>> = group
+                .members
+                .iter()
+                .map(|id| index.get(id.as_str()).copied())
+                .collect();
+            let Some(members) = members else { continue }; // someone left
+            if together >= config.pairing.max_rounds_together {
+                ended.push(members);
+            } else {
+                kept.push((members, together + 1));
+            }
+        }
+        let taken: HashSet<usize> = kept.iter().flat_map(|(m, _)| m.iter().copied()).collect();
+        let free: Vec<usize> = everyone
+            .iter()
+            .copied()
+            .filter(|i| !taken.contains(i))
+            .collect();
         let scorer = Scorer::new(roster, history, Rules::from(&config.pairing), at);
         let seed = args.seed.wrapping_add(r as u64);
         let plan = match args.circles {
             Some(size) => {
-                let groups = form_circles(&scorer, &everyone, size, seed);
+                let groups = form_circles(&scorer, &free, size, seed);
                 let total = groups.iter().map(|g| g.score).sum();
                 RoundPlan {
                     groups,
@@ -124,22 +159,34 @@ fn simulate(
                     total,
                 }
             }
-            None => plan_round(&scorer, &everyone, seed),
+            None => plan_round(&scorer, &free, seed),
         };
-        let ids = |g: &Group| {
-            g.members
+        let ids = |members: &[usize]| -> Vec<String> {
+            members
                 .iter()
                 .map(|&i| roster.people[i].id.clone())
                 .collect()
         };
-        history.push(
-            plan.groups.iter().map(ids).collect(),
+        let mut groups: Vec<PastGroup> = kept
+            .iter()
+            .map(|(members, _)| PastGroup {
+                members: ids(members),
+                kept: true,
+                keep: false,
+            })
+            .collect();
+        groups.extend(plan.groups.iter().map(|g| PastGroup {
+            members: ids(&g.members),
+            ..PastGroup::default()
+        }));
+        history.push_groups(
+            groups,
             plan.sat_out
                 .iter()
                 .map(|s| roster.people[s.person].id.clone())
                 .collect(),
         );
-        results.push(RoundResult { plan });
+        results.push(RoundResult { plan, kept, ended });
     }
     results
 }
@@ -155,11 +202,15 @@ fn render_json(roster: &Roster, results: &[RoundResult]) -> String {
         .map(|(i, r)| {
             json!({
                 "round": i + 1,
-                "groups": r.plan.groups.iter().map(|g| json!({
+                "groups": r.kept.iter().map(|(members, together)| json!({
+                    "members": members.iter().map(|&m| &roster.people[m].id).collect::<Vec<_>>(),
+                    "kept": true,
+                    "rounds_together": together,
+                })).chain(r.plan.groups.iter().map(|g| json!({
                     "members": g.members.iter().map(|&m| &roster.people[m].id).collect::<Vec<_>>(),
                     "score": points(g.score),
                     "reasons": g.reasons,
-                })).collect::<Vec<_>>(),
+                }))).collect::<Vec<_>>(),
                 "sat_out": r.plan.sat_out.iter().map(|s| json!({
                     "id": roster.people[s.person].id,
                     "reason": s.reason,
@@ -176,7 +227,12 @@ fn render_json(roster: &Roster, results: &[RoundResult]) -> String {
     out
 }
 
-fn render_text(roster: &Roster, results: &[RoundResult], circles: bool) -> String {
+fn render_text(
+    roster: &Roster,
+    results: &[RoundResult],
+    circles: bool,
+    max_together: u32,
+) -> String {
     let mut out = String::new();
     for (i, r) in results.iter().enumerate() {
         let mut sizes: HashMap<usize, usize> = HashMap::new();
@@ -194,6 +250,9 @@ fn render_text(roster: &Roster, results: &[RoundResult], circles: bool) -> Strin
                     " and {trios} trio{}",
                     if trios == 1 { "" } else { "s" }
                 ));
+            }
+            if !r.kept.is_empty() {
+                s.push_str(&format!(" (and {} kept together)", r.kept.len()));
             }
             s
         };
@@ -225,6 +284,32 @@ fn render_text(roster: &Roster, results: &[RoundResult], circles: bool) -> Strin
                     out.push_str(&format!("      {}\n", rest.join(" · ")));
                 }
             }
+        }
+        let names = |members: &[usize]| -> String {
+            members
+                .iter()
+                .map(|&m| {
+                    let p = &roster.people[m];
+                    format!("{} ({})", p.name, p.team)
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        if !r.kept.is_empty() {
+            out.push_str("\n  Kept together (all chose to keep meeting):\n");
+            for (members, together) in &r.kept {
+                out.push_str(&format!(
+                    "    • {} — round {together} together\n",
+                    names(members)
+                ));
+            }
+        }
+        for members in &r.ended {
+            out.push_str(&format!(
+                "\n  {} asked to keep meeting but have had {} rounds together: each meets someone new.\n",
+                names(members),
+                max_together
+            ));
         }
         if !r.plan.sat_out.is_empty() {
             out.push_str("\n  Sitting out this round:\n");

@@ -37,7 +37,7 @@ pub const COMMANDS: &[CommandDoc] = &[
     doc(&["join"], "join", "join the program", true, false),
     doc(
         &["profile"],
-        "profile [offer: …; learn: …; level: …; manager: @someone]",
+        "profile [offer: …; learn: …; level: …; hours: 08:00-16:00; manager: @someone]",
         "see or change what you offer and want to learn",
         true,
         false,

@@ -141,7 +141,7 @@ pub async fn show_profile(
 ) -> Outcome {
     match app.docs.load::<Profile>(team, user, Doc::Profile).await {
         Ok(profile) => {
-            let headline = "Your profile. Change any part with `/tandem profile offer: …; learn: …; level: …; team: …; format: 1:1|circle|either; cadence: weekly|biweekly|monthly`.".to_owned();
+            let headline = "Your profile. Change any part with `/tandem profile offer: …; learn: …; level: …; team: …; format: 1:1|circle|either; cadence: weekly|biweekly|monthly; hours: 08:00-16:00`.".to_owned();
             let modal = profile_modal(app, trigger, &profile);
             Outcome::reply(Reply::Profile { headline, profile }).with_effects(modal)
         }

@@ -21,7 +21,7 @@ use crate::domain::pairing::Pairing;
 use crate::domain::profile::Profile;
 use crate::domain::round_plan::RoundPlan;
 use crate::ids::{TeamId, UserId};
-use crate::pairing::history::History;
+use crate::pairing::history::{History, PastGroup};
 use crate::store::{Doc, TeamSwap};
 use chrono::{DateTime, Utc};
 
@@ -41,10 +41,14 @@ pub async fn commit(
     plan: &RoundPlan,
     due: DateTime<Utc>,
 ) -> Result<bool, anyhow::Error> {
-    let group_ids: Vec<Vec<String>> = plan
+    let past_groups: Vec<PastGroup> = plan
         .groups
         .iter()
-        .map(|g| g.members.iter().map(|u| u.as_str().to_owned()).collect())
+        .map(|g| PastGroup {
+            members: g.members.iter().map(|u| u.as_str().to_owned()).collect(),
+            kept: g.kept,
+            keep: false,
+        })
         .collect();
     let sat_ids: Vec<String> = plan
         .sat_out
@@ -59,7 +63,7 @@ pub async fn commit(
         if history.rounds.len() as u32 + 1 != plan.round {
             return Ok(false);
         }
-        history.push(group_ids.clone(), sat_ids.clone());
+        history.push_groups(past_groups.clone(), sat_ids.clone());
         let new_history = serde_json::to_string(&history).expect("history serialises");
         let (plan_stored, _) = app.docs.load_round_plan(team).await?;
         let swaps = [

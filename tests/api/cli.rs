@@ -425,6 +425,70 @@ fn match_json_lists_rounds_groups_and_totals_and_feeds_the_next_run() {
 }
 
 #[test]
+fn match_keeps_pairs_the_history_marks_keep_until_max_rounds_together() {
+    // Ana and Ben met in the last round and both chose to keep meeting;
+    // Chloé and Dev too, but they have had three rounds together already.
+    let round = |groups: &str| format!("{{\"groups\": [{groups}]}}");
+    let history = format!(
+        "{{\"rounds\": [{}, {}, {}]}}",
+        round(r#"{"members": ["chloe", "dev"]}"#),
+        round(r#"{"members": ["dev", "chloe"], "kept": true}"#),
+        round(
+            r#"{"members": ["ana", "ben"], "keep": true}, {"members": ["chloe", "dev"], "kept": true, "keep": true}"#
+        ),
+    );
+    let history = temp_file("kept.json", &history);
+    let run = |format: &str| {
+        tandem()
+            .args([
+                "match",
+                "--roster",
+                "examples/roster.csv",
+                "--format",
+                format,
+            ])
+            .arg("--history")
+            .arg(&history)
+            .args(["--rounds", "2"])
+            .output()
+            .unwrap()
+    };
+    let json = json_out(&run("json"));
+    let first = json["rounds"][0]["groups"].as_array().unwrap();
+    let kept: Vec<&serde_json::Value> = first.iter().filter(|g| g["kept"] == true).collect();
+    assert_eq!(kept.len(), 1, "{first:?}");
+    assert_eq!(members_of(kept[0]), ["ana", "ben"]);
+    assert_eq!(kept[0]["rounds_together"], 2);
+    for g in first.iter().filter(|g| g["kept"] != true) {
+        let m = members_of(g);
+        assert!(!m.contains(&"ana") && !m.contains(&"ben"), "{m:?}");
+        assert!(
+            !(m.contains(&"chloe") && m.contains(&"dev")),
+            "three rounds together is the most: {m:?}"
+        );
+    }
+    // Nobody chose anything after that round: everyone is matched anew.
+    assert!(json["rounds"][1]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|g| g["kept"] != true));
+
+    let out = run("text");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(and 1 kept together)"), "{text}");
+    assert!(
+        text.contains("Kept together (all chose to keep meeting):\n    • Ana Lima (Design) + Ben Okafor (Data) — round 2 together"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Chloé Martin (Platform) + Dev Patel (Product) asked to keep meeting but have had 3 rounds together: each meets someone new."),
+        "{text}"
+    );
+}
+
+#[test]
 fn match_forms_circles() {
     let out = tandem()
         .args([

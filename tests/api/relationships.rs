@@ -399,6 +399,18 @@ async fn a_pair_who_both_keep_meeting_continue_without_a_new_intro() {
         })
         .collect();
     assert_eq!(continuing.len(), 1, "one message to the pair");
+    // The rounds history says they were kept (what `tandem match --history`
+    // reads).
+    let history = app
+        .redis_get(&format!("{}:{{T0TEST}}:doc:rounds", app.prefix))
+        .await
+        .expect("a rounds history");
+    let history: Value = serde_json::from_str(&history).unwrap();
+    assert_eq!(history["rounds"][1]["groups"][0]["kept"], true, "{history}");
+    assert!(
+        history["rounds"][0]["groups"][0].get("kept").is_none(),
+        "{history}"
+    );
     let stats = texts_of(&app.say(ADMIN, "admin stats").await);
     assert!(
         stats.iter().any(|t| t.contains("*Kept pairs:* <5")),
