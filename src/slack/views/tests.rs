@@ -41,7 +41,7 @@ fn help_snapshot() {
         blocks[2]["text"]["text"],
         "*Ready now*\n• `/tandem help` — this list\n\
          • `/tandem join` — join the program\n\
-         • `/tandem profile [offer: …; learn: …; level: …; manager: @someone]` — see or change what you offer and want to learn\n\
+         • `/tandem profile [offer: …; learn: …; level: …; hours: 08:00-16:00; manager: @someone]` — see or change what you offer and want to learn\n\
          • `/tandem status` — your membership, profile, goals and notes\n\
          • `/tandem goal add <text>` · `/tandem goal step <n> <text>` · `/tandem goal done <n>` · `/tandem goal drop <n>` · `/tandem goal share <n>` · `/tandem goal private <n>` — set goals, break them into steps, share one with your partner\n\
          • `/tandem goals` — list your goals\n\
