@@ -15,6 +15,15 @@ pub const EXTRA_CANDIDATES: usize = 4;
 /// enough that leaving them out again is never the better matching.
 const PRIORITY_BONUS: i64 = 1 << 34;
 
+/// Bonus (in hundredths of a point, the smallest step) on a pair of this
+/// round's round-robin schedule who have never met. It only decides
+/// between matchings that score the same otherwise — with identical
+/// skills, most of them — and then follows a schedule in which everyone
+/// meets everyone once before anyone meets twice. Without it, round after
+/// round of "any best matching" paints itself into a corner: the pairs not
+/// yet formed stop containing a perfect matching, and repeats come early.
+const SCHEDULE_BONUS: i64 = 1;
+
 /// A pair or trio (or, for circles, a circle) with its score and reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
@@ -118,19 +127,70 @@ pub fn candidate_edges(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usi
     edges
 }
 
+/// Each person's partner in round `round` of a round-robin over `people`
+/// (the circle method over them sorted by id, so it does not depend on
+/// roster order): over n − 1 rounds (n even; one more with a bye when odd)
+/// everyone meets everyone exactly once.
+pub fn round_robin(scorer: &Scorer, people: &[usize], round: usize) -> HashMap<usize, usize> {
+    let mut order: Vec<Option<usize>> = people.iter().copied().map(Some).collect();
+    order.sort_by(|a, b| {
+        let id = |p: &Option<usize>| p.map(|i| scorer.person(i).id.as_str());
+        id(a).cmp(&id(b))
+    });
+    if order.len() % 2 == 1 {
+        order.push(None); // the bye
+    }
+    let n = order.len();
+    let mut mates = HashMap::with_capacity(n);
+    if n < 2 {
+        return mates;
+    }
+    // The first stays put; the others turn one place each round.
+    let turn = round % (n - 1);
+    let at = |k: usize| -> Option<usize> {
+        if k == 0 {
+            order[0]
+        } else {
+            order[1 + (k - 1 + turn) % (n - 1)]
+        }
+    };
+    for k in 0..n / 2 {
+        if let (Some(a), Some(b)) = (at(k), at(n - 1 - k)) {
+            mates.insert(a, b);
+            mates.insert(b, a);
+        }
+    }
+    mates
+}
+
 /// Plans one round for the `people` who take part (indices into the roster).
 pub fn plan_round(scorer: &Scorer, people: &[usize], seed: u64) -> RoundPlan {
-    let edges = candidate_edges(scorer, people, seed);
+    let mut edges = candidate_edges(scorer, people, seed);
+    // This round's schedule pairs stay candidates even in a pruned graph.
+    let schedule = round_robin(scorer, people, scorer.round_number());
+    let present: std::collections::HashSet<(usize, usize)> = edges
+        .iter()
+        .map(|&(a, b, _)| (a.min(b), a.max(b)))
+        .collect();
+    for (&a, &b) in &schedule {
+        if a < b && !present.contains(&(a, b)) {
+            if let Some(s) = scorer.score(a, b) {
+                edges.push((a, b, s));
+            }
+        }
+    }
     // The matcher numbers vertices densely: map roster index → position.
     let position: HashMap<usize, usize> = people.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     // Edge order only decides between equally good matchings; ordering by a
     // seeded key makes that choice depend on the seed, never on chance.
-    let mut edges = edges;
     edges.sort_by_key(|&(a, b, _)| mix(seed, a, b));
     let weighted: Vec<(usize, usize, i64)> = edges
         .iter()
         .map(|&(a, b, s)| {
             let mut w = s;
+            if schedule.get(&a) == Some(&b) && !scorer.met_before(a, b) {
+                w += SCHEDULE_BONUS;
+            }
             if scorer.sat_out_last_round(a) {
                 w += PRIORITY_BONUS;
             }

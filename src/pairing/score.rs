@@ -81,6 +81,8 @@ pub struct Scorer<'a> {
     past: Vec<Vec<(usize, u32)>>,
     /// Per person: sat out in the most recent round.
     sat_out_last: Vec<bool>,
+    /// Rounds in the history: this round's number, from 0.
+    round: usize,
 }
 
 impl<'a> Scorer<'a> {
@@ -182,7 +184,18 @@ impl<'a> Scorer<'a> {
             do_not_pair,
             past,
             sat_out_last,
+            round: total,
         }
+    }
+
+    /// This round's number, counting from 0 (the rounds in the history).
+    pub fn round_number(&self) -> usize {
+        self.round
+    }
+
+    /// Whether `a` and `b` have ever been grouped (in the history given).
+    pub fn met_before(&self, a: usize, b: usize) -> bool {
+        self.past[a].iter().any(|&(o, _)| o == b)
     }
 
     pub fn person(&self, i: usize) -> &Person {
@@ -298,12 +311,16 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    /// Halves with every round since the two were last grouped.
+    /// Halves with every round since the two were last grouped, but never
+    /// below one hundredth of a point: however long ago, meeting again
+    /// stays (a little) worse than meeting someone new.
     fn repeat_penalty(&self, a: usize, b: usize) -> f64 {
+        let weight = self.rules.weights.repeat_penalty;
+        let floor = if weight > 0.0 { 1.0 / SCALE } else { 0.0 };
         self.past[a]
             .iter()
             .filter(|&&(o, _)| o == b)
-            .map(|&(_, ago)| self.rules.weights.repeat_penalty * 0.5f64.powi(ago as i32 - 1))
+            .map(|&(_, ago)| (weight * 0.5f64.powi(ago as i32 - 1)).max(floor))
             .sum()
     }
 

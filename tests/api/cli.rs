@@ -548,38 +548,86 @@ fn match_names_the_line_and_problem_of_a_bad_roster() {
 
 /// Twenty people with identical skills, 19 rounds through `--rounds`: how
 /// long until some pair meets again, against shuffling at random.
-#[test]
-fn match_rounds_delay_repeats_far_beyond_random_pairing() {
-    let mut csv = String::from("id,name,team,level,timezone,offers,wants\n");
-    for i in 0..20 {
-        csv.push_str(&format!("p{i},P{i},All,3,Europe/Berlin,sql,sql\n"));
-    }
-    let roster = temp_file("uniform.csv", &csv);
-    let out = tandem()
-        .args(["match", "--rounds", "19", "--format", "json", "--roster"])
-        .arg(&roster)
-        .output()
-        .unwrap();
-    let json = json_out(&out);
+/// The first round (from 1) in which `rounds` repeat a pair, and how many
+/// distinct pairs they form.
+fn repeats(json: &serde_json::Value) -> (Option<usize>, usize) {
     let mut met = std::collections::HashSet::new();
-    let mut first_repeat = 20;
-    'rounds: for (r, round) in json["rounds"].as_array().unwrap().iter().enumerate() {
+    let mut first = None;
+    for (r, round) in json["rounds"].as_array().unwrap().iter().enumerate() {
         for g in round["groups"].as_array().unwrap() {
             let mut m = members_of(g);
             m.sort();
             for i in 0..m.len() {
                 for j in i + 1..m.len() {
-                    if !met.insert((m[i].to_owned(), m[j].to_owned())) {
-                        first_repeat = r + 1;
-                        break 'rounds;
+                    if !met.insert((m[i].to_owned(), m[j].to_owned())) && first.is_none() {
+                        first = Some(r + 1);
                     }
                 }
             }
         }
     }
-    println!("tandem match --rounds 19: first repeated pair in round {first_repeat}");
-    // Random pairing repeats in round 3 on average (see BENCHMARKS.md).
-    assert!(first_repeat >= 12, "first repeat in round {first_repeat}");
+    (first, met.len())
+}
+
+#[test]
+fn match_rounds_meet_everyone_once_before_anyone_twice() {
+    for (n, rounds) in [(20, 19), (50, 45)] {
+        let mut csv = String::from("id,name,team,level,timezone,offers,wants\n");
+        for i in 0..n {
+            csv.push_str(&format!("p{i},P{i},All,3,Europe/Berlin,sql,sql\n"));
+        }
+        let roster = temp_file("uniform.csv", &csv);
+        let out = tandem()
+            .args(["match", "--format", "json", "--rounds"])
+            .arg(rounds.to_string())
+            .arg("--roster")
+            .arg(&roster)
+            .output()
+            .unwrap();
+        let (first, distinct) = repeats(&json_out(&out));
+        println!("n = {n}, {rounds} rounds: first repeat {first:?}, {distinct} distinct pairs");
+        assert_eq!(first, None, "n = {n}: a repeat within {rounds} rounds");
+        assert_eq!(distinct, n * rounds / 2);
+    }
+}
+
+#[test]
+fn match_rounds_on_the_example_roster_keep_their_variety_and_teaching() {
+    // Measured before the round-robin tie-break (issue 15): 119 distinct
+    // pairs over 12 rounds, and this share of pairs who can each teach the
+    // other, round by round.
+    const BEFORE: [f64; 12] = [
+        0.5, 0.294, 0.118, 0.059, 0.0, 0.5, 0.294, 0.118, 0.059, 0.0, 0.5, 0.294,
+    ];
+    let out = tandem()
+        .args(["match", "--roster", "examples/roster.csv", "--rounds", "12"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let json = json_out(&out);
+    let (_, distinct) = repeats(&json);
+    assert!(distinct >= 119, "{distinct} distinct pairs");
+    for (r, round) in json["rounds"].as_array().unwrap().iter().enumerate() {
+        let groups = round["groups"].as_array().unwrap();
+        let mutual = groups
+            .iter()
+            .filter(|g| {
+                g["reasons"][0]
+                    .as_str()
+                    .unwrap_or("")
+                    .matches("can help")
+                    .count()
+                    >= 2
+            })
+            .count();
+        let share = mutual as f64 / groups.len() as f64;
+        assert!(
+            (share - BEFORE[r]).abs() <= 0.02,
+            "round {}: {share:.3} of pairs teach each other, {} before",
+            r + 1,
+            BEFORE[r]
+        );
+    }
 }
 
 /// An empty working directory: no `config/`, nothing but the binary.

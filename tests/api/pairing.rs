@@ -9,7 +9,7 @@ use tandem::config::OddOneOut;
 use tandem::pairing::circles::{circle_sizes, form_circles};
 use tandem::pairing::history::History;
 use tandem::pairing::roster::{Person, Roster, SkillSet};
-use tandem::pairing::round::{candidate_edges, plan_round, RoundPlan};
+use tandem::pairing::round::{candidate_edges, plan_round, round_robin, RoundPlan};
 use tandem::pairing::score::{Rules, Scorer};
 use tandem::pairing::{matching_weight, max_weight_max_cardinality_matching};
 
@@ -350,7 +350,7 @@ fn first_repeat(rounds: &[Vec<Vec<usize>>]) -> Option<usize> {
 }
 
 #[test]
-fn twenty_people_meet_someone_new_for_thirteen_rounds_where_random_pairs_repeat_by_the_fourth() {
+fn twenty_people_meet_everyone_once_in_nineteen_rounds_where_random_pairs_repeat_by_the_fourth() {
     let roster = Roster {
         people: (0..20)
             .map(|i| person(&format!("p{i}"), "All", 3, &[0], &[0]))
@@ -393,16 +393,46 @@ fn twenty_people_meet_someone_new_for_thirteen_rounds_where_random_pairs_repeat_
     println!(
         "first repeat: tandem round {ours_first}, random shuffle round {baseline:.1} (mean of 50)"
     );
-    // Greedy round-by-round matching cannot always find a full round-robin
-    // (a round-robin would go 19 rounds; see issue 15): the first repeat is
-    // in round 14, deterministic for these seeds, against about 3 for
+    // The schedule bonus steers equal-score rounds along a round-robin:
+    // all 190 pairs in 19 rounds, against a repeat by about round 3 for
     // random pairing.
-    assert!(
-        ours_first >= 14,
+    assert_eq!(
+        ours_first, 20,
         "tandem repeated a pair in round {ours_first}"
     );
     assert!(baseline < 4.0, "random pairing repeats by round {baseline}");
     assert!(ours_first as f64 > 3.0 * baseline);
+}
+
+#[test]
+fn the_round_robin_meets_everyone_once_whatever_the_roster_order() {
+    for n in [2usize, 5, 8, 13] {
+        // Listed in reverse: the schedule follows ids, not roster order.
+        let roster = Roster {
+            people: (0..n)
+                .rev()
+                .map(|i| person(&format!("p{i:02}"), "All", 3, &[0], &[0]))
+                .collect(),
+            skills: vec!["sql".into()],
+        };
+        let scorer = Scorer::new(&roster, &History::default(), rules(), at());
+        let everyone: Vec<usize> = (0..n).collect();
+        let rounds = if n % 2 == 0 { n - 1 } else { n };
+        let mut met = HashSet::new();
+        for r in 0..rounds {
+            let mates = round_robin(&scorer, &everyone, r);
+            assert_eq!(mates.len(), n - n % 2, "n = {n}: one bye at most");
+            for (&a, &b) in &mates {
+                assert_eq!(mates[&b], a);
+                if a < b {
+                    assert!(met.insert((a, b)), "n = {n}: {a}–{b} twice");
+                }
+            }
+            // The next lap repeats the same schedule.
+            assert_eq!(mates, round_robin(&scorer, &everyone, r + rounds));
+        }
+        assert_eq!(met.len(), n * (n - 1) / 2, "n = {n}: everyone met");
+    }
 }
 
 #[test]
