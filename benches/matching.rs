@@ -3,7 +3,10 @@
 //! same run, the `mwmatching` crate (van Rantwijk's algorithm in Rust) and —
 //! when a Python with rustworkx and networkx is given
 //! (`scripts/bench-peers.sh` makes one) — rustworkx, and networkx for
-//! n ≤ 500. Every time is the median of `--runs` runs (default 5); each
+//! n ≤ 500 — and, given `--lemon PATH` (the C++ driver
+//! `benches/lemon_peer.cpp`, which `scripts/bench-peers.sh` builds when
+//! liblemon-dev is installed), LEMON's `MaxWeightedMatching`. Every time is
+//! the median of `--runs` runs (default 5); each
 //! peer is timed on its solve alone (input already in its own format).
 //! Prints times and ratios, and checks every peer found the same optimum.
 //!
@@ -47,6 +50,36 @@ fn sparse(n: usize, per: usize, seed: u64) -> Edges {
     }
     e.sort_unstable();
     e.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
+    e
+}
+
+/// Worst cases for a primal-dual blossom method: all weights equal (every
+/// edge ties), one long odd cycle (one huge blossom), and a chain of
+/// triangles whose links weigh a little more each (blossoms inside
+/// blossoms).
+fn equal_weights(n: usize, seed: u64) -> Edges {
+    sparse(n, 18, seed)
+        .into_iter()
+        .map(|(a, b, _)| (a, b, 7))
+        .collect()
+}
+
+fn odd_cycle(n: usize) -> Edges {
+    let n = n | 1;
+    (0..n)
+        .map(|i| (i.min((i + 1) % n), i.max((i + 1) % n), 10))
+        .collect()
+}
+
+fn triangle_chain(triangles: usize) -> Edges {
+    let mut e = Vec::new();
+    for t in 0..triangles {
+        let (a, b, c) = (3 * t, 3 * t + 1, 3 * t + 2);
+        e.extend([(a, b, 100), (b, c, 100), (a, c, 100)]);
+        if t + 1 < triangles {
+            e.push((c, 3 * t + 3, 100 + (t as i64 % 50)));
+        }
+    }
     e
 }
 
@@ -104,6 +137,33 @@ fn python_peers(
     peers
 }
 
+/// Runs LEMON's driver on `edges`: its median seconds.
+fn lemon_peer(lemon: &str, n: usize, edges: &Edges, expected: i64, runs: usize) -> f64 {
+    let path = std::env::temp_dir().join(format!("tandem-lemon-{n}-{}.txt", edges.len()));
+    let mut text = format!("{n} {}\n", edges.len());
+    for (a, b, w) in edges {
+        text.push_str(&format!("{a} {b} {w}\n"));
+    }
+    std::fs::write(&path, text).expect("temp file");
+    let out = std::process::Command::new(lemon)
+        .args([path.to_str().unwrap(), &runs.to_string()])
+        .output()
+        .expect("the LEMON driver runs");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("LEMON prints JSON");
+    assert_eq!(
+        json["lemon_weight"].as_i64(),
+        Some(expected),
+        "LEMON disagrees"
+    );
+    json["lemon_s"].as_f64().expect("seconds")
+}
+
 fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, options: &Options) {
     let runs = options.runs;
     let (ours, t_ours) = support::median_time(runs, || max_weight_matching(n, edges));
@@ -141,6 +201,13 @@ fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, options: &Op
             t_theirs.as_secs_f64() / t_ours.as_secs_f64()
         );
     }
+    if let Some(lemon) = &options.lemon {
+        let secs = lemon_peer(lemon, n, edges, matching_weight(&ours, edges), runs);
+        print!(
+            "  LEMON {secs:>8.3}s  ratio {:>5.2}x",
+            secs / t_ours.as_secs_f64()
+        );
+    }
     if let Some(python) = &options.python {
         let weight = matching_weight(&ours, edges);
         for (peer, secs) in python_peers(python, n, edges, weight, runs) {
@@ -156,6 +223,7 @@ fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, options: &Op
 struct Options {
     runs: usize,
     python: Option<String>,
+    lemon: Option<String>,
 }
 
 fn main() {
@@ -164,7 +232,15 @@ fn main() {
     let runs = support::runs(&args, 5);
     let filter = support::filter(&args);
     let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
-    let options = Options { runs, python };
+    let lemon = support::flag_value(&args, "--lemon");
+    if lemon.is_none() {
+        println!("LEMON: not compared (no --lemon; scripts/bench-peers.sh builds the driver when liblemon-dev is installed)");
+    }
+    let options = Options {
+        runs,
+        python,
+        lemon,
+    };
     let (complete_sizes, sparse_sizes): (&[usize], &[usize]) = if support::smoke() {
         (&[30, 80], &[300])
     } else {
@@ -186,5 +262,34 @@ fn main() {
             let edges = sparse(n, 18, n as u64);
             run_with("sparse ~36 edges/person", n, &edges, n <= 2000, &options);
         }
+    }
+    if want("worst") {
+        let (n, cycle, triangles) = if support::smoke() {
+            (300, 301, 100)
+        } else {
+            (10_000, 100_001, 10_000)
+        };
+        let small = support::smoke();
+        run_with(
+            "worst: all weights equal",
+            n,
+            &equal_weights(n, 3),
+            small,
+            &options,
+        );
+        run_with(
+            "worst: one odd cycle",
+            cycle | 1,
+            &odd_cycle(cycle),
+            small,
+            &options,
+        );
+        run_with(
+            "worst: chain of triangles",
+            3 * triangles,
+            &triangle_chain(triangles),
+            small,
+            &options,
+        );
     }
 }

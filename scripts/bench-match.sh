@@ -3,13 +3,15 @@
 # (scripts/gen-roster.py, fixed seed), builds the release binary, and runs
 # `tandem match` RUNS times (default 5) on it, printing each run's wall time
 # and peak memory (its own process, /usr/bin/time -v) and the median time.
-# Usage: scripts/bench-match.sh [ROWS] [RUNS]
+# Usage: scripts/bench-match.sh [ROWS] [RUNS] [--skewed]
+# (--skewed: the roster shape of issue 15, see scripts/gen-roster.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-10000}"
 runs="${2:-5}"
-roster="${TMPDIR:-/tmp}/tandem-roster-$rows.csv"
-python3 scripts/gen-roster.py "$rows" 1 > "$roster"
+shape="${3:-}"
+roster="${TMPDIR:-/tmp}/tandem-roster-$rows${shape}.csv"
+python3 scripts/gen-roster.py "$rows" 1 $shape > "$roster"
 cargo build --release --locked --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/tandem"
 times=()

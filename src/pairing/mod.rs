@@ -5,9 +5,11 @@
 //! - [`skills`], [`roster`] — people, their skills, the roster CSV.
 //! - [`score`] — pair scores, hard constraints and human reasons.
 //! - [`round`] — candidate pruning, the round's matching, the odd one out.
+//! - [`candidates`] — a large program's candidates through a skill index.
 //! - [`circles`] — groups of `size ± 1` by greedy + local search.
 //! - [`history`] — past rounds, in the same shape `tandem match` prints.
 
+pub mod candidates;
 pub mod circles;
 pub mod history;
 pub mod matching;

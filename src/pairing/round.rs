@@ -59,10 +59,25 @@ pub fn mix(seed: u64, a: usize, b: usize) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Programs up to this size find each person's best candidates by scoring
+/// every pair (exact, and quick at a million pairs); larger ones through
+/// the skill index (`candidates`), which never scores all pairs.
+pub const SCORE_ALL_PAIRS_UP_TO: usize = 1_500;
+
 /// Candidate edges among `people` (indices): every eligible pair when the
 /// program is small, else each person's best `candidates_per_person` plus
-/// [`EXTRA_CANDIDATES`] random eligible ones. Weights are points.
+/// [`EXTRA_CANDIDATES`] random eligible ones — found among all pairs up to
+/// [`SCORE_ALL_PAIRS_UP_TO`] people, through the skill index above.
+/// Weights are points.
 pub fn candidate_edges(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, usize, i64)> {
+    if people.len() > SCORE_ALL_PAIRS_UP_TO {
+        return super::candidates::indexed_edges(scorer, people, seed);
+    }
+    best_of_all_pairs(scorer, people, seed)
+}
+
+/// [`candidate_edges`] by scoring every pair.
+pub fn best_of_all_pairs(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, usize, i64)> {
     let k = scorer.rules.candidates_per_person;
     let n = people.len();
     if n <= k + EXTRA_CANDIDATES + 1 {

@@ -75,6 +75,8 @@ pub struct Scorer<'a> {
     offers: Vec<u64>,
     wants: Vec<u64>,
     team: Vec<usize>,
+    /// Whether each person's team is known (not blank).
+    team_known: Vec<bool>,
     manager: Vec<Option<usize>>,
     do_not_pair: Vec<Vec<usize>>,
     /// Per person: (partner, rounds ago) for every past grouping.
@@ -180,6 +182,7 @@ impl<'a> Scorer<'a> {
             offers,
             wants,
             team,
+            team_known: people.iter().map(|p| !p.team.trim().is_empty()).collect(),
             manager,
             do_not_pair,
             past,
@@ -285,8 +288,7 @@ impl<'a> Scorer<'a> {
         }
         s += w.level_closeness * self.closeness(a, b);
         let same_team = self.team[a] == self.team[b];
-        let known = |i: usize| !self.person(i).team.trim().is_empty();
-        if !same_team && known(a) && known(b) {
+        if !same_team && self.team_known[a] && self.team_known[b] {
             s += w.different_team;
         }
         s += w.overlap_per_hour * self.overlap_hours(a, b);

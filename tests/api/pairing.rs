@@ -6,10 +6,13 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
 use tandem::config::OddOneOut;
+use tandem::pairing::candidates::indexed_edges;
 use tandem::pairing::circles::{circle_sizes, form_circles};
 use tandem::pairing::history::History;
 use tandem::pairing::roster::{Person, Roster, SkillSet};
-use tandem::pairing::round::{candidate_edges, plan_round, round_robin, RoundPlan};
+use tandem::pairing::round::{
+    best_of_all_pairs, candidate_edges, plan_round, round_robin, RoundPlan, SCORE_ALL_PAIRS_UP_TO,
+};
 use tandem::pairing::score::{Rules, Scorer};
 use tandem::pairing::{matching_weight, max_weight_max_cardinality_matching};
 
@@ -402,6 +405,47 @@ fn twenty_people_meet_everyone_once_in_nineteen_rounds_where_random_pairs_repeat
     );
     assert!(baseline < 4.0, "random pairing repeats by round {baseline}");
     assert!(ours_first as f64 > 3.0 * baseline);
+}
+
+#[test]
+fn the_skill_index_finds_valid_candidates_for_everyone_and_loses_little() {
+    let mut rng = ChaCha8Rng::seed_from_u64(41);
+    let n = 800;
+    let roster = random_roster(&mut rng, n, 12);
+    let everyone: Vec<usize> = (0..n).collect();
+    let scorer = Scorer::new(&roster, &History::default(), rules(), at());
+    let edges = indexed_edges(&scorer, &everyone, 5);
+    assert_eq!(edges, indexed_edges(&scorer, &everyone, 5), "deterministic");
+    let mut seen = HashSet::new();
+    let mut degree = vec![0usize; n];
+    for &(a, b, s) in &edges {
+        assert!(a < b, "ordered");
+        assert!(seen.insert((a, b)), "{a}–{b} twice");
+        assert_eq!(scorer.score(a, b), Some(s), "eligible, with its true score");
+        degree[a] += 1;
+        degree[b] += 1;
+    }
+    // Everyone who may meet anyone has candidates.
+    for (p, &d) in degree.iter().enumerate() {
+        let eligible = (0..n).filter(|&q| scorer.score(p, q).is_some()).count();
+        assert!(
+            d >= eligible.min(scorer.rules.candidates_per_person),
+            "{p}: {d} of {eligible}"
+        );
+    }
+    let weight =
+        |e: &[(usize, usize, i64)]| matching_weight(&max_weight_max_cardinality_matching(n, e), e);
+    let all = best_of_all_pairs(&scorer, &everyone, 5);
+    let (got, best) = (weight(&edges), weight(&all));
+    assert!(got as f64 >= 0.995 * best as f64, "{got} of {best}");
+    // Large programs use it; small ones score all pairs.
+    let big: Vec<usize> = (0..SCORE_ALL_PAIRS_UP_TO + 1).collect();
+    let roster = random_roster(&mut rng, big.len(), 12);
+    let scorer = Scorer::new(&roster, &History::default(), rules(), at());
+    assert_eq!(
+        candidate_edges(&scorer, &big, 1),
+        indexed_edges(&scorer, &big, 1)
+    );
 }
 
 #[test]

@@ -1,0 +1,184 @@
+//! Candidate pairs for a large program without scoring every pair.
+//!
+//! Scoring all n² pairs and keeping each person's best is exact but
+//! quadratic: 100,000 people are 5 billion pairs. Most of a pair's score
+//! is what the two can teach each other, so good partners are found through
+//! an index instead: for each person, the people who offer what they want
+//! *and* want what they offer (the mutual ones, indexed by the pair of
+//! skills), then those who offer what they want, then those who want what
+//! they offer, each list ordered by level so the nearest levels (the level
+//! term, and the level-gap limit) come first. Inside a level, each person
+//! starts reading at their own seeded place, so a thousand people with the
+//! same skills do not all pick the same forty. A few seeded random people
+//! are scored too, so people with no skill in common still find partners.
+//! Each person keeps their best `candidates_per_person` of what was scored,
+//! plus [`EXTRA_CANDIDATES`] random eligible ones; the work is
+//! O(n · lists · reach), not O(n²). The loss against the complete graph is
+//! measured in `benches/engine.rs` (and `BENCHMARKS.md`).
+
+use super::round::{mix, EXTRA_CANDIDATES};
+use super::score::Scorer;
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+/// Positions (into the people taking part) ordered by level, then by a
+/// seeded key.
+type List = Vec<usize>;
+
+struct Index {
+    offered_by: HashMap<usize, List>,
+    wanted_by: HashMap<usize, List>,
+    /// (a skill offered, a skill wanted) → who offers the one and wants
+    /// the other.
+    mutual: HashMap<(usize, usize), List>,
+}
+
+/// Each person's best candidates found through the skill index, plus
+/// random extras: `(a, b, points)` with `a < b` roster indices, sorted.
+pub fn indexed_edges(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, usize, i64)> {
+    let n = people.len();
+    let k = scorer.rules.candidates_per_person;
+    // How many to read from each list: enough that the best k of what is
+    // read is (nearly) the best k there is.
+    let reach = (k / 2).max(8);
+    let levels: Vec<u8> = people.iter().map(|&p| scorer.person(p).level).collect();
+    let level = |x: usize| levels[x];
+    let index = build_index(scorer, people, &levels, seed);
+
+    let mut edges: Vec<(usize, usize, i64)> = Vec::with_capacity(n * (k + EXTRA_CANDIDATES));
+    let mut pool: Vec<usize> = Vec::new();
+    let mut scored: Vec<(i64, u64, usize)> = Vec::new();
+    for x in 0..n {
+        let me = scorer.person(people[x]);
+        let (offers, wants): (Vec<usize>, Vec<usize>) =
+            (me.offers.ids().collect(), me.wants.ids().collect());
+        pool.clear();
+        let mut read = |list: Option<&List>| {
+            if let Some(list) = list {
+                near(list, level(x), &level, reach, mix(seed, x, x), &mut pool);
+            }
+        };
+        for &s in &wants {
+            for &t in &offers {
+                read(index.mutual.get(&(s, t)));
+            }
+        }
+        for &s in &wants {
+            read(index.offered_by.get(&s));
+        }
+        for &t in &offers {
+            read(index.wanted_by.get(&t));
+        }
+        for i in 0..reach as u64 {
+            pool.push((mix(seed ^ 0x0C0F_FEE0, x, i as usize) % n as u64) as usize);
+        }
+        pool.sort_unstable();
+        pool.dedup();
+
+        scored.clear();
+        let a = people[x];
+        for &y in &pool {
+            if y == x {
+                continue;
+            }
+            let b = people[y];
+            if let Some(s) = scorer.score(a, b) {
+                scored.push((s, mix(seed, a, b), y));
+            }
+        }
+        if scored.len() > k {
+            scored.select_nth_unstable_by_key(k, |&(s, tie, _)| Reverse((s, tie)));
+            scored.truncate(k);
+        }
+        for &(s, _, y) in &scored {
+            let b = people[y];
+            edges.push((a.min(b), a.max(b), s));
+        }
+        // A few random eligible partners, so that nobody is stranded when
+        // their best candidates are taken by others.
+        let mut found = 0;
+        for i in 0..(8 * EXTRA_CANDIDATES) as u64 {
+            if found == EXTRA_CANDIDATES {
+                break;
+            }
+            let y = (mix(!seed, x, i as usize + n) % n as u64) as usize;
+            if y == x {
+                continue;
+            }
+            let b = people[y];
+            if let Some(s) = scorer.score(a, b) {
+                edges.push((a.min(b), a.max(b), s));
+                found += 1;
+            }
+        }
+    }
+    edges.sort_unstable();
+    edges.dedup_by_key(|e| (e.0, e.1));
+    edges
+}
+
+fn build_index(scorer: &Scorer, people: &[usize], levels: &[u8], seed: u64) -> Index {
+    let mut index = Index {
+        offered_by: HashMap::new(),
+        wanted_by: HashMap::new(),
+        mutual: HashMap::new(),
+    };
+    for (x, &p) in people.iter().enumerate() {
+        let person = scorer.person(p);
+        let wants: Vec<usize> = person.wants.ids().collect();
+        for s in person.offers.ids() {
+            index.offered_by.entry(s).or_default().push(x);
+            for &t in &wants {
+                index.mutual.entry((s, t)).or_default().push(x);
+            }
+        }
+        for &t in &wants {
+            index.wanted_by.entry(t).or_default().push(x);
+        }
+    }
+    let order = |list: &mut List| list.sort_unstable_by_key(|&x| (levels[x], mix(seed, x, x)));
+    index.offered_by.values_mut().for_each(order);
+    index.wanted_by.values_mut().for_each(order);
+    index.mutual.values_mut().for_each(order);
+    index
+}
+
+/// Up to `reach` people of `list` (ordered by level) nearest to `level`:
+/// those of the same level first, read from this person's own seeded place
+/// among them (`start`), then outwards one level-neighbour at a time.
+fn near(
+    list: &List,
+    level: u8,
+    level_of: &impl Fn(usize) -> u8,
+    reach: usize,
+    start: u64,
+    out: &mut Vec<usize>,
+) {
+    if list.len() <= reach {
+        out.extend_from_slice(list);
+        return;
+    }
+    let lo = list.partition_point(|&y| level_of(y) < level);
+    let hi = list.partition_point(|&y| level_of(y) <= level);
+    let same = hi - lo;
+    if same >= reach {
+        let from = (start % same as u64) as usize;
+        out.extend((0..reach).map(|i| list[lo + (from + i) % same]));
+        return;
+    }
+    out.extend_from_slice(&list[lo..hi]);
+    let (mut below, mut above) = (lo, hi);
+    let mut taken = same;
+    while taken < reach && (below > 0 || above < list.len()) {
+        if below > 0 {
+            below -= 1;
+            out.push(list[below]);
+            taken += 1;
+        }
+        if taken < reach && above < list.len() {
+            out.push(list[above]);
+            above += 1;
+            taken += 1;
+        }
+    }
+}
