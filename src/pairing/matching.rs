@@ -138,6 +138,10 @@ struct Solver {
     allowed: Vec<bool>,
     allowed_touched: Vec<usize>,
     queue: Vec<usize>,
+    /// Single edges to look at again: (OUTER vertex, remote endpoint) — an
+    /// edge a dual change made tight, without rescanning all of the
+    /// vertex's edges.
+    tight: Vec<(usize, usize)>,
     /// Vertices labelled this stage (each once): only they change duals or
     /// need resetting, which keeps a stage proportional to the trees it grows
     /// rather than to the whole graph.
@@ -197,6 +201,7 @@ impl Solver {
             allowed: vec![false; m],
             allowed_touched: Vec::new(),
             queue: Vec::new(),
+            tight: Vec::new(),
             labelled: Vec::new(),
             in_labelled: vec![false; n],
             tree_root: vec![NONE; n],
@@ -623,105 +628,374 @@ impl Solver {
             self.dead[r] = false;
         }
         self.queue.clear();
+        self.tight.clear();
     }
 
     fn run(&mut self) {
         let n = self.n;
-        for _stage in 0..n {
-            self.reset_stage();
-            for v in 0..n {
-                if self.mate[v] == NONE && self.label[self.in_blossom[v]] == FREE {
-                    self.assign_label(v, OUTER, NONE);
-                }
+        self.reset_stage();
+        for v in 0..n {
+            if self.mate[v] == NONE && self.label[self.in_blossom[v]] == FREE {
+                self.assign_label(v, OUTER, NONE);
             }
+        }
+        loop {
+            // Several trees may augment in one sweep: each augmentation
+            // retires its two trees, and the others keep growing on the
+            // edges that are already tight. Then only the retired trees are
+            // taken apart (`dissolve_dead_trees`); the others stay as they
+            // are — rebuilding every tree after each sweep is what made
+            // large sparse graphs slow — and duals change again.
             let mut augmented = false;
             loop {
-                // Several trees may augment in one stage: each augmentation
-                // retires its two trees, and the others keep growing on the
-                // edges that are already tight. Duals change only in a stage
-                // that has not augmented yet, so retired trees never matter.
-                while let Some(v) = self.queue.pop() {
-                    if self.dead[self.tree_root[v]] {
-                        continue;
+                if let Some(v) = self.queue.pop() {
+                    if !self.dead[self.tree_root[v]] && self.scan(v) {
+                        augmented = true;
                     }
-                    for idx in 0..self.neighbours[v].len() {
-                        let p = self.neighbours[v][idx];
-                        let k = p / 2;
-                        let w = self.endpoint[p];
-                        if self.in_blossom[v] == self.in_blossom[w] {
-                            continue;
-                        }
-                        if self.label[self.in_blossom[w]] != FREE && self.dead[self.tree_root[w]] {
-                            continue;
-                        }
-                        let mut kslack = 0;
-                        if !self.allowed[k] {
-                            kslack = self.slack(k);
-                            if kslack <= 0 {
-                                self.allow(k);
-                            }
-                        }
-                        let bw = self.in_blossom[w];
-                        if self.allowed[k] {
-                            if self.label[bw] == FREE {
-                                self.assign_label(w, INNER, p ^ 1);
-                            } else if self.label[bw] == OUTER {
-                                let base = self.scan_blossom(v, w);
-                                if base != NONE {
-                                    self.add_blossom(base, k);
-                                } else {
-                                    for r in [self.tree_root[v], self.tree_root[w]] {
-                                        self.dead[r] = true;
-                                        self.dead_roots.push(r);
-                                    }
-                                    self.augment_matching(k);
-                                    augmented = true;
-                                    break;
-                                }
-                            } else if self.label[w] == FREE {
-                                // w sits inside an INNER blossom without a label of its own.
-                                self.label[w] = INNER;
-                                self.label_end[w] = p ^ 1;
-                            }
-                        } else if self.label[bw] == OUTER {
-                            let b = self.in_blossom[v];
-                            if self.best_edge[b] == NONE {
-                                self.outer_with_best.push(b);
-                                self.best_edge[b] = k;
-                            } else if kslack < self.slack(self.best_edge[b]) {
-                                self.best_edge[b] = k;
-                            }
-                        } else if self.label[w] == FREE {
-                            if self.best_edge[w] == NONE {
-                                self.free_with_best.push(w);
-                                self.best_edge[w] = k;
-                            } else if kslack < self.slack(self.best_edge[w]) {
-                                self.best_edge[w] = k;
-                            }
-                        }
+                } else if let Some((v, p)) = self.tight.pop() {
+                    let live =
+                        self.label[self.in_blossom[v]] == OUTER && !self.dead[self.tree_root[v]];
+                    if live && self.edge(v, p) {
+                        augmented = true;
                     }
-                }
-                if augmented {
-                    break;
-                }
-                if !self.adjust_duals() {
+                } else {
                     break;
                 }
             }
-            if !augmented {
+            if augmented {
+                self.dissolve_dead_trees();
+                continue;
+            }
+            if !self.adjust_duals() {
                 break;
             }
-            let blossoms = self.active_blossoms.clone();
-            for b in blossoms {
-                if self.blossom_base[b] != NONE
-                    && self.blossom_parent[b] == NONE
+        }
+    }
+
+    /// Scans the edges of OUTER vertex `v`: labels, blossoms, augmentations
+    /// on tight edges, and least-slack edges for the next dual change.
+    /// Whether it augmented.
+    fn scan(&mut self, v: usize) -> bool {
+        for idx in 0..self.neighbours[v].len() {
+            let p = self.neighbours[v][idx];
+            if self.edge(v, p) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Looks at one edge of OUTER vertex `v`, to remote endpoint `p`.
+    /// Whether it augmented.
+    fn edge(&mut self, v: usize, p: usize) -> bool {
+        {
+            let k = p / 2;
+            let w = self.endpoint[p];
+            if self.in_blossom[v] == self.in_blossom[w] {
+                return false;
+            }
+            if self.label[self.in_blossom[w]] != FREE && self.dead[self.tree_root[w]] {
+                return false;
+            }
+            let mut kslack = 0;
+            if !self.allowed[k] {
+                kslack = self.slack(k);
+                if kslack <= 0 {
+                    self.allow(k);
+                }
+            }
+            let bw = self.in_blossom[w];
+            if self.allowed[k] {
+                if self.label[bw] == FREE {
+                    self.assign_label(w, INNER, p ^ 1);
+                } else if self.label[bw] == OUTER {
+                    let base = self.scan_blossom(v, w);
+                    if base != NONE {
+                        self.add_blossom(base, k);
+                    } else {
+                        for r in [self.tree_root[v], self.tree_root[w]] {
+                            self.dead[r] = true;
+                            self.dead_roots.push(r);
+                        }
+                        self.augment_matching(k);
+                        return true;
+                    }
+                } else if self.label[w] == FREE {
+                    // w sits inside an INNER blossom without a label of its own.
+                    self.label[w] = INNER;
+                    self.label_end[w] = p ^ 1;
+                }
+            } else if self.label[bw] == OUTER {
+                let b = self.in_blossom[v];
+                if self.best_edge[b] == NONE {
+                    self.outer_with_best.push(b);
+                    self.best_edge[b] = k;
+                } else if kslack < self.slack(self.best_edge[b]) {
+                    self.best_edge[b] = k;
+                }
+            } else if self.label[w] == FREE {
+                self.note_free_edge(w, k);
+            }
+        }
+        false
+    }
+
+    /// Queues edge `k` from its end `v` (which is OUTER) to be looked at
+    /// again.
+    fn retry_edge(&mut self, v: usize, k: usize) {
+        let p = if self.endpoint[2 * k] == v {
+            2 * k + 1
+        } else {
+            2 * k
+        };
+        self.tight.push((v, p));
+    }
+
+    /// Edge `k` joins FREE vertex `w` to an OUTER vertex: the least-slack
+    /// such edge of `w` is kept for the next dual change.
+    fn note_free_edge(&mut self, w: usize, k: usize) {
+        if self.best_edge[w] == NONE {
+            self.free_with_best.push(w);
+            self.best_edge[w] = k;
+        } else if self.slack(k) < self.slack(self.best_edge[w]) {
+            self.best_edge[w] = k;
+        }
+    }
+
+    /// The end of `k` that is not in top-level blossom `b`.
+    fn far_end(&self, k: usize, b: usize) -> usize {
+        let i = self.endpoint[2 * k];
+        if self.in_blossom[i] == b {
+            self.endpoint[2 * k + 1]
+        } else {
+            i
+        }
+    }
+
+    /// The end of `k` that is not vertex `v`.
+    fn other_end(&self, k: usize, v: usize) -> usize {
+        let i = self.endpoint[2 * k];
+        if i == v {
+            self.endpoint[2 * k + 1]
+        } else {
+            i
+        }
+    }
+
+    /// Whether `x` is in a top-level OUTER blossom of a tree still growing.
+    fn live_outer(&self, x: usize) -> bool {
+        let b = self.in_blossom[x];
+        self.label[b] == OUTER && !self.dead[self.tree_root[x]]
+    }
+
+    /// Takes apart the trees that augmented: their vertices (all matched
+    /// now) become unlabelled, their OUTER blossoms with a zero dual are
+    /// expanded, and whatever the other trees noted about them (least-slack
+    /// edges, tight edges) is worked out again from their edges alone.
+    fn dissolve_dead_trees(&mut self) {
+        if self.dead_roots.is_empty() {
+            return;
+        }
+        // Who was in a dead tree, while `dead` still says so.
+        let mut gone: Vec<usize> = Vec::new();
+        let mut kept = Vec::with_capacity(self.labelled.len());
+        for &v in &self.labelled {
+            if self.dead[self.tree_root[v]] {
+                gone.push(v);
+            } else {
+                kept.push(v);
+            }
+        }
+        self.labelled = kept;
+        // Stale least-slack edges of the living: those reaching a dead tree.
+        let stale_free: Vec<usize> = self
+            .free_with_best
+            .iter()
+            .copied()
+            .filter(|&w| {
+                // Also a vertex inside an INNER blossom: its edge counts
+                // again once that blossom is expanded.
+                let e = self.best_edge[w];
+                e != NONE && !self.live_outer(self.other_end(e, w))
+            })
+            .collect();
+        let stale_outer: Vec<usize> = self
+            .outer_with_best
+            .iter()
+            .copied()
+            .filter(|&b| {
+                let e = self.best_edge[b];
+                self.blossom_parent[b] == NONE
                     && self.label[b] == OUTER
-                    && self.dual[b] == 0
+                    && !self.dead[self.tree_root[self.blossom_base[b]]]
+                    && e != NONE
+                    && !self.live_outer(self.far_end(e, b))
+            })
+            .collect();
+        // Expand the dead trees' OUTER blossoms whose dual is zero, as the
+        // end of a stage does.
+        let mut tops: Vec<usize> = gone
+            .iter()
+            .map(|&v| self.in_blossom[v])
+            .filter(|&b| b >= self.n)
+            .collect();
+        tops.sort_unstable();
+        tops.dedup();
+        for b in tops {
+            if self.blossom_base[b] != NONE
+                && self.blossom_parent[b] == NONE
+                && self.label[b] == OUTER
+                && self.dual[b] == 0
+            {
+                self.expand_blossom(b, true);
+            }
+        }
+        // Unlabel them, with every blossom around them.
+        for &v in &gone {
+            self.in_labelled[v] = false;
+            self.label[v] = FREE;
+            self.best_edge[v] = NONE;
+            self.tree_root[v] = NONE;
+            let mut b = self.blossom_parent[v];
+            while b != NONE {
+                self.label[b] = FREE;
+                self.best_edge[b] = NONE;
+                self.blossom_best_edges[b] = None;
+                b = self.blossom_parent[b];
+            }
+            for idx in 0..self.neighbours[v].len() {
+                let k = self.neighbours[v][idx] / 2;
+                self.allowed[k] = false;
+            }
+        }
+        for r in self.dead_roots.drain(..) {
+            self.dead[r] = false;
+        }
+        // A vertex inside a living INNER blossom may carry a label of its
+        // own from a dead tree's vertex (it was reachable from there, for
+        // when the blossom is expanded): it is reachable from the living
+        // only, now.
+        let mut relabel: Vec<usize> = Vec::new();
+        for &v in &gone {
+            for &p in &self.neighbours[v] {
+                let w = self.endpoint[p];
+                let bw = self.in_blossom[w];
+                if bw != w
+                    && self.label[w] == INNER
+                    && self.label[bw] == INNER
+                    && self.label_end[w] != NONE
+                    && self.tree_root[self.endpoint[self.label_end[w]]] == NONE
                 {
-                    self.expand_blossom(b, true);
+                    relabel.push(w);
                 }
             }
         }
+        relabel.sort_unstable();
+        relabel.dedup();
+        for w in relabel {
+            self.label[w] = FREE;
+            self.label_end[w] = NONE;
+            self.best_edge[w] = NONE;
+            for idx in 0..self.neighbours[w].len() {
+                let q = self.neighbours[w][idx];
+                let (k, u) = (q / 2, self.endpoint[q]);
+                if self.in_blossom[u] == self.in_blossom[w] || !self.live_outer(u) {
+                    continue;
+                }
+                if self.label[w] == FREE && self.slack(k) <= 0 {
+                    self.allow(k);
+                    self.label[w] = INNER;
+                    self.label_end[w] = q;
+                } else if self.label[w] == FREE {
+                    self.note_free_edge(w, k);
+                }
+            }
+        }
+        // The dead trees' vertices are FREE now: their least-slack edges to
+        // the living OUTER vertices, and a rescan of any such edge that is
+        // already tight.
+        for &v in &gone {
+            if self.label[self.in_blossom[v]] != FREE {
+                continue;
+            }
+            for idx in 0..self.neighbours[v].len() {
+                let p = self.neighbours[v][idx];
+                let (k, u) = (p / 2, self.endpoint[p]);
+                if self.in_blossom[u] != self.in_blossom[v] && self.live_outer(u) {
+                    if self.slack(k) <= 0 {
+                        self.retry_edge(u, k);
+                    }
+                    self.note_free_edge(v, k);
+                }
+            }
+        }
+        for w in stale_free {
+            self.best_edge[w] = NONE;
+            for idx in 0..self.neighbours[w].len() {
+                let p = self.neighbours[w][idx];
+                let (k, u) = (p / 2, self.endpoint[p]);
+                if self.live_outer(u) && self.in_blossom[u] != self.in_blossom[w] {
+                    let e = self.best_edge[w];
+                    if e == NONE || self.slack(k) < self.slack(e) {
+                        self.best_edge[w] = k; // already listed in free_with_best
+                    }
+                }
+            }
+        }
+        for b in stale_outer {
+            self.refresh_outer_best(b);
+        }
+        // Keep the lists the dual changes walk to what can still matter, or
+        // they grow with every sweep.
+        let mut free = std::mem::take(&mut self.free_with_best);
+        free.retain(|&w| self.best_edge[w] != NONE && self.label[w] == FREE);
+        free.sort_unstable();
+        free.dedup();
+        self.free_with_best = free;
+        let mut outer = std::mem::take(&mut self.outer_with_best);
+        outer.retain(|&b| {
+            self.best_edge[b] != NONE && self.blossom_parent[b] == NONE && self.label[b] == OUTER
+        });
+        outer.sort_unstable();
+        outer.dedup();
+        self.outer_with_best = outer;
+    }
+
+    /// Works out again the least-slack edges from OUTER blossom `b` to the
+    /// other OUTER blossoms, from the edges of its vertices.
+    fn refresh_outer_best(&mut self, b: usize) {
+        let mut leaves = Vec::new();
+        self.leaves_into(b, &mut leaves);
+        let mut touched = Vec::new();
+        for &x in &leaves {
+            for &p in &self.neighbours[x] {
+                let (k, u) = (p / 2, self.endpoint[p]);
+                let bu = self.in_blossom[u];
+                if bu != b && self.live_outer(u) {
+                    let current = self.scratch_best[bu];
+                    if current == NONE {
+                        touched.push(bu);
+                        self.scratch_best[bu] = k;
+                    } else if self.slack(k) < self.slack(current) {
+                        self.scratch_best[bu] = k;
+                    }
+                }
+            }
+        }
+        let mut best = NONE;
+        let mut list = Vec::with_capacity(touched.len());
+        for bu in touched {
+            let k = self.scratch_best[bu];
+            self.scratch_best[bu] = NONE;
+            if best == NONE || self.slack(k) < self.slack(best) {
+                best = k;
+            }
+            list.push(k);
+        }
+        if b >= self.n {
+            self.blossom_best_edges[b] = Some(list);
+        }
+        self.best_edge[b] = best;
     }
 
     /// Finds the largest dual change that keeps every edge feasible, applies
@@ -810,8 +1084,10 @@ impl Solver {
             for &v in &self.free_with_best {
                 let e = self.best_edge[v];
                 if self.label[self.in_blossom[v]] == FREE && e != NONE && self.slack(e) == 0 {
-                    let (i, j) = (self.endpoint[2 * e], self.endpoint[2 * e + 1]);
-                    self.queue.push(if i == v { j } else { i });
+                    self.tight.push((
+                        self.other_end(e, v),
+                        2 * e + usize::from(self.endpoint[2 * e + 1] == v),
+                    ));
                 }
             }
             for &b in &self.outer_with_best {
@@ -821,7 +1097,7 @@ impl Solver {
                     && e != NONE
                     && self.slack(e) == 0
                 {
-                    self.queue.push(self.endpoint[2 * e]);
+                    self.tight.push((self.endpoint[2 * e], 2 * e + 1));
                 }
             }
         }
@@ -835,12 +1111,12 @@ impl Solver {
                 } else {
                     i
                 };
-                self.queue.push(outer);
+                self.retry_edge(outer, k);
                 true
             }
             Kind::OuterOuterEdge(k) => {
                 self.allow(k);
-                self.queue.push(self.endpoint[2 * k]);
+                self.retry_edge(self.endpoint[2 * k], k);
                 true
             }
             Kind::ExpandInner(b) => {

@@ -226,3 +226,34 @@ fn deterministic() {
         assert_eq!(max_weight_max_cardinality_matching(120, &edges), first);
     }
 }
+
+/// Many small sparse graphs with heavy ties (weights 1–2, 1–5) or small
+/// negative ones: where the persistent forest (trees that did not augment
+/// stay; those that did are taken apart) has the most to get wrong.
+#[test]
+fn equals_an_independent_solver_on_many_tied_sparse_graphs() {
+    for seed in 0..400u64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = rng.random_range(4..260);
+        let density = if seed % 5 == 4 {
+            0.5
+        } else {
+            (rng.random_range(1.5..12.0) / n as f64).min(0.9)
+        };
+        let (lo, hi) = match seed % 3 {
+            0 => (1, 2),
+            1 => (1, 5),
+            _ => (-5, 50),
+        };
+        let edges = random_graph(&mut rng, n, density, lo, hi);
+        for max_card in [false, true] {
+            let mates = solve(n, &edges, max_card);
+            assert_valid(n, &edges, &mates);
+            assert_eq!(
+                matching_weight(&mates, &edges),
+                oracle(n, &edges, max_card),
+                "seed {seed}: n={n} max_card={max_card}"
+            );
+        }
+    }
+}
