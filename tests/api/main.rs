@@ -10,6 +10,7 @@ mod checkins;
 mod circles;
 mod cli;
 mod encryption;
+mod engine_scale;
 mod forget;
 mod goals_notes;
 mod home_and_welcome;
