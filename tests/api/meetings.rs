@@ -183,6 +183,13 @@ async fn tokyo_and_new_york_pick_a_shared_time_get_an_invite_and_a_reminder() {
         "names nobody"
     );
 
+    // Both see it in `/tandem status` (and on their Home tab).
+    let status = app.say("U0BEN", "status").await.to_string();
+    assert!(
+        status.contains(&format!("First meeting: {token}")),
+        "{status}"
+    );
+
     // Confirmed: a later pick is refused, to the presser alone.
     let refused = app
         .press_with_value("U0ANA", "meeting_time", "1:0", "p4")

@@ -58,6 +58,15 @@ pub(super) fn standing(home: &HomeModel) -> String {
     }
 }
 
+/// The confirmed first meeting, when there is one, in the reader's zone.
+fn meeting_note(pairing: &crate::domain::pairing::Pairing) -> String {
+    pairing
+        .meeting
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map(|at| format!(" First meeting: {}.", super::rounds::meeting_time(at)))
+        .unwrap_or_default()
+}
+
 pub(super) fn status_message(home: &HomeModel) -> SlackMessageContent {
     let membership = standing(home);
     let mut blocks = vec![
@@ -70,8 +79,9 @@ pub(super) fn status_message(home: &HomeModel) -> SlackMessageContent {
     if !home.pairing.partners.is_empty() {
         let who = mentions(&home.pairing.partners);
         blocks.push(section(format!(
-            "*Your partner this round (#{}):* {who}",
+            "*Your partner this round (#{}):* {who}{}",
             home.pairing.round,
+            meeting_note(&home.pairing),
         )));
     }
     let goals = goal_blocks(&home.goals);
@@ -255,8 +265,9 @@ pub fn home_view(home: &HomeModel) -> SlackView {
         blocks.insert(
             5,
             section(format!(
-                "*This round (#{}):* you're paired with {who}.",
+                "*This round (#{}):* you're paired with {who}.{}",
                 home.pairing.round,
+                meeting_note(&home.pairing),
             )),
         );
     }
