@@ -423,6 +423,21 @@ pub async fn submit_profile(
             None
         }
     };
+    let hours = match form
+        .hours
+        .as_deref()
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    {
+        None => None,
+        Some(text) => match crate::meeting_time::Workday::parse(text) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                errors.push(("hours".to_owned(), e.to_string()));
+                None
+            }
+        },
+    };
     let avoid: Vec<UserId> = form
         .avoid
         .iter()
@@ -471,6 +486,7 @@ pub async fn submit_profile(
                 profile::apply_text(p, &fields, &skills).map_err(|e| e.to_string())?;
                 p.manager = manager.clone();
                 p.avoid = avoid.clone();
+                p.hours = hours;
                 let before = p.membership;
                 if p.membership == Membership::Out {
                     p.set_membership(Membership::Active);

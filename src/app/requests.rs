@@ -29,6 +29,9 @@ pub struct ProfileForm {
     pub manager: Option<String>,
     /// "Don't pair me with" (user ids).
     pub avoid: Vec<String>,
+    /// "Your working hours" as typed (`08:30-16:30`); empty or absent:
+    /// the program's.
+    pub hours: Option<String>,
     /// (field, text) for each goal box filled in.
     pub goals: Vec<(String, String)>,
 }

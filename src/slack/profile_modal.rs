@@ -136,6 +136,13 @@ pub fn profile_modal(profile: &Profile, catalog: &[String]) -> SlackView {
                 "element": { "type": "radio_buttons", "action_id": "format", "options": format_options, "initial_option": current_format } }),
         json!({ "type": "input", "block_id": "cadence", "label": plain("How often?"),
                 "element": { "type": "static_select", "action_id": "cadence", "options": cadence_options, "initial_option": current_cadence } }),
+        text_input(
+            "hours",
+            "Your working hours",
+            Some("Local time, e.g. 08:30-16:30. Leave empty for the program's usual hours. Meeting times are offered only inside everyone's."),
+            profile.hours.map(|h| h.to_string()).as_deref(),
+            20,
+        ),
         manager_input(profile),
         avoid_input(profile),
         text_input(
@@ -317,6 +324,7 @@ pub fn read_profile_form(state: &SlackViewState) -> ProfileForm {
             .unwrap_or_default(),
         level: selected("level"),
         team: text("team"),
+        hours: text("hours"),
         format: selected("format"),
         cadence: selected("cadence"),
         goals: ["goal_1", "goal_2", "goal_3"]

@@ -291,3 +291,47 @@ async fn working_hours_that_do_not_parse_are_refused_with_an_example() {
     let reply = app.say("U0ANA", "profile hours: default").await.to_string();
     assert!(!reply.contains("Working hours"), "{reply}");
 }
+
+#[tokio::test]
+async fn the_profile_form_sets_working_hours_and_refuses_bad_ones_under_the_field() {
+    let app = spawn_app().await;
+    app.say("U0ANA", "join").await;
+    let form = |hours: &str| {
+        serde_json::json!({
+            "offers": { "offers": { "type": "multi_static_select", "selected_options": [{ "text": { "type": "plain_text", "text": "sql" }, "value": "sql" }] } },
+            "wants": { "wants": { "type": "multi_static_select", "selected_options": [{ "text": { "type": "plain_text", "text": "rust" }, "value": "rust" }] } },
+            "level": { "level": { "type": "static_select", "selected_option": { "text": { "type": "plain_text", "text": "3" }, "value": "3" } } },
+            "hours": { "hours": { "type": "plain_text_input", "value": hours } },
+        })
+    };
+    let refused = app
+        .submit_view("U0ANA", "profile", "", form("5pm-9am"))
+        .await;
+    assert_eq!(refused.status(), 200);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["response_action"], "errors", "{body}");
+    assert!(
+        body["errors"]["hours"]
+            .as_str()
+            .unwrap_or("")
+            .contains("24-hour time"),
+        "{body}"
+    );
+    let saved = app
+        .submit_view("U0ANA", "profile", "", form("08:30-16:30"))
+        .await;
+    assert_eq!(saved.text().await.unwrap(), "", "saved");
+    let before = app.fake.calls("views.open").len();
+    let profile = app.say("U0ANA", "profile").await.to_string();
+    assert!(
+        profile.contains("*Working hours:* 08:30-16:30"),
+        "{profile}"
+    );
+    // The form opens again with them filled in.
+    let opened = app.fake.wait_for("views.open", before + 1, WAIT).await;
+    let view = opened.last().unwrap().body["view"].to_string();
+    assert!(
+        view.contains("08:30-16:30") && view.contains("Your working hours"),
+        "{view}"
+    );
+}
