@@ -191,14 +191,23 @@ pub fn round_robin(scorer: &Scorer, people: &[usize], round: usize) -> HashMap<u
 /// Plans one round for the `people` who take part (indices into the roster).
 pub fn plan_round(scorer: &Scorer, people: &[usize], seed: u64) -> RoundPlan {
     let mut edges = candidate_edges(scorer, people, seed);
-    // This round's schedule pairs stay candidates even in a pruned graph.
+    // This round's schedule partner of each roster index (`usize::MAX`:
+    // none), looked up once per edge below.
+    let mut scheduled = vec![usize::MAX; scorer.roster.people.len()];
     let schedule = round_robin(scorer, people, scorer.round_number());
-    let present: std::collections::HashSet<(usize, usize)> = edges
-        .iter()
-        .map(|&(a, b, _)| (a.min(b), a.max(b)))
-        .collect();
     for (&a, &b) in &schedule {
-        if a < b && !present.contains(&(a, b)) {
+        scheduled[a] = b;
+    }
+    // Schedule pairs stay candidates even in a pruned graph.
+    let mut listed = vec![false; scheduled.len()];
+    for &(a, b, _) in &edges {
+        if scheduled[a] == b {
+            listed[a] = true;
+            listed[b] = true;
+        }
+    }
+    for (&a, &b) in &schedule {
+        if a < b && !listed[a] {
             if let Some(s) = scorer.score(a, b) {
                 edges.push((a, b, s));
             }
@@ -215,7 +224,7 @@ pub fn plan_round(scorer: &Scorer, people: &[usize], seed: u64) -> RoundPlan {
             let mut w = s;
             if !scorer.met_before(a, b) {
                 w += NEW_PARTNER_BONUS;
-                if schedule.get(&a) == Some(&b) {
+                if scheduled[a] == b {
                     w += SCHEDULE_BONUS;
                 }
             }
