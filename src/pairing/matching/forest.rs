@@ -220,34 +220,15 @@ impl Solver {
     /// Works out again the least-slack edges from OUTER blossom `b` to the
     /// other OUTER blossoms, from the edges of its vertices.
     pub(super) fn refresh_outer_best(&mut self, b: usize) {
+        // Called once the dead trees are unlabelled: every OUTER blossom
+        // left is a living one.
         let mut leaves = Vec::new();
         self.leaves_into(b, &mut leaves);
-        let mut touched = Vec::new();
-        for &x in &leaves {
-            for &p in &self.neighbours[x] {
-                let (k, u) = (p / 2, self.endpoint[p]);
-                let bu = self.in_blossom[u];
-                if bu != b && self.live_outer(u) {
-                    let current = self.scratch_best[bu];
-                    if current == NONE {
-                        touched.push(bu);
-                        self.scratch_best[bu] = k;
-                    } else if self.slack(k) < self.slack(current) {
-                        self.scratch_best[bu] = k;
-                    }
-                }
-            }
-        }
-        let mut best = NONE;
-        let mut list = Vec::with_capacity(touched.len());
-        for bu in touched {
-            let k = self.scratch_best[bu];
-            self.scratch_best[bu] = NONE;
-            if best == NONE || self.slack(k) < self.slack(best) {
-                best = k;
-            }
-            list.push(k);
-        }
+        let edges: Vec<usize> = leaves
+            .iter()
+            .flat_map(|&x| self.neighbours[x].iter().map(|&p| p / 2))
+            .collect();
+        let (list, best) = self.least_slack_to_outer(b, &edges);
         if b >= self.n {
             self.blossom_best_edges[b] = Some(list);
         }

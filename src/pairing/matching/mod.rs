@@ -383,48 +383,23 @@ impl Solver {
         drop(leaves);
 
         // Least-slack edges from the new blossom to each neighbouring OUTER blossom.
-        let mut touched = Vec::new();
+        let mut candidates = Vec::new();
         for &child in &children {
-            let candidate_edges: Vec<usize> = match self.blossom_best_edges[child].take() {
-                Some(list) => list,
+            match self.blossom_best_edges[child].take() {
+                Some(list) => candidates.extend(list),
                 None => {
                     let mut leaves = Vec::new();
                     self.leaves_into(child, &mut leaves);
-                    leaves
-                        .iter()
-                        .flat_map(|&x| self.neighbours[x].iter().map(|&p| p / 2))
-                        .collect()
-                }
-            };
-            for k in candidate_edges {
-                let (mut i, mut j) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
-                if self.in_blossom[j] == b {
-                    std::mem::swap(&mut i, &mut j);
-                }
-                let _ = i;
-                let bj = self.in_blossom[j];
-                if bj != b && self.label[bj] == OUTER {
-                    let current = self.scratch_best[bj];
-                    if current == NONE {
-                        touched.push(bj);
-                        self.scratch_best[bj] = k;
-                    } else if self.slack(k) < self.slack(current) {
-                        self.scratch_best[bj] = k;
-                    }
+                    candidates.extend(
+                        leaves
+                            .iter()
+                            .flat_map(|&x| self.neighbours[x].iter().map(|&p| p / 2)),
+                    );
                 }
             }
             self.best_edge[child] = NONE;
         }
-        let mut best_list = Vec::with_capacity(touched.len());
-        let mut best = NONE;
-        for bj in touched {
-            let k = self.scratch_best[bj];
-            self.scratch_best[bj] = NONE;
-            if best == NONE || self.slack(k) < self.slack(best) {
-                best = k;
-            }
-            best_list.push(k);
-        }
+        let (best_list, best) = self.least_slack_to_outer(b, &candidates);
         self.blossom_best_edges[b] = Some(best_list);
         self.best_edge[b] = best;
         if best != NONE {
@@ -433,6 +408,36 @@ impl Solver {
         self.active_blossoms.push(b);
         self.blossom_children[b] = children;
         self.blossom_endpoints[b] = endps;
+    }
+
+    /// Among `edges` (edges of blossom `b`'s vertices), the least-slack one
+    /// to each other top-level OUTER blossom, and the least of those
+    /// (`NONE` when there is none).
+    fn least_slack_to_outer(&mut self, b: usize, edges: &[usize]) -> (Vec<usize>, usize) {
+        let mut touched = Vec::new();
+        for &k in edges {
+            let far = self.in_blossom[self.far_end(k, b)];
+            if far != b && self.label[far] == OUTER {
+                let current = self.scratch_best[far];
+                if current == NONE {
+                    touched.push(far);
+                    self.scratch_best[far] = k;
+                } else if self.slack(k) < self.slack(current) {
+                    self.scratch_best[far] = k;
+                }
+            }
+        }
+        let mut list = Vec::with_capacity(touched.len());
+        let mut best = NONE;
+        for far in touched {
+            let k = self.scratch_best[far];
+            self.scratch_best[far] = NONE;
+            if best == NONE || self.slack(k) < self.slack(best) {
+                best = k;
+            }
+            list.push(k);
+        }
+        (list, best)
     }
 
     fn leaves_from(&self, children: &[usize]) -> Vec<usize> {
