@@ -63,16 +63,7 @@ pub fn main() -> ExitCode {
         Command::Config { config } => show_config(config),
         Command::Serve { port, config } => serve(port, config),
         Command::Org(args) => org(&args),
-        Command::Match(args) => match crate::match_cmd::run(&args, chrono::Utc::now()) {
-            Ok(out) => {
-                print!("{out}");
-                ExitCode::SUCCESS
-            }
-            Err(line) => {
-                eprintln!("tandem: {line}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Match(args) => printed(crate::match_cmd::run(&args, chrono::Utc::now())),
     }
 }
 
@@ -85,16 +76,7 @@ fn org(args: &crate::org_cmd::OrgArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(crate::org_cmd::run(args)) {
-        Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err(line) => {
-            eprintln!("tandem: {line}");
-            ExitCode::FAILURE
-        }
-    }
+    printed(runtime.block_on(crate::org_cmd::run(args)))
 }
 
 fn print_problems(problems: &[Problem]) {
@@ -193,6 +175,20 @@ fn serve(port: Option<u16>, path: Option<PathBuf>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tandem: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A command's output on stdout, or its one-line failure on stderr.
+fn printed(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(line) => {
+            eprintln!("tandem: {line}");
             ExitCode::FAILURE
         }
     }

@@ -119,15 +119,7 @@ pub async fn pick(app: &App, request: &ActionRequest, round: u32, pick: SlotPick
              or pick one above if your week changes.",
         ),
     }
-    let post = request
-        .conversation
-        .clone()
-        .map(|conversation| Effect::PostInConversation {
-            conversation,
-            thread: None,
-            text,
-        });
-    Outcome::reply(Reply::Silent).with_effects(post)
+    Outcome::said_where_pressed(request.conversation.clone(), text)
 }
 
 /// `meeting:<round>:<group>`: when everyone still agrees on a time not yet

@@ -375,6 +375,18 @@ impl Outcome {
         })
     }
 
+    /// No reply to the presser: `text` is said, for everyone there, in the
+    /// conversation they pressed in (a group DM), when it is known.
+    pub fn said_where_pressed(conversation: Option<ChannelId>, text: Text) -> Self {
+        Self::reply(Reply::Silent).with_effects(conversation.map(|conversation| {
+            Effect::PostInConversation {
+                conversation,
+                thread: None,
+                text,
+            }
+        }))
+    }
+
     /// The store did not answer; nothing changed.
     pub fn store_down() -> Self {
         Self::reply(Reply::StoreDown)

@@ -184,17 +184,18 @@ pub async fn intro(
     if members.len() < 2 {
         return Ok(JobRun::nothing(None));
     }
-    // Read before the pairings are stored: the offered meeting times go
-    // into each member's pairing, where their picks are checked against
-    // them. The same on a retry (from the round's own time).
-    let mut profiles = Vec::with_capacity(members.len());
-    for m in &members {
-        let profile: Profile = app.docs.load(team, m, Doc::Profile).await?;
-        profiles.push((m.clone(), profile));
-    }
+    // Worked out before the pairings are stored: the offered meeting times
+    // go into each member's pairing, where their picks are checked against
+    // them. The same on a retry (from the round's own time). A kept pair
+    // gets no intro, so no times.
     let slots = if kept {
         Vec::new()
     } else {
+        let mut profiles = Vec::with_capacity(members.len());
+        for m in &members {
+            let profile: Profile = app.docs.load(team, m, Doc::Profile).await?;
+            profiles.push((m.clone(), profile));
+        }
         let attendees = app.time.attendees_of(&members, &profiles);
         crate::meeting_time::meeting_slots(plan.at.unwrap_or(now), &attendees, app.time.slots)
     };

@@ -376,15 +376,7 @@ pub async fn kickoff(app: &App, request: &ActionRequest, round: u32, cadence: Ca
             )
         ]
     };
-    let post = request
-        .conversation
-        .clone()
-        .map(|conversation| Effect::PostInConversation {
-            conversation,
-            thread: None,
-            text,
-        });
-    Outcome::reply(Reply::Silent).with_effects(post)
+    Outcome::said_where_pressed(request.conversation.clone(), text)
 }
 
 /// The answer to a re-pair offer made during `round`.
