@@ -51,7 +51,7 @@ fn temp_file(name: &str, contents: &str) -> PathBuf {
 /// Whether the binary serving at `base` answers `/healthz` within five
 /// seconds.
 async fn comes_up(base: &str) -> bool {
-    let http = reqwest::Client::new();
+    let http = http_client();
     for _ in 0..100 {
         if let Ok(r) = http.get(format!("{base}/healthz")).send().await {
             return r.status() == 200;
@@ -247,7 +247,7 @@ async fn serve_answers_stops_on_sigterm_and_logs_no_secrets_or_free_text() {
         .unwrap();
 
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
+    let http = http_client();
     assert!(comes_up(&base).await, "the bot did not come up");
 
     let private = "goal add my private goal is to get promoted";

@@ -16,7 +16,7 @@ const ADMIN: &str = "U0ADMIN1";
 
 /// Calls the fake directly, as a client would, and returns Slack's answer.
 async fn call(fake: &FakeSlack, method: &str, token: Option<&str>, body: &str) -> Value {
-    let mut request = reqwest::Client::new()
+    let mut request = http_client()
         .post(format!("{}/{method}", fake.api_url()))
         .header("content-type", "application/json; charset=utf-8")
         .body(body.to_owned());

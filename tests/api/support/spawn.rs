@@ -40,6 +40,15 @@ pub fn init_test_logging() {
     }
 }
 
+/// A plain HTTP client. The crate's reqwest brings no TLS provider of its
+/// own (the service installs ring's when it starts), and building a client
+/// without one panics: a test that talks HTTP before any app in this
+/// process has started (the CLI tests run the binary) installs it here.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// The Redis URL tests use.
 pub fn redis_url() -> String {
     std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into())
@@ -238,7 +247,7 @@ pub async fn try_spawn(options: Spawn) -> anyhow::Result<TestApp> {
         fake,
         prefix,
         cluster,
-        http: reqwest::Client::new(),
+        http: http_client(),
         expect_malformed: false,
         stop: Some(stop),
         handle: Some(handle),
