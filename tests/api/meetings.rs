@@ -17,11 +17,7 @@ fn tuesday_morning() -> DateTime<Utc> {
 }
 
 fn intro(app: &TestApp) -> Option<Value> {
-    app.fake
-        .calls("chat.postMessage")
-        .into_iter()
-        .map(|c| c.body)
-        .find(|b| b["text"].as_str().unwrap_or("").contains("you're paired"))
+    app.fake.posts_with_text("you're paired").into_iter().next()
 }
 
 /// The intro's offered times: (button value, Unix seconds in its date token).

@@ -10,21 +10,12 @@ async fn say(app: &TestApp, user: &str, text: &str) -> Value {
     app.say(user, text).await
 }
 
-fn texts(body: &Value) -> Vec<String> {
-    body["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|b| b["text"]["text"].as_str().map(str::to_owned))
-        .collect()
-}
-
 #[tokio::test]
 async fn join_then_fill_the_profile_by_text() {
     let app = spawn_app().await;
     let joined = say(&app, "U0ANA", "join").await;
     assert_eq!(
-        texts(&joined)[0],
+        block_texts(&joined)[0],
         "Welcome to Tandem! You're in the program. To be paired, tell me what you can offer (`offer: …`), \
          what you want to learn (`learn: …`) and your level from 1 to 10 (`level: …`): e.g. \
          `/tandem profile offer: sql, public speaking; learn: rust; level: 3; team: Design`."
@@ -36,7 +27,7 @@ async fn join_then_fill_the_profile_by_text() {
     )
     .await;
     assert_eq!(
-        texts(&saved),
+        block_texts(&saved),
         [
             "Saved.",
             "*Offers:* sql, public speaking\n*Learning:* rust\n*Level:* 3 · *Team:* Design · *Format:* circle · *Cadence:* weekly"
@@ -44,15 +35,15 @@ async fn join_then_fill_the_profile_by_text() {
     );
     // Partial updates keep the rest.
     let saved = say(&app, "U0ANA", "profile level: 4").await;
-    assert!(texts(&saved)[1].contains("*Level:* 4 · *Team:* Design"));
+    assert!(block_texts(&saved)[1].contains("*Level:* 4 · *Team:* Design"));
     let shown = say(&app, "U0ANA", "profile").await;
-    assert!(texts(&shown)[0].starts_with("Your profile. Change any part with"));
+    assert!(block_texts(&shown)[0].starts_with("Your profile. Change any part with"));
 
     let refused = say(&app, "U0ANA", "profile colour: blue").await;
-    assert!(texts(&refused)[0].starts_with("I don't know the field `colour`."));
+    assert!(block_texts(&refused)[0].starts_with("I don't know the field `colour`."));
     let refused = say(&app, "U0ANA", "profile learn: ").await;
     assert_eq!(
-        texts(&refused)[0],
+        block_texts(&refused)[0],
         "`learn` needs a value, e.g. `learn: …`."
     );
 }
@@ -61,12 +52,12 @@ async fn join_then_fill_the_profile_by_text() {
 async fn status_pause_resume_and_leave() {
     let app = spawn_app().await;
     assert_eq!(
-        texts(&say(&app, "U0ANA", "pause 2w").await)[0],
+        block_texts(&say(&app, "U0ANA", "pause 2w").await)[0],
         "You haven't joined yet, so there is nothing to pause."
     );
     say(&app, "U0ANA", "join").await;
     say(&app, "U0ANA", "goal add Learn Rust").await;
-    let status = texts(&say(&app, "U0ANA", "status").await);
+    let status = block_texts(&say(&app, "U0ANA", "status").await);
     assert_eq!(
         status[0],
         "You're in the program: you'll be paired in the next round."
@@ -77,26 +68,26 @@ async fn status_pause_resume_and_leave() {
     );
     assert!(status.contains(&"*1.* Learn Rust".to_owned()), "{status:?}");
 
-    let paused = texts(&say(&app, "U0ANA", "pause until 2099-01-10").await);
+    let paused = block_texts(&say(&app, "U0ANA", "pause until 2099-01-10").await);
     assert_eq!(
         paused[0],
         "Pauses last at most a year; you can always pause again."
     );
-    let paused = texts(&say(&app, "U0ANA", "pause").await);
+    let paused = block_texts(&say(&app, "U0ANA", "pause").await);
     assert_eq!(
         paused[0],
         "Paused — you won't be paired or prompted until you `/tandem resume`."
     );
     assert_eq!(
-        texts(&say(&app, "U0ANA", "status").await)[0],
+        block_texts(&say(&app, "U0ANA", "status").await)[0],
         "Paused until you `/tandem resume`."
     );
     assert_eq!(
-        texts(&say(&app, "U0ANA", "pause soon").await)[0],
+        block_texts(&say(&app, "U0ANA", "pause soon").await)[0],
         "Pause for a while with `/tandem pause 2w` (days `d`, weeks `w`) or until a date with `/tandem pause until 2027-01-10`."
     );
     assert_eq!(
-        texts(&say(&app, "U0ANA", "resume").await)[0],
+        block_texts(&say(&app, "U0ANA", "resume").await)[0],
         "Welcome back! You'll be in the next round."
     );
 
@@ -118,7 +109,7 @@ async fn status_pause_resume_and_leave() {
         .as_str()
         .unwrap()
         .starts_with("You've left the program"));
-    let status = texts(&say(&app, "U0ANA", "status").await);
+    let status = block_texts(&say(&app, "U0ANA", "status").await);
     assert_eq!(
         status[0],
         "You haven't joined the program yet — `/tandem join` when you're ready."

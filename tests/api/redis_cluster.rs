@@ -37,17 +37,7 @@ async fn members_rounds_and_forget_work_on_a_cluster_with_each_workspace_in_one_
         .await;
     let round = app.run_round("U0ADMIN1").await;
     assert!(round.to_string().contains("<@U0ANA> + <@U0BEN>"), "{round}");
-    let intros: Vec<_> = app
-        .fake
-        .calls("chat.postMessage")
-        .into_iter()
-        .filter(|c| {
-            c.body["text"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("you're paired")
-        })
-        .collect();
+    let intros = app.fake.posts_with_text("you're paired");
     assert_eq!(intros.len(), 1, "one intro");
     let stats = app.say("U0ADMIN1", "admin stats").await.to_string();
     assert!(stats.contains("*Rounds:* <5 in this period"), "{stats}");
@@ -136,12 +126,7 @@ async fn a_tls_cluster_with_a_password_carries_a_members_goals_and_a_round() {
     let round = app.say("U0ADMIN1", "admin round").await;
     assert!(round.to_string().contains("<@U0ANA> + <@U0BEN>"), "{round}");
     wait_until("the intro", || {
-        app.fake.calls("chat.postMessage").iter().any(|c| {
-            c.body["text"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("you're paired")
-        })
+        !app.fake.posts_with_text("you're paired").is_empty()
     })
     .await;
     let _ = std::fs::remove_dir_all(&dir);

@@ -48,6 +48,18 @@ async fn join(app: &TestApp, user: &str, offer: &str, learn: &str, extra: &str) 
     assert!(reply.to_string().contains("Saved"), "{reply}");
 }
 
+/// `users` join for circles, teaching each other in turn (sql ↔ rust).
+async fn join_circle_minded(app: &TestApp, users: &[impl AsRef<str>]) {
+    for (i, u) in users.iter().enumerate() {
+        let (offer, learn) = if i % 2 == 0 {
+            ("sql", "rust")
+        } else {
+            ("rust", "sql")
+        };
+        join(app, u.as_ref(), offer, learn, "; format: circle").await;
+    }
+}
+
 #[tokio::test]
 async fn an_avoid_list_keeps_two_apart_and_nobody_else_learns_of_it() {
     let app = spawn_app().await;
@@ -182,14 +194,7 @@ async fn the_odd_one_never_joins_a_trio_with_someone_they_avoid() {
 async fn circles_keep_people_on_an_avoid_list_apart() {
     let app = spawn_app().await;
     let people: Vec<String> = (1..=6).map(|i| format!("U0C00{i}")).collect();
-    for (i, u) in people.iter().enumerate() {
-        let (offer, learn) = if i % 2 == 0 {
-            ("sql", "rust")
-        } else {
-            ("rust", "sql")
-        };
-        join(&app, u, offer, learn, "; format: circle").await;
-    }
+    join_circle_minded(&app, &people).await;
     app.say("U0C001", "avoid <@U0C002>").await;
     app.say("U0C003", "avoid <@U0C004>").await;
     for size in ["3", "4"] {
@@ -357,17 +362,7 @@ async fn a_pair_who_both_keep_meeting_continue_without_a_new_intro() {
     app.press_with_value("U0BEN", "keep_meeting", "1", "k3")
         .await;
 
-    let intros_before = app
-        .fake
-        .calls("chat.postMessage")
-        .iter()
-        .filter(|c| {
-            c.body["text"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("you're paired")
-        })
-        .count();
+    let intros_before = app.fake.posts_with_text("you're paired").len();
     let round = app.run_round(ADMIN).await;
     let text = round.to_string();
     assert!(
@@ -375,29 +370,9 @@ async fn a_pair_who_both_keep_meeting_continue_without_a_new_intro() {
         "{text}"
     );
     app.settled().await;
-    let intros_after = app
-        .fake
-        .calls("chat.postMessage")
-        .iter()
-        .filter(|c| {
-            c.body["text"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("you're paired")
-        })
-        .count();
+    let intros_after = app.fake.posts_with_text("you're paired").len();
     assert_eq!(intros_after, intros_before, "no second intro");
-    let continuing: Vec<_> = app
-        .fake
-        .calls("chat.postMessage")
-        .into_iter()
-        .filter(|c| {
-            c.body["text"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("continuing together for round 2")
-        })
-        .collect();
+    let continuing = app.fake.posts_with_text("continuing together for round 2");
     assert_eq!(continuing.len(), 1, "one message to the pair");
     // The rounds history says they were kept (what `tandem match --history`
     // reads).
@@ -411,20 +386,11 @@ async fn a_pair_who_both_keep_meeting_continue_without_a_new_intro() {
         history["rounds"][0]["groups"][0].get("kept").is_none(),
         "{history}"
     );
-    let stats = texts_of(&app.say(ADMIN, "admin stats").await);
+    let stats = block_texts(&app.say(ADMIN, "admin stats").await);
     assert!(
         stats.iter().any(|t| t.contains("*Kept pairs:* <5")),
         "{stats:?}"
     );
-}
-
-fn texts_of(message: &Value) -> Vec<String> {
-    message["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|b| b["text"]["text"].as_str().map(str::to_owned))
-        .collect()
 }
 
 #[tokio::test]
@@ -642,14 +608,7 @@ async fn an_avoid_list_and_a_manager_together_give_the_only_allowed_pairs() {
 #[tokio::test]
 async fn a_newcomer_is_never_offered_a_place_beside_someone_they_avoid() {
     let app = spawn_app().await;
-    for (i, u) in ["U0C001", "U0C002", "U0C003", "U0C004"].iter().enumerate() {
-        let (offer, learn) = if i % 2 == 0 {
-            ("sql", "rust")
-        } else {
-            ("rust", "sql")
-        };
-        join(&app, u, offer, learn, "; format: circle").await;
-    }
+    join_circle_minded(&app, &["U0C001", "U0C002", "U0C003", "U0C004"]).await;
     let formed = app.say(ADMIN, "admin circles 4").await;
     assert!(
         formed["text"]
@@ -684,14 +643,7 @@ async fn a_newcomer_is_never_offered_a_place_beside_someone_they_avoid() {
 #[tokio::test]
 async fn when_no_split_keeps_two_apart_one_of_them_is_left_out_of_the_circle() {
     let app = spawn_app().await;
-    for (i, u) in ["U0C001", "U0C002", "U0C003", "U0C004"].iter().enumerate() {
-        let (offer, learn) = if i % 2 == 0 {
-            ("sql", "rust")
-        } else {
-            ("rust", "sql")
-        };
-        join(&app, u, offer, learn, "; format: circle").await;
-    }
+    join_circle_minded(&app, &["U0C001", "U0C002", "U0C003", "U0C004"]).await;
     app.say("U0C001", "avoid <@U0C002>").await;
     // Four people, circles of about four: one circle, unless it would put
     // the two together.

@@ -317,3 +317,16 @@ impl TestApp {
         self.interact(&form).await
     }
 }
+
+/// The text of each block of a message that has one, in order.
+pub fn block_texts(message: &serde_json::Value) -> Vec<String> {
+    message["blocks"]
+        .as_array()
+        .map(|blocks| {
+            blocks
+                .iter()
+                .filter_map(|b| b["text"]["text"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

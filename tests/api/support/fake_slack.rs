@@ -350,6 +350,16 @@ impl FakeSlack {
             .collect()
     }
 
+    /// The messages posted (chat.postMessage bodies) whose notification
+    /// text contains `needle`.
+    pub fn posts_with_text(&self, needle: &str) -> Vec<serde_json::Value> {
+        self.calls("chat.postMessage")
+            .into_iter()
+            .map(|c| c.body)
+            .filter(|b| b["text"].as_str().unwrap_or_default().contains(needle))
+            .collect()
+    }
+
     /// Every call so far, any method.
     pub fn all_calls(&self) -> Vec<Call> {
         self.shared.inner.lock().unwrap().calls.clone()
