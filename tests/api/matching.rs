@@ -160,6 +160,19 @@ fn oracle(n: usize, edges: &Edges, max_card: bool) -> i64 {
     matching_weight(&mates, edges)
 }
 
+/// Both variants are valid matchings of the oracle's weight.
+fn agrees_with_the_oracle(n: usize, edges: &Edges, case: &str) {
+    for max_card in [false, true] {
+        let mates = solve(n, edges, max_card);
+        assert_valid(n, edges, &mates);
+        assert_eq!(
+            matching_weight(&mates, edges),
+            oracle(n, edges, max_card),
+            "{case}: n={n} max_card={max_card}"
+        );
+    }
+}
+
 #[test]
 fn equals_an_independent_solver_up_to_300_vertices() {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
@@ -168,15 +181,7 @@ fn equals_an_independent_solver_up_to_300_vertices() {
         let density = if case % 2 == 0 { 0.9 } else { 8.0 / n as f64 };
         let (lo, hi) = if case % 3 == 2 { (1, 3) } else { (-50, 1000) };
         let edges = random_graph(&mut rng, n, density, lo, hi);
-        for max_card in [false, true] {
-            let mates = solve(n, &edges, max_card);
-            assert_valid(n, &edges, &mates);
-            assert_eq!(
-                matching_weight(&mates, &edges),
-                oracle(n, &edges, max_card),
-                "case {case}: n={n} density={density} max_card={max_card}"
-            );
-        }
+        agrees_with_the_oracle(n, &edges, &format!("case {case}: density={density}"));
     }
 }
 
@@ -246,14 +251,6 @@ fn equals_an_independent_solver_on_many_tied_sparse_graphs() {
             _ => (-5, 50),
         };
         let edges = random_graph(&mut rng, n, density, lo, hi);
-        for max_card in [false, true] {
-            let mates = solve(n, &edges, max_card);
-            assert_valid(n, &edges, &mates);
-            assert_eq!(
-                matching_weight(&mates, &edges),
-                oracle(n, &edges, max_card),
-                "seed {seed}: n={n} max_card={max_card}"
-            );
-        }
+        agrees_with_the_oracle(n, &edges, &format!("seed {seed}"));
     }
 }
