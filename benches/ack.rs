@@ -303,20 +303,7 @@ async fn burst(count: usize) -> Latencies {
 
 /// Leaves Redis as it was found.
 async fn cleanup(prefix: &str) {
-    let client = redis::Client::open(redis_url().await.as_str()).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{prefix}:*"))
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    if !keys.is_empty() {
-        let _: () = redis::cmd("DEL")
-            .arg(keys)
-            .query_async(&mut conn)
-            .await
-            .unwrap();
-    }
+    support::delete_prefix(&redis_url().await, prefix).await;
 }
 
 #[tokio::main]

@@ -182,21 +182,7 @@ async fn run(members: usize, rate_control: bool) -> Run {
     let _ = scheduler.await;
     let limited = fake.rate_limited();
 
-    // Leave Redis as we found it.
-    let client = redis::Client::open(redis_url.as_str()).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{prefix}:*"))
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    for chunk in keys.chunks(1000) {
-        let _: i64 = redis::cmd("DEL")
-            .arg(chunk)
-            .query_async(&mut conn)
-            .await
-            .unwrap();
-    }
+    support::delete_prefix(&redis_url, &prefix).await;
     Run {
         seed,
         schedule,

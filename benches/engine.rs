@@ -34,6 +34,29 @@ const ZONES: [&str; 4] = [
     "Europe/Madrid",
 ];
 
+/// Person `i` of team `team`, at a random level (2–6) in one of `zones`.
+fn person(
+    i: usize,
+    team: usize,
+    rng: &mut ChaCha8Rng,
+    zones: &[&str],
+    offers: SkillSet,
+    wants: SkillSet,
+) -> Person {
+    Person {
+        id: format!("p{i}"),
+        name: format!("P{i}"),
+        team: format!("team{team}"),
+        level: rng.random_range(2..=6),
+        timezone: zones[rng.random_range(0..zones.len())].parse().unwrap(),
+        offers,
+        wants,
+        manager: None,
+        do_not_pair: vec![],
+        hours: Default::default(),
+    }
+}
+
 /// `scarce`: a few skills are offered by few and wanted by many.
 fn roster(n: usize, scarce: bool, seed: u64) -> Roster {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -55,18 +78,8 @@ fn roster(n: usize, scarce: bool, seed: u64) -> Roster {
                 offers.insert(pick(&mut rng, false));
                 wants.insert(pick(&mut rng, true));
             }
-            Person {
-                id: format!("p{i}"),
-                name: format!("P{i}"),
-                team: format!("team{}", rng.random_range(0..25)),
-                level: rng.random_range(2..=6),
-                timezone: ZONES[rng.random_range(0..ZONES.len())].parse().unwrap(),
-                offers,
-                wants,
-                manager: None,
-                do_not_pair: vec![],
-                hours: Default::default(),
-            }
+            let team = rng.random_range(0..25);
+            person(i, team, &mut rng, &ZONES, offers, wants)
         })
         .collect();
     Roster {
@@ -104,18 +117,8 @@ fn skewed_roster(n: usize, seed: u64) -> Roster {
                     wants.insert(rng.random_range(0..40));
                 }
             }
-            Person {
-                id: format!("p{i}"),
-                name: format!("P{i}"),
-                team: format!("team{}", rng.random_range(0..200)),
-                level: rng.random_range(2..=6),
-                timezone: SKEWED_ZONES[rng.random_range(0..6)].parse().unwrap(),
-                offers,
-                wants,
-                manager: None,
-                do_not_pair: vec![],
-                hours: Default::default(),
-            }
+            let team = rng.random_range(0..200);
+            person(i, team, &mut rng, &SKEWED_ZONES, offers, wants)
         })
         .collect();
     Roster {

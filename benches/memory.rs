@@ -172,19 +172,7 @@ async fn run(members: usize, encrypted: bool) -> (u64, usize) {
     let _ = scheduler.await;
 
     let measured = bytes_under(&mut conn, &prefix).await;
-    // Leave Redis as we found it.
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{prefix}:*"))
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    for chunk in keys.chunks(500) {
-        let _: () = redis::cmd("DEL")
-            .arg(chunk)
-            .query_async(&mut conn)
-            .await
-            .unwrap();
-    }
+    support::delete_prefix(&redis_url, &prefix).await;
     measured
 }
 

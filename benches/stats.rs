@@ -159,20 +159,7 @@ async fn scan_everyone(s: &Seeded) -> usize {
 }
 
 async fn clean(s: &Seeded) {
-    let client = redis::Client::open(s.redis_url.as_str()).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("{}:*", s.prefix))
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    for chunk in keys.chunks(500) {
-        let _: () = redis::cmd("DEL")
-            .arg(chunk)
-            .query_async(&mut conn)
-            .await
-            .unwrap();
-    }
+    support::delete_prefix(&s.redis_url, &s.prefix).await;
 }
 
 async fn median(runs: usize, mut f: impl AsyncFnMut()) -> Duration {

@@ -68,6 +68,24 @@ pub fn redis_url() -> String {
     std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into())
 }
 
+/// Deletes every key under `prefix`: a bench leaves Redis as it found it.
+pub async fn delete_prefix(redis_url: &str, prefix: &str) {
+    let client = redis::Client::open(redis_url).expect("redis url");
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}:*"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    for chunk in keys.chunks(500) {
+        let _: () = redis::cmd("DEL")
+            .arg(chunk)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+    }
+}
+
 /// The Redis store under `prefix`, answering (or a panic saying how to
 /// start Redis).
 pub async fn redis_store(prefix: &str) -> std::sync::Arc<dyn tandem::store::Store> {
