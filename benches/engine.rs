@@ -1,11 +1,13 @@
 //! Engine speed and quality: `cargo bench --bench engine [-- FILTER]
-//! [--runs N]`. Times are medians of `--runs` runs (default 5).
+//! [--runs N] [--lemon PATH]`. Times are medians of `--runs` runs (default 5).
 //! - a whole round (scoring every pair, pruning, matching) on generated rosters
 //! - circles for 1,200 members
 //! - pruning loss against the complete graph at n = 2,000
 //! - candidates through the skill index on the skewed roster of issue 15
 //!   (n = 2,000 against the complete graph, n = 10,000 against each
 //!   person's best of all pairs), with the time of scoring all pairs
+//! - round-graph: the matcher alone on a round's graph of the skewed
+//!   roster (10k, 30k, 100k), and LEMON on the same graph given `--lemon`
 //! - quality: share of pairs where both can teach the other, and where
 //!   neither can, against random pairing of the same roster.
 //!
@@ -23,7 +25,7 @@ use tandem::pairing::candidates::indexed_edges;
 use tandem::pairing::circles::form_circles;
 use tandem::pairing::history::History;
 use tandem::pairing::roster::{Person, Roster, SkillSet};
-use tandem::pairing::round::{best_of_all_pairs, candidate_edges, plan_round};
+use tandem::pairing::round::{best_of_all_pairs, candidate_edges, plan_round, round_graph};
 use tandem::pairing::score::{Rules, Scorer};
 use tandem::pairing::{matching_weight, max_weight_max_cardinality_matching};
 
@@ -269,6 +271,36 @@ fn main() {
                 best,
                 reference.len()
             );
+        }
+    }
+    if want("round-graph") {
+        // The graph a round is matched on, for the skewed roster: the
+        // matcher alone, and LEMON on the same graph when given --lemon.
+        let lemon = support::flag_value(&args, "--lemon");
+        let sizes: &[usize] = if small {
+            &[400]
+        } else {
+            &[10_000, 30_000, 100_000]
+        };
+        for &n in sizes {
+            let r = skewed_roster(n, 6);
+            let everyone: Vec<usize> = (0..n).collect();
+            let scorer = Scorer::new(&r, &History::default(), rules(), at);
+            let graph = round_graph(&scorer, &everyone, 1);
+            let (mates, t) = support::median_time(runs.min(3), || {
+                max_weight_max_cardinality_matching(n, &graph)
+            });
+            let weight = matching_weight(&mates, &graph);
+            print!(
+                "round graph n={n} skewed: {} edges, matched in {:.3}s",
+                graph.len(),
+                t.as_secs_f64()
+            );
+            if let Some(lemon) = &lemon {
+                let secs = support::lemon_seconds(lemon, n, &graph, weight, runs.min(3));
+                print!(", LEMON {secs:.3}s ({:.2}x ours)", secs / t.as_secs_f64());
+            }
+            println!();
         }
     }
     if want("quality") {

@@ -1,5 +1,5 @@
 //! Matching speed: `cargo bench --bench matching [-- FILTER] [--runs N]
-//! [--python PATH]`. Times Tandem's solver and, on the same graphs in the
+//! [--python PATH] [--lemon PATH] [--graph FILE]`. Times Tandem's solver and, on the same graphs in the
 //! same run, the `mwmatching` crate (van Rantwijk's algorithm in Rust) and —
 //! when a Python with rustworkx and networkx is given
 //! (`scripts/bench-peers.sh` makes one) — rustworkx, and networkx for
@@ -9,6 +9,8 @@
 //! the median of `--runs` runs (default 5); each
 //! peer is timed on its solve alone (input already in its own format).
 //! Prints times and ratios, and checks every peer found the same optimum.
+//! `--graph FILE` also times a graph from a file in the LEMON driver's
+//! format (`n m`, then `a b w` per edge).
 //!
 //! `TANDEM_BENCH_SMOKE=1` (what `scripts/test.sh` sets for
 //! `cargo test --benches`) runs small graphs once: the agreement checks
@@ -137,33 +139,6 @@ fn python_peers(
     peers
 }
 
-/// Runs LEMON's driver on `edges`: its median seconds.
-fn lemon_peer(lemon: &str, n: usize, edges: &Edges, expected: i64, runs: usize) -> f64 {
-    let path = std::env::temp_dir().join(format!("tandem-lemon-{n}-{}.txt", edges.len()));
-    let mut text = format!("{n} {}\n", edges.len());
-    for (a, b, w) in edges {
-        text.push_str(&format!("{a} {b} {w}\n"));
-    }
-    std::fs::write(&path, text).expect("temp file");
-    let out = std::process::Command::new(lemon)
-        .args([path.to_str().unwrap(), &runs.to_string()])
-        .output()
-        .expect("the LEMON driver runs");
-    let _ = std::fs::remove_file(&path);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("LEMON prints JSON");
-    assert_eq!(
-        json["lemon_weight"].as_i64(),
-        Some(expected),
-        "LEMON disagrees"
-    );
-    json["lemon_s"].as_f64().expect("seconds")
-}
-
 fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, options: &Options) {
     let runs = options.runs;
     let (ours, t_ours) = support::median_time(runs, || max_weight_matching(n, edges));
@@ -202,7 +177,7 @@ fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, options: &Op
         );
     }
     if let Some(lemon) = &options.lemon {
-        let secs = lemon_peer(lemon, n, edges, matching_weight(&ours, edges), runs);
+        let secs = support::lemon_seconds(lemon, n, edges, matching_weight(&ours, edges), runs);
         print!(
             "  LEMON {secs:>8.3}s  ratio {:>5.2}x",
             secs / t_ours.as_secs_f64()
@@ -218,6 +193,20 @@ fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, options: &Op
         }
     }
     println!();
+}
+
+/// A graph in the LEMON driver's text format: `n m`, then `a b w` per edge.
+fn read_graph(path: &str) -> (usize, Edges) {
+    let text = std::fs::read_to_string(path).expect("the --graph file reads");
+    let mut numbers = text
+        .split_ascii_whitespace()
+        .map(|t| t.parse::<i64>().expect("numbers"));
+    let mut next = || numbers.next().expect("n m, then a b w per edge");
+    let (n, m) = (next() as usize, next() as usize);
+    let edges = (0..m)
+        .map(|_| (next() as usize, next() as usize, next()))
+        .collect();
+    (n, edges)
 }
 
 struct Options {
@@ -262,6 +251,10 @@ fn main() {
             let edges = sparse(n, 18, n as u64);
             run_with("sparse ~36 edges/person", n, &edges, n <= 2000, &options);
         }
+    }
+    if let Some(path) = support::flag_value(&args, "--graph") {
+        let (n, edges) = read_graph(&path);
+        run_with(&format!("graph {path}"), n, &edges, false, &options);
     }
     if want("worst") {
         let (n, cycle, triangles) = if support::smoke() {

@@ -128,3 +128,38 @@ pub fn unthrottled_api(
         tandem::metrics::Metrics::new(),
     )
 }
+
+/// Runs LEMON's driver (`benches/lemon_peer.cpp`, built by
+/// `scripts/bench-peers.sh`) on `edges`: its median seconds over `runs`,
+/// after checking it found a matching of weight `expected`.
+pub fn lemon_seconds(
+    lemon: &str,
+    n: usize,
+    edges: &[(usize, usize, i64)],
+    expected: i64,
+    runs: usize,
+) -> f64 {
+    let path = std::env::temp_dir().join(format!("tandem-lemon-{n}-{}.txt", edges.len()));
+    let mut text = format!("{n} {}\n", edges.len());
+    for (a, b, w) in edges {
+        text.push_str(&format!("{a} {b} {w}\n"));
+    }
+    std::fs::write(&path, text).expect("temp file");
+    let out = std::process::Command::new(lemon)
+        .args([path.to_str().unwrap(), &runs.to_string()])
+        .output()
+        .expect("the LEMON driver runs");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("LEMON prints JSON");
+    assert_eq!(
+        json["lemon_weight"].as_i64(),
+        Some(expected),
+        "LEMON disagrees"
+    );
+    json["lemon_s"].as_f64().expect("seconds")
+}

@@ -188,8 +188,10 @@ pub fn round_robin(scorer: &Scorer, people: &[usize], round: usize) -> HashMap<u
     mates
 }
 
-/// Plans one round for the `people` who take part (indices into the roster).
-pub fn plan_round(scorer: &Scorer, people: &[usize], seed: u64) -> RoundPlan {
+/// The graph a round is matched on: vertices are positions in `people`,
+/// weights are the pair's points plus this round's bonuses (new partner,
+/// schedule pair, sat out last time).
+pub fn round_graph(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, usize, i64)> {
     let mut edges = candidate_edges(scorer, people, seed);
     // This round's schedule partner of each roster index (`usize::MAX`:
     // none), looked up once per edge below.
@@ -218,7 +220,7 @@ pub fn plan_round(scorer: &Scorer, people: &[usize], seed: u64) -> RoundPlan {
     // Edge order only decides between equally good matchings; ordering by a
     // seeded key makes that choice depend on the seed, never on chance.
     edges.sort_by_key(|&(a, b, _)| mix(seed, a, b));
-    let weighted: Vec<(usize, usize, i64)> = edges
+    edges
         .iter()
         .map(|&(a, b, s)| {
             let mut w = s;
@@ -236,7 +238,12 @@ pub fn plan_round(scorer: &Scorer, people: &[usize], seed: u64) -> RoundPlan {
             }
             (position[&a], position[&b], w)
         })
-        .collect();
+        .collect()
+}
+
+/// Plans one round for the `people` who take part (indices into the roster).
+pub fn plan_round(scorer: &Scorer, people: &[usize], seed: u64) -> RoundPlan {
+    let weighted = round_graph(scorer, people, seed);
     let mates = max_weight_max_cardinality_matching(people.len(), &weighted);
 
     let mut groups = Vec::new();

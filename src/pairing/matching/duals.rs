@@ -1,134 +1,187 @@
 //! The dual change: the largest that keeps every edge feasible, and what
 //! it makes tight.
+//!
+//! Duals are lazy. A change of δ lowers every OUTER vertex's dual by δ,
+//! raises every INNER one's, and moves top-level blossoms the other way;
+//! rather than walking them all, `total` sums the changes and each vertex
+//! or blossom stores `dual` and `sign` so that its dual is
+//! `dual + sign · total`. Only a label change touches a vertex
+//! (`set_sign`), and labelling walks the vertex anyway.
+//!
+//! The next change is read from three min-queues keyed by the `total` at
+//! which something becomes due: a free vertex's best edge turns tight
+//! (`free_queue`), an edge between OUTER vertices turns tight
+//! (`outer_queue`), an INNER blossom's dual reaches zero (`inner_queue`).
+//! A stored key is never later than the truth: while an item stays as it
+//! was keyed its due time does not move, and any label change since can
+//! only delay it (an OUTER dual falls fastest). So the queues are read
+//! lazily: an item no longer meaningful is dropped, one found to be due
+//! later is put back with its true key, and the first that is due when
+//! its key says is the minimum.
 
-use super::{Solver, FREE, INNER, NONE, OUTER};
+use super::{Solver, FREE, INNER, NONE};
+
+#[derive(PartialEq)]
+enum Kind {
+    None,
+    Finish,
+    FreeVertexEdge,
+    OuterOuterEdge,
+    ExpandInner(usize),
+}
 
 impl Solver {
+    /// The dual of vertex or blossom `x`.
+    pub(super) fn dual_of(&self, x: usize) -> i64 {
+        self.dual[x] + i64::from(self.sign[x]) * self.total
+    }
+
+    /// From now on the dual of `x` moves with `sign` (keeping its value).
+    pub(super) fn set_sign(&mut self, x: usize, sign: i8) {
+        if self.sign[x] != sign {
+            let value = self.dual_of(x);
+            self.sign[x] = sign;
+            self.dual[x] = value - i64::from(sign) * self.total;
+        }
+    }
+
+    /// Queues FREE vertex `w`'s best edge, if it has one.
+    pub(super) fn queue_free_vertex(&mut self, w: usize) {
+        let e = self.best_edge[w];
+        if e != NONE && self.label[self.in_blossom[w]] == FREE {
+            self.free_queue.push(self.total + self.slack(e), w);
+        }
+    }
+
+    /// Queues INNER blossom `b` by when its dual reaches zero.
+    pub(super) fn queue_inner_blossom(&mut self, b: usize) {
+        self.inner_queue.push(self.total + self.dual_of(b), b);
+    }
+
+    /// The least slack of a free vertex's best edge, and that vertex.
+    fn least_free_edge(&mut self) -> Option<(i64, usize)> {
+        while let Some((key, w)) = self.free_queue.peek() {
+            let e = self.best_edge[w];
+            if e == NONE
+                || self.label[self.in_blossom[w]] != FREE
+                || !self.live_outer(self.other_end(e, w))
+            {
+                self.free_queue.pop();
+                continue;
+            }
+            let slack = self.slack(e);
+            if self.total + slack > key {
+                self.free_queue.pop();
+                self.free_queue.push(self.total + slack, w);
+                continue;
+            }
+            return Some((slack, w));
+        }
+        None
+    }
+
+    /// Whether edge `k` joins two different OUTER blossoms of growing trees.
+    fn joins_outer_blossoms(&self, k: usize) -> bool {
+        let (u, v) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
+        self.in_blossom[u] != self.in_blossom[v] && self.live_outer(u) && self.live_outer(v)
+    }
+
+    /// Half the least slack of an edge between OUTER blossoms, and that edge.
+    fn least_outer_edge(&mut self) -> Option<(i64, usize)> {
+        while let Some((key, k)) = self.outer_queue.peek() {
+            if !self.joins_outer_blossoms(k) {
+                self.outer_queue.pop();
+                continue;
+            }
+            let slack = self.slack(k);
+            debug_assert!(slack % 2 == 0, "odd slack between outer blossoms");
+            if self.total + slack / 2 > key {
+                self.outer_queue.pop();
+                self.outer_queue.push(self.total + slack / 2, k);
+                continue;
+            }
+            return Some((slack / 2, k));
+        }
+        None
+    }
+
+    /// The least dual of an INNER blossom, and that blossom.
+    fn least_inner_blossom(&mut self) -> Option<(i64, usize)> {
+        while let Some((key, b)) = self.inner_queue.peek() {
+            let inner = self.blossom_base[b] != NONE
+                && self.blossom_parent[b] == NONE
+                && self.label[b] == INNER;
+            if !inner {
+                self.inner_queue.pop();
+                continue;
+            }
+            let z = self.dual_of(b);
+            if self.total + z > key {
+                self.inner_queue.pop();
+                self.inner_queue.push(self.total + z, b);
+                continue;
+            }
+            return Some((z, b));
+        }
+        None
+    }
+
     /// Finds the largest dual change that keeps every edge feasible, applies
-    /// it, and acts on what became tight. Returns false when the stage (and
-    /// so the algorithm) is finished.
+    /// it, and acts on what became tight. Returns false when the algorithm
+    /// is finished.
     pub(super) fn adjust_duals(&mut self) -> bool {
-        #[derive(PartialEq)]
-        enum Kind {
-            None,
-            Finish,
-            FreeVertexEdge(usize),
-            OuterOuterEdge(usize),
-            ExpandInner(usize),
+        if self.unmatched == 0 {
+            return false; // nobody is free: nothing left to augment
         }
         let mut kind = Kind::None;
         let mut delta = 0i64;
-        // Every free vertex is labelled OUTER and they share the smallest
-        // vertex dual, so the labelled vertices hold that minimum.
-        let min_dual = self.labelled.iter().map(|&v| self.dual[v]).min();
-        let Some(min_dual) = min_dual else {
-            return false; // nobody is free: nothing left to augment
-        };
         if !self.max_cardinality {
+            // Every free vertex has been OUTER throughout, so theirs is
+            // the least vertex dual: it may fall to zero and no further.
             kind = Kind::Finish;
-            delta = min_dual;
+            delta = self.max_weight - self.total;
         }
-        for &v in &self.free_with_best {
-            let e = self.best_edge[v];
-            if self.label[self.in_blossom[v]] == FREE && e != NONE {
-                let d = self.slack(e);
-                if kind == Kind::None || d < delta {
-                    delta = d;
-                    kind = Kind::FreeVertexEdge(e);
-                }
+        if let Some((d, _)) = self.least_free_edge() {
+            if kind == Kind::None || d < delta {
+                delta = d;
+                kind = Kind::FreeVertexEdge;
             }
         }
-        for &b in &self.outer_with_best {
-            let e = self.best_edge[b];
-            if self.blossom_parent[b] == NONE && self.label[b] == OUTER && e != NONE {
-                let s = self.slack(e);
-                debug_assert!(s % 2 == 0, "odd slack between outer blossoms");
-                let d = s / 2;
-                if kind == Kind::None || d < delta {
-                    delta = d;
-                    kind = Kind::OuterOuterEdge(e);
-                }
+        if let Some((d, _)) = self.least_outer_edge() {
+            if kind == Kind::None || d < delta {
+                delta = d;
+                kind = Kind::OuterOuterEdge;
             }
         }
-        for &b in &self.active_blossoms {
-            if self.blossom_base[b] != NONE
-                && self.blossom_parent[b] == NONE
-                && self.label[b] == INNER
-                && (kind == Kind::None || self.dual[b] < delta)
-            {
-                delta = self.dual[b];
+        if let Some((d, b)) = self.least_inner_blossom() {
+            if kind == Kind::None || d < delta {
+                delta = d;
                 kind = Kind::ExpandInner(b);
             }
         }
-        if kind == Kind::None {
-            // Maximum cardinality reached: one last adjustment for optimality.
-            kind = Kind::Finish;
-            delta = min_dual.max(0);
+        if matches!(kind, Kind::None | Kind::Finish) {
+            // Finish, or (maximum cardinality) nothing left to grow.
+            return false;
         }
-        for &v in &self.labelled {
-            match self.label[self.in_blossom[v]] {
-                OUTER => self.dual[v] -= delta,
-                INNER => self.dual[v] += delta,
-                _ => {}
-            }
+        debug_assert!(delta >= 0, "negative dual change {delta}");
+        self.total += delta;
+        // Every edge this change made tight is acted on at once: with many
+        // equal weights, dozens tie, and taking them one zero-sized change
+        // at a time is most of the work. Scanning an edge from its OUTER
+        // end allows it and acts on it, as a change of 0 would have.
+        while let Some((0, w)) = self.least_free_edge() {
+            self.free_queue.pop();
+            let e = self.best_edge[w];
+            let toward_w = 2 * e + usize::from(self.endpoint[2 * e + 1] == w);
+            self.tight.push((self.other_end(e, w), toward_w));
         }
-        for &b in &self.active_blossoms {
-            if self.blossom_base[b] != NONE && self.blossom_parent[b] == NONE {
-                match self.label[b] {
-                    OUTER => self.dual[b] += delta,
-                    INNER => self.dual[b] -= delta,
-                    _ => {}
-                }
-            }
+        while let Some((0, k)) = self.least_outer_edge() {
+            self.outer_queue.pop();
+            self.tight.push((self.endpoint[2 * k], 2 * k + 1));
         }
-        if !matches!(kind, Kind::None | Kind::Finish) {
-            // Every other best edge this change made tight too, at once:
-            // with many equal weights, dozens tie, and taking them one
-            // zero-sized change (one scan of every labelled vertex) at a
-            // time is most of the work. Scanning the outer end allows the
-            // edge and acts on it, exactly as a change of 0 would have.
-            for &v in &self.free_with_best {
-                let e = self.best_edge[v];
-                if self.label[self.in_blossom[v]] == FREE && e != NONE && self.slack(e) == 0 {
-                    self.tight.push((
-                        self.other_end(e, v),
-                        2 * e + usize::from(self.endpoint[2 * e + 1] == v),
-                    ));
-                }
-            }
-            for &b in &self.outer_with_best {
-                let e = self.best_edge[b];
-                if self.blossom_parent[b] == NONE
-                    && self.label[b] == OUTER
-                    && e != NONE
-                    && self.slack(e) == 0
-                {
-                    self.tight.push((self.endpoint[2 * e], 2 * e + 1));
-                }
-            }
+        if let Kind::ExpandInner(b) = kind {
+            self.expand_blossom(b, false);
         }
-        match kind {
-            Kind::None | Kind::Finish => false,
-            Kind::FreeVertexEdge(k) => {
-                self.allow(k);
-                let (i, j) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
-                let outer = if self.label[self.in_blossom[i]] == FREE {
-                    j
-                } else {
-                    i
-                };
-                self.retry_edge(outer, k);
-                true
-            }
-            Kind::OuterOuterEdge(k) => {
-                self.allow(k);
-                self.retry_edge(self.endpoint[2 * k], k);
-                true
-            }
-            Kind::ExpandInner(b) => {
-                self.expand_blossom(b, false);
-                true
-            }
-        }
+        true
     }
 }

@@ -7,24 +7,14 @@
 use super::{Solver, FREE, INNER, NONE, OUTER};
 
 impl Solver {
-    /// Edge `k` joins FREE vertex `w` to an OUTER vertex: the least-slack
-    /// such edge of `w` is kept for the next dual change.
+    /// Edge `k` joins vertex `w` (not labelled itself) to an OUTER
+    /// vertex: the least-slack such edge of `w` is kept (and queued, while
+    /// `w` is free) for the next dual change.
     pub(super) fn note_free_edge(&mut self, w: usize, k: usize) {
-        if self.best_edge[w] == NONE {
-            self.free_with_best.push(w);
+        let e = self.best_edge[w];
+        if e == NONE || self.slack(k) < self.slack(e) {
             self.best_edge[w] = k;
-        } else if self.slack(k) < self.slack(self.best_edge[w]) {
-            self.best_edge[w] = k;
-        }
-    }
-
-    /// The end of `k` that is not in top-level blossom `b`.
-    pub(super) fn far_end(&self, k: usize, b: usize) -> usize {
-        let i = self.endpoint[2 * k];
-        if self.in_blossom[i] == b {
-            self.endpoint[2 * k + 1]
-        } else {
-            i
+            self.queue_free_vertex(w);
         }
     }
 
@@ -52,42 +42,15 @@ impl Solver {
         if self.dead_roots.is_empty() {
             return;
         }
-        // Who was in a dead tree, while `dead` still says so.
         let mut gone: Vec<usize> = Vec::new();
-        let mut kept = Vec::with_capacity(self.labelled.len());
-        for &v in &self.labelled {
-            if self.dead[self.tree_root[v]] {
-                gone.push(v);
-            } else {
-                kept.push(v);
-            }
+        for i in 0..self.dead_roots.len() {
+            let r = self.dead_roots[i];
+            let members = std::mem::take(&mut self.members[r]);
+            // Listed here but moved to another tree since: not gone.
+            gone.extend(members.into_iter().filter(|&x| self.tree_root[x] == r));
         }
-        self.labelled = kept;
-        // Stale least-slack edges of the living: those reaching a dead tree.
-        let stale_free: Vec<usize> = self
-            .free_with_best
-            .iter()
-            .copied()
-            .filter(|&w| {
-                // Also a vertex inside an INNER blossom: its edge counts
-                // again once that blossom is expanded.
-                let e = self.best_edge[w];
-                e != NONE && !self.live_outer(self.other_end(e, w))
-            })
-            .collect();
-        let stale_outer: Vec<usize> = self
-            .outer_with_best
-            .iter()
-            .copied()
-            .filter(|&b| {
-                let e = self.best_edge[b];
-                self.blossom_parent[b] == NONE
-                    && self.label[b] == OUTER
-                    && !self.dead[self.tree_root[self.blossom_base[b]]]
-                    && e != NONE
-                    && !self.live_outer(self.far_end(e, b))
-            })
-            .collect();
+        gone.sort_unstable();
+        gone.dedup();
         // Expand the dead trees' OUTER blossoms whose dual is zero, as the
         // end of a stage does.
         let mut tops: Vec<usize> = gone
@@ -97,54 +60,82 @@ impl Solver {
             .collect();
         tops.sort_unstable();
         tops.dedup();
-        for b in tops {
-            if self.blossom_base[b] != NONE
-                && self.blossom_parent[b] == NONE
-                && self.label[b] == OUTER
-                && self.dual[b] == 0
-            {
+        for &b in &tops {
+            if self.blossom_parent[b] == NONE && self.label[b] == OUTER && self.dual_of(b) == 0 {
                 self.expand_blossom(b, true);
             }
         }
-        // Unlabel them, with every blossom around them.
+        // Unlabel them, with every blossom around them; their duals stay.
         for &v in &gone {
             self.in_labelled[v] = false;
             self.label[v] = FREE;
             self.best_edge[v] = NONE;
-            self.tree_root[v] = NONE;
-            let mut b = self.blossom_parent[v];
-            while b != NONE {
-                self.label[b] = FREE;
-                self.best_edge[b] = NONE;
-                self.blossom_best_edges[b] = None;
-                b = self.blossom_parent[b];
-            }
-            for idx in 0..self.neighbours[v].len() {
-                let k = self.neighbours[v][idx] / 2;
+            self.set_sign(v, 0);
+        }
+        let mut stack: Vec<usize> = gone
+            .iter()
+            .map(|&v| self.in_blossom[v])
+            .filter(|&b| b >= self.n)
+            .collect();
+        stack.sort_unstable();
+        stack.dedup();
+        while let Some(b) = stack.pop() {
+            self.label[b] = FREE;
+            self.set_sign(b, 0);
+            stack.extend(self.blossom_children[b].iter().filter(|&&c| c >= self.n));
+        }
+        // One pass over their edges, while `dead` still says who is gone:
+        // - living vertices whose least-slack edge reaches a dead tree
+        //   (`stale`; the queues drop whatever else the dead trees leave
+        //   in them when they come to it);
+        // - vertices inside a living INNER blossom that carry a label of
+        //   their own from a dead tree's vertex (they were reachable from
+        //   there, for when the blossom is expanded): reachable from the
+        //   living only, now (`relabel`);
+        // - the dead trees' vertices, FREE now: their least-slack edges to
+        //   the living OUTER vertices, and a rescan of any such edge that
+        //   is already tight.
+        let mut stale: Vec<usize> = Vec::new();
+        let mut relabel: Vec<usize> = Vec::new();
+        for &v in &gone {
+            for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
+                let (p, w) = self.neighbours[idx];
+                let k = p / 2;
                 self.allowed[k] = false;
+                let root = self.tree_root[w];
+                if root != NONE && self.dead[root] {
+                    continue; // gone too
+                }
+                if self.best_edge[w] == k {
+                    stale.push(w);
+                }
+                if root == NONE {
+                    continue;
+                }
+                let bw = self.in_blossom[w];
+                if self.label[bw] == OUTER {
+                    if self.slack(k) <= 0 {
+                        self.retry_edge(w, k);
+                    }
+                    self.note_free_edge(v, k);
+                } else if bw != w && self.label[w] == INNER && self.label[bw] == INNER {
+                    let from = self.label_end[w];
+                    let by = if from == NONE {
+                        NONE
+                    } else {
+                        self.tree_root[self.endpoint[from]]
+                    };
+                    if from != NONE && (by == NONE || self.dead[by]) {
+                        relabel.push(w);
+                    }
+                }
             }
+        }
+        for &v in &gone {
+            self.tree_root[v] = NONE;
         }
         for r in self.dead_roots.drain(..) {
             self.dead[r] = false;
-        }
-        // A vertex inside a living INNER blossom may carry a label of its
-        // own from a dead tree's vertex (it was reachable from there, for
-        // when the blossom is expanded): it is reachable from the living
-        // only, now.
-        let mut relabel: Vec<usize> = Vec::new();
-        for &v in &gone {
-            for &p in &self.neighbours[v] {
-                let w = self.endpoint[p];
-                let bw = self.in_blossom[w];
-                if bw != w
-                    && self.label[w] == INNER
-                    && self.label[bw] == INNER
-                    && self.label_end[w] != NONE
-                    && self.tree_root[self.endpoint[self.label_end[w]]] == NONE
-                {
-                    relabel.push(w);
-                }
-            }
         }
         relabel.sort_unstable();
         relabel.dedup();
@@ -152,9 +143,9 @@ impl Solver {
             self.label[w] = FREE;
             self.label_end[w] = NONE;
             self.best_edge[w] = NONE;
-            for idx in 0..self.neighbours[w].len() {
-                let q = self.neighbours[w][idx];
-                let (k, u) = (q / 2, self.endpoint[q]);
+            for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
+                let (q, u) = self.neighbours[idx];
+                let k = q / 2;
                 if self.in_blossom[u] == self.in_blossom[w] || !self.live_outer(u) {
                     continue;
                 }
@@ -167,71 +158,45 @@ impl Solver {
                 }
             }
         }
-        // The dead trees' vertices are FREE now: their least-slack edges to
-        // the living OUTER vertices, and a rescan of any such edge that is
-        // already tight.
-        for &v in &gone {
-            if self.label[self.in_blossom[v]] != FREE {
-                continue;
+        stale.sort_unstable();
+        stale.dedup();
+        for w in stale {
+            if self.label[w] != FREE {
+                continue; // labelled itself: it keeps no best edge
             }
-            for idx in 0..self.neighbours[v].len() {
-                let p = self.neighbours[v][idx];
-                let (k, u) = (p / 2, self.endpoint[p]);
-                if self.in_blossom[u] != self.in_blossom[v] && self.live_outer(u) {
-                    if self.slack(k) <= 0 {
-                        self.retry_edge(u, k);
-                    }
-                    self.note_free_edge(v, k);
-                }
-            }
-        }
-        for w in stale_free {
             self.best_edge[w] = NONE;
-            for idx in 0..self.neighbours[w].len() {
-                let p = self.neighbours[w][idx];
-                let (k, u) = (p / 2, self.endpoint[p]);
+            for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
+                let (p, u) = self.neighbours[idx];
+                let k = p / 2;
                 if self.live_outer(u) && self.in_blossom[u] != self.in_blossom[w] {
                     let e = self.best_edge[w];
                     if e == NONE || self.slack(k) < self.slack(e) {
-                        self.best_edge[w] = k; // already listed in free_with_best
+                        self.best_edge[w] = k;
                     }
                 }
             }
+            self.queue_free_vertex(w);
         }
-        for b in stale_outer {
-            self.refresh_outer_best(b);
-        }
-        // Keep the lists the dual changes walk to what can still matter, or
-        // they grow with every sweep.
-        let mut free = std::mem::take(&mut self.free_with_best);
-        free.retain(|&w| self.best_edge[w] != NONE && self.label[w] == FREE);
-        free.sort_unstable();
-        free.dedup();
-        self.free_with_best = free;
-        let mut outer = std::mem::take(&mut self.outer_with_best);
-        outer.retain(|&b| {
-            self.best_edge[b] != NONE && self.blossom_parent[b] == NONE && self.label[b] == OUTER
-        });
-        outer.sort_unstable();
-        outer.dedup();
-        self.outer_with_best = outer;
+        self.compact_queues();
     }
 
-    /// Works out again the least-slack edges from OUTER blossom `b` to the
-    /// other OUTER blossoms, from the edges of its vertices.
-    pub(super) fn refresh_outer_best(&mut self, b: usize) {
-        // Called once the dead trees are unlabelled: every OUTER blossom
-        // left is a living one.
-        let mut leaves = Vec::new();
-        self.leaves_into(b, &mut leaves);
-        let edges: Vec<usize> = leaves
-            .iter()
-            .flat_map(|&x| self.neighbours[x].iter().map(|&p| p / 2))
-            .collect();
-        let (list, best) = self.least_slack_to_outer(b, &edges);
-        if b >= self.n {
-            self.blossom_best_edges[b] = Some(list);
+    /// Drops what the queues hold for nothing, once they have grown to
+    /// twice what could matter: they are read lazily, and every tree taken
+    /// apart leaves entries behind.
+    fn compact_queues(&mut self) {
+        let limit = 2 * (self.weight.len() + self.n) + 1024;
+        if self.outer_queue.len() > limit {
+            let mut queue = std::mem::take(&mut self.outer_queue);
+            queue.retain(|k| {
+                let (u, v) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
+                self.in_blossom[u] != self.in_blossom[v] && self.live_outer(u) && self.live_outer(v)
+            });
+            self.outer_queue = queue;
         }
-        self.best_edge[b] = best;
+        if self.free_queue.len() > limit {
+            let mut queue = std::mem::take(&mut self.free_queue);
+            queue.retain(|w| self.best_edge[w] != NONE && self.label[self.in_blossom[w]] == FREE);
+            self.free_queue = queue;
+        }
     }
 }

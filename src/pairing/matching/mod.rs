@@ -8,10 +8,18 @@
 //! tight edges appears. Everything is integer arithmetic (weights are doubled
 //! so every dual stays integral), so the result is exact.
 //!
-//! Pure: no I/O, no allocation after set-up beyond the blossom lists.
+//! Dual changes are lazy and the next one is found through priority
+//! queues (as in Galil, Micali and Gabow's O(nm log n) variant): a change
+//! costs a few queue operations instead of a walk over every labelled
+//! vertex and blossom — see `duals.rs`.
+//!
+//! Pure: no I/O.
 
 mod duals;
 mod forest;
+mod queue;
+
+use queue::Queue;
 
 const NONE: usize = usize::MAX;
 
@@ -113,6 +121,21 @@ const OUTER: u8 = 1; // "S": even distance from a free vertex
 const INNER: u8 = 2; // "T": odd distance
 const CRUMB: u8 = 5; // OUTER + breadcrumb while scanning for a blossom base
 
+/// How a vertex dual moves with the total dual change, by the label of its
+/// top-level blossom: OUTER vertices go down, INNER ones up.
+fn vertex_sign(label: u8) -> i8 {
+    match label {
+        OUTER => -1,
+        INNER => 1,
+        _ => 0,
+    }
+}
+
+/// How a top-level blossom's dual moves: the opposite of its vertices'.
+fn blossom_sign(label: u8) -> i8 {
+    -vertex_sign(label)
+}
+
 struct Solver {
     n: usize,
     max_cardinality: bool,
@@ -120,7 +143,11 @@ struct Solver {
     endpoint: Vec<usize>,
     weight: Vec<i64>,
     /// For each vertex, the remote endpoints (indices into `endpoint`) of its edges.
-    neighbours: Vec<Vec<usize>>,
+    /// Vertex `v`'s edges are `neighbours[first_neighbour[v]..first_neighbour[v + 1]]`:
+    /// (remote endpoint, remote vertex), flat so that a scan reads one
+    /// run of memory.
+    neighbours: Vec<(usize, usize)>,
+    first_neighbour: Vec<usize>,
     /// For each vertex, the remote endpoint of its matched edge, or NONE.
     mate: Vec<usize>,
     /// Per vertex and blossom (0..2n).
@@ -132,12 +159,28 @@ struct Solver {
     blossom_base: Vec<usize>,
     /// Endpoints joining consecutive children, for non-trivial blossoms.
     blossom_endpoints: Vec<Vec<usize>>,
-    /// Least-slack edge to a different OUTER blossom (or, for a free vertex, to any OUTER vertex).
+    /// For each vertex not labelled itself: its least-slack edge to an
+    /// OUTER vertex.
     best_edge: Vec<usize>,
-    /// For non-trivial OUTER blossoms: least-slack edges to each neighbouring OUTER blossom.
-    blossom_best_edges: Vec<Option<Vec<usize>>>,
     unused_blossoms: Vec<usize>,
+    /// Duals are lazy: the dual of vertex or blossom `x` is
+    /// `dual[x] + sign[x] * total` (see `duals.rs`).
     dual: Vec<i64>,
+    sign: Vec<i8>,
+    /// Sum of every dual change so far.
+    total: i64,
+    /// Largest (doubled) weight: every vertex dual starts there.
+    max_weight: i64,
+    /// Vertices without a mate: the roots of the alternating trees.
+    unmatched: usize,
+    /// Keys are the `total` at which an item becomes due; see `duals.rs`
+    /// for why a stored key may be early.
+    /// Free vertices by when their best edge becomes tight.
+    free_queue: Queue,
+    /// Edges between OUTER vertices by when they become tight.
+    outer_queue: Queue,
+    /// INNER blossoms by when their dual reaches zero.
+    inner_queue: Queue,
     allowed: Vec<bool>,
     allowed_touched: Vec<usize>,
     queue: Vec<usize>,
@@ -145,24 +188,15 @@ struct Solver {
     /// edge a dual change made tight, without rescanning all of the
     /// vertex's edges.
     tight: Vec<(usize, usize)>,
-    /// Vertices labelled this stage (each once): only they change duals or
-    /// need resetting, which keeps a stage proportional to the trees it grows
-    /// rather than to the whole graph.
-    labelled: Vec<usize>,
+    /// Whether a vertex is in a tree, and each tree's vertices (by root):
+    /// an augmentation takes apart only its own two trees.
     in_labelled: Vec<bool>,
+    members: Vec<Vec<usize>>,
     /// Root (free vertex) of the alternating tree each labelled vertex is in.
     tree_root: Vec<usize>,
     /// Trees that already augmented this stage; their labels are stale.
     dead: Vec<bool>,
     dead_roots: Vec<usize>,
-    /// Free vertices whose `best_edge` was set this stage (may hold stale entries).
-    free_with_best: Vec<usize>,
-    /// Blossoms (trivial or not) whose `best_edge` was set this stage.
-    outer_with_best: Vec<usize>,
-    /// Non-trivial blossoms in use.
-    active_blossoms: Vec<usize>,
-    /// Scratch: best edge to each blossom while merging (reset after use).
-    scratch_best: Vec<usize>,
     scratch_leaves: Vec<usize>,
 }
 
@@ -171,14 +205,25 @@ impl Solver {
         let m = edges.len();
         let mut endpoint = Vec::with_capacity(2 * m);
         let mut weight = Vec::with_capacity(m);
-        let mut neighbours = vec![Vec::new(); n];
+        let mut first_neighbour = vec![0usize; n + 1];
+        for &(a, b, _) in &edges {
+            first_neighbour[a + 1] += 1;
+            first_neighbour[b + 1] += 1;
+        }
+        for v in 0..n {
+            first_neighbour[v + 1] += first_neighbour[v];
+        }
+        let mut neighbours = vec![(0, 0); 2 * m];
+        let mut next = first_neighbour.clone();
         let mut max_weight = 0;
         for (k, &(a, b, w)) in edges.iter().enumerate() {
             endpoint.push(a);
             endpoint.push(b);
             weight.push(w);
-            neighbours[a].push(2 * k + 1);
-            neighbours[b].push(2 * k);
+            neighbours[next[a]] = (2 * k + 1, b);
+            next[a] += 1;
+            neighbours[next[b]] = (2 * k, a);
+            next[b] += 1;
             max_weight = max_weight.max(w);
         }
         let mut dual = vec![max_weight; n];
@@ -189,6 +234,7 @@ impl Solver {
             endpoint,
             weight,
             neighbours,
+            first_neighbour,
             mate: vec![NONE; n],
             label: vec![FREE; 2 * n],
             label_end: vec![NONE; 2 * n],
@@ -197,23 +243,25 @@ impl Solver {
             blossom_children: vec![Vec::new(); 2 * n],
             blossom_base: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
             blossom_endpoints: vec![Vec::new(); 2 * n],
-            best_edge: vec![NONE; 2 * n],
-            blossom_best_edges: vec![None; 2 * n],
+            best_edge: vec![NONE; n],
             unused_blossoms: (n..2 * n).rev().collect(),
             dual,
+            sign: vec![0; 2 * n],
+            total: 0,
+            max_weight,
+            unmatched: n,
+            free_queue: Queue::default(),
+            outer_queue: Queue::default(),
+            inner_queue: Queue::default(),
             allowed: vec![false; m],
             allowed_touched: Vec::new(),
             queue: Vec::new(),
             tight: Vec::new(),
-            labelled: Vec::new(),
             in_labelled: vec![false; n],
+            members: vec![Vec::new(); n],
             tree_root: vec![NONE; n],
             dead: vec![false; n],
             dead_roots: Vec::new(),
-            free_with_best: Vec::new(),
-            outer_with_best: Vec::new(),
-            active_blossoms: Vec::new(),
-            scratch_best: vec![NONE; 2 * n],
             scratch_leaves: Vec::new(),
         }
     }
@@ -227,7 +275,8 @@ impl Solver {
 
     /// Reduced cost of edge `k`; zero means tight.
     fn slack(&self, k: usize) -> i64 {
-        self.dual[self.endpoint[2 * k]] + self.dual[self.endpoint[2 * k + 1]] - 2 * self.weight[k]
+        self.dual_of(self.endpoint[2 * k]) + self.dual_of(self.endpoint[2 * k + 1])
+            - 2 * self.weight[k]
     }
 
     fn allow(&mut self, k: usize) {
@@ -276,7 +325,6 @@ impl Solver {
             self.label_end[w] = p;
             self.label_end[b] = p;
             self.best_edge[w] = NONE;
-            self.best_edge[b] = NONE;
             let root = if p == NONE {
                 w
             } else {
@@ -284,10 +332,20 @@ impl Solver {
             };
             let leaves = self.leaves(b);
             for &x in &leaves {
-                self.tree_root[x] = root;
-                if !self.in_labelled[x] {
+                // A vertex may change trees: expanding an INNER blossom
+                // can hand part of it to the tree that reached it from
+                // outside.
+                if !self.in_labelled[x] || self.tree_root[x] != root {
                     self.in_labelled[x] = true;
-                    self.labelled.push(x);
+                    self.members[root].push(x);
+                }
+                self.tree_root[x] = root;
+                self.set_sign(x, vertex_sign(t));
+            }
+            if b >= self.n {
+                self.set_sign(b, blossom_sign(t));
+                if t == INNER {
+                    self.queue_inner_blossom(b);
                 }
             }
             if t == OUTER {
@@ -372,72 +430,26 @@ impl Solver {
         self.label[b] = OUTER;
         self.label_end[b] = self.label_end[bb];
         self.dual[b] = 0;
+        self.sign[b] = 0;
+        self.set_sign(b, blossom_sign(OUTER));
         let leaves = self.leaves_from(&children);
         for &x in &leaves {
             if self.label[self.in_blossom[x]] == INNER {
-                // INNER vertices become OUTER inside the new blossom.
+                // INNER vertices become OUTER inside the new blossom; their
+                // edges to other OUTER vertices join the queue when scanned.
                 self.queue.push(x);
+                self.set_sign(x, vertex_sign(OUTER));
             }
             self.in_blossom[x] = b;
         }
         drop(leaves);
-
-        // Least-slack edges from the new blossom to each neighbouring OUTER blossom.
-        let mut candidates = Vec::new();
-        for &child in &children {
-            match self.blossom_best_edges[child].take() {
-                Some(list) => candidates.extend(list),
-                None => {
-                    let mut leaves = Vec::new();
-                    self.leaves_into(child, &mut leaves);
-                    candidates.extend(
-                        leaves
-                            .iter()
-                            .flat_map(|&x| self.neighbours[x].iter().map(|&p| p / 2)),
-                    );
-                }
-            }
-            self.best_edge[child] = NONE;
+        // Inner blossoms keep their duals from now on.
+        let n = self.n;
+        for &child in children.iter().filter(|&&c| c >= n) {
+            self.set_sign(child, 0);
         }
-        let (best_list, best) = self.least_slack_to_outer(b, &candidates);
-        self.blossom_best_edges[b] = Some(best_list);
-        self.best_edge[b] = best;
-        if best != NONE {
-            self.outer_with_best.push(b);
-        }
-        self.active_blossoms.push(b);
         self.blossom_children[b] = children;
         self.blossom_endpoints[b] = endps;
-    }
-
-    /// Among `edges` (edges of blossom `b`'s vertices), the least-slack one
-    /// to each other top-level OUTER blossom, and the least of those
-    /// (`NONE` when there is none).
-    fn least_slack_to_outer(&mut self, b: usize, edges: &[usize]) -> (Vec<usize>, usize) {
-        let mut touched = Vec::new();
-        for &k in edges {
-            let far = self.in_blossom[self.far_end(k, b)];
-            if far != b && self.label[far] == OUTER {
-                let current = self.scratch_best[far];
-                if current == NONE {
-                    touched.push(far);
-                    self.scratch_best[far] = k;
-                } else if self.slack(k) < self.slack(current) {
-                    self.scratch_best[far] = k;
-                }
-            }
-        }
-        let mut list = Vec::with_capacity(touched.len());
-        let mut best = NONE;
-        for far in touched {
-            let k = self.scratch_best[far];
-            self.scratch_best[far] = NONE;
-            if best == NONE || self.slack(k) < self.slack(best) {
-                best = k;
-            }
-            list.push(k);
-        }
-        (list, best)
     }
 
     fn leaves_from(&self, children: &[usize]) -> Vec<usize> {
@@ -456,12 +468,20 @@ impl Solver {
     /// Dissolves blossom `b` into its children. Mid-stage (`end_stage` false)
     /// an INNER blossom relabels the part of its cycle on the alternating path.
     fn expand_blossom(&mut self, b: usize, end_stage: bool) {
+        if !end_stage {
+            // Its vertices keep their duals until relabelled below.
+            let leaves = self.leaves(b);
+            for &x in &leaves {
+                self.set_sign(x, 0);
+            }
+            self.give_back(leaves);
+        }
         let children = std::mem::take(&mut self.blossom_children[b]);
         for &s in &children {
             self.blossom_parent[s] = NONE;
             if s < self.n {
                 self.in_blossom[s] = s;
-            } else if end_stage && self.dual[s] == 0 {
+            } else if end_stage && self.dual_of(s) == 0 {
                 self.expand_blossom(s, end_stage);
             } else {
                 let leaves = self.leaves(s);
@@ -504,7 +524,16 @@ impl Solver {
             self.label[bv] = INNER;
             self.label_end[e] = p;
             self.label_end[bv] = p;
-            self.best_edge[bv] = NONE;
+            self.best_edge[e] = NONE;
+            let leaves = self.leaves(bv);
+            for &x in &leaves {
+                self.set_sign(x, vertex_sign(INNER));
+            }
+            self.give_back(leaves);
+            if bv >= self.n {
+                self.set_sign(bv, blossom_sign(INNER));
+                self.queue_inner_blossom(bv);
+            }
             j += jstep;
             while Self::at(&children, j) != entry_child {
                 let bv = Self::at(&children, j);
@@ -516,6 +545,12 @@ impl Solver {
                 // vertices was labelled INNER from outside the blossom.
                 let leaves = self.leaves(bv);
                 let labelled = leaves.iter().copied().find(|&x| self.label[x] != FREE);
+                if labelled.is_none() {
+                    // Free again: its vertices' best edges count again.
+                    for &x in &leaves {
+                        self.queue_free_vertex(x);
+                    }
+                }
                 self.give_back(leaves);
                 if let Some(x) = labelled {
                     debug_assert_eq!(self.label[x], INNER);
@@ -534,11 +569,8 @@ impl Solver {
         self.label_end[b] = NONE;
         self.blossom_endpoints[b].clear();
         self.blossom_base[b] = NONE;
-        self.blossom_best_edges[b] = None;
-        self.best_edge[b] = NONE;
-        if let Some(i) = self.active_blossoms.iter().position(|&x| x == b) {
-            self.active_blossoms.swap_remove(i);
-        }
+        self.dual[b] = 0;
+        self.sign[b] = 0;
         self.unused_blossoms.push(b);
     }
 
@@ -586,6 +618,7 @@ impl Solver {
 
     /// Flips the augmenting path through edge `k` between two trees.
     fn augment_matching(&mut self, k: usize) {
+        self.unmatched -= 2;
         let (v, w) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
         for (mut s, mut p) in [(v, 2 * k + 1), (w, 2 * k)] {
             loop {
@@ -610,38 +643,8 @@ impl Solver {
         }
     }
 
-    fn reset_stage(&mut self) {
-        for v in std::mem::take(&mut self.labelled) {
-            self.in_labelled[v] = false;
-            self.label[v] = FREE;
-            self.best_edge[v] = NONE;
-        }
-        for v in std::mem::take(&mut self.free_with_best) {
-            self.best_edge[v] = NONE;
-        }
-        for b in std::mem::take(&mut self.outer_with_best) {
-            self.label[b] = FREE;
-            self.best_edge[b] = NONE;
-        }
-        for i in 0..self.active_blossoms.len() {
-            let b = self.active_blossoms[i];
-            self.label[b] = FREE;
-            self.best_edge[b] = NONE;
-            self.blossom_best_edges[b] = None;
-        }
-        for k in self.allowed_touched.drain(..) {
-            self.allowed[k] = false;
-        }
-        for r in self.dead_roots.drain(..) {
-            self.dead[r] = false;
-        }
-        self.queue.clear();
-        self.tight.clear();
-    }
-
     fn run(&mut self) {
         let n = self.n;
-        self.reset_stage();
         for v in 0..n {
             if self.mate[v] == NONE && self.label[self.in_blossom[v]] == FREE {
                 self.assign_label(v, OUTER, NONE);
@@ -684,8 +687,8 @@ impl Solver {
     /// on tight edges, and least-slack edges for the next dual change.
     /// Whether it augmented.
     fn scan(&mut self, v: usize) -> bool {
-        for idx in 0..self.neighbours[v].len() {
-            let p = self.neighbours[v][idx];
+        for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
+            let p = self.neighbours[idx].0;
             if self.edge(v, p) {
                 return true;
             }
@@ -734,13 +737,8 @@ impl Solver {
                     self.label_end[w] = p ^ 1;
                 }
             } else if self.label[bw] == OUTER {
-                let b = self.in_blossom[v];
-                if self.best_edge[b] == NONE {
-                    self.outer_with_best.push(b);
-                    self.best_edge[b] = k;
-                } else if kslack < self.slack(self.best_edge[b]) {
-                    self.best_edge[b] = k;
-                }
+                debug_assert!(kslack % 2 == 0, "odd slack between outer vertices");
+                self.outer_queue.push(self.total + kslack / 2, k);
             } else if self.label[w] == FREE {
                 self.note_free_edge(w, k);
             }

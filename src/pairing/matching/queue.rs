@@ -1,0 +1,51 @@
+//! A min-queue of items by integer key, as buckets of equal keys.
+//!
+//! Rounds have few distinct weights, so thousands of items share a key:
+//! a bucket per key makes a push or pop an append or a truncate on one
+//! small vector, where a binary heap of millions of entries paid a cache
+//! miss per level on every pop.
+
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+pub(super) struct Queue {
+    buckets: BTreeMap<i64, Vec<usize>>,
+    len: usize,
+}
+
+impl Queue {
+    pub(super) fn push(&mut self, key: i64, item: usize) {
+        self.buckets.entry(key).or_default().push(item);
+        self.len += 1;
+    }
+
+    /// The least key and one item with it.
+    pub(super) fn peek(&self) -> Option<(i64, usize)> {
+        let (&key, items) = self.buckets.first_key_value()?;
+        Some((key, *items.last().expect("no empty buckets")))
+    }
+
+    /// Removes the item `peek` returned.
+    pub(super) fn pop(&mut self) {
+        if let Some(mut first) = self.buckets.first_entry() {
+            first.get_mut().pop();
+            self.len -= 1;
+            if first.get().is_empty() {
+                first.remove();
+            }
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Keeps only the items `keep` says still matter.
+    pub(super) fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        self.buckets.retain(|_, items| {
+            items.retain(|&item| keep(item));
+            !items.is_empty()
+        });
+        self.len = self.buckets.values().map(Vec::len).sum();
+    }
+}
