@@ -4,8 +4,8 @@
 //! Duals are lazy. A change of δ lowers every OUTER vertex's dual by δ,
 //! raises every INNER one's, and moves top-level blossoms the other way;
 //! rather than walking them all, `total` sums the changes and each vertex
-//! or blossom stores `dual` and `sign` so that its dual is
-//! `dual + sign · total`. Only a label change touches a vertex
+//! or blossom stores `base` and `sign` so that its dual is
+//! `base + sign · total`. Only a label change touches a vertex
 //! (`set_sign`), and labelling walks the vertex anyway.
 //!
 //! The next change is read from three min-queues keyed by the `total` at
@@ -33,15 +33,17 @@ enum Kind {
 impl Solver {
     /// The dual of vertex or blossom `x`.
     pub(super) fn dual_of(&self, x: usize) -> i64 {
-        self.dual[x] + i64::from(self.sign[x]) * self.total
+        let d = self.dual[x];
+        d.base + d.sign * self.total
     }
 
     /// From now on the dual of `x` moves with `sign` (keeping its value).
     pub(super) fn set_sign(&mut self, x: usize, sign: i8) {
-        if self.sign[x] != sign {
+        let sign = i64::from(sign);
+        if self.dual[x].sign != sign {
             let value = self.dual_of(x);
-            self.sign[x] = sign;
-            self.dual[x] = value - i64::from(sign) * self.total;
+            self.dual[x].sign = sign;
+            self.dual[x].base = value - sign * self.total;
         }
     }
 

@@ -121,6 +121,23 @@ const OUTER: u8 = 1; // "S": even distance from a free vertex
 const INNER: u8 = 2; // "T": odd distance
 const CRUMB: u8 = 5; // OUTER + breadcrumb while scanning for a blossom base
 
+/// A lazy dual: its value is `base + sign · total` (see `duals.rs`).
+/// One record, so that reading a dual is one memory access.
+#[derive(Clone, Copy)]
+struct Dual {
+    base: i64,
+    sign: i64,
+}
+
+impl Dual {
+    fn fixed(value: i64) -> Self {
+        Self {
+            base: value,
+            sign: 0,
+        }
+    }
+}
+
 /// How a vertex dual moves with the total dual change, by the label of its
 /// top-level blossom: OUTER vertices go down, INNER ones up.
 fn vertex_sign(label: u8) -> i8 {
@@ -164,9 +181,8 @@ struct Solver {
     best_edge: Vec<usize>,
     unused_blossoms: Vec<usize>,
     /// Duals are lazy: the dual of vertex or blossom `x` is
-    /// `dual[x] + sign[x] * total` (see `duals.rs`).
-    dual: Vec<i64>,
-    sign: Vec<i8>,
+    /// `base + sign * total` (see `duals.rs`).
+    dual: Vec<Dual>,
     /// Sum of every dual change so far.
     total: i64,
     /// Largest (doubled) weight: every vertex dual starts there.
@@ -226,8 +242,8 @@ impl Solver {
             next[b] += 1;
             max_weight = max_weight.max(w);
         }
-        let mut dual = vec![max_weight; n];
-        dual.extend(std::iter::repeat_n(0, n));
+        let mut dual = vec![Dual::fixed(max_weight); n];
+        dual.extend(std::iter::repeat_n(Dual::fixed(0), n));
         Self {
             n,
             max_cardinality,
@@ -246,7 +262,6 @@ impl Solver {
             best_edge: vec![NONE; n],
             unused_blossoms: (n..2 * n).rev().collect(),
             dual,
-            sign: vec![0; 2 * n],
             total: 0,
             max_weight,
             unmatched: n,
@@ -429,8 +444,7 @@ impl Solver {
         }
         self.label[b] = OUTER;
         self.label_end[b] = self.label_end[bb];
-        self.dual[b] = 0;
-        self.sign[b] = 0;
+        self.dual[b] = Dual::fixed(0);
         self.set_sign(b, blossom_sign(OUTER));
         let leaves = self.leaves_from(&children);
         for &x in &leaves {
@@ -569,8 +583,7 @@ impl Solver {
         self.label_end[b] = NONE;
         self.blossom_endpoints[b].clear();
         self.blossom_base[b] = NONE;
-        self.dual[b] = 0;
-        self.sign[b] = 0;
+        self.dual[b] = Dual::fixed(0);
         self.unused_blossoms.push(b);
     }
 
@@ -666,7 +679,7 @@ impl Solver {
                 } else if let Some((v, p)) = self.tight.pop() {
                     let live =
                         self.label[self.in_blossom[v]] == OUTER && !self.dead[self.tree_root[v]];
-                    if live && self.edge(v, p) {
+                    if live && self.edge(v, p, self.endpoint[p]) {
                         augmented = true;
                     }
                 } else {
@@ -688,34 +701,34 @@ impl Solver {
     /// Whether it augmented.
     fn scan(&mut self, v: usize) -> bool {
         for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
-            let p = self.neighbours[idx].0;
-            if self.edge(v, p) {
+            let (p, w) = self.neighbours[idx];
+            if self.edge(v, p, w) {
                 return true;
             }
         }
         false
     }
 
-    /// Looks at one edge of OUTER vertex `v`, to remote endpoint `p`.
+    /// Looks at one edge of OUTER vertex `v`, to remote endpoint `p`
+    /// (vertex `w`).
     /// Whether it augmented.
-    fn edge(&mut self, v: usize, p: usize) -> bool {
+    fn edge(&mut self, v: usize, p: usize, w: usize) -> bool {
         {
             let k = p / 2;
-            let w = self.endpoint[p];
-            if self.in_blossom[v] == self.in_blossom[w] {
+            let bw = self.in_blossom[w];
+            if self.in_blossom[v] == bw {
                 return false;
             }
-            if self.label[self.in_blossom[w]] != FREE && self.dead[self.tree_root[w]] {
+            if self.label[bw] != FREE && self.dead[self.tree_root[w]] {
                 return false;
             }
             let mut kslack = 0;
             if !self.allowed[k] {
-                kslack = self.slack(k);
+                kslack = self.dual_of(v) + self.dual_of(w) - 2 * self.weight[k];
                 if kslack <= 0 {
                     self.allow(k);
                 }
             }
-            let bw = self.in_blossom[w];
             if self.allowed[k] {
                 if self.label[bw] == FREE {
                     self.assign_label(w, INNER, p ^ 1);
