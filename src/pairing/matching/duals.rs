@@ -18,6 +18,14 @@
 //! lazily: an item no longer meaningful is dropped, one found to be due
 //! later is put back with its true key, and the first that is due when
 //! its key says is the minimum.
+//!
+//! A free vertex whose best edge led into a tree that augmented keeps its
+//! queue entry (`stale_best`): every other edge it had then was due no
+//! sooner, and an edge found since that beats the stale one's slack is
+//! queued with its own key; any edge found since that does not beat it
+//! falls due no sooner than the stale entry's key either. So its best
+//! edge is worked out again only when that entry comes up — most never
+//! do before the vertex is labelled.
 
 use super::{Solver, FREE, INNER, NONE};
 
@@ -49,8 +57,14 @@ impl Solver {
 
     /// Queues FREE vertex `w`'s best edge, if it has one.
     pub(super) fn queue_free_vertex(&mut self, w: usize) {
+        if self.label[self.in_blossom[w]] != FREE {
+            return;
+        }
+        if self.stale_best[w] {
+            self.refresh_best_edge(w);
+        }
         let e = self.best_edge[w];
-        if e != NONE && self.label[self.in_blossom[w]] == FREE {
+        if e != NONE {
             self.free_queue.push(self.total + self.slack(e), w);
         }
     }
@@ -64,11 +78,16 @@ impl Solver {
     fn least_free_edge(&mut self) -> Option<(i64, usize)> {
         while let Some((key, w)) = self.free_queue.peek() {
             let e = self.best_edge[w];
-            if e == NONE
-                || self.label[self.in_blossom[w]] != FREE
-                || !self.live_outer(self.other_end(e, w))
-            {
+            if e == NONE || self.label[self.in_blossom[w]] != FREE {
+                // Nothing, or inside a labelled blossom: queued again if
+                // that blossom is expanded.
                 self.free_queue.pop();
+                continue;
+            }
+            if self.stale_best[w] || !self.live_outer(self.other_end(e, w)) {
+                self.free_queue.pop();
+                self.refresh_best_edge(w);
+                self.queue_free_vertex(w);
                 continue;
             }
             let slack = self.slack(e);

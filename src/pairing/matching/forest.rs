@@ -14,7 +14,9 @@ impl Solver {
         let e = self.best_edge[w];
         if e == NONE || self.slack(k) < self.slack(e) {
             self.best_edge[w] = k;
-            self.queue_free_vertex(w);
+            if self.label[self.in_blossom[w]] == FREE {
+                self.free_queue.push(self.total + self.slack(k), w);
+            }
         }
     }
 
@@ -70,6 +72,7 @@ impl Solver {
             self.in_labelled[v] = false;
             self.label[v] = FREE;
             self.best_edge[v] = NONE;
+            self.stale_best[v] = false;
             self.set_sign(v, 0);
         }
         let mut stack: Vec<usize> = gone
@@ -85,8 +88,9 @@ impl Solver {
             stack.extend(self.blossom_children[b].iter().filter(|&&c| c >= self.n));
         }
         // One pass over their edges, while `dead` still says who is gone:
-        // - living vertices whose least-slack edge reaches a dead tree
-        //   (`stale`; the queues drop whatever else the dead trees leave
+        // - living vertices whose least-slack edge reaches a dead tree are
+        //   marked `stale_best` (worked out again only if they come up in
+        //   the queue; the queues drop whatever else the dead trees leave
         //   in them when they come to it);
         // - vertices inside a living INNER blossom that carry a label of
         //   their own from a dead tree's vertex (they were reachable from
@@ -95,7 +99,6 @@ impl Solver {
         // - the dead trees' vertices, FREE now: their least-slack edges to
         //   the living OUTER vertices, and a rescan of any such edge that
         //   is already tight.
-        let mut stale: Vec<usize> = Vec::new();
         let mut relabel: Vec<usize> = Vec::new();
         for &v in &gone {
             for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
@@ -107,7 +110,13 @@ impl Solver {
                     continue; // gone too
                 }
                 if self.best_edge[w] == k {
-                    stale.push(w);
+                    self.stale_best[w] = true;
+                    // Its entry may have been taken for a tight edge this
+                    // sweep and dropped with the dead tree: queue it again
+                    // at when that edge was due, a lower bound still.
+                    if self.label[self.in_blossom[w]] == FREE {
+                        self.free_queue.push(self.total + self.slack(k), w);
+                    }
                 }
                 if root == NONE {
                     continue;
@@ -143,6 +152,7 @@ impl Solver {
             self.label[w] = FREE;
             self.label_end[w] = NONE;
             self.best_edge[w] = NONE;
+            self.stale_best[w] = false;
             for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
                 let (q, u) = self.neighbours[idx];
                 let k = q / 2;
@@ -158,26 +168,24 @@ impl Solver {
                 }
             }
         }
-        stale.sort_unstable();
-        stale.dedup();
-        for w in stale {
-            if self.label[w] != FREE {
-                continue; // labelled itself: it keeps no best edge
-            }
-            self.best_edge[w] = NONE;
-            for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
-                let (p, u) = self.neighbours[idx];
-                let k = p / 2;
-                if self.live_outer(u) && self.in_blossom[u] != self.in_blossom[w] {
-                    let e = self.best_edge[w];
-                    if e == NONE || self.slack(k) < self.slack(e) {
-                        self.best_edge[w] = k;
-                    }
+        self.compact_queues();
+    }
+
+    /// Works out vertex `w`'s least-slack edge to a living OUTER vertex
+    /// again, from its edges.
+    pub(super) fn refresh_best_edge(&mut self, w: usize) {
+        self.stale_best[w] = false;
+        self.best_edge[w] = NONE;
+        for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
+            let (p, u) = self.neighbours[idx];
+            let k = p / 2;
+            if self.live_outer(u) && self.in_blossom[u] != self.in_blossom[w] {
+                let e = self.best_edge[w];
+                if e == NONE || self.slack(k) < self.slack(e) {
+                    self.best_edge[w] = k;
                 }
             }
-            self.queue_free_vertex(w);
         }
-        self.compact_queues();
     }
 
     /// Drops what the queues hold for nothing, once they have grown to

@@ -179,6 +179,10 @@ struct Solver {
     /// For each vertex not labelled itself: its least-slack edge to an
     /// OUTER vertex.
     best_edge: Vec<usize>,
+    /// The best edge's other end was in a tree that augmented: it is
+    /// worked out again only if the vertex comes up in `free_queue`
+    /// (whose key for it is still a lower bound, see `duals.rs`).
+    stale_best: Vec<bool>,
     unused_blossoms: Vec<usize>,
     /// Duals are lazy: the dual of vertex or blossom `x` is
     /// `base + sign * total` (see `duals.rs`).
@@ -260,6 +264,7 @@ impl Solver {
             blossom_base: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
             blossom_endpoints: vec![Vec::new(); 2 * n],
             best_edge: vec![NONE; n],
+            stale_best: vec![false; n],
             unused_blossoms: (n..2 * n).rev().collect(),
             dual,
             total: 0,
@@ -340,6 +345,7 @@ impl Solver {
             self.label_end[w] = p;
             self.label_end[b] = p;
             self.best_edge[w] = NONE;
+            self.stale_best[w] = false;
             let root = if p == NONE {
                 w
             } else {
@@ -539,6 +545,7 @@ impl Solver {
             self.label_end[e] = p;
             self.label_end[bv] = p;
             self.best_edge[e] = NONE;
+            self.stale_best[e] = false;
             let leaves = self.leaves(bv);
             for &x in &leaves {
                 self.set_sign(x, vertex_sign(INNER));
