@@ -215,8 +215,13 @@ pub fn round_graph(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, 
             }
         }
     }
-    // The matcher numbers vertices densely: map roster index → position.
-    let position: HashMap<usize, usize> = people.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+    // The matcher numbers vertices densely: map roster index → position
+    // (a table, not a hash map: it is read twice for each of millions of
+    // edges in a large program).
+    let mut position = vec![usize::MAX; scorer.roster.people.len()];
+    for (i, &p) in people.iter().enumerate() {
+        position[p] = i;
+    }
     // Edge order only decides between equally good matchings; ordering by a
     // seeded key makes that choice depend on the seed, never on chance.
     edges.sort_by_key(|&(a, b, _)| mix(seed, a, b));
@@ -236,7 +241,7 @@ pub fn round_graph(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, 
             if scorer.sat_out_last_round(b) {
                 w += PRIORITY_BONUS;
             }
-            (position[&a], position[&b], w)
+            (position[a], position[b], w)
         })
         .collect()
 }
