@@ -222,9 +222,9 @@ pub fn round_graph(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, 
     for (i, &p) in people.iter().enumerate() {
         position[p] = i;
     }
-    // Edge order only decides between equally good matchings; ordering by a
-    // seeded key makes that choice depend on the seed, never on chance.
-    edges.sort_by_key(|&(a, b, _)| mix(seed, a, b));
+    // No need to order the edges: the matcher sorts them itself, so
+    // between equally good matchings the choice depends on the people's
+    // order and on the seed's candidates, never on chance.
     edges
         .iter()
         .map(|&(a, b, s)| {
