@@ -49,3 +49,40 @@ impl Queue {
         self.len = self.buckets.values().map(Vec::len).sum();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Queue;
+
+    #[test]
+    fn pops_the_least_key_first_and_keeps_count() {
+        let mut q = Queue::default();
+        for (key, item) in [(5, 50), (1, 10), (3, 30), (1, 11), (9, 90)] {
+            q.push(key, item);
+        }
+        assert_eq!(q.len(), 5);
+        let mut seen = Vec::new();
+        while let Some((key, item)) = q.peek() {
+            seen.push((key, item));
+            q.pop();
+        }
+        // Equal keys share a bucket; the later push comes out first.
+        assert_eq!(seen, vec![(1, 11), (1, 10), (3, 30), (5, 50), (9, 90)]);
+        assert_eq!(q.len(), 0);
+        q.pop(); // popping an empty queue is harmless
+        assert_eq!(q.peek(), None);
+    }
+
+    #[test]
+    fn retain_drops_items_and_empty_buckets() {
+        let mut q = Queue::default();
+        for (key, item) in [(2, 1), (2, 2), (4, 3), (7, 4)] {
+            q.push(key, item);
+        }
+        q.retain(|item| item % 2 == 0);
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.peek(), Some((2, 2)));
+        q.pop();
+        assert_eq!(q.peek(), Some((7, 4)));
+    }
+}
