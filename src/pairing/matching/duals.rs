@@ -27,15 +27,16 @@
 //! edge is worked out again only when that entry comes up — most never
 //! do before the vertex is labelled.
 
-use super::{Solver, FREE, INNER, NONE};
+use super::{Queue, Solver, FREE, INNER, NONE};
 
-#[derive(PartialEq)]
-enum Kind {
-    None,
+/// What the next dual change leads to.
+enum Next {
+    /// The free vertices' duals reach zero (maximum weight): done.
     Finish,
-    FreeVertexEdge,
-    OuterOuterEdge,
-    ExpandInner(usize),
+    /// Edges become tight.
+    Tighten,
+    /// This INNER blossom's dual reaches zero: expand it.
+    Expand(usize),
 }
 
 impl Solver {
@@ -74,77 +75,66 @@ impl Solver {
         self.inner_queue.push(self.total + self.dual_of(b), b);
     }
 
-    /// The least slack of a free vertex's best edge, and that vertex.
-    fn least_free_edge(&mut self) -> Option<(i64, usize)> {
-        while let Some((key, w)) = self.free_queue.peek() {
-            let e = self.best_edge[w];
-            if e == NONE || self.label[self.in_blossom[w]] != FREE {
-                // Nothing, or inside a labelled blossom: queued again if
-                // that blossom is expanded.
-                self.free_queue.pop();
-                continue;
-            }
-            if self.stale_best[w] || !self.live_outer(self.other_end(e, w)) {
-                self.free_queue.pop();
-                self.refresh_best_edge(w);
-                self.queue_free_vertex(w);
-                continue;
-            }
-            let slack = self.slack(e);
-            if self.total + slack > key {
-                self.free_queue.pop();
-                self.free_queue.push(self.total + slack, w);
-                continue;
-            }
-            return Some((slack, w));
+    /// The least of `queue`'s items by when they fall due (`due`, see
+    /// `Queue::least_due`): how far off that is, and the item.
+    fn least_due(
+        &mut self,
+        queue: fn(&mut Self) -> &mut Queue,
+        due: fn(&mut Self, usize) -> Option<i64>,
+    ) -> Option<(i64, usize)> {
+        let mut taken = std::mem::take(queue(self));
+        let least = taken.least_due(|item| due(self, item));
+        *queue(self) = taken;
+        least.map(|(at, item)| (at - self.total, item))
+    }
+
+    /// When free vertex `w`'s best edge becomes tight; `None` when it has
+    /// none or sits in a labelled blossom (queued again if that blossom is
+    /// expanded). A stale best edge is worked out again first.
+    fn free_vertex_due(&mut self, w: usize) -> Option<i64> {
+        if self.label[self.in_blossom[w]] != FREE || self.best_edge[w] == NONE {
+            return None;
         }
-        None
+        let e = self.best_edge[w];
+        if self.stale_best[w] || !self.live_outer(self.other_end(e, w)) {
+            self.refresh_best_edge(w);
+        }
+        let e = self.best_edge[w];
+        (e != NONE).then(|| self.total + self.slack(e))
     }
 
     /// Whether edge `k` joins two different OUTER blossoms of growing trees.
-    fn joins_outer_blossoms(&self, k: usize) -> bool {
+    pub(super) fn joins_outer_blossoms(&self, k: usize) -> bool {
         let (u, v) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
         self.in_blossom[u] != self.in_blossom[v] && self.live_outer(u) && self.live_outer(v)
     }
 
-    /// Half the least slack of an edge between OUTER blossoms, and that edge.
-    fn least_outer_edge(&mut self) -> Option<(i64, usize)> {
-        while let Some((key, k)) = self.outer_queue.peek() {
-            if !self.joins_outer_blossoms(k) {
-                self.outer_queue.pop();
-                continue;
-            }
+    /// When edge `k` between OUTER blossoms becomes tight (both ends'
+    /// duals fall, so at half its slack).
+    fn outer_edge_due(&mut self, k: usize) -> Option<i64> {
+        self.joins_outer_blossoms(k).then(|| {
             let slack = self.slack(k);
             debug_assert!(slack % 2 == 0, "odd slack between outer blossoms");
-            if self.total + slack / 2 > key {
-                self.outer_queue.pop();
-                self.outer_queue.push(self.total + slack / 2, k);
-                continue;
-            }
-            return Some((slack / 2, k));
-        }
-        None
+            self.total + slack / 2
+        })
     }
 
-    /// The least dual of an INNER blossom, and that blossom.
-    fn least_inner_blossom(&mut self) -> Option<(i64, usize)> {
-        while let Some((key, b)) = self.inner_queue.peek() {
-            let inner = self.blossom_base[b] != NONE
-                && self.blossom_parent[b] == NONE
-                && self.label[b] == INNER;
-            if !inner {
-                self.inner_queue.pop();
-                continue;
-            }
-            let z = self.dual_of(b);
-            if self.total + z > key {
-                self.inner_queue.pop();
-                self.inner_queue.push(self.total + z, b);
-                continue;
-            }
-            return Some((z, b));
-        }
-        None
+    /// When INNER blossom `b`'s dual reaches zero.
+    fn inner_blossom_due(&mut self, b: usize) -> Option<i64> {
+        let inner = self.blossom_base[b] != NONE
+            && self.blossom_parent[b] == NONE
+            && self.label[b] == INNER;
+        inner.then(|| self.total + self.dual_of(b))
+    }
+
+    /// The least slack of a free vertex's best edge, and that vertex.
+    fn least_free_edge(&mut self) -> Option<(i64, usize)> {
+        self.least_due(|s| &mut s.free_queue, Self::free_vertex_due)
+    }
+
+    /// Half the least slack of an edge between OUTER blossoms, and that edge.
+    fn least_outer_edge(&mut self) -> Option<(i64, usize)> {
+        self.least_due(|s| &mut s.outer_queue, Self::outer_edge_due)
     }
 
     /// Finds the largest dual change that keeps every edge feasible, applies
@@ -154,36 +144,27 @@ impl Solver {
         if self.unmatched == 0 {
             return false; // nobody is free: nothing left to augment
         }
-        let mut kind = Kind::None;
-        let mut delta = 0i64;
-        if !self.max_cardinality {
-            // Every free vertex has been OUTER throughout, so theirs is
-            // the least vertex dual: it may fall to zero and no further.
-            kind = Kind::Finish;
-            delta = self.max_weight - self.total;
-        }
-        if let Some((d, _)) = self.least_free_edge() {
-            if kind == Kind::None || d < delta {
-                delta = d;
-                kind = Kind::FreeVertexEdge;
+        // Every free vertex has been OUTER throughout, so theirs is the
+        // least vertex dual: for maximum weight it may fall to zero and no
+        // further.
+        let mut next =
+            (!self.max_cardinality).then_some((self.max_weight - self.total, Next::Finish));
+        let free = self.least_free_edge().map(|(d, _)| (d, Next::Tighten));
+        let outer = self.least_outer_edge().map(|(d, _)| (d, Next::Tighten));
+        let inner = self
+            .least_due(|s| &mut s.inner_queue, Self::inner_blossom_due)
+            .map(|(d, b)| (d, Next::Expand(b)));
+        // In this order, a later kind only where strictly sooner.
+        for candidate in [free, outer, inner].into_iter().flatten() {
+            if next.as_ref().is_none_or(|(d, _)| candidate.0 < *d) {
+                next = Some(candidate);
             }
         }
-        if let Some((d, _)) = self.least_outer_edge() {
-            if kind == Kind::None || d < delta {
-                delta = d;
-                kind = Kind::OuterOuterEdge;
-            }
-        }
-        if let Some((d, b)) = self.least_inner_blossom() {
-            if kind == Kind::None || d < delta {
-                delta = d;
-                kind = Kind::ExpandInner(b);
-            }
-        }
-        if matches!(kind, Kind::None | Kind::Finish) {
+        let (delta, next) = match next {
             // Finish, or (maximum cardinality) nothing left to grow.
-            return false;
-        }
+            None | Some((_, Next::Finish)) => return false,
+            Some(next) => next,
+        };
         debug_assert!(delta >= 0, "negative dual change {delta}");
         self.total += delta;
         // Every edge this change made tight is acted on at once: with many
@@ -200,7 +181,7 @@ impl Solver {
             self.outer_queue.pop();
             self.tight.push((self.endpoint[2 * k], 2 * k + 1));
         }
-        if let Kind::ExpandInner(b) = kind {
+        if let Next::Expand(b) = next {
             self.expand_blossom(b, false);
         }
         true

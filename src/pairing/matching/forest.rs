@@ -195,10 +195,7 @@ impl Solver {
         let limit = 2 * (self.weight.len() + self.n) + 1024;
         if self.outer_queue.len() > limit {
             let mut queue = std::mem::take(&mut self.outer_queue);
-            queue.retain(|k| {
-                let (u, v) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
-                self.in_blossom[u] != self.in_blossom[v] && self.live_outer(u) && self.live_outer(v)
-            });
+            queue.retain(|k| self.joins_outer_blossoms(k));
             self.outer_queue = queue;
         }
         if self.free_queue.len() > limit {

@@ -36,6 +36,28 @@ impl Queue {
         }
     }
 
+    /// The first item that falls due when its key says, and when, reading
+    /// lazily: `due` tells when an item falls due now (`None`: it no longer
+    /// matters, and is dropped); an item due later than its key is put back
+    /// under its true key. Keys must never be later than the truth — then
+    /// the first item found due at its key is due no later than any other.
+    pub(super) fn least_due(
+        &mut self,
+        mut due: impl FnMut(usize) -> Option<i64>,
+    ) -> Option<(i64, usize)> {
+        while let Some((key, item)) = self.peek() {
+            match due(item) {
+                None => self.pop(),
+                Some(at) if at > key => {
+                    self.pop();
+                    self.push(at, item);
+                }
+                Some(at) => return Some((at, item)),
+            }
+        }
+        None
+    }
+
     pub(super) fn len(&self) -> usize {
         self.len
     }
@@ -71,6 +93,24 @@ mod tests {
         assert_eq!(q.len(), 0);
         q.pop(); // popping an empty queue is harmless
         assert_eq!(q.peek(), None);
+    }
+
+    #[test]
+    fn least_due_drops_what_no_longer_matters_and_rekeys_what_is_late() {
+        let mut q = Queue::default();
+        for (key, item) in [(1, 1), (2, 2), (3, 3)] {
+            q.push(key, item);
+        }
+        // Item 1 is gone, item 2 is due at 5 (not 2), item 3 at its key.
+        let due = |item: usize| match item {
+            1 => None,
+            2 => Some(5),
+            _ => Some(3),
+        };
+        assert_eq!(q.least_due(due), Some((3, 3)));
+        assert_eq!(q.len(), 2);
+        q.pop();
+        assert_eq!(q.least_due(due), Some((5, 2)));
     }
 
     #[test]
