@@ -339,48 +339,57 @@ impl Solver {
     /// endpoint `p`; an INNER blossom passes OUTER on to its base's mate.
     fn assign_label(&mut self, mut w: usize, mut t: u8, mut p: usize) {
         loop {
-            let b = self.in_blossom[w];
-            self.label[w] = t;
-            self.label[b] = t;
-            self.label_end[w] = p;
-            self.label_end[b] = p;
-            self.best_edge[w] = NONE;
-            self.stale_best[w] = false;
-            let root = if p == NONE {
-                w
-            } else {
-                self.tree_root[self.endpoint[p]]
-            };
-            let leaves = self.leaves(b);
-            for &x in &leaves {
-                // A vertex may change trees: expanding an INNER blossom
-                // can hand part of it to the tree that reached it from
-                // outside.
-                if !self.in_labelled[x] || self.tree_root[x] != root {
-                    self.in_labelled[x] = true;
-                    self.members[root].push(x);
-                }
-                self.tree_root[x] = root;
-                self.set_sign(x, vertex_sign(t));
-            }
-            if b >= self.n {
-                self.set_sign(b, blossom_sign(t));
-                if t == INNER {
-                    self.queue_inner_blossom(b);
-                }
-            }
+            let b = self.label_blossom(w, t, p);
             if t == OUTER {
-                self.queue.extend_from_slice(&leaves);
-                self.give_back(leaves);
                 return;
             }
-            self.give_back(leaves);
-            let base = self.blossom_base[b];
-            let mate = self.mate[base];
+            let mate = self.mate[self.blossom_base[b]];
             w = self.endpoint[mate];
             t = OUTER;
             p = mate ^ 1;
         }
+    }
+
+    /// Labels the top-level blossom containing `w` (and `w` itself) with
+    /// `t`, reached through endpoint `p`, in the tree of that endpoint: its
+    /// vertices' duals move with the label from now on, an INNER blossom
+    /// is queued by its dual, OUTER vertices are queued for scanning.
+    /// Returns the blossom.
+    fn label_blossom(&mut self, w: usize, t: u8, p: usize) -> usize {
+        let b = self.in_blossom[w];
+        self.label[w] = t;
+        self.label[b] = t;
+        self.label_end[w] = p;
+        self.label_end[b] = p;
+        self.best_edge[w] = NONE;
+        self.stale_best[w] = false;
+        let root = if p == NONE {
+            w
+        } else {
+            self.tree_root[self.endpoint[p]]
+        };
+        let leaves = self.leaves(b);
+        for &x in &leaves {
+            // A vertex may change trees: expanding an INNER blossom can
+            // hand part of it to the tree that reached it from outside.
+            if !self.in_labelled[x] || self.tree_root[x] != root {
+                self.in_labelled[x] = true;
+                self.members[root].push(x);
+            }
+            self.tree_root[x] = root;
+            self.set_sign(x, vertex_sign(t));
+        }
+        if b >= self.n {
+            self.set_sign(b, blossom_sign(t));
+            if t == INNER {
+                self.queue_inner_blossom(b);
+            }
+        }
+        if t == OUTER {
+            self.queue.extend_from_slice(&leaves);
+        }
+        self.give_back(leaves);
+        b
     }
 
     /// Walks up from `v` and `w` (both OUTER) to find a common base: a new
@@ -538,23 +547,11 @@ impl Solver {
                 self.allow(p / 2);
                 j += jstep;
             }
-            let bv = Self::at(&children, j);
+            // The child the path ends at takes over the blossom's place:
+            // INNER, in the same tree.
             let e = self.endpoint[p ^ 1];
-            self.label[e] = INNER;
-            self.label[bv] = INNER;
-            self.label_end[e] = p;
-            self.label_end[bv] = p;
-            self.best_edge[e] = NONE;
-            self.stale_best[e] = false;
-            let leaves = self.leaves(bv);
-            for &x in &leaves {
-                self.set_sign(x, vertex_sign(INNER));
-            }
-            self.give_back(leaves);
-            if bv >= self.n {
-                self.set_sign(bv, blossom_sign(INNER));
-                self.queue_inner_blossom(bv);
-            }
+            debug_assert_eq!(self.in_blossom[e], Self::at(&children, j));
+            self.label_blossom(e, INNER, p);
             j += jstep;
             while Self::at(&children, j) != entry_child {
                 let bv = Self::at(&children, j);
