@@ -55,14 +55,7 @@ impl Solver {
         gone.dedup();
         // Expand the dead trees' OUTER blossoms whose dual is zero, as the
         // end of a stage does.
-        let mut tops: Vec<usize> = gone
-            .iter()
-            .map(|&v| self.in_blossom[v])
-            .filter(|&b| b >= self.n)
-            .collect();
-        tops.sort_unstable();
-        tops.dedup();
-        for &b in &tops {
+        for b in self.blossoms_around(&gone) {
             if self.blossom_parent[b] == NONE && self.label[b] == OUTER && self.dual_of(b) == 0 {
                 self.expand_blossom(b, true);
             }
@@ -75,13 +68,8 @@ impl Solver {
             self.stale_best[v] = false;
             self.set_sign(v, 0);
         }
-        let mut stack: Vec<usize> = gone
-            .iter()
-            .map(|&v| self.in_blossom[v])
-            .filter(|&b| b >= self.n)
-            .collect();
-        stack.sort_unstable();
-        stack.dedup();
+        // (Around them now: expanding changed some.)
+        let mut stack = self.blossoms_around(&gone);
         while let Some(b) = stack.pop() {
             self.label[b] = FREE;
             self.set_sign(b, 0);
@@ -169,6 +157,19 @@ impl Solver {
             }
         }
         self.compact_queues();
+    }
+
+    /// The non-trivial top-level blossoms that hold `vertices`, each once,
+    /// in order.
+    fn blossoms_around(&self, vertices: &[usize]) -> Vec<usize> {
+        let mut tops: Vec<usize> = vertices
+            .iter()
+            .map(|&v| self.in_blossom[v])
+            .filter(|&b| b >= self.n)
+            .collect();
+        tops.sort_unstable();
+        tops.dedup();
+        tops
     }
 
     /// Works out vertex `w`'s least-slack edge to a living OUTER vertex
