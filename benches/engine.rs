@@ -151,6 +151,11 @@ fn quality(r: &Roster, pairs: &[(usize, usize)]) -> (f64, f64) {
     (100.0 * both as f64 / n, 100.0 * neither as f64 / n)
 }
 
+/// The weight of a round's matching (maximum cardinality) on `edges`.
+fn optimum(n: usize, edges: &[(usize, usize, i64)]) -> i64 {
+    matching_weight(&max_weight_max_cardinality_matching(n, edges), edges)
+}
+
 fn main() {
     let at = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     let args: Vec<String> = std::env::args().collect();
@@ -206,12 +211,12 @@ fn main() {
         let full = Scorer::new(&r, &History::default(), full_rules, at);
         let all = candidate_edges(&full, &everyone, 0);
         let start = Instant::now();
-        let best = matching_weight(&max_weight_max_cardinality_matching(n, &all), &all);
+        let best = optimum(n, &all);
         let t_full = start.elapsed();
         let scorer = Scorer::new(&r, &History::default(), rules(), at);
         let pruned = candidate_edges(&scorer, &everyone, 0);
         let start = Instant::now();
-        let got = matching_weight(&max_weight_max_cardinality_matching(n, &pruned), &pruned);
+        let got = optimum(n, &pruned);
         let t_pruned = start.elapsed();
         assert!(
             got as f64 >= 0.995 * best as f64,
@@ -234,9 +239,6 @@ fn main() {
             let r = skewed_roster(n, 6);
             let everyone: Vec<usize> = (0..n).collect();
             let scorer = Scorer::new(&r, &History::default(), rules(), at);
-            let optimum = |edges: &[(usize, usize, i64)]| {
-                matching_weight(&max_weight_max_cardinality_matching(n, edges), edges)
-            };
             // The reference: the complete graph where it fits in memory,
             // else each person's best of all pairs (which keeps 100 % of
             // the complete graph's optimum at n = 2,000, see BENCHMARKS.md).
@@ -251,12 +253,12 @@ fn main() {
                     "best of all pairs",
                 )
             };
-            let best = optimum(&reference);
+            let best = optimum(n, &reference);
             let (_, t_all) =
                 support::median_time(runs.min(3), || best_of_all_pairs(&scorer, &everyone, 0));
             let (indexed, t_indexed) =
                 support::median_time(runs, || indexed_edges(&scorer, &everyone, 0));
-            let got = optimum(&indexed);
+            let got = optimum(n, &indexed);
             assert!(
                 got as f64 >= 0.995 * best as f64,
                 "the skill index lost more than 0.5%: {got} of {best}"

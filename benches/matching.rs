@@ -107,24 +107,9 @@ fn python_peers(
     expected: i64,
     runs: usize,
 ) -> Vec<(&'static str, f64)> {
-    let path = std::env::temp_dir().join(format!("tandem-bench-{n}-{}.txt", edges.len()));
-    let mut text = format!("{n} {}\n", edges.len());
-    for (a, b, w) in edges {
-        text.push_str(&format!("{a} {b} {w}\n"));
-    }
-    std::fs::write(&path, text).expect("temp file");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers.py");
-    let out = std::process::Command::new(python)
-        .args([script, path.to_str().unwrap(), "500", &runs.to_string()])
-        .output()
-        .expect("python runs");
-    let _ = std::fs::remove_file(&path);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("peers print JSON");
+    let runs = runs.to_string();
+    let json = support::run_peer(python, &[script, support::GRAPH, "500", &runs], n, edges);
     let mut peers = Vec::new();
     for name in ["rustworkx", "networkx"] {
         if let Some(secs) = json[format!("{name}_s")].as_f64() {
@@ -195,20 +180,6 @@ fn run_with(name: &str, n: usize, edges: &Edges, with_oracle: bool, options: &Op
     println!();
 }
 
-/// A graph in the LEMON driver's text format: `n m`, then `a b w` per edge.
-fn read_graph(path: &str) -> (usize, Edges) {
-    let text = std::fs::read_to_string(path).expect("the --graph file reads");
-    let mut numbers = text
-        .split_ascii_whitespace()
-        .map(|t| t.parse::<i64>().expect("numbers"));
-    let mut next = || numbers.next().expect("n m, then a b w per edge");
-    let (n, m) = (next() as usize, next() as usize);
-    let edges = (0..m)
-        .map(|_| (next() as usize, next() as usize, next()))
-        .collect();
-    (n, edges)
-}
-
 struct Options {
     runs: usize,
     python: Option<String>,
@@ -253,7 +224,7 @@ fn main() {
         }
     }
     if let Some(path) = support::flag_value(&args, "--graph") {
-        let (n, edges) = read_graph(&path);
+        let (n, edges) = support::read_graph(&path);
         run_with(&format!("graph {path}"), n, &edges, false, &options);
     }
     if want("worst") {

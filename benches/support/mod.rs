@@ -129,6 +129,66 @@ pub fn unthrottled_api(
     )
 }
 
+/// Stands for the graph file in [`run_peer`]'s arguments.
+pub const GRAPH: &str = "{graph}";
+
+/// A graph in the text format every peer driver reads: `n m`, then
+/// `a b w` per edge.
+fn graph_text(n: usize, edges: &[(usize, usize, i64)]) -> String {
+    let mut text = format!("{n} {}\n", edges.len());
+    for (a, b, w) in edges {
+        text.push_str(&format!("{a} {b} {w}\n"));
+    }
+    text
+}
+
+/// Reads a graph in that format (`--graph FILE`).
+pub fn read_graph(path: &str) -> (usize, Vec<(usize, usize, i64)>) {
+    let text = std::fs::read_to_string(path).expect("the graph file reads");
+    let mut numbers = text
+        .split_ascii_whitespace()
+        .map(|t| t.parse::<i64>().expect("numbers"));
+    let mut next = || numbers.next().expect("n m, then a b w per edge");
+    let (n, m) = (next() as usize, next() as usize);
+    let edges = (0..m)
+        .map(|_| (next() as usize, next() as usize, next()))
+        .collect();
+    (n, edges)
+}
+
+/// Runs a peer driver on a graph: writes the graph to a temporary file,
+/// runs `program` with `args` ([`GRAPH`] standing for the file), and
+/// returns the JSON it prints. Panics (the bench fails) if it fails.
+pub fn run_peer(
+    program: &str,
+    args: &[&str],
+    n: usize,
+    edges: &[(usize, usize, i64)],
+) -> serde_json::Value {
+    let path = std::env::temp_dir().join(format!(
+        "tandem-peer-{}-{n}-{}.txt",
+        std::process::id(),
+        edges.len()
+    ));
+    std::fs::write(&path, graph_text(n, edges)).expect("temp file");
+    let file = path.to_str().expect("a UTF-8 temp path");
+    let args: Vec<&str> = args
+        .iter()
+        .map(|&a| if a == GRAPH { file } else { a })
+        .collect();
+    let out = std::process::Command::new(program)
+        .args(&args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs: {e}"));
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the peer prints JSON")
+}
+
 /// Runs LEMON's driver (`benches/lemon_peer.cpp`, built by
 /// `scripts/bench-peers.sh`) on `edges`: its median seconds over `runs`,
 /// after checking it found a matching of weight `expected`.
@@ -139,23 +199,7 @@ pub fn lemon_seconds(
     expected: i64,
     runs: usize,
 ) -> f64 {
-    let path = std::env::temp_dir().join(format!("tandem-lemon-{n}-{}.txt", edges.len()));
-    let mut text = format!("{n} {}\n", edges.len());
-    for (a, b, w) in edges {
-        text.push_str(&format!("{a} {b} {w}\n"));
-    }
-    std::fs::write(&path, text).expect("temp file");
-    let out = std::process::Command::new(lemon)
-        .args([path.to_str().unwrap(), &runs.to_string()])
-        .output()
-        .expect("the LEMON driver runs");
-    let _ = std::fs::remove_file(&path);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("LEMON prints JSON");
+    let json = run_peer(lemon, &[GRAPH, &runs.to_string()], n, edges);
     assert_eq!(
         json["lemon_weight"].as_i64(),
         Some(expected),
