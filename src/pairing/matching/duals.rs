@@ -58,7 +58,7 @@ impl Solver {
 
     /// Queues FREE vertex `w`'s best edge, if it has one.
     pub(super) fn queue_free_vertex(&mut self, w: usize) {
-        if self.label[self.in_blossom[w]] != FREE {
+        if self.label[self.top(w)] != FREE {
             return;
         }
         if self.stale_best[w] {
@@ -92,7 +92,7 @@ impl Solver {
     /// none or sits in a labelled blossom (queued again if that blossom is
     /// expanded). A stale best edge is worked out again first.
     fn free_vertex_due(&mut self, w: usize) -> Option<i64> {
-        if self.label[self.in_blossom[w]] != FREE || self.best_edge[w] == NONE {
+        if self.label[self.top(w)] != FREE || self.best_edge[w] == NONE {
             return None;
         }
         let e = self.best_edge[w];
@@ -106,7 +106,7 @@ impl Solver {
     /// Whether edge `k` joins two different OUTER blossoms of growing trees.
     pub(super) fn joins_outer_blossoms(&self, k: usize) -> bool {
         let (u, v) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
-        self.in_blossom[u] != self.in_blossom[v] && self.live_outer(u) && self.live_outer(v)
+        self.top(u) != self.top(v) && self.live_outer(u) && self.live_outer(v)
     }
 
     /// When edge `k` between OUTER blossoms becomes tight (both ends'

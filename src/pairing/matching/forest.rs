@@ -14,7 +14,7 @@ impl Solver {
         let e = self.best_edge[w];
         if e == NONE || self.slack(k) < self.slack(e) {
             self.best_edge[w] = k;
-            if self.label[self.in_blossom[w]] == FREE {
+            if self.label[self.top(w)] == FREE {
                 self.free_queue.push(self.total + self.slack(k), w);
             }
         }
@@ -32,7 +32,7 @@ impl Solver {
 
     /// Whether `x` is in a top-level OUTER blossom of a tree still growing.
     pub(super) fn live_outer(&self, x: usize) -> bool {
-        let b = self.in_blossom[x];
+        let b = self.top(x);
         self.label[b] == OUTER && !self.dead[self.tree_root[x]]
     }
 
@@ -102,14 +102,14 @@ impl Solver {
                     // Its entry may have been taken for a tight edge this
                     // sweep and dropped with the dead tree: queue it again
                     // at when that edge was due, a lower bound still.
-                    if self.label[self.in_blossom[w]] == FREE {
+                    if self.label[self.top(w)] == FREE {
                         self.free_queue.push(self.total + self.slack(k), w);
                     }
                 }
                 if root == NONE {
                     continue;
                 }
-                let bw = self.in_blossom[w];
+                let bw = self.top(w);
                 if self.label[bw] == OUTER {
                     if self.slack(k) <= 0 {
                         self.retry_edge(w, k);
@@ -144,7 +144,7 @@ impl Solver {
             for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
                 let (q, u) = self.neighbours[idx];
                 let k = q / 2;
-                if self.in_blossom[u] == self.in_blossom[w] || !self.live_outer(u) {
+                if self.top(u) == self.top(w) || !self.live_outer(u) {
                     continue;
                 }
                 if self.label[w] == FREE && self.slack(k) <= 0 {
@@ -164,7 +164,7 @@ impl Solver {
     fn blossoms_around(&self, vertices: &[usize]) -> Vec<usize> {
         let mut tops: Vec<usize> = vertices
             .iter()
-            .map(|&v| self.in_blossom[v])
+            .map(|&v| self.top(v))
             .filter(|&b| b >= self.n)
             .collect();
         tops.sort_unstable();
@@ -180,7 +180,7 @@ impl Solver {
         for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
             let (p, u) = self.neighbours[idx];
             let k = p / 2;
-            if self.live_outer(u) && self.in_blossom[u] != self.in_blossom[w] {
+            if self.live_outer(u) && self.top(u) != self.top(w) {
                 let e = self.best_edge[w];
                 if e == NONE || self.slack(k) < self.slack(e) {
                     self.best_edge[w] = k;
@@ -201,7 +201,7 @@ impl Solver {
         }
         if self.free_queue.len() > limit {
             let mut queue = std::mem::take(&mut self.free_queue);
-            queue.retain(|w| self.best_edge[w] != NONE && self.label[self.in_blossom[w]] == FREE);
+            queue.retain(|w| self.best_edge[w] != NONE && self.label[self.top(w)] == FREE);
             self.free_queue = queue;
         }
     }

@@ -18,6 +18,7 @@
 mod duals;
 mod forest;
 mod queue;
+mod sets;
 
 use queue::Queue;
 
@@ -170,7 +171,15 @@ struct Solver {
     /// Per vertex and blossom (0..2n).
     label: Vec<u8>,
     label_end: Vec<usize>,
-    in_blossom: Vec<usize>,
+    /// Which top-level blossom holds each vertex: vertex → set → blossom
+    /// (see `sets.rs`); `top(x)` reads it.
+    set_of: Vec<usize>,
+    set_top: Vec<usize>,
+    /// Per vertex and blossom (0..2n): its set while top-level, else NONE.
+    set_of_top: Vec<usize>,
+    free_sets: Vec<usize>,
+    /// Per vertex and blossom: how many vertices it holds.
+    size: Vec<usize>,
     blossom_parent: Vec<usize>,
     blossom_children: Vec<Vec<usize>>,
     blossom_base: Vec<usize>,
@@ -258,7 +267,11 @@ impl Solver {
             mate: vec![NONE; n],
             label: vec![FREE; 2 * n],
             label_end: vec![NONE; 2 * n],
-            in_blossom: (0..n).collect(),
+            set_of: (0..n).collect(),
+            set_top: (0..n).collect(),
+            set_of_top: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
+            free_sets: Vec::new(),
+            size: vec![1; 2 * n],
             blossom_parent: vec![NONE; 2 * n],
             blossom_children: vec![Vec::new(); 2 * n],
             blossom_base: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
@@ -356,7 +369,7 @@ impl Solver {
     /// is queued by its dual, OUTER vertices are queued for scanning.
     /// Returns the blossom.
     fn label_blossom(&mut self, w: usize, t: u8, p: usize) -> usize {
-        let b = self.in_blossom[w];
+        let b = self.top(w);
         self.label[w] = t;
         self.label[b] = t;
         self.label_end[w] = p;
@@ -399,7 +412,7 @@ impl Solver {
         let mut base = NONE;
         while v != NONE || w != NONE {
             if v != NONE {
-                let b = self.in_blossom[v];
+                let b = self.top(v);
                 if self.label[b] == CRUMB {
                     base = self.blossom_base[b];
                     break;
@@ -410,7 +423,7 @@ impl Solver {
                     v = NONE; // reached a root
                 } else {
                     let t = self.endpoint[self.label_end[b]];
-                    let bt = self.in_blossom[t];
+                    let bt = self.top(t);
                     v = self.endpoint[self.label_end[bt]];
                 }
             }
@@ -427,9 +440,9 @@ impl Solver {
     /// Shrinks the odd cycle closed by edge `k` into a new blossom with `base`.
     fn add_blossom(&mut self, base: usize, k: usize) {
         let (mut v, mut w) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
-        let bb = self.in_blossom[base];
-        let mut bv = self.in_blossom[v];
-        let mut bw = self.in_blossom[w];
+        let bb = self.top(base);
+        let mut bv = self.top(v);
+        let mut bw = self.top(w);
         let b = self
             .unused_blossoms
             .pop()
@@ -444,7 +457,7 @@ impl Solver {
             children.push(bv);
             endps.push(self.label_end[bv]);
             v = self.endpoint[self.label_end[bv]];
-            bv = self.in_blossom[v];
+            bv = self.top(v);
         }
         children.push(bb);
         children.reverse();
@@ -455,23 +468,25 @@ impl Solver {
             children.push(bw);
             endps.push(self.label_end[bw] ^ 1);
             w = self.endpoint[self.label_end[bw]];
-            bw = self.in_blossom[w];
+            bw = self.top(w);
         }
         self.label[b] = OUTER;
         self.label_end[b] = self.label_end[bb];
         self.dual[b] = Dual::fixed(0);
         self.set_sign(b, blossom_sign(OUTER));
-        let leaves = self.leaves_from(&children);
-        for &x in &leaves {
-            if self.label[self.in_blossom[x]] == INNER {
-                // INNER vertices become OUTER inside the new blossom; their
-                // edges to other OUTER vertices join the queue when scanned.
-                self.queue.push(x);
-                self.set_sign(x, vertex_sign(OUTER));
+        // INNER vertices become OUTER inside the new blossom; their edges to
+        // other OUTER vertices join the queue when scanned.
+        for &c in &children {
+            if self.label[c] == INNER {
+                let leaves = self.leaves(c);
+                for &x in &leaves {
+                    self.set_sign(x, vertex_sign(OUTER));
+                }
+                self.queue.extend_from_slice(&leaves);
+                self.give_back(leaves);
             }
-            self.in_blossom[x] = b;
         }
-        drop(leaves);
+        self.merge_sets(b, &children);
         // Inner blossoms keep their duals from now on.
         let n = self.n;
         for &child in children.iter().filter(|&&c| c >= n) {
@@ -479,14 +494,6 @@ impl Solver {
         }
         self.blossom_children[b] = children;
         self.blossom_endpoints[b] = endps;
-    }
-
-    fn leaves_from(&self, children: &[usize]) -> Vec<usize> {
-        let mut out = Vec::new();
-        for &c in children {
-            self.leaves_into(c, &mut out);
-        }
-        out
     }
 
     /// Index into a blossom's cyclic child list, allowing negative positions.
@@ -506,24 +513,17 @@ impl Solver {
             self.give_back(leaves);
         }
         let children = std::mem::take(&mut self.blossom_children[b]);
+        self.split_set(b, &children);
         for &s in &children {
             self.blossom_parent[s] = NONE;
-            if s < self.n {
-                self.in_blossom[s] = s;
-            } else if end_stage && self.dual_of(s) == 0 {
+            if s >= self.n && end_stage && self.dual_of(s) == 0 {
                 self.expand_blossom(s, end_stage);
-            } else {
-                let leaves = self.leaves(s);
-                for &x in &leaves {
-                    self.in_blossom[x] = s;
-                }
-                self.give_back(leaves);
             }
         }
         if !end_stage && self.label[b] == INNER {
             let endps = std::mem::take(&mut self.blossom_endpoints[b]);
             let len = children.len() as isize;
-            let entry_child = self.in_blossom[self.endpoint[self.label_end[b] ^ 1]];
+            let entry_child = self.top(self.endpoint[self.label_end[b] ^ 1]);
             let mut j = children.iter().position(|&c| c == entry_child).unwrap() as isize;
             let (jstep, trick): (isize, usize) = if j & 1 == 1 {
                 j -= len;
@@ -550,7 +550,7 @@ impl Solver {
             // The child the path ends at takes over the blossom's place:
             // INNER, in the same tree.
             let e = self.endpoint[p ^ 1];
-            debug_assert_eq!(self.in_blossom[e], Self::at(&children, j));
+            debug_assert_eq!(self.top(e), Self::at(&children, j));
             self.label_blossom(e, INNER, p);
             j += jstep;
             while Self::at(&children, j) != entry_child {
@@ -639,7 +639,7 @@ impl Solver {
         let (v, w) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
         for (mut s, mut p) in [(v, 2 * k + 1), (w, 2 * k)] {
             loop {
-                let bs = self.in_blossom[s];
+                let bs = self.top(s);
                 if bs >= self.n {
                     self.augment_blossom(bs, s);
                 }
@@ -648,7 +648,7 @@ impl Solver {
                     break; // reached the root
                 }
                 let t = self.endpoint[self.label_end[bs]];
-                let bt = self.in_blossom[t];
+                let bt = self.top(t);
                 s = self.endpoint[self.label_end[bt]];
                 let j = self.endpoint[self.label_end[bt] ^ 1];
                 if bt >= self.n {
@@ -663,7 +663,7 @@ impl Solver {
     fn run(&mut self) {
         let n = self.n;
         for v in 0..n {
-            if self.mate[v] == NONE && self.label[self.in_blossom[v]] == FREE {
+            if self.mate[v] == NONE && self.label[self.top(v)] == FREE {
                 self.assign_label(v, OUTER, NONE);
             }
         }
@@ -681,8 +681,7 @@ impl Solver {
                         augmented = true;
                     }
                 } else if let Some((v, p)) = self.tight.pop() {
-                    let live =
-                        self.label[self.in_blossom[v]] == OUTER && !self.dead[self.tree_root[v]];
+                    let live = self.label[self.top(v)] == OUTER && !self.dead[self.tree_root[v]];
                     if live && self.edge(v, p, self.endpoint[p]) {
                         augmented = true;
                     }
@@ -719,8 +718,8 @@ impl Solver {
     fn edge(&mut self, v: usize, p: usize, w: usize) -> bool {
         {
             let k = p / 2;
-            let bw = self.in_blossom[w];
-            if self.in_blossom[v] == bw {
+            let bw = self.top(w);
+            if self.top(v) == bw {
                 return false;
             }
             if self.label[bw] != FREE && self.dead[self.tree_root[w]] {
