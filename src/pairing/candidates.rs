@@ -22,8 +22,29 @@ use std::cmp::Reverse;
 use std::collections::HashMap;
 
 /// Positions (into the people taking part) ordered by level, then by a
-/// seeded key.
-type List = Vec<usize>;
+/// seeded key, with where each level starts: finding a level was a binary
+/// search through a list of tens of thousands, a cache miss per step, for
+/// each of the ~15 lists of every person (a fifth of a 100,000-member
+/// round's candidate search).
+#[derive(Default)]
+struct List {
+    people: Vec<usize>,
+    /// (level, index of its first person), one per level present, in order.
+    starts: Vec<(u8, usize)>,
+}
+
+impl List {
+    /// The range of people whose level is `level`.
+    fn level_range(&self, level: u8) -> (usize, usize) {
+        let from = |i: usize| self.starts.get(i).map_or(self.people.len(), |s| s.1);
+        let i = self.starts.partition_point(|s| s.0 < level);
+        if self.starts.get(i).is_some_and(|s| s.0 == level) {
+            (from(i), from(i + 1))
+        } else {
+            (from(i), from(i))
+        }
+    }
+}
 
 struct Index {
     offered_by: HashMap<usize, List>,
@@ -42,7 +63,6 @@ pub fn indexed_edges(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize
     // read is (nearly) the best k there is.
     let reach = (k / 2).max(8);
     let levels: Vec<u8> = people.iter().map(|&p| scorer.person(p).level).collect();
-    let level = |x: usize| levels[x];
     let index = build_index(scorer, people, &levels, seed);
 
     let mut edges: Vec<(usize, usize, i64)> = Vec::with_capacity(n * (k + EXTRA_CANDIDATES));
@@ -55,7 +75,7 @@ pub fn indexed_edges(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize
         pool.clear();
         let mut read = |list: Option<&List>| {
             if let Some(list) = list {
-                near(list, level(x), &level, reach, mix(seed, x, x), &mut pool);
+                near(list, levels[x], reach, mix(seed, x, x), &mut pool);
             }
         };
         for &s in &wants {
@@ -127,16 +147,24 @@ fn build_index(scorer: &Scorer, people: &[usize], levels: &[u8], seed: u64) -> I
         let person = scorer.person(p);
         let wants: Vec<usize> = person.wants.ids().collect();
         for s in person.offers.ids() {
-            index.offered_by.entry(s).or_default().push(x);
+            index.offered_by.entry(s).or_default().people.push(x);
             for &t in &wants {
-                index.mutual.entry((s, t)).or_default().push(x);
+                index.mutual.entry((s, t)).or_default().people.push(x);
             }
         }
         for &t in &wants {
-            index.wanted_by.entry(t).or_default().push(x);
+            index.wanted_by.entry(t).or_default().people.push(x);
         }
     }
-    let order = |list: &mut List| list.sort_unstable_by_key(|&x| (levels[x], mix(seed, x, x)));
+    let order = |list: &mut List| {
+        list.people
+            .sort_unstable_by_key(|&x| (levels[x], mix(seed, x, x)));
+        for (i, &x) in list.people.iter().enumerate() {
+            if list.starts.last().is_none_or(|s| s.0 != levels[x]) {
+                list.starts.push((levels[x], i));
+            }
+        }
+    };
     index.offered_by.values_mut().for_each(order);
     index.wanted_by.values_mut().for_each(order);
     index.mutual.values_mut().for_each(order);
@@ -146,20 +174,13 @@ fn build_index(scorer: &Scorer, people: &[usize], levels: &[u8], seed: u64) -> I
 /// Up to `reach` people of `list` (ordered by level) nearest to `level`:
 /// those of the same level first, read from this person's own seeded place
 /// among them (`start`), then outwards one level-neighbour at a time.
-fn near(
-    list: &List,
-    level: u8,
-    level_of: &impl Fn(usize) -> u8,
-    reach: usize,
-    start: u64,
-    out: &mut Vec<usize>,
-) {
+fn near(list: &List, level: u8, reach: usize, start: u64, out: &mut Vec<usize>) {
+    let (lo, hi) = list.level_range(level);
+    let list = &list.people;
     if list.len() <= reach {
         out.extend_from_slice(list);
         return;
     }
-    let lo = list.partition_point(|&y| level_of(y) < level);
-    let hi = list.partition_point(|&y| level_of(y) <= level);
     let same = hi - lo;
     if same >= reach {
         let from = (start % same as u64) as usize;
