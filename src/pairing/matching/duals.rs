@@ -105,7 +105,7 @@ impl Solver {
 
     /// Whether edge `k` joins two different OUTER blossoms of growing trees.
     pub(super) fn joins_outer_blossoms(&self, k: usize) -> bool {
-        let (u, v) = (self.endpoint[2 * k], self.endpoint[2 * k + 1]);
+        let (u, v) = (self.end(2 * k), self.end(2 * k + 1));
         self.top(u) != self.top(v) && self.live_outer(u) && self.live_outer(v)
     }
 
@@ -174,12 +174,12 @@ impl Solver {
         while let Some((0, w)) = self.least_free_edge() {
             self.free_queue.pop();
             let e = self.best_edge[w];
-            let toward_w = 2 * e + usize::from(self.endpoint[2 * e + 1] == w);
+            let toward_w = 2 * e + usize::from(self.end(2 * e + 1) == w);
             self.tight.push((self.other_end(e, w), toward_w));
         }
         while let Some((0, k)) = self.least_outer_edge() {
             self.outer_queue.pop();
-            self.tight.push((self.endpoint[2 * k], 2 * k + 1));
+            self.tight.push((self.end(2 * k), 2 * k + 1));
         }
         if let Next::Expand(b) = next {
             self.expand_blossom(b, false);

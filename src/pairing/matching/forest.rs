@@ -22,9 +22,9 @@ impl Solver {
 
     /// The end of `k` that is not vertex `v`.
     pub(super) fn other_end(&self, k: usize, v: usize) -> usize {
-        let i = self.endpoint[2 * k];
+        let i = self.end(2 * k);
         if i == v {
-            self.endpoint[2 * k + 1]
+            self.end(2 * k + 1)
         } else {
             i
         }
@@ -90,7 +90,7 @@ impl Solver {
         let mut relabel: Vec<usize> = Vec::new();
         for &v in &gone {
             for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
-                let (p, w) = self.neighbours[idx];
+                let (p, w) = self.neighbour(idx);
                 let k = p / 2;
                 self.allowed[k] = false;
                 let root = self.tree_root[w];
@@ -120,7 +120,7 @@ impl Solver {
                     let by = if from == NONE {
                         NONE
                     } else {
-                        self.tree_root[self.endpoint[from]]
+                        self.tree_root[self.end(from)]
                     };
                     if from != NONE && (by == NONE || self.dead[by]) {
                         relabel.push(w);
@@ -142,7 +142,7 @@ impl Solver {
             self.best_edge[w] = NONE;
             self.stale_best[w] = false;
             for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
-                let (q, u) = self.neighbours[idx];
+                let (q, u) = self.neighbour(idx);
                 let k = q / 2;
                 if self.top(u) == self.top(w) || !self.live_outer(u) {
                     continue;
@@ -178,7 +178,7 @@ impl Solver {
         self.stale_best[w] = false;
         self.best_edge[w] = NONE;
         for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
-            let (p, u) = self.neighbours[idx];
+            let (p, u) = self.neighbour(idx);
             let k = p / 2;
             if self.live_outer(u) && self.top(u) != self.top(w) {
                 let e = self.best_edge[w];
@@ -193,7 +193,7 @@ impl Solver {
     /// twice what could matter: they are read lazily, and every tree taken
     /// apart leaves entries behind.
     fn compact_queues(&mut self) {
-        let limit = 2 * (self.weight.len() + self.n) + 1024;
+        let limit = 2 * (self.edges.len() + self.n) + 1024;
         if self.outer_queue.len() > limit {
             let mut queue = std::mem::take(&mut self.outer_queue);
             queue.retain(|k| self.joins_outer_blossoms(k));
