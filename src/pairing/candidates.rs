@@ -37,12 +37,9 @@ impl List {
     /// The range of people whose level is `level`.
     fn level_range(&self, level: u8) -> (usize, usize) {
         let from = |i: usize| self.starts.get(i).map_or(self.people.len(), |s| s.1);
-        let i = self.starts.partition_point(|s| s.0 < level);
-        if self.starts.get(i).is_some_and(|s| s.0 == level) {
-            (from(i), from(i + 1))
-        } else {
-            (from(i), from(i))
-        }
+        let below = self.starts.partition_point(|s| s.0 < level);
+        let up_to = self.starts.partition_point(|s| s.0 <= level);
+        (from(below), from(up_to))
     }
 }
 

@@ -36,17 +36,11 @@ impl Solver {
         self.set_of_top[b] = set;
         self.set_of_top[keep] = NONE;
         self.size[b] = children.iter().map(|&c| self.size[c]).sum();
-        let mut leaves = std::mem::take(&mut self.scratch_leaves);
         for &c in children.iter().filter(|&&c| c != keep) {
             self.free_sets.push(self.set_of_top[c]);
             self.set_of_top[c] = NONE;
-            leaves.clear();
-            self.leaves_into(c, &mut leaves);
-            for &x in &leaves {
-                self.set_of[x] = set;
-            }
+            self.move_vertices(c, set);
         }
-        self.scratch_leaves = leaves;
     }
 
     /// Top-level blossom `b` comes apart into its `children`, each
@@ -58,7 +52,6 @@ impl Solver {
         self.set_of_top[b] = NONE;
         self.set_top[set] = keep;
         self.set_of_top[keep] = set;
-        let mut leaves = std::mem::take(&mut self.scratch_leaves);
         for &c in children.iter().filter(|&&c| c != keep) {
             let fresh = self
                 .free_sets
@@ -66,12 +59,16 @@ impl Solver {
                 .expect("at most n top-level blossoms exist");
             self.set_top[fresh] = c;
             self.set_of_top[c] = fresh;
-            leaves.clear();
-            self.leaves_into(c, &mut leaves);
-            for &x in &leaves {
-                self.set_of[x] = fresh;
-            }
+            self.move_vertices(c, fresh);
         }
-        self.scratch_leaves = leaves;
+    }
+
+    /// Puts the vertices of blossom `c` in `set`.
+    fn move_vertices(&mut self, c: usize, set: usize) {
+        let leaves = self.leaves(c);
+        for &x in &leaves {
+            self.set_of[x] = set;
+        }
+        self.give_back(leaves);
     }
 }
