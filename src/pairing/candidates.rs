@@ -94,6 +94,14 @@ pub fn indexed_edges(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize
 
         scored.clear();
         let a = people[x];
+        // Fetch every candidate's record first, in a loop with nothing
+        // else to do, so that their cache misses overlap: in a large
+        // program each is far away in memory, and scoring them one after
+        // the other waited for each miss in turn.
+        let fetched = pool
+            .iter()
+            .fold(0u64, |acc, &y| acc ^ scorer.fetch(people[y]));
+        std::hint::black_box(fetched);
         for &y in &pool {
             if y == x {
                 continue;

@@ -266,6 +266,13 @@ impl<'a> Scorer<'a> {
         x.iter().zip(y).map(|(p, q)| (p & q).count_ones()).sum()
     }
 
+    /// Reads the parts of person `b`'s records that scoring reads, and
+    /// nothing else: a caller about to score many far-apart people reads
+    /// them all first, so that their cache misses overlap.
+    pub fn fetch(&self, b: usize) -> u64 {
+        u64::from(self.cards[b].level) ^ self.skills[b * 2 * self.words]
+    }
+
     /// The first hard constraint that forbids pairing `a` and `b`, if any.
     pub fn blocked(&self, a: usize, b: usize) -> Option<Blocked> {
         if a == b {
