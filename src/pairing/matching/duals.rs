@@ -20,7 +20,7 @@
 //! its key says is the minimum.
 //!
 //! A free vertex whose best edge led into a tree that augmented keeps its
-//! queue entry (`stale_best`): every other edge it had then was due no
+//! queue entry (`Best::stale`): every other edge it had then was due no
 //! sooner, and an edge found since that beats the stale one's slack is
 //! queued with its own key; any edge found since that does not beat it
 //! falls due no sooner than the stale entry's key either. So its best
@@ -61,10 +61,10 @@ impl Solver {
         if self.label[self.top(w)] != FREE {
             return;
         }
-        if self.stale_best[w] {
+        if self.best[w].stale {
             self.refresh_best_edge(w);
         }
-        let e = self.best_edge[w];
+        let e = self.best[w].edge();
         if e != NONE {
             self.free_queue.push(self.total + self.slack(e), w);
         }
@@ -92,14 +92,14 @@ impl Solver {
     /// none or sits in a labelled blossom (queued again if that blossom is
     /// expanded). A stale best edge is worked out again first.
     fn free_vertex_due(&mut self, w: usize) -> Option<i64> {
-        if self.label[self.top(w)] != FREE || self.best_edge[w] == NONE {
+        if self.label[self.top(w)] != FREE || self.best[w].edge() == NONE {
             return None;
         }
-        let e = self.best_edge[w];
-        if self.stale_best[w] || !self.live_outer(self.other_end(e, w)) {
+        let e = self.best[w].edge();
+        if self.best[w].stale || !self.live_outer(self.other_end(e, w)) {
             self.refresh_best_edge(w);
         }
-        let e = self.best_edge[w];
+        let e = self.best[w].edge();
         (e != NONE).then(|| self.total + self.slack(e))
     }
 
@@ -173,7 +173,7 @@ impl Solver {
         // end allows it and acts on it, as a change of 0 would have.
         while let Some((0, w)) = self.least_free_edge() {
             self.free_queue.pop();
-            let e = self.best_edge[w];
+            let e = self.best[w].edge();
             let toward_w = 2 * e + usize::from(self.end(2 * e + 1) == w);
             self.tight.push((self.other_end(e, w), toward_w));
         }

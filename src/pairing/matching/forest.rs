@@ -4,19 +4,33 @@
 //! edges alone (rebuilding every tree after each sweep made large sparse
 //! graphs slow). Plus the small edge helpers this needs.
 
-use super::{Solver, FREE, INNER, NONE, OUTER};
+use super::{Best, Solver, FREE, INNER, NONE, OUTER};
 
 impl Solver {
-    /// Edge `k` joins vertex `w` (not labelled itself) to an OUTER
-    /// vertex: the least-slack such edge of `w` is kept (and queued, while
-    /// `w` is free) for the next dual change.
-    pub(super) fn note_free_edge(&mut self, w: usize, k: usize) {
-        let e = self.best_edge[w];
-        if e == NONE || self.slack(k) < self.slack(e) {
-            self.best_edge[w] = k;
+    /// Edge `k`, of slack `slack`, joins vertex `w` (not labelled itself)
+    /// to an OUTER vertex: the least-slack such edge of `w` is kept (and
+    /// queued, while `w` is free) for the next dual change.
+    pub(super) fn note_free_edge(&mut self, w: usize, k: usize, slack: i64) {
+        let best = self.best[w];
+        if best.edge() == NONE || slack < self.best_slack(w, best) {
+            self.best[w] = Best {
+                edge: k as u32, // (fits: `Solver::new` checks)
+                stale: best.stale,
+                key: slack + self.total - self.dual_of(w),
+            };
             if self.label[self.top(w)] == FREE {
-                self.free_queue.push(self.total + self.slack(k), w);
+                self.free_queue.push(self.total + slack, w);
             }
+        }
+    }
+
+    /// The slack of vertex `w`'s best edge `best`, now: from its key while
+    /// its far end is OUTER, else from the edge.
+    fn best_slack(&self, w: usize, best: Best) -> i64 {
+        if best.stale {
+            self.slack(best.edge())
+        } else {
+            best.key - self.total + self.dual_of(w)
         }
     }
 
@@ -64,8 +78,7 @@ impl Solver {
         for &v in &gone {
             self.in_labelled[v] = false;
             self.label[v] = FREE;
-            self.best_edge[v] = NONE;
-            self.stale_best[v] = false;
+            self.best[v] = Best::NO_EDGE;
             self.set_sign(v, 0);
         }
         // (Around them now: expanding changed some.)
@@ -77,7 +90,7 @@ impl Solver {
         }
         // One pass over their edges, while `dead` still says who is gone:
         // - living vertices whose least-slack edge reaches a dead tree are
-        //   marked `stale_best` (worked out again only if they come up in
+        //   marked stale (`Best::stale`: worked out again only if they come up in
         //   the queue; the queues drop whatever else the dead trees leave
         //   in them when they come to it);
         // - vertices inside a living INNER blossom that carry a label of
@@ -97,8 +110,8 @@ impl Solver {
                 if root != NONE && self.dead[root] {
                     continue; // gone too
                 }
-                if self.best_edge[w] == k {
-                    self.stale_best[w] = true;
+                if self.best[w].edge() == k {
+                    self.best[w].stale = true;
                     // Its entry may have been taken for a tight edge this
                     // sweep and dropped with the dead tree: queue it again
                     // at when that edge was due, a lower bound still.
@@ -111,10 +124,11 @@ impl Solver {
                 }
                 let bw = self.top(w);
                 if self.label[bw] == OUTER {
-                    if self.slack(k) <= 0 {
+                    let slack = self.slack(k);
+                    if slack <= 0 {
                         self.retry_edge(w, k);
                     }
-                    self.note_free_edge(v, k);
+                    self.note_free_edge(v, k, slack);
                 } else if bw != w && self.label[w] == INNER && self.label[bw] == INNER {
                     let from = self.label_end[w];
                     let by = if from == NONE {
@@ -139,20 +153,20 @@ impl Solver {
         for w in relabel {
             self.label[w] = FREE;
             self.label_end[w] = NONE;
-            self.best_edge[w] = NONE;
-            self.stale_best[w] = false;
+            self.best[w] = Best::NO_EDGE;
             for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
                 let (q, u) = self.neighbour(idx);
                 let k = q / 2;
                 if self.top(u) == self.top(w) || !self.live_outer(u) {
                     continue;
                 }
-                if self.label[w] == FREE && self.slack(k) <= 0 {
+                let slack = self.slack(k);
+                if self.label[w] == FREE && slack <= 0 {
                     self.allow(k);
                     self.label[w] = INNER;
                     self.label_end[w] = q;
                 } else if self.label[w] == FREE {
-                    self.note_free_edge(w, k);
+                    self.note_free_edge(w, k, slack);
                 }
             }
         }
@@ -175,18 +189,25 @@ impl Solver {
     /// Works out vertex `w`'s least-slack edge to a living OUTER vertex
     /// again, from its edges.
     pub(super) fn refresh_best_edge(&mut self, w: usize) {
-        self.stale_best[w] = false;
-        self.best_edge[w] = NONE;
+        let mut best = (NONE, 0);
         for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
             let (p, u) = self.neighbour(idx);
             let k = p / 2;
             if self.live_outer(u) && self.top(u) != self.top(w) {
-                let e = self.best_edge[w];
-                if e == NONE || self.slack(k) < self.slack(e) {
-                    self.best_edge[w] = k;
+                let slack = self.slack(k);
+                if best.0 == NONE || slack < best.1 {
+                    best = (k, slack);
                 }
             }
         }
+        self.best[w] = match best {
+            (NONE, _) => Best::NO_EDGE,
+            (k, slack) => Best {
+                edge: k as u32,
+                stale: false,
+                key: slack + self.total - self.dual_of(w),
+            },
+        };
     }
 
     /// Drops what the queues hold for nothing, once they have grown to
@@ -201,7 +222,7 @@ impl Solver {
         }
         if self.free_queue.len() > limit {
             let mut queue = std::mem::take(&mut self.free_queue);
-            queue.retain(|w| self.best_edge[w] != NONE && self.label[self.top(w)] == FREE);
+            queue.retain(|w| self.best[w].edge() != NONE && self.label[self.top(w)] == FREE);
             self.free_queue = queue;
         }
     }

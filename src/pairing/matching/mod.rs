@@ -172,6 +172,40 @@ struct Neighbour {
     weight: i64,
 }
 
+/// A vertex's least-slack edge to an OUTER vertex, with what it takes to
+/// compare it against another edge without reading it: on a large round
+/// the edge record and its far end's dual are two cache misses, for each
+/// of tens of millions of edges scanned.
+#[derive(Clone, Copy)]
+struct Best {
+    /// The edge, or `u32::MAX` for none.
+    edge: u32,
+    /// Its far end was in a tree that augmented: it is worked out again
+    /// only if the vertex comes up in `free_queue` (whose key for it is
+    /// still a lower bound, see `duals.rs`).
+    stale: bool,
+    /// Its slack plus `total` minus this vertex's dual, when noted: the far
+    /// end's dual falls exactly as `total` grows while it stays OUTER, so
+    /// this does not change until the edge goes stale.
+    key: i64,
+}
+
+impl Best {
+    const NO_EDGE: Best = Best {
+        edge: u32::MAX,
+        stale: false,
+        key: 0,
+    };
+
+    fn edge(&self) -> usize {
+        if self.edge == u32::MAX {
+            NONE
+        } else {
+            self.edge as usize
+        }
+    }
+}
+
 struct Solver {
     n: usize,
     max_cardinality: bool,
@@ -203,12 +237,8 @@ struct Solver {
     /// Endpoints joining consecutive children, for non-trivial blossoms.
     blossom_endpoints: Vec<Vec<usize>>,
     /// For each vertex not labelled itself: its least-slack edge to an
-    /// OUTER vertex.
-    best_edge: Vec<usize>,
-    /// The best edge's other end was in a tree that augmented: it is
-    /// worked out again only if the vertex comes up in `free_queue`
-    /// (whose key for it is still a lower bound, see `duals.rs`).
-    stale_best: Vec<bool>,
+    /// OUTER vertex (see `forest.rs`).
+    best: Vec<Best>,
     unused_blossoms: Vec<usize>,
     /// Duals are lazy: the dual of vertex or blossom `x` is
     /// `base + sign * total` (see `duals.rs`).
@@ -310,8 +340,7 @@ impl Solver {
             blossom_children: vec![Vec::new(); 2 * n],
             blossom_base: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
             blossom_endpoints: vec![Vec::new(); 2 * n],
-            best_edge: vec![NONE; n],
-            stale_best: vec![false; n],
+            best: vec![Best::NO_EDGE; n],
             unused_blossoms: (n..2 * n).rev().collect(),
             dual,
             total: 0,
@@ -424,8 +453,7 @@ impl Solver {
         self.label[b] = t;
         self.label_end[w] = p;
         self.label_end[b] = p;
-        self.best_edge[w] = NONE;
-        self.stale_best[w] = false;
+        self.best[w] = Best::NO_EDGE;
         let root = if p == NONE {
             w
         } else {
@@ -807,7 +835,7 @@ impl Solver {
                 debug_assert!(kslack % 2 == 0, "odd slack between outer vertices");
                 self.outer_queue.push(self.total + kslack / 2, k);
             } else if self.label[w] == FREE {
-                self.note_free_edge(w, k);
+                self.note_free_edge(w, k, kslack);
             }
         }
         false
