@@ -18,4 +18,7 @@ pub mod round;
 pub mod score;
 pub mod skills;
 
-pub use matching::{matching_weight, max_weight_matching, max_weight_max_cardinality_matching};
+pub use matching::{
+    matching_weight, max_weight_matching, max_weight_max_cardinality_matching,
+    max_weight_max_cardinality_matching_counted, Work,
+};

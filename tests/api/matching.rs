@@ -4,7 +4,10 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use tandem::pairing::{matching_weight, max_weight_matching, max_weight_max_cardinality_matching};
+use tandem::pairing::{
+    matching_weight, max_weight_matching, max_weight_max_cardinality_matching,
+    max_weight_max_cardinality_matching_counted,
+};
 
 type Edges = Vec<(usize, usize, i64)>;
 
@@ -230,6 +233,33 @@ fn deterministic() {
     for _ in 0..3 {
         assert_eq!(max_weight_max_cardinality_matching(120, &edges), first);
     }
+}
+
+/// The counted variant gives the same matching, and its counts (what the
+/// bench prints to judge the method where times are noisy) are the same on
+/// every run and add up.
+#[test]
+fn counted_work_is_the_same_matching_and_repeatable() {
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let n = 150;
+    let edges = random_graph(&mut rng, n, 0.2, 1, 40);
+    let (mates, work) = max_weight_max_cardinality_matching_counted(n, &edges);
+    assert_eq!(mates, max_weight_max_cardinality_matching(n, &edges));
+    assert_eq!(
+        max_weight_max_cardinality_matching_counted(n, &edges).1,
+        work
+    );
+    // Each scan looks at its vertex's edges (until an augmentation stops it).
+    assert!(work.scans > 0 && work.edge_visits >= work.scans, "{work:?}");
+    assert!(work.augmenting_sweeps >= 1, "{work:?}");
+    // Weights 1–40 do not all tie: the duals had to move.
+    assert!(work.dual_changes >= 1, "{work:?}");
+    // Everyone ends up paired here, and a vertex is paired only by an
+    // augmentation, whose trees are then taken apart.
+    assert_eq!(cardinality(&mates), n / 2);
+    assert!(work.vertices_taken_apart >= n as u64, "{work:?}");
+    let (none, idle) = max_weight_max_cardinality_matching_counted(5, &[]);
+    assert_eq!((none, idle.edge_visits), (vec![None; 5], 0));
 }
 
 /// Many small sparse graphs with heavy ties (weights 1–2, 1–5) or small

@@ -167,6 +167,7 @@ impl Solver {
         };
         debug_assert!(delta >= 0, "negative dual change {delta}");
         self.total += delta;
+        self.work.dual_changes += 1;
         // Every edge this change made tight is acted on at once: with many
         // equal weights, dozens tie, and taking them one zero-sized change
         // at a time is most of the work. Scanning an edge from its OUTER

@@ -67,6 +67,8 @@ impl Solver {
         }
         gone.sort_unstable();
         gone.dedup();
+        self.work.augmenting_sweeps += 1;
+        self.work.vertices_taken_apart += gone.len() as u64;
         // Expand the dead trees' OUTER blossoms whose dual is zero, as the
         // end of a stage does.
         for b in self.blossoms_around(&gone) {
