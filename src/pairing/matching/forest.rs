@@ -13,14 +13,20 @@ impl Solver {
     pub(super) fn note_free_edge(&mut self, w: usize, k: usize, slack: i64) {
         let best = self.best[w];
         if best.edge() == NONE || slack < self.best_slack(w, best) {
-            self.best[w] = Best {
-                edge: k as u32, // (fits: `Solver::new` checks)
-                stale: best.stale,
-                key: slack + self.total - self.dual_of(w),
-            };
+            self.best[w] = self.best_record(w, k, slack, best.stale);
             if self.label[self.top(w)] == FREE {
                 self.free_queue.push(self.total + slack, w);
             }
+        }
+    }
+
+    /// Edge `k`, of slack `slack` now, as vertex `w`'s best edge: its key
+    /// is what `best_slack` turns back into the slack at any later time.
+    fn best_record(&self, w: usize, k: usize, slack: i64, stale: bool) -> Best {
+        Best {
+            edge: k as u32, // (fits: `Solver::new` checks)
+            stale,
+            key: slack + self.total - self.dual_of(w),
         }
     }
 
@@ -92,9 +98,9 @@ impl Solver {
         }
         // One pass over their edges, while `dead` still says who is gone:
         // - living vertices whose least-slack edge reaches a dead tree are
-        //   marked stale (`Best::stale`: worked out again only if they come up in
-        //   the queue; the queues drop whatever else the dead trees leave
-        //   in them when they come to it);
+        //   marked stale (`Best::stale`: worked out again only if they come
+        //   up in the queue; the queues drop whatever else the dead trees
+        //   leave in them when they come to it);
         // - vertices inside a living INNER blossom that carry a label of
         //   their own from a dead tree's vertex (they were reachable from
         //   there, for when the blossom is expanded): reachable from the
@@ -204,11 +210,7 @@ impl Solver {
         }
         self.best[w] = match best {
             (NONE, _) => Best::NO_EDGE,
-            (k, slack) => Best {
-                edge: k as u32,
-                stale: false,
-                key: slack + self.total - self.dual_of(w),
-            },
+            (k, slack) => self.best_record(w, k, slack, false),
         };
     }
 
