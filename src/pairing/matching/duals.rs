@@ -3,10 +3,11 @@
 //!
 //! Duals are lazy. A change of δ lowers every OUTER vertex's dual by δ,
 //! raises every INNER one's, and moves top-level blossoms the other way;
-//! rather than walking them all, `total` sums the changes and each vertex
-//! or blossom stores `base` and `sign` so that its dual is
-//! `base + sign · total`. Only a label change touches a vertex
-//! (`set_sign`), and labelling walks the vertex anyway.
+//! rather than walking them all, `total` sums the changes and each
+//! blossom stores `base` and `sign` so that its dual is `base + sign ·
+//! total`. A vertex moves with its top-level blossom, so its `base` and
+//! `sign` are its set's (`sets.rs`) plus a base of its own: labelling a
+//! blossom changes one sign, whatever its size.
 //!
 //! The next change is read from three min-queues keyed by the `total` at
 //! which something becomes due: a free vertex's best edge turns tight
@@ -42,12 +43,25 @@ enum Next {
 impl Solver {
     /// The dual of vertex or blossom `x`.
     pub(super) fn dual_of(&self, x: usize) -> i64 {
-        let d = self.dual[x];
-        d.base + d.sign * self.total
+        if x < self.n {
+            self.vertex_dual(x)
+        } else {
+            let d = self.dual[x];
+            d.base + d.sign * self.total
+        }
     }
 
-    /// From now on the dual of `x` moves with `sign` (keeping its value).
+    /// The dual of vertex `v`: its own base, moved as its set moves (see
+    /// `sets.rs`).
+    pub(super) fn vertex_dual(&self, v: usize) -> i64 {
+        let s = self.set_dual_of(v);
+        self.dual[v].base + s.base + s.sign * self.total
+    }
+
+    /// From now on the dual of blossom `x` moves with `sign` (keeping its
+    /// value). (A vertex's moves with its set: `set_vertex_sign`.)
     pub(super) fn set_sign(&mut self, x: usize, sign: i8) {
+        debug_assert!(x >= self.n, "a vertex's dual moves with its set");
         let sign = i64::from(sign);
         if self.dual[x].sign != sign {
             let value = self.dual_of(x);

@@ -4,7 +4,41 @@
 //! edges alone (rebuilding every tree after each sweep made large sparse
 //! graphs slow). Plus the small edge helpers this needs.
 
-use super::{Best, Solver, FREE, INNER, NONE, OUTER};
+use super::{Solver, FREE, INNER, NONE, OUTER};
+
+/// A vertex's least-slack edge to an OUTER vertex, with what it takes to
+/// compare it against another edge without reading it: on a large round
+/// the edge record and its far end's dual are two cache misses, for each
+/// of tens of millions of edges scanned.
+#[derive(Clone, Copy)]
+pub(super) struct Best {
+    /// The edge, or `u32::MAX` for none.
+    pub(super) edge: u32,
+    /// Its far end was in a tree that augmented: it is worked out again
+    /// only if the vertex comes up in `free_queue` (whose key for it is
+    /// still a lower bound, see `duals.rs`).
+    pub(super) stale: bool,
+    /// Its slack plus `total` minus this vertex's dual, when noted: the far
+    /// end's dual falls exactly as `total` grows while it stays OUTER, so
+    /// this does not change until the edge goes stale.
+    pub(super) key: i64,
+}
+
+impl Best {
+    pub(super) const NO_EDGE: Best = Best {
+        edge: u32::MAX,
+        stale: false,
+        key: 0,
+    };
+
+    pub(super) fn edge(&self) -> usize {
+        if self.edge == u32::MAX {
+            NONE
+        } else {
+            self.edge as usize
+        }
+    }
+}
 
 impl Solver {
     /// Edge `k`, of slack `slack`, joins vertex `w` (not labelled itself)
@@ -53,7 +87,7 @@ impl Solver {
     /// Whether `x` is in a top-level OUTER blossom of a tree still growing.
     pub(super) fn live_outer(&self, x: usize) -> bool {
         let b = self.top(x);
-        self.label[b] == OUTER && !self.dead[self.tree_root[x]]
+        self.label[b] == OUTER && !self.dead[self.root_of(x)]
     }
 
     /// Takes apart the trees that augmented: their vertices (all matched
@@ -65,12 +99,27 @@ impl Solver {
             return;
         }
         let mut gone: Vec<usize> = Vec::new();
+        let mut leaves = std::mem::take(&mut self.scratch_leaves);
         for i in 0..self.dead_roots.len() {
             let r = self.dead_roots[i];
-            let members = std::mem::take(&mut self.members[r]);
-            // Listed here but moved to another tree since: not gone.
-            gone.extend(members.into_iter().filter(|&x| self.tree_root[x] == r));
+            // Every top-level blossom of the tree is listed (see
+            // `members`); the others listed have been expanded, merged
+            // into larger ones or moved to another tree since, or their
+            // number is in use again elsewhere.
+            let mut tops = std::mem::take(&mut self.members[r]);
+            tops.retain(|&b| {
+                let one = if b < self.n { b } else { self.blossom_base[b] };
+                one != NONE && self.blossom_parent[b] == NONE && self.root_of(one) == r
+            });
+            tops.sort_unstable();
+            tops.dedup();
+            for b in tops {
+                leaves.clear();
+                self.leaves_into(b, &mut leaves);
+                gone.extend_from_slice(&leaves);
+            }
         }
+        self.give_back(leaves);
         gone.sort_unstable();
         gone.dedup();
         self.work.augmenting_sweeps += 1;
@@ -84,10 +133,9 @@ impl Solver {
         }
         // Unlabel them, with every blossom around them; their duals stay.
         for &v in &gone {
-            self.in_labelled[v] = false;
             self.label[v] = FREE;
             self.best[v] = Best::NO_EDGE;
-            self.set_sign(v, 0);
+            self.set_vertex_sign(self.top(v), 0);
         }
         // (Around them now: expanding changed some.)
         let mut stack = self.blossoms_around(&gone);
@@ -110,11 +158,15 @@ impl Solver {
         //   is already tight.
         let mut relabel: Vec<usize> = Vec::new();
         for &v in &gone {
+            let dv = self.vertex_dual(v);
             for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
-                let (p, w) = self.neighbour(idx);
+                let x = self.neighbours[idx];
+                let (p, w) = (x.endpoint as usize, x.vertex as usize);
                 let k = p / 2;
+                // (From the neighbour list: reading the edge is a miss.)
+                let slack = |s: &Self| dv + s.vertex_dual(w) - 2 * x.weight;
                 self.allowed[k] = false;
-                let root = self.tree_root[w];
+                let root = self.root_of(w);
                 if root != NONE && self.dead[root] {
                     continue; // gone too
                 }
@@ -124,7 +176,7 @@ impl Solver {
                     // sweep and dropped with the dead tree: queue it again
                     // at when that edge was due, a lower bound still.
                     if self.label[self.top(w)] == FREE {
-                        self.free_queue.push(self.total + self.slack(k), w);
+                        self.free_queue.push(self.total + slack(self), w);
                     }
                 }
                 if root == NONE {
@@ -132,7 +184,7 @@ impl Solver {
                 }
                 let bw = self.top(w);
                 if self.label[bw] == OUTER {
-                    let slack = self.slack(k);
+                    let slack = slack(self);
                     if slack <= 0 {
                         self.retry_edge(w, k);
                     }
@@ -142,7 +194,7 @@ impl Solver {
                     let by = if from == NONE {
                         NONE
                     } else {
-                        self.tree_root[self.end(from)]
+                        self.root_of(self.end(from))
                     };
                     if from != NONE && (by == NONE || self.dead[by]) {
                         relabel.push(w);
@@ -151,7 +203,7 @@ impl Solver {
             }
         }
         for &v in &gone {
-            self.tree_root[v] = NONE;
+            self.set_root(self.top(v), NONE);
         }
         for r in self.dead_roots.drain(..) {
             self.dead[r] = false;
@@ -198,11 +250,13 @@ impl Solver {
     /// again, from its edges.
     pub(super) fn refresh_best_edge(&mut self, w: usize) {
         let mut best = (NONE, 0);
+        let dw = self.vertex_dual(w);
         for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
-            let (p, u) = self.neighbour(idx);
-            let k = p / 2;
+            let x = self.neighbours[idx];
+            let (k, u) = (x.endpoint as usize / 2, x.vertex as usize);
             if self.live_outer(u) && self.top(u) != self.top(w) {
-                let slack = self.slack(k);
+                // (From the neighbour list: reading the edge is a miss.)
+                let slack = dw + self.vertex_dual(u) - 2 * x.weight;
                 if best.0 == NONE || slack < best.1 {
                     best = (k, slack);
                 }

@@ -20,6 +20,7 @@ mod forest;
 mod queue;
 mod sets;
 
+use forest::Best;
 use queue::Queue;
 
 const NONE: usize = usize::MAX;
@@ -203,40 +204,6 @@ struct Neighbour {
     weight: i64,
 }
 
-/// A vertex's least-slack edge to an OUTER vertex, with what it takes to
-/// compare it against another edge without reading it: on a large round
-/// the edge record and its far end's dual are two cache misses, for each
-/// of tens of millions of edges scanned.
-#[derive(Clone, Copy)]
-struct Best {
-    /// The edge, or `u32::MAX` for none.
-    edge: u32,
-    /// Its far end was in a tree that augmented: it is worked out again
-    /// only if the vertex comes up in `free_queue` (whose key for it is
-    /// still a lower bound, see `duals.rs`).
-    stale: bool,
-    /// Its slack plus `total` minus this vertex's dual, when noted: the far
-    /// end's dual falls exactly as `total` grows while it stays OUTER, so
-    /// this does not change until the edge goes stale.
-    key: i64,
-}
-
-impl Best {
-    const NO_EDGE: Best = Best {
-        edge: u32::MAX,
-        stale: false,
-        key: 0,
-    };
-
-    fn edge(&self) -> usize {
-        if self.edge == u32::MAX {
-            NONE
-        } else {
-            self.edge as usize
-        }
-    }
-}
-
 struct Solver {
     n: usize,
     max_cardinality: bool,
@@ -253,10 +220,13 @@ struct Solver {
     /// Per vertex and blossom (0..2n).
     label: Vec<u8>,
     label_end: Vec<usize>,
-    /// Which top-level blossom holds each vertex: vertex → set → blossom
-    /// (see `sets.rs`); `top(x)` reads it.
-    set_of: Vec<usize>,
-    set_top: Vec<usize>,
+    /// Which top-level blossom holds each vertex, the tree it is in and
+    /// how its dual moves: vertex → set → blossom, root, sign (see
+    /// `sets.rs`); `top(x)` and `root_of(x)` read it.
+    set_of: Vec<u32>,
+    set_top: Vec<u32>,
+    set_root: Vec<u32>,
+    set_dual: Vec<Dual>,
     /// Per vertex and blossom (0..2n): its set while top-level, else NONE.
     set_of_top: Vec<usize>,
     free_sets: Vec<usize>,
@@ -271,8 +241,9 @@ struct Solver {
     /// OUTER vertex (see `forest.rs`).
     best: Vec<Best>,
     unused_blossoms: Vec<usize>,
-    /// Duals are lazy: the dual of vertex or blossom `x` is
-    /// `base + sign * total` (see `duals.rs`).
+    /// Duals are lazy: the dual of blossom `x` is `base + sign * total`;
+    /// a vertex's is its `base` plus its set's (`sign` unused; see
+    /// `duals.rs`).
     dual: Vec<Dual>,
     /// Sum of every dual change so far.
     total: i64,
@@ -295,12 +266,11 @@ struct Solver {
     /// edge a dual change made tight, without rescanning all of the
     /// vertex's edges.
     tight: Vec<(usize, usize)>,
-    /// Whether a vertex is in a tree, and each tree's vertices (by root):
-    /// an augmentation takes apart only its own two trees.
-    in_labelled: Vec<bool>,
+    /// Each tree's top-level blossoms and vertices (by root), listed when
+    /// they join it — labelled into it, formed in it, or left by a blossom
+    /// of it coming apart — so that an augmentation takes apart only its
+    /// own two trees. Some listed may have left it since.
     members: Vec<Vec<usize>>,
-    /// Root (free vertex) of the alternating tree each labelled vertex is in.
-    tree_root: Vec<usize>,
     /// Trees that already augmented this stage; their labels are stale.
     dead: Vec<bool>,
     dead_roots: Vec<usize>,
@@ -363,8 +333,10 @@ impl Solver {
             mate: vec![NONE; n],
             label: vec![FREE; 2 * n],
             label_end: vec![NONE; 2 * n],
-            set_of: (0..n).collect(),
-            set_top: (0..n).collect(),
+            set_of: (0..n as u32).collect(),
+            set_top: (0..n as u32).collect(),
+            set_root: vec![u32::MAX; n],
+            set_dual: vec![Dual::fixed(0); n],
             set_of_top: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
             free_sets: Vec::new(),
             size: vec![1; 2 * n],
@@ -385,9 +357,7 @@ impl Solver {
             allowed_touched: Vec::new(),
             queue: Vec::new(),
             tight: Vec::new(),
-            in_labelled: vec![false; n],
             members: vec![Vec::new(); n],
-            tree_root: vec![NONE; n],
             dead: vec![false; n],
             dead_roots: Vec::new(),
             scratch_leaves: Vec::new(),
@@ -421,7 +391,7 @@ impl Solver {
     /// Reduced cost of edge `k`; zero means tight.
     fn slack(&self, k: usize) -> i64 {
         let e = self.edges[k];
-        self.dual_of(e.ends[0] as usize) + self.dual_of(e.ends[1] as usize) - 2 * e.weight
+        self.vertex_dual(e.ends[0] as usize) + self.vertex_dual(e.ends[1] as usize) - 2 * e.weight
     }
 
     fn allow(&mut self, k: usize) {
@@ -490,19 +460,16 @@ impl Solver {
         let root = if p == NONE {
             w
         } else {
-            self.tree_root[self.end(p)]
+            self.root_of(self.end(p))
         };
-        let leaves = self.leaves(b);
-        for &x in &leaves {
-            // A vertex may change trees: expanding an INNER blossom can
-            // hand part of it to the tree that reached it from outside.
-            if !self.in_labelled[x] || self.tree_root[x] != root {
-                self.in_labelled[x] = true;
-                self.members[root].push(x);
-            }
-            self.tree_root[x] = root;
-            self.set_sign(x, vertex_sign(t));
+        // Listed in the tree when it joins it (a blossom may change trees:
+        // expanding an INNER blossom can hand part of it to the tree that
+        // reached it from outside).
+        if self.root_of(w) != root {
+            self.members[root].push(b);
+            self.set_root(b, root);
         }
+        self.set_vertex_sign(b, vertex_sign(t));
         if b >= self.n {
             self.set_sign(b, blossom_sign(t));
             if t == INNER {
@@ -510,9 +477,12 @@ impl Solver {
             }
         }
         if t == OUTER {
+            // Only an OUTER blossom's vertices are visited: each is
+            // scanned.
+            let leaves = self.leaves(b);
             self.queue.extend_from_slice(&leaves);
+            self.give_back(leaves);
         }
-        self.give_back(leaves);
         b
     }
 
@@ -590,14 +560,13 @@ impl Solver {
         for &c in &children {
             if self.label[c] == INNER {
                 let leaves = self.leaves(c);
-                for &x in &leaves {
-                    self.set_sign(x, vertex_sign(OUTER));
-                }
                 self.queue.extend_from_slice(&leaves);
                 self.give_back(leaves);
             }
         }
-        self.merge_sets(b, &children);
+        self.merge_sets(b, &children, vertex_sign(OUTER));
+        let root = self.root_of(base);
+        self.members[root].push(b);
         // Inner blossoms keep their duals from now on.
         let n = self.n;
         for &child in children.iter().filter(|&&c| c >= n) {
@@ -616,15 +585,18 @@ impl Solver {
     /// an INNER blossom relabels the part of its cycle on the alternating path.
     fn expand_blossom(&mut self, b: usize, end_stage: bool) {
         if !end_stage {
-            // Its vertices keep their duals until relabelled below.
-            let leaves = self.leaves(b);
-            for &x in &leaves {
-                self.set_sign(x, 0);
-            }
-            self.give_back(leaves);
+            // Its vertices keep their duals until relabelled below (the
+            // children's sets start as a copy of its own).
+            self.set_vertex_sign(b, 0);
         }
         let children = std::mem::take(&mut self.blossom_children[b]);
         self.split_set(b, &children);
+        // The tree listed `b` (or what it was made from): it lists the
+        // children now, whose vertices stay in it until relabelled.
+        let root = self.root_of(self.blossom_base[b]);
+        if !end_stage && root != NONE {
+            self.members[root].extend_from_slice(&children);
+        }
         for &s in &children {
             self.blossom_parent[s] = NONE;
             if s >= self.n && end_stage && self.dual_of(s) == 0 {
@@ -676,6 +648,8 @@ impl Solver {
                 let labelled = leaves.iter().copied().find(|&x| self.label[x] != FREE);
                 if labelled.is_none() {
                     // Free again: its vertices' best edges count again.
+                    // (Still listed in the tree, as before: taken apart
+                    // with it.)
                     for &x in &leaves {
                         self.queue_free_vertex(x);
                     }
@@ -789,12 +763,13 @@ impl Solver {
             let mut augmented = false;
             loop {
                 if let Some(v) = self.queue.pop() {
-                    if !self.dead[self.tree_root[v]] && self.scan(v) {
+                    if !self.dead[self.root_of(v)] && self.scan(v) {
                         augmented = true;
                     }
                 } else if let Some((v, p)) = self.tight.pop() {
-                    let live = self.label[self.top(v)] == OUTER && !self.dead[self.tree_root[v]];
-                    if live && self.edge(v, p, self.end(p), self.weight(p / 2)) {
+                    let live = self.label[self.top(v)] == OUTER && !self.dead[self.root_of(v)];
+                    if live && self.edge(v, self.vertex_dual(v), p, self.end(p), self.weight(p / 2))
+                    {
                         augmented = true;
                     }
                 } else {
@@ -816,19 +791,22 @@ impl Solver {
     /// Whether it augmented.
     fn scan(&mut self, v: usize) -> bool {
         self.work.scans += 1;
+        let dv = self.vertex_dual(v);
         for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
             let x = self.neighbours[idx];
-            if self.edge(v, x.endpoint as usize, x.vertex as usize, x.weight) {
+            // (`v`'s dual cannot change during the scan: no dual change
+            // happens, and a blossom formed keeps every vertex's dual.)
+            if self.edge(v, dv, x.endpoint as usize, x.vertex as usize, x.weight) {
                 return true;
             }
         }
         false
     }
 
-    /// Looks at one edge of OUTER vertex `v`, to remote endpoint `p`
-    /// (vertex `w`), of weight `weight`.
+    /// Looks at one edge of OUTER vertex `v` (whose dual is `dv`), to
+    /// remote endpoint `p` (vertex `w`), of weight `weight`.
     /// Whether it augmented.
-    fn edge(&mut self, v: usize, p: usize, w: usize, weight: i64) -> bool {
+    fn edge(&mut self, v: usize, dv: i64, p: usize, w: usize, weight: i64) -> bool {
         self.work.edge_visits += 1;
         {
             let k = p / 2;
@@ -836,12 +814,12 @@ impl Solver {
             if self.top(v) == bw {
                 return false;
             }
-            if self.label[bw] != FREE && self.dead[self.tree_root[w]] {
+            if self.label[bw] != FREE && self.dead[self.root_of(w)] {
                 return false;
             }
             let mut kslack = 0;
             if !self.allowed[k] {
-                kslack = self.dual_of(v) + self.dual_of(w) - 2 * weight;
+                kslack = dv + self.vertex_dual(w) - 2 * weight;
                 if kslack <= 0 {
                     self.allow(k);
                 }
@@ -854,7 +832,7 @@ impl Solver {
                     if base != NONE {
                         self.add_blossom(base, k);
                     } else {
-                        for r in [self.tree_root[v], self.tree_root[w]] {
+                        for r in [self.root_of(v), self.root_of(w)] {
                             self.dead[r] = true;
                             self.dead_roots.push(r);
                         }
