@@ -312,13 +312,14 @@ fn main() {
             // method is judged by it where times are noisy.
             let per_edge = work.edge_visits as f64 / graph.len() as f64;
             println!(
-                "  work n={n}: {} edge visits ({per_edge:.1} per edge), {} scans, {} dual changes, {} sweeps that augmented, {} vertices taken apart, {} OUTER edges queued",
+                "  work n={n}: {} edge visits ({per_edge:.1} per edge), {} scans, {} dual changes, {} sweeps that augmented, {} vertices taken apart, {} OUTER edges queued, {} vertices walked inside blossoms",
                 work.edge_visits,
                 work.scans,
                 work.dual_changes,
                 work.augmenting_sweeps,
                 work.vertices_taken_apart,
-                work.outer_edges_queued
+                work.outer_edges_queued,
+                work.blossom_vertices_walked
             );
         }
     }
