@@ -46,28 +46,21 @@ impl Solver {
         if x < self.n {
             self.vertex_dual(x)
         } else {
-            let d = self.dual[x];
-            d.base + d.sign * self.total
+            self.dual[x].at(self.total)
         }
     }
 
     /// The dual of vertex `v`: its own base, moved as its set moves (see
     /// `sets.rs`).
     pub(super) fn vertex_dual(&self, v: usize) -> i64 {
-        let s = self.set_dual_of(v);
-        self.dual[v].base + s.base + s.sign * self.total
+        self.dual[v].base + self.set_dual_of(v).at(self.total)
     }
 
     /// From now on the dual of blossom `x` moves with `sign` (keeping its
     /// value). (A vertex's moves with its set: `set_vertex_sign`.)
     pub(super) fn set_sign(&mut self, x: usize, sign: i8) {
         debug_assert!(x >= self.n, "a vertex's dual moves with its set");
-        let sign = i64::from(sign);
-        if self.dual[x].sign != sign {
-            let value = self.dual_of(x);
-            self.dual[x].sign = sign;
-            self.dual[x].base = value - sign * self.total;
-        }
+        self.dual[x].turn(sign, self.total);
     }
 
     /// Queues FREE vertex `w`'s best edge, if it has one.

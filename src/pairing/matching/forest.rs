@@ -60,7 +60,7 @@ impl Solver {
         Best {
             edge: k as u32, // (fits: `Solver::new` checks)
             stale,
-            key: slack + self.total - self.dual_of(w),
+            key: slack + self.total - self.vertex_dual(w),
         }
     }
 
@@ -70,7 +70,7 @@ impl Solver {
         if best.stale {
             self.slack(best.edge())
         } else {
-            best.key - self.total + self.dual_of(w)
+            best.key - self.total + self.vertex_dual(w)
         }
     }
 

@@ -174,6 +174,18 @@ impl Dual {
             sign: 0,
         }
     }
+
+    /// Its value once the dual changes add up to `total`.
+    fn at(self, total: i64) -> i64 {
+        self.base + self.sign * total
+    }
+
+    /// From now on it moves with `sign`, keeping its value at `total`.
+    fn turn(&mut self, sign: i8, total: i64) {
+        let sign = i64::from(sign);
+        self.base += (self.sign - sign) * total;
+        self.sign = sign;
+    }
 }
 
 /// How a vertex dual moves with the total dual change, by the label of its

@@ -72,13 +72,8 @@ impl Solver {
     /// From now on the duals of top-level `b`'s vertices move with `sign`
     /// (each keeping its value).
     pub(super) fn set_vertex_sign(&mut self, b: usize, sign: i8) {
-        let total = self.total;
-        let s = &mut self.set_dual[self.set_of_top[b]];
-        let sign = i64::from(sign);
-        if s.sign != sign {
-            s.base += (s.sign - sign) * total;
-            s.sign = sign;
-        }
+        let s = self.set_of_top[b];
+        self.set_dual[s].turn(sign, self.total);
     }
 
     /// The child with the most vertices.
@@ -106,10 +101,9 @@ impl Solver {
             self.free_sets.push(old);
             self.set_of_top[c] = NONE;
             let leaves = self.leaves(c);
-            let (from, to) = (self.set_dual[old], self.set_dual[set]);
-            // Same value: own base + from.base + from.sign·total before,
-            // own base' + to.base + to.sign·total after.
-            let shift = from.base - to.base + (from.sign - to.sign) * self.total;
+            // Same value: own base + the old set's part before, own base'
+            // + the new set's part after.
+            let shift = self.set_dual[old].at(self.total) - self.set_dual[set].at(self.total);
             for &x in &leaves {
                 self.set_of[x] = set as u32;
                 self.dual[x].base += shift;
