@@ -21,12 +21,11 @@
 //! its key says is the minimum.
 //!
 //! A free vertex whose best edge led into a tree that augmented keeps its
-//! queue entry (`Best::stale`): every other edge it had then was due no
-//! sooner, and an edge found since that beats the stale one's slack is
-//! queued with its own key; any edge found since that does not beat it
-//! falls due no sooner than the stale entry's key either. So its best
-//! edge is worked out again only when that entry comes up — most never
-//! do before the vertex is labelled.
+//! queue entry but forgets its edges (`Best::stale`): every other edge it
+//! had then was due no sooner than that entry's key, and each edge found
+//! since is queued with its own key when it beats the others found since.
+//! So its best edge is worked out again only when one of its entries
+//! comes up — most never do before the vertex is labelled.
 
 use super::{Queue, Solver, FREE, INNER, NONE};
 
@@ -99,11 +98,11 @@ impl Solver {
     /// none or sits in a labelled blossom (queued again if that blossom is
     /// expanded). A stale best edge is worked out again first.
     fn free_vertex_due(&mut self, w: usize) -> Option<i64> {
-        if self.label[self.top(w)] != FREE || self.best[w].edge() == NONE {
+        let best = self.best[w];
+        if self.label[self.top(w)] != FREE || (best.edge() == NONE && !best.stale) {
             return None;
         }
-        let e = self.best[w].edge();
-        if self.best[w].stale || !self.live_outer(self.other_end(e, w)) {
+        if best.stale || !self.live_outer(self.other_end(best.edge(), w)) {
             self.refresh_best_edge(w);
         }
         let e = self.best[w].edge();

@@ -14,13 +14,16 @@ use super::{Solver, FREE, INNER, NONE, OUTER};
 pub(super) struct Best {
     /// The edge, or `u32::MAX` for none.
     pub(super) edge: u32,
-    /// Its far end was in a tree that augmented: it is worked out again
-    /// only if the vertex comes up in `free_queue` (whose key for it is
-    /// still a lower bound, see `duals.rs`).
+    /// Its edges were dropped when a tree augmented (the least went into
+    /// it): `edge` is only the least of those noted since, and the whole
+    /// is worked out again if the vertex comes up in `free_queue` (whose
+    /// key for it is still a lower bound, see `duals.rs`). Until then no
+    /// slack is read from an edge record: comparing against a dropped
+    /// edge's slack cost a fifth of a 100,000-member round's matching.
     pub(super) stale: bool,
     /// Its slack plus `total` minus this vertex's dual, when noted: the far
     /// end's dual falls exactly as `total` grows while it stays OUTER, so
-    /// this does not change until the edge goes stale.
+    /// this does not change while it does (and is a lower bound after).
     pub(super) key: i64,
 }
 
@@ -46,31 +49,31 @@ impl Solver {
     /// queued, while `w` is free) for the next dual change.
     pub(super) fn note_free_edge(&mut self, w: usize, k: usize, slack: i64) {
         let best = self.best[w];
-        if best.edge() == NONE || slack < self.best_slack(w, best) {
-            self.best[w] = self.best_record(w, k, slack, best.stale);
+        let record = self.best_record(w, k, slack, best.stale);
+        if best.edge() == NONE || record.key < best.key {
+            self.best[w] = record;
             if self.label[self.top(w)] == FREE {
                 self.free_queue.push(self.total + slack, w);
             }
         }
     }
 
-    /// Edge `k`, of slack `slack` now, as vertex `w`'s best edge: its key
-    /// is what `best_slack` turns back into the slack at any later time.
+    /// Vertex `w`'s best edge `k` went into a tree that augmented: its
+    /// other edges are worked out again when its queue entry comes up.
+    fn drop_best_edge(&mut self, w: usize) {
+        self.best[w] = Best {
+            stale: true,
+            ..Best::NO_EDGE
+        };
+    }
+
+    /// Edge `k`, of slack `slack` now, as vertex `w`'s best edge: two
+    /// edges of `w` compare by their keys, at any later time.
     fn best_record(&self, w: usize, k: usize, slack: i64, stale: bool) -> Best {
         Best {
             edge: k as u32, // (fits: `Solver::new` checks)
             stale,
             key: slack + self.total - self.vertex_dual(w),
-        }
-    }
-
-    /// The slack of vertex `w`'s best edge `best`, now: from its key while
-    /// its far end is OUTER, else from the edge.
-    fn best_slack(&self, w: usize, best: Best) -> i64 {
-        if best.stale {
-            self.slack(best.edge())
-        } else {
-            best.key - self.total + self.vertex_dual(w)
         }
     }
 
@@ -171,7 +174,7 @@ impl Solver {
                     continue; // gone too
                 }
                 if self.best[w].edge() == k {
-                    self.best[w].stale = true;
+                    self.drop_best_edge(w);
                     // Its entry may have been taken for a tight edge this
                     // sweep and dropped with the dead tree: queue it again
                     // at when that edge was due, a lower bound still.
@@ -280,7 +283,10 @@ impl Solver {
         }
         if self.free_queue.len() > limit {
             let mut queue = std::mem::take(&mut self.free_queue);
-            queue.retain(|w| self.best[w].edge() != NONE && self.label[self.top(w)] == FREE);
+            queue.retain(|w| {
+                (self.best[w].edge() != NONE || self.best[w].stale)
+                    && self.label[self.top(w)] == FREE
+            });
             self.free_queue = queue;
         }
     }
