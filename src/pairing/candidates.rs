@@ -53,93 +53,177 @@ struct Index {
 
 /// Each person's best candidates found through the skill index, plus
 /// random extras: `(a, b, points)` with `a < b` roster indices, sorted.
+///
+/// Each person's search reads only the index and the scorer, so slices of
+/// people are searched on separate threads in a large program (the
+/// candidate search was a quarter of a 100,000-member round); the result
+/// is sorted afterwards, so it does not depend on the number of threads.
 pub fn indexed_edges(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, usize, i64)> {
+    let threads = if people.len() < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |t| t.get().min(MAX_THREADS))
+    };
+    indexed_edges_on(scorer, people, seed, threads)
+}
+
+/// [`indexed_edges`] on `threads` threads (at least one): the same edges
+/// whatever the number.
+pub fn indexed_edges_on(
+    scorer: &Scorer,
+    people: &[usize],
+    seed: u64,
+    threads: usize,
+) -> Vec<(usize, usize, i64)> {
     let n = people.len();
-    let k = scorer.rules.candidates_per_person;
-    // How many to read from each list: enough that the best k of what is
-    // read is (nearly) the best k there is.
-    let reach = (k / 2).max(8);
+    let threads = threads.clamp(1, n.max(1));
     let levels: Vec<u8> = people.iter().map(|&p| scorer.person(p).level).collect();
     let index = build_index(scorer, people, &levels, seed);
-
-    let mut edges: Vec<(usize, usize, i64)> = Vec::with_capacity(n * (k + EXTRA_CANDIDATES));
-    let mut pool: Vec<usize> = Vec::new();
-    let mut scored: Vec<(i64, u64, usize)> = Vec::new();
-    for x in 0..n {
-        let me = scorer.person(people[x]);
-        let (offers, wants): (Vec<usize>, Vec<usize>) =
-            (me.offers.ids().collect(), me.wants.ids().collect());
-        pool.clear();
-        let mut read = |list: Option<&List>| {
-            if let Some(list) = list {
-                near(list, levels[x], reach, mix(seed, x, x), &mut pool);
-            }
-        };
-        for &s in &wants {
-            for &t in &offers {
-                read(index.mutual.get(&(s, t)));
-            }
-        }
-        for &s in &wants {
-            read(index.offered_by.get(&s));
-        }
-        for &t in &offers {
-            read(index.wanted_by.get(&t));
-        }
-        for i in 0..reach as u64 {
-            pool.push((mix(seed ^ 0x0C0F_FEE0, x, i as usize) % n as u64) as usize);
-        }
-        pool.sort_unstable();
-        pool.dedup();
-
-        scored.clear();
-        let a = people[x];
-        // Fetch every candidate's record first, in a loop with nothing
-        // else to do, so that their cache misses overlap: in a large
-        // program each is far away in memory, and scoring them one after
-        // the other waited for each miss in turn.
-        let fetched = pool
-            .iter()
-            .fold(0u64, |acc, &y| acc ^ scorer.fetch(people[y]));
-        std::hint::black_box(fetched);
-        for &y in &pool {
-            if y == x {
-                continue;
-            }
-            let b = people[y];
-            if let Some(s) = scorer.score(a, b) {
-                scored.push((s, mix(seed, a, b), y));
-            }
-        }
-        if scored.len() > k {
-            scored.select_nth_unstable_by_key(k, |&(s, tie, _)| Reverse((s, tie)));
-            scored.truncate(k);
-        }
-        for &(s, _, y) in &scored {
-            let b = people[y];
-            edges.push((a.min(b), a.max(b), s));
-        }
-        // A few random eligible partners, so that nobody is stranded when
-        // their best candidates are taken by others.
-        let mut found = 0;
-        for i in 0..(8 * EXTRA_CANDIDATES) as u64 {
-            if found == EXTRA_CANDIDATES {
-                break;
-            }
-            let y = (mix(!seed, x, i as usize + n) % n as u64) as usize;
-            if y == x {
-                continue;
-            }
-            let b = people[y];
-            if let Some(s) = scorer.score(a, b) {
-                edges.push((a.min(b), a.max(b), s));
-                found += 1;
-            }
-        }
-    }
-    edges.sort_unstable();
+    let search = Search {
+        scorer,
+        people,
+        seed,
+        levels: &levels,
+        index: &index,
+    };
+    let slice = n.div_ceil(threads);
+    let sorted_part = |t: usize| {
+        let mut part = search.edges_of(t * slice..((t + 1) * slice).min(n));
+        part.sort_unstable();
+        part
+    };
+    let mut edges = if threads == 1 {
+        sorted_part(0)
+    } else {
+        let parts: Vec<Vec<(usize, usize, i64)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|t| scope.spawn(move || sorted_part(t)))
+                .collect();
+            workers
+                .into_iter()
+                // A panic in a search is a bug: pass it on as it was.
+                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        // The first part grows to hold them all (no second copy of it).
+        let rest: usize = parts.iter().skip(1).map(Vec::len).sum();
+        let mut parts = parts.into_iter();
+        let mut all = parts.next().unwrap_or_default();
+        all.reserve_exact(rest);
+        parts.for_each(|part| all.extend_from_slice(&part));
+        // One sorted run per thread: a stable sort finds and merges them.
+        all.sort();
+        all
+    };
     edges.dedup_by_key(|e| (e.0, e.1));
     edges
+}
+
+/// Below this many people the search runs on the calling thread: starting
+/// threads would cost more than it saves.
+const PARALLEL_FROM: usize = 4_000;
+/// Threads for one candidate search at most (the search is bound by memory
+/// reads; more threads mostly wait on each other's).
+const MAX_THREADS: usize = 8;
+
+/// What every person's search reads.
+struct Search<'s, 'a> {
+    scorer: &'s Scorer<'a>,
+    people: &'s [usize],
+    seed: u64,
+    levels: &'s [u8],
+    index: &'s Index,
+}
+
+impl Search<'_, '_> {
+    /// The candidate edges of the people at positions `range` (unsorted,
+    /// with repeats).
+    fn edges_of(&self, range: std::ops::Range<usize>) -> Vec<(usize, usize, i64)> {
+        let (scorer, people, seed, levels, index) =
+            (self.scorer, self.people, self.seed, self.levels, self.index);
+        let n = people.len();
+        let k = scorer.rules.candidates_per_person;
+        // How many to read from each list: enough that the best k of what is
+        // read is (nearly) the best k there is.
+        let reach = (k / 2).max(8);
+        let mut edges: Vec<(usize, usize, i64)> =
+            Vec::with_capacity(range.len() * (k + EXTRA_CANDIDATES));
+        let mut pool: Vec<usize> = Vec::new();
+        let mut scored: Vec<(i64, u64, usize)> = Vec::new();
+        for x in range {
+            let me = scorer.person(people[x]);
+            let (offers, wants): (Vec<usize>, Vec<usize>) =
+                (me.offers.ids().collect(), me.wants.ids().collect());
+            pool.clear();
+            let mut read = |list: Option<&List>| {
+                if let Some(list) = list {
+                    near(list, levels[x], reach, mix(seed, x, x), &mut pool);
+                }
+            };
+            for &s in &wants {
+                for &t in &offers {
+                    read(index.mutual.get(&(s, t)));
+                }
+            }
+            for &s in &wants {
+                read(index.offered_by.get(&s));
+            }
+            for &t in &offers {
+                read(index.wanted_by.get(&t));
+            }
+            for i in 0..reach as u64 {
+                pool.push((mix(seed ^ 0x0C0F_FEE0, x, i as usize) % n as u64) as usize);
+            }
+            pool.sort_unstable();
+            pool.dedup();
+
+            scored.clear();
+            let a = people[x];
+            // Fetch every candidate's record first, in a loop with nothing
+            // else to do, so that their cache misses overlap: in a large
+            // program each is far away in memory, and scoring them one after
+            // the other waited for each miss in turn.
+            let fetched = pool
+                .iter()
+                .fold(0u64, |acc, &y| acc ^ scorer.fetch(people[y]));
+            std::hint::black_box(fetched);
+            for &y in &pool {
+                if y == x {
+                    continue;
+                }
+                let b = people[y];
+                if let Some(s) = scorer.score(a, b) {
+                    scored.push((s, mix(seed, a, b), y));
+                }
+            }
+            if scored.len() > k {
+                scored.select_nth_unstable_by_key(k, |&(s, tie, _)| Reverse((s, tie)));
+                scored.truncate(k);
+            }
+            for &(s, _, y) in &scored {
+                let b = people[y];
+                edges.push((a.min(b), a.max(b), s));
+            }
+            // A few random eligible partners, so that nobody is stranded when
+            // their best candidates are taken by others.
+            let mut found = 0;
+            for i in 0..(8 * EXTRA_CANDIDATES) as u64 {
+                if found == EXTRA_CANDIDATES {
+                    break;
+                }
+                let y = (mix(!seed, x, i as usize + n) % n as u64) as usize;
+                if y == x {
+                    continue;
+                }
+                let b = people[y];
+                if let Some(s) = scorer.score(a, b) {
+                    edges.push((a.min(b), a.max(b), s));
+                    found += 1;
+                }
+            }
+        }
+        edges
+    }
 }
 
 fn build_index(scorer: &Scorer, people: &[usize], levels: &[u8], seed: u64) -> Index {

@@ -7,7 +7,7 @@ use crate::pairing::{at, person, random_roster, rules};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
-use tandem::pairing::candidates::indexed_edges;
+use tandem::pairing::candidates::{indexed_edges, indexed_edges_on};
 use tandem::pairing::history::History;
 use tandem::pairing::roster::Roster;
 use tandem::pairing::round::{
@@ -25,6 +25,15 @@ fn the_skill_index_finds_valid_candidates_for_everyone_and_loses_little() {
     let scorer = Scorer::new(&roster, &History::default(), rules(), at());
     let edges = indexed_edges(&scorer, &everyone, 5);
     assert_eq!(edges, indexed_edges(&scorer, &everyone, 5), "deterministic");
+    // Large programs search on several threads: the same edges, however
+    // the people are shared out.
+    for threads in [2, 3, 7] {
+        assert_eq!(
+            edges,
+            indexed_edges_on(&scorer, &everyone, 5, threads),
+            "{threads} threads"
+        );
+    }
     let mut seen = HashSet::new();
     let mut degree = vec![0usize; n];
     for &(a, b, s) in &edges {
