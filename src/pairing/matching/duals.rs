@@ -52,7 +52,7 @@ impl Solver {
     /// The dual of vertex `v`: its own base, moved as its set moves (see
     /// `sets.rs`).
     pub(super) fn vertex_dual(&self, v: usize) -> i64 {
-        self.dual[v].base + self.set_dual_of(v).at(self.total)
+        self.vertex_base[v] + self.set_dual_of(v).at(self.total)
     }
 
     /// From now on the dual of blossom `x` moves with `sign` (keeping its

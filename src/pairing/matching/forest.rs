@@ -168,7 +168,7 @@ impl Solver {
                 let k = p / 2;
                 // (From the neighbour list: reading the edge is a miss.)
                 let slack = |s: &Self| dv + s.vertex_dual(w) - 2 * x.weight;
-                self.allowed[k] = false;
+                self.disallow(k);
                 let root = self.root_of(w);
                 if root != NONE && self.dead[root] {
                     continue; // gone too

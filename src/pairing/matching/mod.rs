@@ -258,10 +258,12 @@ struct Solver {
     /// OUTER vertex (see `forest.rs`).
     best: Vec<Best>,
     unused_blossoms: Vec<usize>,
-    /// Duals are lazy: the dual of blossom `x` is `base + sign * total`;
-    /// a vertex's is its `base` plus its set's (`sign` unused; see
-    /// `duals.rs`).
+    /// Duals are lazy: the dual of blossom `x` (`n..2n`) is `base + sign
+    /// * total`; a vertex's is its own base (`vertex_base`, apart: read
+    /// for nearly every edge looked at, and half the size without a sign)
+    /// plus its set's (see `duals.rs`).
     dual: Vec<Dual>,
+    vertex_base: Vec<i64>,
     /// Sum of every dual change so far.
     total: i64,
     /// Largest (doubled) weight: every vertex dual starts there.
@@ -276,8 +278,9 @@ struct Solver {
     outer_queue: Queue,
     /// INNER blossoms by when their dual reaches zero.
     inner_queue: Queue,
-    allowed: Vec<bool>,
-    allowed_touched: Vec<usize>,
+    /// Edges found tight this stage, one bit each (a byte each was 3.6 MB
+    /// read at random on a 100,000-member round).
+    allowed: Vec<u64>,
     queue: Vec<usize>,
     /// Single edges to look at again: (OUTER vertex, remote endpoint) — an
     /// edge a dual change made tight, without rescanning all of the
@@ -339,8 +342,6 @@ impl Solver {
             next[b] += 1;
             max_weight = max_weight.max(w);
         }
-        let mut dual = vec![Dual::fixed(max_weight); n];
-        dual.extend(std::iter::repeat_n(Dual::fixed(0), n));
         Self {
             n,
             max_cardinality,
@@ -363,15 +364,15 @@ impl Solver {
             blossom_endpoints: vec![Vec::new(); 2 * n],
             best: vec![Best::NO_EDGE; n],
             unused_blossoms: (n..2 * n).rev().collect(),
-            dual,
+            dual: vec![Dual::fixed(0); 2 * n],
+            vertex_base: vec![max_weight; n],
             total: 0,
             max_weight,
             unmatched: n,
             free_queue: Queue::default(),
             outer_queue: Queue::default(),
             inner_queue: Queue::default(),
-            allowed: vec![false; m],
-            allowed_touched: Vec::new(),
+            allowed: vec![0; m.div_ceil(64)],
             queue: Vec::new(),
             tight: Vec::new(),
             members: vec![Vec::new(); n],
@@ -412,10 +413,15 @@ impl Solver {
     }
 
     fn allow(&mut self, k: usize) {
-        if !self.allowed[k] {
-            self.allowed[k] = true;
-            self.allowed_touched.push(k);
-        }
+        self.allowed[k >> 6] |= 1 << (k & 63);
+    }
+
+    fn disallow(&mut self, k: usize) {
+        self.allowed[k >> 6] &= !(1 << (k & 63));
+    }
+
+    fn is_allowed(&self, k: usize) -> bool {
+        self.allowed[k >> 6] >> (k & 63) & 1 == 1
     }
 
     /// Appends the vertices inside blossom `b` to `out`.
@@ -836,13 +842,13 @@ impl Solver {
                 return false;
             }
             let mut kslack = 0;
-            if !self.allowed[k] {
+            if !self.is_allowed(k) {
                 kslack = dv + self.vertex_dual(w) - 2 * weight;
                 if kslack <= 0 {
                     self.allow(k);
                 }
             }
-            if self.allowed[k] {
+            if self.is_allowed(k) {
                 if self.label[bw] == FREE {
                     self.assign_label(w, INNER, p ^ 1);
                 } else if self.label[bw] == OUTER {

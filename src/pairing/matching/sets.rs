@@ -106,7 +106,7 @@ impl Solver {
             let shift = self.set_dual[old].at(self.total) - self.set_dual[set].at(self.total);
             for &x in &leaves {
                 self.set_of[x] = set as u32;
-                self.dual[x].base += shift;
+                self.vertex_base[x] += shift;
             }
             self.give_back(leaves);
         }
