@@ -173,23 +173,26 @@ impl Solver {
                 if root != NONE && self.dead[root] {
                     continue; // gone too
                 }
-                if self.best[w].edge() == k {
+                // (An OUTER vertex's best edge is never read: skipped.)
+                let bw = self.top(w);
+                let outer = self.label[bw] == OUTER;
+                if !outer && self.best[w].edge() == k {
                     self.drop_best_edge(w);
                     // Its entry may have been taken for a tight edge this
                     // sweep and dropped with the dead tree: queue it again
                     // at when that edge was due, a lower bound still.
-                    if self.label[self.top(w)] == FREE {
+                    if self.label[bw] == FREE {
                         self.free_queue.push(self.total + slack(self), w);
                     }
                 }
                 if root == NONE {
                     continue;
                 }
-                let bw = self.top(w);
-                if self.label[bw] == OUTER {
+                if outer {
                     let slack = slack(self);
                     if slack <= 0 {
-                        self.retry_edge(w, k);
+                        // Looked at again from `w`, toward `v`.
+                        self.tight.push((w, p ^ 1));
                     }
                     self.note_free_edge(v, k, slack);
                 } else if bw != w && self.label[w] == INNER && self.label[bw] == INNER {

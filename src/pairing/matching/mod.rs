@@ -878,15 +878,4 @@ impl Solver {
         }
         false
     }
-
-    /// Queues edge `k` from its end `v` (which is OUTER) to be looked at
-    /// again.
-    fn retry_edge(&mut self, v: usize, k: usize) {
-        let p = if self.end(2 * k) == v {
-            2 * k + 1
-        } else {
-            2 * k
-        };
-        self.tight.push((v, p));
-    }
 }
