@@ -133,6 +133,39 @@ fn equals_brute_force_on_small_graphs() {
     }
 }
 
+#[test]
+fn weights_near_the_limit_agree_with_brute_force() {
+    // Weights beyond 32 bits are read from the edge record instead of the
+    // neighbour list: mixed with small ones, and negative ones near the
+    // limit too (the maximum-cardinality shift doubles their range).
+    let mut rng = ChaCha8Rng::seed_from_u64(13);
+    let big = tandem::pairing::matching::MAX_ABS_WEIGHT;
+    for case in 0..300 {
+        let n = rng.random_range(2..=12);
+        let mut edges = random_graph(&mut rng, n, 0.5, -3, 3);
+        for e in edges.iter_mut() {
+            match (case + e.0 + e.1) % 3 {
+                0 => e.2 += big - 3,
+                1 if case % 2 == 0 => e.2 -= big - 3,
+                _ => {}
+            }
+        }
+        for max_card in [false, true] {
+            let mates = solve(n, &edges, max_card);
+            assert_valid(n, &edges, &mates);
+            let (card, weight) = brute_force(n, &edges, max_card);
+            assert_eq!(
+                matching_weight(&mates, &edges),
+                weight,
+                "case {case} max_card={max_card} edges={edges:?}"
+            );
+            if max_card {
+                assert_eq!(cardinality(&mates), card, "case {case}");
+            }
+        }
+    }
+}
+
 /// The oracle's answer, fed the same normalised problem.
 fn oracle(n: usize, edges: &Edges, max_card: bool) -> i64 {
     let mut list: Edges = edges

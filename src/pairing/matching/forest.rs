@@ -167,7 +167,8 @@ impl Solver {
                 let (p, w) = (x.endpoint as usize, x.vertex as usize);
                 let k = p / 2;
                 // (From the neighbour list: reading the edge is a miss.)
-                let slack = |s: &Self| dv + s.vertex_dual(w) - 2 * x.weight;
+                let weight = self.neighbour_weight(x);
+                let slack = |s: &Self| dv + s.vertex_dual(w) - 2 * weight;
                 self.disallow(k);
                 let root = self.root_of(w);
                 if root != NONE && self.dead[root] {
@@ -262,7 +263,7 @@ impl Solver {
             let (k, u) = (x.endpoint as usize / 2, x.vertex as usize);
             if self.live_outer(u) && self.top(u) != self.top(w) {
                 // (From the neighbour list: reading the edge is a miss.)
-                let slack = dw + self.vertex_dual(u) - 2 * x.weight;
+                let slack = dw + self.vertex_dual(u) - 2 * self.neighbour_weight(x);
                 if best.0 == NONE || slack < best.1 {
                     best = (k, slack);
                 }

@@ -211,14 +211,31 @@ struct Edge {
     weight: i64,
 }
 
-/// One of a vertex's edges, from that vertex.
+/// One of a vertex's edges, from that vertex: 12 bytes, because every
+/// scan streams a vertex's whole list of them (a 100,000-member round has
+/// 7 million) and the bytes read are most of what a scan costs.
 #[derive(Clone, Copy)]
 struct Neighbour {
     /// The remote endpoint (`2k` or `2k + 1` for edge `k`).
     endpoint: u32,
     /// The remote vertex.
     vertex: u32,
-    weight: i64,
+    /// The edge's weight where it fits, else [`WIDE`]: read from the edge.
+    weight: i32,
+}
+
+/// A weight too large for a neighbour record (rounds never have one).
+const WIDE: i32 = i32::MIN;
+
+impl Neighbour {
+    fn new(endpoint: usize, vertex: usize, weight: i64) -> Self {
+        Self {
+            // (Fits: `Solver::new` checks.)
+            endpoint: endpoint as u32,
+            vertex: vertex as u32,
+            weight: i32::try_from(weight).unwrap_or(WIDE),
+        }
+    }
 }
 
 struct Solver {
@@ -314,11 +331,7 @@ impl Solver {
         for v in 0..n {
             first_neighbour[v + 1] += first_neighbour[v];
         }
-        let empty = Neighbour {
-            endpoint: 0,
-            vertex: 0,
-            weight: 0,
-        };
+        let empty = Neighbour::new(0, 0, 0);
         let mut neighbours = vec![empty; 2 * m];
         let mut next = first_neighbour.clone();
         let mut max_weight = 0;
@@ -328,17 +341,9 @@ impl Solver {
                 ends: [a as u32, b as u32],
                 weight: w,
             });
-            neighbours[next[a]] = Neighbour {
-                endpoint: (2 * k + 1) as u32,
-                vertex: b as u32,
-                weight: w,
-            };
+            neighbours[next[a]] = Neighbour::new(2 * k + 1, b, w);
             next[a] += 1;
-            neighbours[next[b]] = Neighbour {
-                endpoint: (2 * k) as u32,
-                vertex: a as u32,
-                weight: w,
-            };
+            neighbours[next[b]] = Neighbour::new(2 * k, a, w);
             next[b] += 1;
             max_weight = max_weight.max(w);
         }
@@ -404,6 +409,15 @@ impl Solver {
 
     fn weight(&self, k: usize) -> i64 {
         self.edges[k].weight
+    }
+
+    /// The weight of neighbour record `x`'s edge.
+    fn neighbour_weight(&self, x: Neighbour) -> i64 {
+        if x.weight == WIDE {
+            self.weight(x.endpoint as usize / 2)
+        } else {
+            i64::from(x.weight)
+        }
     }
 
     /// Reduced cost of edge `k`; zero means tight.
@@ -820,7 +834,8 @@ impl Solver {
             let x = self.neighbours[idx];
             // (`v`'s dual cannot change during the scan: no dual change
             // happens, and a blossom formed keeps every vertex's dual.)
-            if self.edge(v, dv, x.endpoint as usize, x.vertex as usize, x.weight) {
+            let weight = self.neighbour_weight(x);
+            if self.edge(v, dv, x.endpoint as usize, x.vertex as usize, weight) {
                 return true;
             }
         }
