@@ -27,7 +27,7 @@
 //! So its best edge is worked out again only when one of its entries
 //! comes up — most never do before the vertex is labelled.
 
-use super::{Queue, Solver, FREE, INNER, NONE};
+use super::{OuterEdge, Queue, Solver, FREE, INNER, NONE};
 
 /// What the next dual change leads to.
 enum Next {
@@ -83,11 +83,11 @@ impl Solver {
 
     /// The least of `queue`'s items by when they fall due (`due`, see
     /// `Queue::least_due`): how far off that is, and the item.
-    fn least_due(
+    fn least_due<T: Copy>(
         &mut self,
-        queue: fn(&mut Self) -> &mut Queue,
-        due: fn(&mut Self, usize) -> Option<i64>,
-    ) -> Option<(i64, usize)> {
+        queue: fn(&mut Self) -> &mut Queue<T>,
+        due: fn(&mut Self, T) -> Option<i64>,
+    ) -> Option<(i64, T)> {
         let mut taken = std::mem::take(queue(self));
         let least = taken.least_due(|item| due(self, item));
         *queue(self) = taken;
@@ -109,17 +109,19 @@ impl Solver {
         (e != NONE).then(|| self.total + self.slack(e))
     }
 
-    /// Whether edge `k` joins two different OUTER blossoms of growing trees.
-    pub(super) fn joins_outer_blossoms(&self, k: usize) -> bool {
-        let (u, v) = (self.end(2 * k), self.end(2 * k + 1));
+    /// Whether queued edge `e` still joins two different OUTER blossoms of
+    /// growing trees (read from the queue entry: most entries are dropped
+    /// here, and reading the edge record for each was a cache miss).
+    pub(super) fn joins_outer_blossoms(&self, e: OuterEdge) -> bool {
+        let (u, v) = (e.from as usize, e.to as usize);
         self.top(u) != self.top(v) && self.live_outer(u) && self.live_outer(v)
     }
 
-    /// When edge `k` between OUTER blossoms becomes tight (both ends'
-    /// duals fall, so at half its slack).
-    fn outer_edge_due(&mut self, k: usize) -> Option<i64> {
-        self.joins_outer_blossoms(k).then(|| {
-            let slack = self.slack(k);
+    /// When queued edge `e` between OUTER blossoms becomes tight (both
+    /// ends' duals fall, so at half its slack).
+    fn outer_edge_due(&mut self, e: OuterEdge) -> Option<i64> {
+        self.joins_outer_blossoms(e).then(|| {
+            let slack = self.slack(e.endpoint as usize / 2);
             debug_assert!(slack % 2 == 0, "odd slack between outer blossoms");
             self.total + slack / 2
         })
@@ -139,7 +141,7 @@ impl Solver {
     }
 
     /// Half the least slack of an edge between OUTER blossoms, and that edge.
-    fn least_outer_edge(&mut self) -> Option<(i64, usize)> {
+    fn least_outer_edge(&mut self) -> Option<(i64, OuterEdge)> {
         self.least_due(|s| &mut s.outer_queue, Self::outer_edge_due)
     }
 
@@ -184,9 +186,9 @@ impl Solver {
             let toward_w = 2 * e + usize::from(self.end(2 * e + 1) == w);
             self.tight.push((self.other_end(e, w), toward_w));
         }
-        while let Some((0, k)) = self.least_outer_edge() {
+        while let Some((0, e)) = self.least_outer_edge() {
             self.outer_queue.pop();
-            self.tight.push((self.end(2 * k), 2 * k + 1));
+            self.tight.push((e.from as usize, e.endpoint as usize));
         }
         if let Next::Expand(b) = next {
             self.expand_blossom(b, false);

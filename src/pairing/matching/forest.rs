@@ -282,7 +282,7 @@ impl Solver {
         let limit = 2 * (self.edges.len() + self.n) + 1024;
         if self.outer_queue.len() > limit {
             let mut queue = std::mem::take(&mut self.outer_queue);
-            queue.retain(|k| self.joins_outer_blossoms(k));
+            queue.retain(|e| self.joins_outer_blossoms(e));
             self.outer_queue = queue;
         }
         if self.free_queue.len() > limit {

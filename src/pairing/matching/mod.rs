@@ -18,10 +18,12 @@
 mod duals;
 mod forest;
 mod queue;
+mod records;
 mod sets;
 
 use forest::Best;
 use queue::Queue;
+use records::{Edge, Neighbour, OuterEdge, WIDE};
 
 const NONE: usize = usize::MAX;
 
@@ -207,41 +209,6 @@ fn blossom_sign(label: u8) -> i8 {
     -vertex_sign(label)
 }
 
-/// One edge; indices are `u32` to halve what the solver reads from memory
-/// on large graphs (a 100,000-member round has 3.6 million edges).
-#[derive(Clone, Copy)]
-struct Edge {
-    ends: [u32; 2],
-    weight: i64,
-}
-
-/// One of a vertex's edges, from that vertex: 12 bytes, because every
-/// scan streams a vertex's whole list of them (a 100,000-member round has
-/// 7 million) and the bytes read are most of what a scan costs.
-#[derive(Clone, Copy)]
-struct Neighbour {
-    /// The remote endpoint (`2k` or `2k + 1` for edge `k`).
-    endpoint: u32,
-    /// The remote vertex.
-    vertex: u32,
-    /// The edge's weight where it fits, else [`WIDE`]: read from the edge.
-    weight: i32,
-}
-
-/// A weight too large for a neighbour record (rounds never have one).
-const WIDE: i32 = i32::MIN;
-
-impl Neighbour {
-    fn new(endpoint: usize, vertex: usize, weight: i64) -> Self {
-        Self {
-            // (Fits: `Solver::new` checks.)
-            endpoint: endpoint as u32,
-            vertex: vertex as u32,
-            weight: i32::try_from(weight).unwrap_or(WIDE),
-        }
-    }
-}
-
 struct Solver {
     n: usize,
     max_cardinality: bool,
@@ -296,7 +263,7 @@ struct Solver {
     /// Free vertices by when their best edge becomes tight.
     free_queue: Queue,
     /// Edges between OUTER vertices by when they become tight.
-    outer_queue: Queue,
+    outer_queue: Queue<OuterEdge>,
     /// INNER blossoms by when their dual reaches zero.
     inner_queue: Queue,
     /// Edges found tight this stage, one bit each (a byte each was 3.6 MB
@@ -889,7 +856,12 @@ impl Solver {
                 }
             } else if self.label[bw] == OUTER {
                 debug_assert!(kslack % 2 == 0, "odd slack between outer vertices");
-                self.outer_queue.push(self.total + kslack / 2, k);
+                let entry = OuterEdge {
+                    from: v as u32, // (fits: `Solver::new` checks)
+                    endpoint: p as u32,
+                    to: w as u32,
+                };
+                self.outer_queue.push(self.total + kslack / 2, entry);
                 self.work.outer_edges_queued += 1;
             } else if self.label[w] == FREE {
                 self.note_free_edge(w, k, kslack);

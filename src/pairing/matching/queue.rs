@@ -7,20 +7,28 @@
 
 use std::collections::BTreeMap;
 
-#[derive(Default)]
-pub(super) struct Queue {
-    buckets: BTreeMap<i64, Vec<usize>>,
+pub(super) struct Queue<T = usize> {
+    buckets: BTreeMap<i64, Vec<T>>,
     len: usize,
 }
 
-impl Queue {
-    pub(super) fn push(&mut self, key: i64, item: usize) {
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Self {
+            buckets: BTreeMap::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Copy> Queue<T> {
+    pub(super) fn push(&mut self, key: i64, item: T) {
         self.buckets.entry(key).or_default().push(item);
         self.len += 1;
     }
 
     /// The least key and one item with it.
-    pub(super) fn peek(&self) -> Option<(i64, usize)> {
+    pub(super) fn peek(&self) -> Option<(i64, T)> {
         let (&key, items) = self.buckets.first_key_value()?;
         Some((key, *items.last().expect("no empty buckets")))
     }
@@ -41,10 +49,7 @@ impl Queue {
     /// matters, and is dropped); an item due later than its key is put back
     /// under its true key. Keys must never be later than the truth — then
     /// the first item found due at its key is due no later than any other.
-    pub(super) fn least_due(
-        &mut self,
-        mut due: impl FnMut(usize) -> Option<i64>,
-    ) -> Option<(i64, usize)> {
+    pub(super) fn least_due(&mut self, mut due: impl FnMut(T) -> Option<i64>) -> Option<(i64, T)> {
         while let Some((key, item)) = self.peek() {
             match due(item) {
                 None => self.pop(),
@@ -63,7 +68,7 @@ impl Queue {
     }
 
     /// Keeps only the items `keep` says still matter.
-    pub(super) fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+    pub(super) fn retain(&mut self, mut keep: impl FnMut(T) -> bool) {
         self.buckets.retain(|_, items| {
             items.retain(|&item| keep(item));
             !items.is_empty()
