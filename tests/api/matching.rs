@@ -104,6 +104,28 @@ fn brute_force(n: usize, edges: &Edges, max_card: bool) -> (usize, i64) {
     go(0, &mut vec![false; n], &w, max_card)
 }
 
+/// Both variants are valid matchings of brute force's weight, and the
+/// maximum-cardinality one of its size.
+fn agrees_with_brute_force(n: usize, edges: &Edges, case: usize) {
+    for max_card in [false, true] {
+        let mates = solve(n, edges, max_card);
+        assert_valid(n, edges, &mates);
+        let (card, weight) = brute_force(n, edges, max_card);
+        assert_eq!(
+            matching_weight(&mates, edges),
+            weight,
+            "case {case} max_card={max_card} n={n} edges={edges:?}"
+        );
+        if max_card {
+            assert_eq!(
+                cardinality(&mates),
+                card,
+                "case {case}: not maximum cardinality"
+            );
+        }
+    }
+}
+
 #[test]
 fn equals_brute_force_on_small_graphs() {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
@@ -113,23 +135,7 @@ fn equals_brute_force_on_small_graphs() {
         // Wide weights, near-ties (where blossoms abound) and all-zero.
         let (lo, hi) = [(-5, 20), (1, 2), (0, 0), (-3, 3)][case % 4];
         let edges = random_graph(&mut rng, n, density, lo, hi);
-        for max_card in [false, true] {
-            let mates = solve(n, &edges, max_card);
-            assert_valid(n, &edges, &mates);
-            let (card, weight) = brute_force(n, &edges, max_card);
-            assert_eq!(
-                matching_weight(&mates, &edges),
-                weight,
-                "case {case} max_card={max_card} n={n} edges={edges:?}"
-            );
-            if max_card {
-                assert_eq!(
-                    cardinality(&mates),
-                    card,
-                    "case {case}: not maximum cardinality"
-                );
-            }
-        }
+        agrees_with_brute_force(n, &edges, case);
     }
 }
 
@@ -150,19 +156,7 @@ fn weights_near_the_limit_agree_with_brute_force() {
                 _ => {}
             }
         }
-        for max_card in [false, true] {
-            let mates = solve(n, &edges, max_card);
-            assert_valid(n, &edges, &mates);
-            let (card, weight) = brute_force(n, &edges, max_card);
-            assert_eq!(
-                matching_weight(&mates, &edges),
-                weight,
-                "case {case} max_card={max_card} edges={edges:?}"
-            );
-            if max_card {
-                assert_eq!(cardinality(&mates), card, "case {case}");
-            }
-        }
+        agrees_with_brute_force(n, &edges, case);
     }
 }
 
