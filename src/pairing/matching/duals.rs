@@ -99,7 +99,7 @@ impl Solver {
     /// expanded). A stale best edge is worked out again first.
     fn free_vertex_due(&mut self, w: usize) -> Option<i64> {
         let best = self.best[w];
-        if self.label[self.top(w)] != FREE || (best.edge() == NONE && !best.stale) {
+        if self.label[self.top(w)] != FREE || best.is_empty() {
             return None;
         }
         if best.stale || !self.live_outer(self.other_end(best.edge(), w)) {

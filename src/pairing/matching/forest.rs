@@ -34,6 +34,11 @@ impl Best {
         key: 0,
     };
 
+    /// No edge, and none to work out: nothing to queue the vertex for.
+    pub(super) fn is_empty(&self) -> bool {
+        self.edge == u32::MAX && !self.stale
+    }
+
     pub(super) fn edge(&self) -> usize {
         if self.edge == u32::MAX {
             NONE
@@ -166,9 +171,7 @@ impl Solver {
                 let x = self.neighbours[idx];
                 let (p, w) = (x.endpoint as usize, x.vertex as usize);
                 let k = p / 2;
-                // (From the neighbour list: reading the edge is a miss.)
-                let weight = self.neighbour_weight(x);
-                let slack = |s: &Self| dv + s.vertex_dual(w) - 2 * weight;
+                let slack = |s: &Self| s.neighbour_slack(dv, x);
                 self.disallow(k);
                 let root = self.root_of(w);
                 if root != NONE && self.dead[root] {
@@ -262,8 +265,7 @@ impl Solver {
             let x = self.neighbours[idx];
             let (k, u) = (x.endpoint as usize / 2, x.vertex as usize);
             if self.live_outer(u) && self.top(u) != self.top(w) {
-                // (From the neighbour list: reading the edge is a miss.)
-                let slack = dw + self.vertex_dual(u) - 2 * self.neighbour_weight(x);
+                let slack = self.neighbour_slack(dw, x);
                 if best.0 == NONE || slack < best.1 {
                     best = (k, slack);
                 }
@@ -287,10 +289,7 @@ impl Solver {
         }
         if self.free_queue.len() > limit {
             let mut queue = std::mem::take(&mut self.free_queue);
-            queue.retain(|w| {
-                (self.best[w].edge() != NONE || self.best[w].stale)
-                    && self.label[self.top(w)] == FREE
-            });
+            queue.retain(|w| !self.best[w].is_empty() && self.label[self.top(w)] == FREE);
             self.free_queue = queue;
         }
     }

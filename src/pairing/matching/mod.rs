@@ -401,6 +401,12 @@ impl Solver {
         }
     }
 
+    /// The slack of neighbour record `x`'s edge from a vertex whose dual is
+    /// `dv`: from the record, where reading the edge would be a miss.
+    fn neighbour_slack(&self, dv: i64, x: Neighbour) -> i64 {
+        dv + self.vertex_dual(x.vertex as usize) - 2 * self.neighbour_weight(x)
+    }
+
     /// Reduced cost of edge `k`; zero means tight.
     fn slack(&self, k: usize) -> i64 {
         let e = self.edges[k];
