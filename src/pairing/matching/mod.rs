@@ -17,11 +17,14 @@
 
 mod duals;
 mod forest;
+mod order;
+mod prepare;
 mod queue;
 mod records;
 mod sets;
 
 use forest::Best;
+use prepare::prepare;
 use queue::Queue;
 use records::{Edge, Neighbour, OuterEdge, WIDE};
 
@@ -110,53 +113,29 @@ fn solve(
     edges: &[(usize, usize, i64)],
     max_cardinality: bool,
 ) -> (Vec<Option<usize>>, Work) {
-    let prepared = prepare(n, edges, max_cardinality);
-    if prepared.is_empty() {
-        return (vec![None; n], Work::default());
-    }
-    let mut solver = Solver::new(n, prepared, max_cardinality);
-    solver.run();
-    (solver.mates(), solver.work)
+    solve_numbered(n, edges, max_cardinality, n >= order::RENUMBER_FROM)
 }
 
-/// Validates, de-duplicates and rescales the edges: positive, doubled weights.
-fn prepare(
+/// [`solve`], on the vertices renumbered for locality or as given
+/// (`order.rs`).
+fn solve_numbered(
     n: usize,
     edges: &[(usize, usize, i64)],
     max_cardinality: bool,
-) -> Vec<(usize, usize, i64)> {
-    let mut list: Vec<(usize, usize, i64)> = Vec::with_capacity(edges.len());
-    for &(a, b, w) in edges {
-        assert!(
-            a < n && b < n,
-            "edge ({a}, {b}) names a vertex outside 0..{n}"
-        );
-        assert!(w.abs() <= MAX_ABS_WEIGHT, "edge weight {w} exceeds ±2^40");
-        if a == b || (!max_cardinality && w <= 0) {
-            continue;
-        }
-        list.push((a.min(b), a.max(b), w));
+    renumber: bool,
+) -> (Vec<Option<usize>>, Work) {
+    let mut prepared = prepare(n, edges, max_cardinality);
+    if prepared.is_empty() {
+        return (vec![None; n], Work::default());
     }
-    // Keep the heaviest copy of each pair (nothing to do for a list in
-    // order without repeats, as a round's is: a check is one pass, a sort
-    // of millions of edges a tenth of the cache misses).
-    if !list.is_sorted_by(|x, y| (x.0, x.1) < (y.0, y.1)) {
-        list.sort_unstable_by(|x, y| (x.0, x.1, y.2).cmp(&(y.0, y.1, x.2)));
-        list.dedup_by(|later, first| later.0 == first.0 && later.1 == first.1);
-    }
-    // Among maximum-cardinality matchings every matching has the same number
-    // of edges, so adding one constant to every weight keeps their order; it
-    // lets the solver work with positive weights only.
-    if max_cardinality {
-        if let Some(min) = list.iter().map(|e| e.2).min() {
-            if min <= 0 {
-                let shift = 1 - min;
-                list.iter_mut().for_each(|e| e.2 += shift);
-            }
-        }
-    }
-    list.iter_mut().for_each(|e| e.2 *= 2);
-    list
+    let order = renumber.then(|| order::renumber(n, &mut prepared));
+    let mut solver = Solver::new(n, prepared, max_cardinality);
+    solver.run();
+    let mates = match order {
+        Some(order) => order::restore(&order, solver.mates()),
+        None => solver.mates(),
+    };
+    (mates, solver.work)
 }
 
 /// Labels of top-level blossoms during a stage.
