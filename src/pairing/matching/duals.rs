@@ -20,12 +20,13 @@
 //! later is put back with its true key, and the first that is due when
 //! its key says is the minimum.
 //!
-//! A free vertex whose best edge led into a tree that augmented keeps its
-//! queue entry but forgets its edges (`Best::stale`): every other edge it
-//! had then was due no sooner than that entry's key, and each edge found
-//! since is queued with its own key when it beats the others found since.
-//! So its best edge is worked out again only when one of its entries
-//! comes up — most never do before the vertex is labelled.
+//! A free vertex whose best edge led into a tree that augmented keeps that
+//! edge and its queue entry: the edge's key is a lower bound now (see
+//! `Best::key`), and every edge compared against it since was due no
+//! sooner. So its best edge is checked only when its entry comes up, and
+//! worked out again from its edges if it has fallen behind — most never
+//! come up before the vertex is labelled. An entry taken for a tight edge
+//! whose OUTER end's tree augmented first is put back (`run`).
 
 use super::{OuterEdge, Queue, Solver, FREE, INNER, NONE};
 
@@ -67,7 +68,7 @@ impl Solver {
         if self.label[self.top(w)] != FREE {
             return;
         }
-        if self.best[w].stale {
+        if !self.best[w].is_empty() && !self.best_is_current(w) {
             self.refresh_best_edge(w);
         }
         let e = self.best[w].edge();
@@ -96,13 +97,14 @@ impl Solver {
 
     /// When free vertex `w`'s best edge becomes tight; `None` when it has
     /// none or sits in a labelled blossom (queued again if that blossom is
-    /// expanded). A stale best edge is worked out again first.
+    /// expanded). A best edge that has fallen behind is worked out again
+    /// first.
     fn free_vertex_due(&mut self, w: usize) -> Option<i64> {
         let best = self.best[w];
         if self.label[self.top(w)] != FREE || best.is_empty() {
             return None;
         }
-        if best.stale || !self.live_outer(self.other_end(best.edge(), w)) {
+        if !self.best_is_current(w) {
             self.refresh_best_edge(w);
         }
         let e = self.best[w].edge();

@@ -14,29 +14,29 @@ use super::{Solver, FREE, INNER, NONE, OUTER};
 pub(super) struct Best {
     /// The edge, or `u32::MAX` for none.
     pub(super) edge: u32,
-    /// Its edges were dropped when a tree augmented (the least went into
-    /// it): `edge` is only the least of those noted since, and the whole
-    /// is worked out again if the vertex comes up in `free_queue` (whose
-    /// key for it is still a lower bound, see `duals.rs`). Until then no
-    /// slack is read from an edge record: comparing against a dropped
-    /// edge's slack cost a fifth of a 100,000-member round's matching.
-    pub(super) stale: bool,
     /// Its slack plus `total` minus this vertex's dual, when noted: the far
     /// end's dual falls exactly as `total` grows while it stays OUTER, so
-    /// this does not change while it does (and is a lower bound after).
+    /// this does not change while it does. Once the far end stops being
+    /// OUTER (its tree augmented and was taken apart, say) the true key
+    /// only grows — no dual falls faster than an OUTER one — so this one
+    /// is a lower bound: every edge compared against it since was no
+    /// better than it then, and none is now. So a best edge is never
+    /// dropped when its far end's tree is taken apart (reading each
+    /// neighbour's best edge there was a twentieth of a 100,000-member
+    /// round); it is checked when used (`best_is_current`) and worked out
+    /// again from the vertex's edges if it has fallen behind.
     pub(super) key: i64,
 }
 
 impl Best {
     pub(super) const NO_EDGE: Best = Best {
         edge: u32::MAX,
-        stale: false,
         key: 0,
     };
 
-    /// No edge, and none to work out: nothing to queue the vertex for.
+    /// No edge: nothing to queue the vertex for.
     pub(super) fn is_empty(&self) -> bool {
-        self.edge == u32::MAX && !self.stale
+        self.edge == u32::MAX
     }
 
     pub(super) fn edge(&self) -> usize {
@@ -54,7 +54,7 @@ impl Solver {
     /// queued, while `w` is free) for the next dual change.
     pub(super) fn note_free_edge(&mut self, w: usize, k: usize, slack: i64) {
         let best = self.best[w];
-        let record = self.best_record(w, k, slack, best.stale);
+        let record = self.best_record(w, k, slack);
         if best.edge() == NONE || record.key < best.key {
             self.best[w] = record;
             if self.label[self.top(w)] == FREE {
@@ -63,23 +63,24 @@ impl Solver {
         }
     }
 
-    /// Vertex `w`'s best edge `k` went into a tree that augmented: its
-    /// other edges are worked out again when its queue entry comes up.
-    fn drop_best_edge(&mut self, w: usize) {
-        self.best[w] = Best {
-            stale: true,
-            ..Best::NO_EDGE
-        };
-    }
-
     /// Edge `k`, of slack `slack` now, as vertex `w`'s best edge: two
     /// edges of `w` compare by their keys, at any later time.
-    fn best_record(&self, w: usize, k: usize, slack: i64, stale: bool) -> Best {
+    fn best_record(&self, w: usize, k: usize, slack: i64) -> Best {
         Best {
             edge: k as u32, // (fits: `Solver::new` checks)
-            stale,
             key: slack + self.total - self.vertex_dual(w),
         }
+    }
+
+    /// Whether vertex `w`'s best edge is still its least-slack edge to a
+    /// living OUTER vertex: its far end is one, and its key has not grown
+    /// since it was noted (see `Best::key`). Reads the edge.
+    pub(super) fn best_is_current(&self, w: usize) -> bool {
+        let best = self.best[w];
+        let e = best.edge();
+        e != NONE
+            && self.live_outer(self.other_end(e, w))
+            && self.best_record(w, e, self.slack(e)).key == best.key
     }
 
     /// The end of `k` that is not vertex `v`.
@@ -89,6 +90,17 @@ impl Solver {
             self.end(2 * k + 1)
         } else {
             i
+        }
+    }
+
+    /// A tight edge toward endpoint `p` was dropped because its OUTER end's
+    /// tree augmented first: if it came from the far end's queue entry, that
+    /// entry is gone, so a free far end is queued again (now: a lower
+    /// bound, its best edge is checked when it comes up).
+    pub(super) fn requeue_free_end(&mut self, p: usize) {
+        let w = self.end(p);
+        if self.label[self.top(w)] == FREE && !self.best[w].is_empty() {
+            self.free_queue.push(self.total, w);
         }
     }
 
@@ -153,10 +165,10 @@ impl Solver {
             stack.extend(self.blossom_children[b].iter().filter(|&&c| c >= self.n));
         }
         // One pass over their edges, while `dead` still says who is gone:
-        // - living vertices whose least-slack edge reaches a dead tree are
-        //   marked stale (`Best::stale`: worked out again only if they come
-        //   up in the queue; the queues drop whatever else the dead trees
-        //   leave in them when they come to it);
+        // - (living vertices whose least-slack edge reaches a dead tree
+        //   keep it: checked when used, see `Best::key`; the queues drop
+        //   whatever else the dead trees leave in them when they come to
+        //   it);
         // - vertices inside a living INNER blossom that carry a label of
         //   their own from a dead tree's vertex (they were reachable from
         //   there, for when the blossom is expanded): reachable from the
@@ -171,29 +183,14 @@ impl Solver {
                 let x = self.neighbours[idx];
                 let (p, w) = (x.endpoint as usize, x.vertex as usize);
                 let k = p / 2;
-                let slack = |s: &Self| s.neighbour_slack(dv, x);
                 self.disallow(k);
                 let root = self.root_of(w);
-                if root != NONE && self.dead[root] {
-                    continue; // gone too
+                if root == NONE || self.dead[root] {
+                    continue; // in no tree, or gone too
                 }
-                // (An OUTER vertex's best edge is never read: skipped.)
                 let bw = self.top(w);
-                let outer = self.label[bw] == OUTER;
-                if !outer && self.best[w].edge() == k {
-                    self.drop_best_edge(w);
-                    // Its entry may have been taken for a tight edge this
-                    // sweep and dropped with the dead tree: queue it again
-                    // at when that edge was due, a lower bound still.
-                    if self.label[bw] == FREE {
-                        self.free_queue.push(self.total + slack(self), w);
-                    }
-                }
-                if root == NONE {
-                    continue;
-                }
-                if outer {
-                    let slack = slack(self);
+                if self.label[bw] == OUTER {
+                    let slack = self.neighbour_slack(dv, x);
                     if slack <= 0 {
                         // Looked at again from `w`, toward `v`.
                         self.tight.push((w, p ^ 1));
@@ -273,7 +270,7 @@ impl Solver {
         }
         self.best[w] = match best {
             (NONE, _) => Best::NO_EDGE,
-            (k, slack) => self.best_record(w, k, slack, false),
+            (k, slack) => self.best_record(w, k, slack),
         };
     }
 

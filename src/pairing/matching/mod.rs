@@ -772,7 +772,9 @@ impl Solver {
                     }
                 } else if let Some((v, p)) = self.tight.pop() {
                     let live = self.label[self.top(v)] == OUTER && !self.dead[self.root_of(v)];
-                    if live && self.edge(v, self.vertex_dual(v), p, self.end(p), self.weight(p / 2))
+                    if !live {
+                        self.requeue_free_end(p);
+                    } else if self.edge(v, self.vertex_dual(v), p, self.end(p), self.weight(p / 2))
                     {
                         augmented = true;
                     }
