@@ -26,7 +26,7 @@ mod sets;
 use forest::Best;
 use prepare::prepare;
 use queue::Queue;
-use records::{Edge, Neighbour, OuterEdge, WIDE};
+use records::{adjacency, Edge, Neighbour, OuterEdge, WIDE};
 
 const NONE: usize = usize::MAX;
 
@@ -282,31 +282,16 @@ impl Solver {
             n < u32::MAX as usize && 2 * m < u32::MAX as usize,
             "the matcher takes up to 2^32 vertices and 2^31 edges"
         );
-        let mut records = Vec::with_capacity(m);
-        let mut first_neighbour = vec![0usize; n + 1];
-        for &(a, b, _) in &edges {
-            first_neighbour[a + 1] += 1;
-            first_neighbour[b + 1] += 1;
-        }
-        for v in 0..n {
-            first_neighbour[v + 1] += first_neighbour[v];
-        }
-        let empty = Neighbour::new(0, 0, 0);
-        let mut neighbours = vec![empty; 2 * m];
-        let mut next = first_neighbour.clone();
-        let mut max_weight = 0;
-        for (k, &(a, b, w)) in edges.iter().enumerate() {
-            // (Fits: checked above.)
-            records.push(Edge {
+        // (Fits: checked above.)
+        let records: Vec<Edge> = edges
+            .iter()
+            .map(|&(a, b, w)| Edge {
                 ends: [a as u32, b as u32],
                 weight: w,
-            });
-            neighbours[next[a]] = Neighbour::new(2 * k + 1, b, w);
-            next[a] += 1;
-            neighbours[next[b]] = Neighbour::new(2 * k, a, w);
-            next[b] += 1;
-            max_weight = max_weight.max(w);
-        }
+            })
+            .collect();
+        let (first_neighbour, neighbours) = adjacency(n, &edges, Neighbour::new);
+        let max_weight = edges.iter().map(|e| e.2).max().unwrap_or(0).max(0);
         Self {
             n,
             max_cardinality,

@@ -11,6 +11,8 @@
 //! order is left as given, so small programs keep their choices between
 //! equally good matchings.
 
+use super::records::adjacency;
+
 /// Graphs with at least this many vertices are renumbered.
 pub(super) const RENUMBER_FROM: usize = 4000;
 
@@ -46,25 +48,8 @@ pub(super) fn restore(order: &[u32], mates: Vec<Option<usize>>) -> Vec<Option<us
 /// Every vertex once, breadth first from the least vertex of each
 /// component in turn, neighbours in the order the edges list them.
 fn breadth_first(n: usize, edges: &[(usize, usize, i64)]) -> Vec<u32> {
-    // Adjacency lists, flat (`u32`: a 100,000-member round has 7 million
-    // entries).
-    let mut first = vec![0usize; n + 1];
-    for &(a, b, _) in edges {
-        first[a + 1] += 1;
-        first[b + 1] += 1;
-    }
-    for v in 0..n {
-        first[v + 1] += first[v];
-    }
-    let mut next = first.clone();
-    let mut adjacent = vec![0u32; first[n]];
-    for &(a, b, _) in edges {
-        adjacent[next[a]] = b as u32;
-        next[a] += 1;
-        adjacent[next[b]] = a as u32;
-        next[b] += 1;
-    }
-    drop(next);
+    // (`u32`: a 100,000-member round has 7 million entries.)
+    let (first, adjacent) = adjacency(n, edges, |_, vertex, _| vertex as u32);
     let mut seen = vec![false; n];
     let mut order: Vec<u32> = Vec::with_capacity(n);
     for start in 0..n {

@@ -45,3 +45,32 @@ pub(super) struct OuterEdge {
     pub(super) endpoint: u32,
     pub(super) to: u32,
 }
+
+/// Every vertex's edges, flat: vertex `v`'s are
+/// `records[first[v]..first[v + 1]]`, one per edge end, made by
+/// `record(remote endpoint, remote vertex, weight)` (the remote endpoint of
+/// edge `k` seen from its first end is `2k + 1`, from its second `2k`).
+/// Returns `(first, records)`.
+pub(super) fn adjacency<T: Copy>(
+    n: usize,
+    edges: &[(usize, usize, i64)],
+    record: impl Fn(usize, usize, i64) -> T,
+) -> (Vec<usize>, Vec<T>) {
+    let mut first = vec![0usize; n + 1];
+    for &(a, b, _) in edges {
+        first[a + 1] += 1;
+        first[b + 1] += 1;
+    }
+    for v in 0..n {
+        first[v + 1] += first[v];
+    }
+    let mut records = vec![record(0, 0, 0); first[n]];
+    let mut next = first.clone();
+    for (k, &(a, b, w)) in edges.iter().enumerate() {
+        records[next[a]] = record(2 * k + 1, b, w);
+        next[a] += 1;
+        records[next[b]] = record(2 * k, a, w);
+        next[b] += 1;
+    }
+    (first, records)
+}
