@@ -26,7 +26,9 @@
 //! sooner. So its best edge is checked only when its entry comes up, and
 //! worked out again from its edges if it has fallen behind — most never
 //! come up before the vertex is labelled. An entry taken for a tight edge
-//! whose OUTER end's tree augmented first is put back (`run`).
+//! whose OUTER end's tree augmented first is put back (`run`). A free
+//! blossom is in `free_queue` by the vertex whose best edge falls due
+//! first (`inside.rs`), not by each of its vertices.
 
 use super::{OuterEdge, Queue, Solver, FREE, INNER, NONE};
 
@@ -101,11 +103,18 @@ impl Solver {
     /// first.
     fn free_vertex_due(&mut self, w: usize) -> Option<i64> {
         let best = self.best[w];
-        if self.label[self.top(w)] != FREE || best.is_empty() {
+        let b = self.top(w);
+        if self.label[b] != FREE || best.is_empty() {
             return None;
         }
         if !self.best_is_current(w) {
             self.refresh_best_edge(w);
+            if b >= self.n {
+                // The blossom is queued by its first due vertex, which may
+                // be another one now (see `inside.rs`).
+                self.queue_free_blossom(b);
+                return None;
+            }
         }
         let e = self.best[w].edge();
         (e != NONE).then(|| self.total + self.slack(e))
@@ -138,8 +147,18 @@ impl Solver {
     }
 
     /// The least slack of a free vertex's best edge, and that vertex.
+    /// (Free blossoms queued meanwhile are put in the queue and it is read
+    /// again: one of them may be due first.)
     fn least_free_edge(&mut self) -> Option<(i64, usize)> {
-        self.least_due(|s| &mut s.free_queue, Self::free_vertex_due)
+        loop {
+            for (due, x) in std::mem::take(&mut self.pending_free) {
+                self.free_queue.push(due, x);
+            }
+            let least = self.least_due(|s| &mut s.free_queue, Self::free_vertex_due);
+            if self.pending_free.is_empty() {
+                return least;
+            }
+        }
     }
 
     /// Half the least slack of an edge between OUTER blossoms, and that edge.

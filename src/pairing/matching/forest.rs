@@ -57,6 +57,7 @@ impl Solver {
         let record = self.best_record(w, k, slack);
         if best.edge() == NONE || record.key < best.key {
             self.best[w] = record;
+            self.note_best_in_set(w);
             if self.label[self.top(w)] == FREE {
                 self.free_queue.push(self.total + slack, w);
             }
@@ -232,6 +233,7 @@ impl Solver {
                     self.allow(k);
                     self.label[w] = INNER;
                     self.label_end[w] = q;
+                    self.note_labelled_in_set(w);
                 } else if self.label[w] == FREE {
                     self.note_free_edge(w, k, slack);
                 }
@@ -272,6 +274,7 @@ impl Solver {
             (NONE, _) => Best::NO_EDGE,
             (k, slack) => self.best_record(w, k, slack),
         };
+        self.note_best_in_set(w);
     }
 
     /// Drops what the queues hold for nothing, once they have grown to

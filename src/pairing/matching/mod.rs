@@ -17,6 +17,7 @@
 
 mod duals;
 mod forest;
+mod inside;
 mod order;
 mod prepare;
 mod queue;
@@ -24,6 +25,7 @@ mod records;
 mod sets;
 
 use forest::Best;
+use inside::SetBest;
 use prepare::prepare;
 use queue::Queue;
 use records::{adjacency, Edge, Neighbour, OuterEdge, WIDE};
@@ -224,6 +226,12 @@ struct Solver {
     /// Per vertex and blossom (0..2n): its set while top-level, else NONE.
     set_of_top: Vec<usize>,
     free_sets: Vec<usize>,
+    /// Per set: its vertices' best edges and labels from outside, read
+    /// when its blossom comes apart (see `inside.rs`).
+    set_best: Vec<SetBest>,
+    set_labelled: Vec<Vec<u32>>,
+    /// Free blossoms to put in the free queue (see `inside.rs`).
+    pending_free: Vec<(i64, usize)>,
     /// Per vertex and blossom: how many vertices it holds.
     size: Vec<usize>,
     blossom_parent: Vec<usize>,
@@ -307,6 +315,9 @@ impl Solver {
             set_dual: vec![Dual::fixed(0); n],
             set_of_top: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
             free_sets: Vec::new(),
+            set_best: vec![SetBest::new(); n],
+            set_labelled: vec![Vec::new(); n],
+            pending_free: Vec::new(),
             size: vec![1; 2 * n],
             blossom_parent: vec![NONE; 2 * n],
             blossom_children: vec![Vec::new(); 2 * n],
@@ -632,18 +643,23 @@ impl Solver {
                     continue;
                 }
                 // A child off the path: reachable again only if one of its
-                // vertices was labelled INNER from outside the blossom.
-                let leaves = self.leaves(bv);
-                let labelled = leaves.iter().copied().find(|&x| self.label[x] != FREE);
+                // vertices was labelled INNER from outside the blossom —
+                // found, like its best edges, without walking its vertices
+                // (`inside.rs`).
+                let labelled = if bv < self.n {
+                    (self.label[bv] != FREE).then_some(bv)
+                } else {
+                    self.set_labelled_vertex(self.set_of_top[bv])
+                };
                 if labelled.is_none() {
-                    // Free again: its vertices' best edges count again.
-                    // (Still listed in the tree, as before: taken apart
-                    // with it.)
-                    for &x in &leaves {
-                        self.queue_free_vertex(x);
+                    // Free again: its best edges count again. (Still listed
+                    // in the tree, as before: taken apart with it.)
+                    if bv < self.n {
+                        self.queue_free_vertex(bv);
+                    } else {
+                        self.queue_free_blossom(bv);
                     }
                 }
-                self.give_back(leaves);
                 if let Some(x) = labelled {
                     debug_assert_eq!(self.label[x], INNER);
                     self.label[x] = FREE;
@@ -835,6 +851,7 @@ impl Solver {
                     // w sits inside an INNER blossom without a label of its own.
                     self.label[w] = INNER;
                     self.label_end[w] = p ^ 1;
+                    self.note_labelled_in_set(w);
                 }
             } else if self.label[bw] == OUTER {
                 debug_assert!(kslack % 2 == 0, "odd slack between outer vertices");

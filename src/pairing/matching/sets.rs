@@ -21,10 +21,10 @@
 //! chain of nested blossoms' size times its depth (21 million vertex
 //! visits in a 100,000-member round, against 1.1 million vertices taken
 //! apart after augmentations) — one of the two walks that kept the method
-//! above O(nm log n); the other, still there, is over an expanded
-//! blossom's children off the alternating path, whose vertices are free
-//! again and each queued by its best edge. (Labelling OUTER still visits
-//! every vertex: each is to be scanned.)
+//! above O(nm log n); the other, over an expanded blossom's children off
+//! the alternating path, is gone too: a set also keeps its vertices' best
+//! edges and labels from outside (`inside.rs`). (Labelling OUTER still
+//! visits every vertex: each is to be scanned.)
 
 use super::{Dual, Solver, NONE};
 
@@ -99,6 +99,7 @@ impl Solver {
         for &c in children.iter().filter(|&&c| c != keep) {
             let old = self.set_of_top[c];
             self.free_sets.push(old);
+            self.empty_set(old);
             self.set_of_top[c] = NONE;
             let leaves = self.leaves(c);
             // Same value: own base + the old set's part before, own base'
@@ -135,6 +136,7 @@ impl Solver {
             for &x in &leaves {
                 self.set_of[x] = fresh as u32;
             }
+            self.fill_set(fresh, c, &leaves);
             self.give_back(leaves);
         }
     }
