@@ -83,6 +83,9 @@ pub struct Work {
     /// an expansion. Labelling INNER and expanding level by level visit
     /// none (see `sets.rs`).
     pub blossom_vertices_walked: u64,
+    /// Blossoms left off the path when an INNER blossom came apart, each
+    /// freed or labelled from its own records without a walk (`inside.rs`).
+    pub off_path_blossoms: u64,
 }
 
 /// [`max_weight_max_cardinality_matching`], with what it took.
@@ -649,6 +652,7 @@ impl Solver {
                 let labelled = if bv < self.n {
                     (self.label[bv] != FREE).then_some(bv)
                 } else {
+                    self.work.off_path_blossoms += 1;
                     self.set_labelled_vertex(self.set_of_top[bv])
                 };
                 if labelled.is_none() {
