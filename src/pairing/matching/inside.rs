@@ -44,10 +44,9 @@ impl Solver {
     pub(super) fn note_best_in_set(&mut self, w: usize) {
         let s = self.set_of[w] as usize;
         let top = self.set_top[s] as usize;
-        if top < self.n || self.best[w].is_empty() {
+        let Some(key) = self.heap_key(w).filter(|_| top >= self.n) else {
             return;
-        }
-        let key = self.best[w].key + self.vertex_base[w];
+        };
         self.set_best[s].push(Reverse((key, w as u32))); // (fits: n < 2^32)
         if self.set_best[s].len() > 2 * self.size[top] + 16 {
             self.compact_set_best(s);
@@ -72,10 +71,13 @@ impl Solver {
         }
     }
 
+    /// Vertex `x`'s best edge as its set's heap keys it, if it has one.
+    fn heap_key(&self, x: usize) -> Option<i64> {
+        (!self.best[x].is_empty()).then(|| self.best[x].key + self.vertex_base[x])
+    }
+
     fn best_in(&self, s: usize, key: i64, x: usize) -> bool {
-        self.set_of[x] as usize == s
-            && !self.best[x].is_empty()
-            && self.best[x].key + self.vertex_base[x] == key
+        self.set_of[x] as usize == s && self.heap_key(x) == Some(key)
     }
 
     fn labelled_in(&self, s: usize, x: usize) -> bool {
@@ -137,8 +139,7 @@ impl Solver {
         // (Backwards: the list is read from its end, so the first vertex
         // labelled in the child's order is found first.)
         for &x in vertices.iter().rev() {
-            if !self.best[x].is_empty() {
-                let key = self.best[x].key + self.vertex_base[x];
+            if let Some(key) = self.heap_key(x) {
                 self.set_best[s].push(Reverse((key, x as u32)));
             }
             if self.label[x] == INNER && self.label_end[x] != NONE {
