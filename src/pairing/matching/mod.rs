@@ -29,6 +29,7 @@ use inside::SetBest;
 use prepare::prepare;
 use queue::Queue;
 use records::{adjacency, Edge, Neighbour, OuterEdge, WIDE};
+use std::collections::VecDeque;
 
 const NONE: usize = usize::MAX;
 
@@ -269,7 +270,11 @@ struct Solver {
     /// Edges found tight this stage, one bit each (a byte each was 3.6 MB
     /// read at random on a 100,000-member round).
     allowed: Vec<u64>,
-    queue: Vec<usize>,
+    /// OUTER vertices to scan, first labelled first: trees grow breadth
+    /// first, so two trees meet while they are small, and an augmentation
+    /// takes apart fewer vertices to be labelled and scanned again (on the
+    /// 100,000-member round 5 % fewer scans than last labelled first).
+    queue: VecDeque<usize>,
     /// Single edges to look at again: (OUTER vertex, remote endpoint) — an
     /// edge a dual change made tight, without rescanning all of the
     /// vertex's edges.
@@ -337,7 +342,7 @@ impl Solver {
             outer_queue: Queue::default(),
             inner_queue: Queue::default(),
             allowed: vec![0; m.div_ceil(64)],
-            queue: Vec::new(),
+            queue: VecDeque::new(),
             tight: Vec::new(),
             members: vec![Vec::new(); n],
             dead: vec![false; n],
@@ -483,7 +488,7 @@ impl Solver {
             // Only an OUTER blossom's vertices are visited: each is
             // scanned.
             let leaves = self.leaves(b);
-            self.queue.extend_from_slice(&leaves);
+            self.queue.extend(leaves.iter().copied());
             self.give_back(leaves);
         }
         b
@@ -563,7 +568,7 @@ impl Solver {
         for &c in &children {
             if self.label[c] == INNER {
                 let leaves = self.leaves(c);
-                self.queue.extend_from_slice(&leaves);
+                self.queue.extend(leaves.iter().copied());
                 self.give_back(leaves);
             }
         }
@@ -771,7 +776,7 @@ impl Solver {
             // large sparse graphs slow — and duals change again.
             let mut augmented = false;
             loop {
-                if let Some(v) = self.queue.pop() {
+                if let Some(v) = self.queue.pop_front() {
                     if !self.dead[self.root_of(v)] && self.scan(v) {
                         augmented = true;
                     }
