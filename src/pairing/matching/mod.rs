@@ -274,6 +274,7 @@ struct Solver {
     /// first, so two trees meet while they are small, and an augmentation
     /// takes apart fewer vertices to be labelled and scanned again (on the
     /// 100,000-member round 5 % fewer scans than last labelled first).
+    /// Whatever order they are scanned in, the matching is as good.
     queue: VecDeque<usize>,
     /// Single edges to look at again: (OUTER vertex, remote endpoint) — an
     /// edge a dual change made tight, without rescanning all of the
@@ -774,18 +775,25 @@ impl Solver {
             // taken apart (`dissolve_dead_trees`); the others stay as they
             // are — rebuilding every tree after each sweep is what made
             // large sparse graphs slow — and duals change again.
+            //
+            // The edges a dual change made tight come before any scan, and
+            // the last found first (`adjust_duals` lists those between two
+            // trees last): the trees that can augment do so before the
+            // others grow, and the forest grows a layer at a time (`queue`).
+            // On the 100,000-member round that took 12 % fewer edge visits
+            // than scanning first.
             let mut augmented = false;
             loop {
-                if let Some(v) = self.queue.pop_front() {
-                    if !self.dead[self.root_of(v)] && self.scan(v) {
-                        augmented = true;
-                    }
-                } else if let Some((v, p)) = self.tight.pop() {
+                if let Some((v, p)) = self.tight.pop() {
                     let live = self.label[self.top(v)] == OUTER && !self.dead[self.root_of(v)];
                     if !live {
                         self.requeue_free_end(p);
                     } else if self.edge(v, self.vertex_dual(v), p, self.end(p), self.weight(p / 2))
                     {
+                        augmented = true;
+                    }
+                } else if let Some(v) = self.queue.pop_front() {
+                    if !self.dead[self.root_of(v)] && self.scan(v) {
                         augmented = true;
                     }
                 } else {
