@@ -23,6 +23,7 @@ mod prepare;
 mod queue;
 mod records;
 mod sets;
+mod work;
 
 use forest::Best;
 use inside::SetBest;
@@ -30,6 +31,7 @@ use prepare::prepare;
 use queue::Queue;
 use records::{adjacency, Edge, Neighbour, OuterEdge, WIDE};
 use std::collections::VecDeque;
+pub use work::Work;
 
 const NONE: usize = usize::MAX;
 
@@ -60,33 +62,6 @@ pub fn max_weight_max_cardinality_matching(
     edges: &[(usize, usize, i64)],
 ) -> Vec<Option<usize>> {
     solve(n, edges, true).0
-}
-
-/// What the solver did, counted: unlike its time, the same on every
-/// machine and every run, so a change to the method can be judged on a
-/// noisy machine (`cargo bench --bench engine -- round-graph` prints it).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Work {
-    /// Edges looked at from an OUTER vertex (scans and tight edges).
-    pub edge_visits: u64,
-    /// OUTER vertices whose edges were scanned.
-    pub scans: u64,
-    /// Dual changes.
-    pub dual_changes: u64,
-    /// Sweeps that augmented (each followed by taking trees apart).
-    pub augmenting_sweeps: u64,
-    /// Vertices of trees that augmented, taken apart (summed over sweeps).
-    pub vertices_taken_apart: u64,
-    /// Edges between OUTER vertices queued for a later dual change.
-    pub outer_edges_queued: u64,
-    /// Vertices visited one by one inside blossoms: labelled OUTER (to be
-    /// scanned), made OUTER by a new blossom, moved between sets, freed by
-    /// an expansion. Labelling INNER and expanding level by level visit
-    /// none (see `sets.rs`).
-    pub blossom_vertices_walked: u64,
-    /// Blossoms left off the path when an INNER blossom came apart, each
-    /// freed or labelled from its own records without a walk (`inside.rs`).
-    pub off_path_blossoms: u64,
 }
 
 /// [`max_weight_max_cardinality_matching`], with what it took.
@@ -276,6 +251,8 @@ struct Solver {
     /// 100,000-member round 5 % fewer scans than last labelled first).
     /// Whatever order they are scanned in, the matching is as good.
     queue: VecDeque<usize>,
+    /// Per vertex: whether it waits in `queue`.
+    queued: Vec<bool>,
     /// Single edges to look at again: (OUTER vertex, remote endpoint) — an
     /// edge a dual change made tight, without rescanning all of the
     /// vertex's edges.
@@ -344,6 +321,7 @@ impl Solver {
             inner_queue: Queue::default(),
             allowed: vec![0; m.div_ceil(64)],
             queue: VecDeque::new(),
+            queued: vec![false; n],
             tight: Vec::new(),
             members: vec![Vec::new(); n],
             dead: vec![false; n],
@@ -407,6 +385,14 @@ impl Solver {
 
     fn is_allowed(&self, k: usize) -> bool {
         self.allowed[k >> 6] >> (k & 63) & 1 == 1
+    }
+
+    /// Puts OUTER vertices in the queue to be scanned.
+    fn enqueue(&mut self, vertices: &[usize]) {
+        for &v in vertices {
+            self.queued[v] = true;
+        }
+        self.queue.extend(vertices.iter().copied());
     }
 
     /// Appends the vertices inside blossom `b` to `out`.
@@ -489,7 +475,7 @@ impl Solver {
             // Only an OUTER blossom's vertices are visited: each is
             // scanned.
             let leaves = self.leaves(b);
-            self.queue.extend(leaves.iter().copied());
+            self.enqueue(&leaves);
             self.give_back(leaves);
         }
         b
@@ -569,7 +555,7 @@ impl Solver {
         for &c in &children {
             if self.label[c] == INNER {
                 let leaves = self.leaves(c);
-                self.queue.extend(leaves.iter().copied());
+                self.enqueue(&leaves);
                 self.give_back(leaves);
             }
         }
@@ -793,6 +779,7 @@ impl Solver {
                         augmented = true;
                     }
                 } else if let Some(v) = self.queue.pop_front() {
+                    self.queued[v] = false;
                     if !self.dead[self.root_of(v)] && self.scan(v) {
                         augmented = true;
                     }
@@ -871,14 +858,18 @@ impl Solver {
                     self.note_labelled_in_set(w);
                 }
             } else if self.label[bw] == OUTER {
-                debug_assert!(kslack % 2 == 0, "odd slack between outer vertices");
-                let entry = OuterEdge {
-                    from: v as u32, // (fits: `Solver::new` checks)
-                    endpoint: p as u32,
-                    to: w as u32,
-                };
-                self.outer_queue.push(self.total + kslack / 2, entry);
-                self.work.outer_edges_queued += 1;
+                // (If `w` waits to be scanned, its scan queues this edge:
+                // once is enough.)
+                if !self.queued[w] {
+                    debug_assert!(kslack % 2 == 0, "odd slack between outer vertices");
+                    let entry = OuterEdge {
+                        from: v as u32, // (fits: `Solver::new` checks)
+                        endpoint: p as u32,
+                        to: w as u32,
+                    };
+                    self.outer_queue.push(self.total + kslack / 2, entry);
+                    self.work.outer_edges_queued += 1;
+                }
             } else if self.label[w] == FREE {
                 self.note_free_edge(w, k, kslack);
             }
