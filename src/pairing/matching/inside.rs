@@ -129,7 +129,8 @@ impl Solver {
     }
 
     /// A fresh set `s` for top-level `c`, whose `vertices` were just
-    /// walked into it: its heap and list from theirs.
+    /// walked into it (`set_of` already names `s`): its heap and list from
+    /// theirs.
     pub(super) fn fill_set(&mut self, s: usize, c: usize, vertices: &[usize]) {
         self.set_best[s].clear();
         self.set_labelled[s].clear();
@@ -142,7 +143,7 @@ impl Solver {
             if let Some(key) = self.heap_key(x) {
                 self.set_best[s].push(Reverse((key, x as u32)));
             }
-            if self.label[x] == INNER && self.label_end[x] != NONE {
+            if self.labelled_in(s, x) {
                 self.set_labelled[s].push(x as u32);
             }
         }
