@@ -106,9 +106,13 @@ impl Solver {
     }
 
     /// Whether `x` is in a top-level OUTER blossom of a tree still growing.
+    /// Asked only between sweeps — dual changes, the queues, the end of
+    /// taking trees apart — when no tree is dead, so the label says it
+    /// without reading `x`'s tree (two more misses, for each of millions
+    /// of edges a large round's best edges are worked out from).
     pub(super) fn live_outer(&self, x: usize) -> bool {
-        let b = self.top(x);
-        self.label[b] == OUTER && !self.dead[self.root_of(x)]
+        debug_assert!(self.dead_roots.is_empty(), "asked while a tree is dead");
+        self.label[self.top(x)] == OUTER
     }
 
     /// Takes apart the trees that augmented: their vertices (all matched
@@ -185,19 +189,23 @@ impl Solver {
                 let (p, w) = (x.endpoint as usize, x.vertex as usize);
                 let k = p / 2;
                 self.disallow(k);
-                let root = self.root_of(w);
-                if root == NONE || self.dead[root] {
-                    continue; // in no tree, or gone too
-                }
+                // The dead trees are unlabelled by now, so a labelled
+                // blossom is in a living tree: its label says enough,
+                // without reading its tree (two more misses an edge).
                 let bw = self.top(w);
-                if self.label[bw] == OUTER {
+                let label = self.label[bw];
+                debug_assert!(
+                    label == FREE || self.root_of(w) != NONE && !self.dead[self.root_of(w)],
+                    "a labelled blossom in no living tree"
+                );
+                if label == OUTER {
                     let slack = self.neighbour_slack(dv, x);
                     if slack <= 0 {
                         // Looked at again from `w`, toward `v`.
                         self.tight.push((w, p ^ 1));
                     }
                     self.note_free_edge(v, k, slack);
-                } else if bw != w && self.label[w] == INNER && self.label[bw] == INNER {
+                } else if label == INNER && bw != w && self.label[w] == INNER {
                     let from = self.label_end[w];
                     let by = if from == NONE {
                         NONE
