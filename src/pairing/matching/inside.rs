@@ -42,8 +42,8 @@ impl Solver {
     /// Vertex `w`'s best edge has just been written: a non-trivial set
     /// keeps it in its heap.
     pub(super) fn note_best_in_set(&mut self, w: usize) {
-        let s = self.set_of[w] as usize;
-        let top = self.set_top[s] as usize;
+        let top = self.top(w);
+        let s = self.set_index(w);
         let Some(key) = self.heap_key(w).filter(|_| top >= self.n) else {
             return;
         };
@@ -56,11 +56,11 @@ impl Solver {
     /// Vertex `w`, inside a non-trivial blossom, has just been labelled
     /// INNER from outside it.
     pub(super) fn note_labelled_in_set(&mut self, w: usize) {
-        let s = self.set_of[w] as usize;
-        let top = self.set_top[s] as usize;
+        let top = self.top(w);
         if top < self.n {
             return;
         }
+        let s = self.set_index(w);
         self.set_labelled[s].push(w as u32);
         if self.set_labelled[s].len() > 2 * self.size[top] + 16 {
             let mut list = std::mem::take(&mut self.set_labelled[s]);
@@ -77,11 +77,11 @@ impl Solver {
     }
 
     fn best_in(&self, s: usize, key: i64, x: usize) -> bool {
-        self.set_of[x] as usize == s && self.heap_key(x) == Some(key)
+        self.set_index(x) == s && self.heap_key(x) == Some(key)
     }
 
     fn labelled_in(&self, s: usize, x: usize) -> bool {
-        self.set_of[x] as usize == s && self.label[x] == INNER && self.label_end[x] != NONE
+        self.set_index(x) == s && self.label[x] == INNER && self.label_end[x] != NONE
     }
 
     /// Drops the entries that no longer count, and repeats.

@@ -273,8 +273,8 @@ impl Solver {
     fn new(n: usize, edges: Vec<(usize, usize, i64)>, max_cardinality: bool) -> Self {
         let m = edges.len();
         assert!(
-            n < u32::MAX as usize && 2 * m < u32::MAX as usize,
-            "the matcher takes up to 2^32 vertices and 2^31 edges"
+            n < sets::SELF_TOP as usize && 2 * m < u32::MAX as usize,
+            "the matcher takes up to 2^31 vertices and 2^31 edges"
         );
         // (Fits: checked above.)
         let records: Vec<Edge> = edges
@@ -295,7 +295,7 @@ impl Solver {
             mate: vec![NONE; n],
             label: vec![FREE; 2 * n],
             label_end: vec![NONE; 2 * n],
-            set_of: (0..n as u32).collect(),
+            set_of: (0..n as u32).map(|v| v | sets::SELF_TOP).collect(),
             set_top: (0..n as u32).collect(),
             set_root: vec![u32::MAX; n],
             set_dual: vec![Dual::fixed(0); n],

@@ -28,13 +28,20 @@
 
 use super::{Dual, Solver, NONE};
 
+/// Marks a vertex's entry in `set_of` when the vertex is its set's
+/// top-level blossom itself (in no blossom): then `top(x)` is `x` without
+/// reading `set_top` — the second of two dependent misses on nearly every
+/// edge looked at in a large round, where most vertices are in no
+/// blossom. (So vertex and set numbers stay below 2^31.)
+pub(super) const SELF_TOP: u32 = 1 << 31;
+
 /// A set's tree root or top blossom as stored (`u32`: these arrays are read
 /// for nearly every edge looked at, and a smaller array stays in cache).
 fn small(x: usize) -> u32 {
     if x == NONE {
         u32::MAX
     } else {
-        x as u32 // (fits: `Solver::new` checks n < 2^32 - 1)
+        x as u32 // (fits: `Solver::new` checks n < 2^31)
     }
 }
 
@@ -49,18 +56,36 @@ fn wide(x: u32) -> usize {
 impl Solver {
     /// The top-level blossom (or the vertex itself) holding vertex `x`.
     pub(super) fn top(&self, x: usize) -> usize {
-        self.set_top[self.set_of[x] as usize] as usize
+        let s = self.set_of[x];
+        let top = if s & SELF_TOP != 0 {
+            x
+        } else {
+            self.set_top[s as usize] as usize
+        };
+        debug_assert_eq!(top, self.set_top[(s & !SELF_TOP) as usize] as usize);
+        top
+    }
+
+    /// The set vertex `x` is in.
+    pub(super) fn set_index(&self, x: usize) -> usize {
+        (self.set_of[x] & !SELF_TOP) as usize
     }
 
     /// The root of the tree vertex `x` was last labelled in, or NONE.
     pub(super) fn root_of(&self, x: usize) -> usize {
-        wide(self.set_root[self.set_of[x] as usize])
+        wide(self.set_root[self.set_index(x)])
     }
 
     /// How vertex `x`'s dual moves with its set: its dual is its own base
     /// plus this one's `base + sign · total`.
     pub(super) fn set_dual_of(&self, x: usize) -> Dual {
-        self.set_dual[self.set_of[x] as usize]
+        self.set_dual[self.set_index(x)]
+    }
+
+    /// Vertex `x` joins set `s`, as that set's top-level blossom itself
+    /// (`alone`: in no blossom) or not.
+    fn put_in_set(&mut self, x: usize, s: usize, alone: bool) {
+        self.set_of[x] = s as u32 | if alone { SELF_TOP } else { 0 }; // (fits: n < 2^31)
     }
 
     /// Puts top-level blossom (or vertex) `b` in the tree of `root`.
@@ -94,6 +119,9 @@ impl Solver {
         self.set_top[set] = small(b);
         self.set_of_top[b] = set;
         self.set_of_top[keep] = NONE;
+        if keep < self.n {
+            self.put_in_set(keep, set, false);
+        }
         self.set_vertex_sign(b, vertex_sign);
         self.size[b] = children.iter().map(|&c| self.size[c]).sum();
         for &c in children.iter().filter(|&&c| c != keep) {
@@ -106,7 +134,7 @@ impl Solver {
             // + the new set's part after.
             let shift = self.set_dual[old].at(self.total) - self.set_dual[set].at(self.total);
             for &x in &leaves {
-                self.set_of[x] = set as u32;
+                self.put_in_set(x, set, false);
                 self.vertex_base[x] += shift;
             }
             self.give_back(leaves);
@@ -123,6 +151,9 @@ impl Solver {
         self.set_of_top[b] = NONE;
         self.set_top[set] = small(keep);
         self.set_of_top[keep] = set;
+        if keep < self.n {
+            self.put_in_set(keep, set, true);
+        }
         for &c in children.iter().filter(|&&c| c != keep) {
             let fresh = self
                 .free_sets
@@ -134,7 +165,7 @@ impl Solver {
             self.set_of_top[c] = fresh;
             let leaves = self.leaves(c);
             for &x in &leaves {
-                self.set_of[x] = fresh as u32;
+                self.put_in_set(x, fresh, c < self.n);
             }
             self.fill_set(fresh, c, &leaves);
             self.give_back(leaves);
