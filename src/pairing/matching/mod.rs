@@ -387,6 +387,13 @@ impl Solver {
         self.allowed[k >> 6] >> (k & 63) & 1 == 1
     }
 
+    /// Whether labelled vertex `x`'s tree augmented this sweep. Most sweeps
+    /// end with a dual change and no augmentation, so whether any tree
+    /// did is asked first: then `x`'s tree is not read (two misses).
+    fn in_dead_tree(&self, x: usize) -> bool {
+        !self.dead_roots.is_empty() && self.dead[self.root_of(x)]
+    }
+
     /// Puts OUTER vertices in the queue to be scanned.
     fn enqueue(&mut self, vertices: &[usize]) {
         for &v in vertices {
@@ -771,7 +778,7 @@ impl Solver {
             let mut augmented = false;
             loop {
                 if let Some((v, p)) = self.tight.pop() {
-                    let live = self.label[self.top(v)] == OUTER && !self.dead[self.root_of(v)];
+                    let live = self.label[self.top(v)] == OUTER && !self.in_dead_tree(v);
                     if !live {
                         self.requeue_free_end(p);
                     } else if self.edge(v, self.vertex_dual(v), p, self.end(p), self.weight(p / 2))
@@ -780,7 +787,7 @@ impl Solver {
                     }
                 } else if let Some(v) = self.queue.pop_front() {
                     self.queued[v] = false;
-                    if !self.dead[self.root_of(v)] && self.scan(v) {
+                    if !self.in_dead_tree(v) && self.scan(v) {
                         augmented = true;
                     }
                 } else {
@@ -834,7 +841,7 @@ impl Solver {
                 // large round; a tenth of all visits).
                 return false;
             }
-            if label != FREE && self.dead[self.root_of(w)] {
+            if label != FREE && self.in_dead_tree(w) {
                 return false;
             }
             let mut kslack = 0;
