@@ -30,7 +30,7 @@
 //! blossom is in `free_queue` by the vertex whose best edge falls due
 //! first (`inside.rs`), not by each of its vertices.
 
-use super::{OuterEdge, Queue, Solver, FREE, INNER, NONE};
+use super::{FreeEntry, OuterEdge, Queue, Solver, FREE, INNER, NONE};
 
 /// What the next dual change leads to.
 enum Next {
@@ -75,7 +75,7 @@ impl Solver {
         }
         let e = self.best[w].edge();
         if e != NONE {
-            self.free_queue.push(self.total + self.slack(e), w);
+            self.queue_free(self.total + self.slack(e), w);
         }
     }
 
@@ -101,7 +101,11 @@ impl Solver {
     /// none or sits in a labelled blossom (queued again if that blossom is
     /// expanded). A best edge that has fallen behind is worked out again
     /// first.
-    fn free_vertex_due(&mut self, w: usize) -> Option<i64> {
+    fn free_vertex_due(&mut self, entry: FreeEntry) -> Option<i64> {
+        if !self.is_latest(entry) {
+            return None;
+        }
+        let w = entry.vertex as usize;
         let best = self.best[w];
         let b = self.top(w);
         if self.label[b] != FREE || best.is_empty() {
@@ -152,11 +156,11 @@ impl Solver {
     fn least_free_edge(&mut self) -> Option<(i64, usize)> {
         loop {
             for (due, x) in std::mem::take(&mut self.pending_free) {
-                self.free_queue.push(due, x);
+                self.queue_free(due, x);
             }
             let least = self.least_due(|s| &mut s.free_queue, Self::free_vertex_due);
             if self.pending_free.is_empty() {
-                return least;
+                return least.map(|(d, entry)| (d, entry.vertex as usize));
             }
         }
     }

@@ -59,7 +59,7 @@ impl Solver {
             self.best[w] = record;
             self.note_best_in_set(w);
             if self.label[self.top(w)] == FREE {
-                self.free_queue.push(self.total + slack, w);
+                self.queue_free(self.total + slack, w);
             }
         }
     }
@@ -101,7 +101,7 @@ impl Solver {
     pub(super) fn requeue_free_end(&mut self, p: usize) {
         let w = self.end(p);
         if self.label[self.top(w)] == FREE && !self.best[w].is_empty() {
-            self.free_queue.push(self.total, w);
+            self.queue_free(self.total, w);
         }
     }
 
@@ -297,7 +297,10 @@ impl Solver {
         }
         if self.free_queue.len() > limit {
             let mut queue = std::mem::take(&mut self.free_queue);
-            queue.retain(|w| !self.best[w].is_empty() && self.label[self.top(w)] == FREE);
+            queue.retain(|entry| {
+                let w = entry.vertex as usize;
+                self.is_latest(entry) && !self.best[w].is_empty() && self.label[self.top(w)] == FREE
+            });
             self.free_queue = queue;
         }
     }

@@ -29,7 +29,7 @@ use forest::Best;
 use inside::SetBest;
 use prepare::prepare;
 use queue::Queue;
-use records::{adjacency, Edge, Neighbour, OuterEdge, WIDE};
+use records::{adjacency, Edge, FreeEntry, Neighbour, OuterEdge, WIDE};
 use std::collections::VecDeque;
 pub use work::Work;
 
@@ -237,7 +237,9 @@ struct Solver {
     /// Keys are the `total` at which an item becomes due; see `duals.rs`
     /// for why a stored key may be early.
     /// Free vertices by when their best edge becomes tight.
-    free_queue: Queue,
+    free_queue: Queue<FreeEntry>,
+    /// Per vertex: the number of its latest entry in `free_queue`.
+    free_entry: Vec<u32>,
     /// Edges between OUTER vertices by when they become tight.
     outer_queue: Queue<OuterEdge>,
     /// INNER blossoms by when their dual reaches zero.
@@ -317,6 +319,7 @@ impl Solver {
             max_weight,
             unmatched: n,
             free_queue: Queue::default(),
+            free_entry: vec![0; n],
             outer_queue: Queue::default(),
             inner_queue: Queue::default(),
             allowed: vec![0; m.div_ceil(64)],
@@ -392,6 +395,22 @@ impl Solver {
     /// did is asked first: then `x`'s tree is not read (two misses).
     fn in_dead_tree(&self, x: usize) -> bool {
         !self.dead_roots.is_empty() && self.dead[self.root_of(x)]
+    }
+
+    /// Queues free vertex `w` by `due`, the latest of its entries: the
+    /// others are dropped when they come up. (Numbers wrap around; an old
+    /// entry taken for the latest is only checked in full, as every entry
+    /// was before.)
+    fn queue_free(&mut self, due: i64, w: usize) {
+        let number = self.free_entry[w].wrapping_add(1);
+        self.free_entry[w] = number;
+        let vertex = w as u32; // (fits: `Solver::new` checks n)
+        self.free_queue.push(due, FreeEntry { vertex, number });
+    }
+
+    /// Whether `entry` is its vertex's latest in `free_queue`.
+    fn is_latest(&self, entry: FreeEntry) -> bool {
+        self.free_entry[entry.vertex as usize] == entry.number
     }
 
     /// Puts OUTER vertices in the queue to be scanned.

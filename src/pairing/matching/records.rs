@@ -46,6 +46,17 @@ pub(super) struct OuterEdge {
     pub(super) to: u32,
 }
 
+/// A free vertex as queued by when its best edge falls due, with the
+/// number of its latest entry (`Solver::free_entry`): an older entry of
+/// the same vertex is dropped on that alone, without reading its best edge
+/// (most entries are older ones: a vertex is queued again each time its
+/// best edge improves).
+#[derive(Clone, Copy)]
+pub(super) struct FreeEntry {
+    pub(super) vertex: u32,
+    pub(super) number: u32,
+}
+
 /// Every vertex's edges, flat: vertex `v`'s are
 /// `records[first[v]..first[v + 1]]`, one per edge end, made by
 /// `record(remote endpoint, remote vertex, weight)` (the remote endpoint of
