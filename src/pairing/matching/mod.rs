@@ -397,22 +397,6 @@ impl Solver {
         !self.dead_roots.is_empty() && self.dead[self.root_of(x)]
     }
 
-    /// Queues free vertex `w` by `due`, the latest of its entries: the
-    /// others are dropped when they come up. (Numbers wrap around; an old
-    /// entry taken for the latest is only checked in full, as every entry
-    /// was before.)
-    fn queue_free(&mut self, due: i64, w: usize) {
-        let number = self.free_entry[w].wrapping_add(1);
-        self.free_entry[w] = number;
-        let vertex = w as u32; // (fits: `Solver::new` checks n)
-        self.free_queue.push(due, FreeEntry { vertex, number });
-    }
-
-    /// Whether `entry` is its vertex's latest in `free_queue`.
-    fn is_latest(&self, entry: FreeEntry) -> bool {
-        self.free_entry[entry.vertex as usize] == entry.number
-    }
-
     /// Puts OUTER vertices in the queue to be scanned.
     fn enqueue(&mut self, vertices: &[usize]) {
         for &v in vertices {
