@@ -184,6 +184,9 @@ impl Solver {
         let mut relabel: Vec<usize> = Vec::new();
         for &v in &gone {
             let dv = self.vertex_dual(v);
+            // Its least-slack edge to a living OUTER vertex, noted once
+            // when all are seen (one queue entry, not one per better edge).
+            let mut least: Option<(usize, i64)> = None;
             for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
                 let x = self.neighbours[idx];
                 let (p, w) = (x.endpoint as usize, x.vertex as usize);
@@ -204,7 +207,9 @@ impl Solver {
                         // Looked at again from `w`, toward `v`.
                         self.tight.push((w, p ^ 1));
                     }
-                    self.note_free_edge(v, k, slack);
+                    if least.is_none_or(|(_, s)| slack < s) {
+                        least = Some((k, slack));
+                    }
                 } else if label == INNER && bw != w && self.label[w] == INNER {
                     let from = self.label_end[w];
                     let by = if from == NONE {
@@ -216,6 +221,9 @@ impl Solver {
                         relabel.push(w);
                     }
                 }
+            }
+            if let Some((k, slack)) = least {
+                self.note_free_edge(v, k, slack);
             }
         }
         for &v in &gone {
