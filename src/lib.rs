@@ -27,6 +27,7 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod huge_pages;
 pub mod ids;
 pub mod match_cmd;
 pub mod meeting_time;

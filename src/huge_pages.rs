@@ -1,0 +1,104 @@
+//! The `tandem` binary's allocator: the system's, with every large block
+//! asked to sit on transparent huge pages.
+//!
+//! Matching a 100,000-member round reads hundreds of megabytes at random
+//! (each edge looked at reads its far end's records), and with 4 KiB
+//! pages nearly every such read also misses the TLB. Linux leaves huge
+//! pages to the programs that ask for them (`madvise` is the usual
+//! setting of `/sys/kernel/mm/transparent_hugepage/enabled`), so large
+//! blocks ask: `tandem match` on the 100,000-row skewed roster takes
+//! about a tenth less time (`BENCHMARKS.md`, session 18). Small blocks
+//! are left alone: a huge page for a small vector would waste memory.
+//! Elsewhere, or where the kernel says no, this is the system allocator.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+
+/// Blocks of at least this many bytes are advised (a huge page is 2 MiB;
+/// a block must span whole ones to gain anything).
+const ADVISE_FROM: usize = 4 << 20;
+
+/// The system allocator, advising large blocks onto huge pages.
+pub struct HugePages;
+
+// SAFETY: every call is passed to `System` unchanged; `advise` only
+// gives the kernel a hint about pages inside the block just returned.
+unsafe impl GlobalAlloc for HugePages {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is `System`'s.
+        let block = unsafe { System.alloc(layout) };
+        advise(block, layout.size());
+        block
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as `alloc`.
+        let block = unsafe { System.alloc_zeroed(layout) };
+        advise(block, layout.size());
+        block
+    }
+
+    unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
+        // SAFETY: as `alloc`.
+        unsafe { System.dealloc(block, layout) }
+    }
+
+    unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as `alloc`.
+        let moved = unsafe { System.realloc(block, layout, new_size) };
+        advise(moved, new_size);
+        moved
+    }
+}
+
+/// Asks for huge pages under the whole pages of `len` bytes at `block`
+/// (nothing for a small or failed block). Only a hint: if the kernel
+/// refuses, the block is as good as ever.
+fn advise(block: *mut u8, len: usize) {
+    if block.is_null() || len < ADVISE_FROM {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = (block as usize).next_multiple_of(PAGE);
+        let end = (block as usize + len) & !(PAGE - 1);
+        if end > start {
+            // SAFETY: [start, end) lies inside the block just allocated,
+            // page-aligned as madvise requires; MADV_HUGEPAGE changes how
+            // those pages are backed, never their contents.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_and_small_blocks_keep_their_contents_through_realloc() {
+        let a = HugePages;
+        for size in [64, ADVISE_FROM - 1, ADVISE_FROM, 3 * ADVISE_FROM + 17] {
+            let layout = Layout::from_size_align(size, 8).unwrap();
+            // SAFETY: non-zero size; every block is freed with its layout.
+            unsafe {
+                let block = a.alloc_zeroed(layout);
+                assert!(!block.is_null());
+                assert!(std::slice::from_raw_parts(block, size)
+                    .iter()
+                    .all(|&b| b == 0));
+                for i in (0..size).step_by(4099) {
+                    *block.add(i) = (i % 251) as u8;
+                }
+                let grown = a.realloc(block, layout, 2 * size);
+                assert!(!grown.is_null());
+                for i in (0..size).step_by(4099) {
+                    assert_eq!(*grown.add(i), (i % 251) as u8, "byte {i} of {size}");
+                }
+                a.dealloc(grown, Layout::from_size_align(2 * size, 8).unwrap());
+            }
+        }
+    }
+}
