@@ -59,31 +59,54 @@ impl Blocked {
     }
 }
 
-/// What scoring reads of one person, in one small record: a large program
-/// scores tens of millions of pairs at random places in memory, and with
-/// these spread over eight arrays each pair cost eight cache misses
-/// (`blocked` alone was a tenth of a 100,000-member round).
+/// What scoring reads of one person, in one 32-byte record (aligned, so
+/// never split over two cache lines): a large program scores tens of
+/// millions of pairs at random places in memory, and with these spread
+/// over eight arrays each pair cost eight cache misses (`blocked` alone
+/// was a tenth of a 100,000-member round); with the skills and the
+/// do-not-pair lists apart, still three.
 #[derive(Clone, Copy)]
+#[repr(C, align(32))]
 struct Card {
+    /// The skills they offer and want with ids below 64: all of them in a
+    /// roster of up to 64 skills (beyond, `Scorer::skills` has them all).
+    offers: u64,
+    wants: u64,
     /// Roster index of their manager, or [`NO_ONE`].
     manager: u32,
     team: u32,
-    /// UTC offset, minutes.
-    offset: i32,
     /// Working hours, local.
     hours: Workday,
+    /// UTC offset, minutes (fits: offsets are within ±14 hours).
+    offset: i16,
     level: u8,
-    /// Whether the team is known (not blank).
-    team_known: bool,
-    /// Whether their do-not-pair list is not empty.
-    avoids: bool,
+    /// Bit 0: the team is known (not blank). Bits 1–7: a filter of who is
+    /// on their do-not-pair list ([`avoid_bit`]; none set: nobody), so
+    /// that the list itself — two more misses — is read for few pairs.
+    flags: u8,
 }
 
 const NO_ONE: u32 = u32::MAX;
+const TEAM_KNOWN: u8 = 1;
+
+/// Person `x`'s bit in a do-not-pair filter (one of bits 1–7).
+fn avoid_bit(x: usize) -> u8 {
+    2 << (((x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) % 7)
+}
 
 impl Card {
     fn reports_to(&self, i: usize) -> bool {
         self.manager != NO_ONE && self.manager as usize == i
+    }
+
+    fn team_known(&self) -> bool {
+        self.flags & TEAM_KNOWN != 0
+    }
+
+    /// Whether person `x` may be on their do-not-pair list (if not, they
+    /// certainly are not).
+    fn may_avoid(&self, x: usize) -> bool {
+        self.flags & avoid_bit(x) != 0
     }
 }
 
@@ -94,7 +117,8 @@ pub struct Scorer<'a> {
     pub rules: Rules,
     cards: Vec<Card>,
     /// Skill bitsets laid out flat, `words` per set, a person's offers
-    /// then wants side by side (one cache line for both).
+    /// then wants side by side — kept only when there are more than 64
+    /// skills (up to 64, the cards have them).
     words: usize,
     skills: Vec<u64>,
     do_not_pair: Vec<Vec<usize>>,
@@ -139,8 +163,15 @@ impl<'a> Scorer<'a> {
             })
             .collect();
         let words = roster.skills.len().div_ceil(64).max(1);
-        let mut skills = vec![0u64; people.len() * 2 * words];
-        for (i, p) in people.iter().enumerate() {
+        let mut skills = vec![
+            0u64;
+            if words > 1 {
+                people.len() * 2 * words
+            } else {
+                0
+            }
+        ];
+        for (i, p) in people.iter().enumerate().filter(|_| words > 1) {
             let base = i * 2 * words;
             for id in p.offers.ids() {
                 skills[base + id / 64] |= 1 << (id % 64);
@@ -185,21 +216,30 @@ impl<'a> Scorer<'a> {
                 }
             }
         }
+        let first_word = |ids: &mut dyn Iterator<Item = usize>| {
+            ids.filter(|&id| id < 64).fold(0u64, |w, id| w | 1 << id)
+        };
         let cards = people
             .iter()
             .enumerate()
             .map(|(i, p)| Card {
+                offers: first_word(&mut p.offers.ids()),
+                wants: first_word(&mut p.wants.ids()),
                 manager: p
                     .manager
                     .as_deref()
                     .and_then(|m| index.get(m))
                     .map_or(NO_ONE, |&m| compact(m)),
                 team: compact(team[i]),
-                offset: offsets[i],
                 hours: p.hours,
+                // (Offsets are whole minutes within ±14 hours.)
+                offset: offsets[i].clamp(-24 * 60, 24 * 60) as i16,
                 level: p.level,
-                team_known: !p.team.trim().is_empty(),
-                avoids: !do_not_pair[i].is_empty(),
+                flags: do_not_pair[i]
+                    .iter()
+                    .fold(u8::from(!p.team.trim().is_empty()), |f, &x| {
+                        f | avoid_bit(x)
+                    }),
             })
             .collect();
         Self {
@@ -243,12 +283,35 @@ impl<'a> Scorer<'a> {
     /// Shared working hours of two people, each in their own zone.
     pub fn overlap_hours(&self, a: usize, b: usize) -> f64 {
         let (ca, cb) = (&self.cards[a], &self.cards[b]);
-        let minutes = shared_minutes(ca.hours, ca.offset, cb.hours, cb.offset);
+        let minutes = shared_minutes(
+            ca.hours,
+            i32::from(ca.offset),
+            cb.hours,
+            i32::from(cb.offset),
+        );
         f64::from(minutes) / 60.0
     }
 
     fn level_gap(&self, a: usize, b: usize) -> u32 {
         u32::from(self.cards[a].level.abs_diff(self.cards[b].level))
+    }
+
+    /// How many of what `a` offers `b` wants.
+    fn teaches(&self, a: usize, b: usize) -> u32 {
+        if self.words == 1 {
+            (self.cards[a].offers & self.cards[b].wants).count_ones()
+        } else {
+            Self::common(self.offers(a), self.wants(b))
+        }
+    }
+
+    /// Whether `a` and `b` want something in common.
+    fn want_alike(&self, a: usize, b: usize) -> bool {
+        if self.words == 1 {
+            self.cards[a].wants & self.cards[b].wants != 0
+        } else {
+            Self::common(self.wants(a), self.wants(b)) > 0
+        }
     }
 
     fn offers(&self, p: usize) -> &[u64] {
@@ -270,7 +333,7 @@ impl<'a> Scorer<'a> {
     /// nothing else: a caller about to score many far-apart people reads
     /// them all first, so that their cache misses overlap.
     pub fn fetch(&self, b: usize) -> u64 {
-        u64::from(self.cards[b].level) ^ self.skills[b * 2 * self.words]
+        u64::from(self.cards[b].level) ^ self.cards[b].offers
     }
 
     /// The first hard constraint that forbids pairing `a` and `b`, if any.
@@ -286,8 +349,8 @@ impl<'a> Scorer<'a> {
         if ca.reports_to(b) || cb.reports_to(a) {
             return Some(Blocked::ManagerReport);
         }
-        if (ca.avoids && self.do_not_pair[a].contains(&b))
-            || (cb.avoids && self.do_not_pair[b].contains(&a))
+        if (ca.may_avoid(b) && self.do_not_pair[a].contains(&b))
+            || (cb.may_avoid(a) && self.do_not_pair[b].contains(&a))
         {
             return Some(Blocked::DoNotPair);
         }
@@ -315,8 +378,8 @@ impl<'a> Scorer<'a> {
     /// Points regardless of hard constraints (circles penalise instead).
     pub fn points(&self, a: usize, b: usize) -> i64 {
         let w = &self.rules.weights;
-        let ab = f64::from(Self::common(self.offers(a), self.wants(b)));
-        let ba = f64::from(Self::common(self.offers(b), self.wants(a)));
+        let ab = f64::from(self.teaches(a, b));
+        let ba = f64::from(self.teaches(b, a));
         let mut s = w.teach * (ab + ba);
         if ab > 0.0 && ba > 0.0 {
             s += w.mutual_bonus;
@@ -324,12 +387,12 @@ impl<'a> Scorer<'a> {
         s += w.level_closeness * self.closeness(a, b);
         let (ca, cb) = (&self.cards[a], &self.cards[b]);
         let same_team = ca.team == cb.team;
-        if !same_team && ca.team_known && cb.team_known {
+        if !same_team && ca.team_known() && cb.team_known() {
             s += w.different_team;
         }
         s += w.overlap_per_hour * self.overlap_hours(a, b);
         s -= self.repeat_penalty(a, b);
-        if same_team && Self::common(self.wants(a), self.wants(b)) > 0 {
+        if same_team && self.want_alike(a, b) {
             s -= w.same_team_goal_penalty;
         }
         (s * SCALE).round() as i64
@@ -379,7 +442,7 @@ impl<'a> Scorer<'a> {
             (true, true) => {}
         }
         let (ca, cb) = (&self.cards[a], &self.cards[b]);
-        if ca.team != cb.team && ca.team_known && cb.team_known {
+        if ca.team != cb.team && ca.team_known() && cb.team_known() {
             out.push(format!("different teams ({} and {})", pa.team, pb.team));
         }
         match self.level_gap(a, b) {

@@ -785,6 +785,30 @@ fn a_pair_waits_exactly_no_repeat_rounds_and_only_that_pair_waits() {
 }
 
 #[test]
+fn a_long_do_not_pair_list_blocks_exactly_the_people_on_it_both_ways() {
+    use tandem::pairing::score::Blocked;
+    // The scorer checks a small filter of each list before the list
+    // itself: twenty names set every bit of it, so for everyone else the
+    // filter says "maybe" and only the list can say no.
+    let mut people: Vec<Person> = (0..80)
+        .map(|i| person(&format!("p{i}"), &format!("t{i}"), 3, &[0], &[1]))
+        .collect();
+    people[0].do_not_pair = (1..=20).map(|i| format!("p{i}")).collect();
+    let roster = Roster {
+        people,
+        skills: vec!["s0".into(), "s1".into()],
+    };
+    let scorer = Scorer::new(&roster, &History::default(), rules(), at());
+    for other in 1..80 {
+        let expected = (other <= 20).then_some(Blocked::DoNotPair);
+        assert_eq!(scorer.blocked(0, other), expected, "p0 and p{other}");
+        assert_eq!(scorer.blocked(other, 0), expected, "p{other} and p0");
+    }
+    // Nobody else is blocked by p0's list.
+    assert_eq!(scorer.blocked(1, 2), None);
+}
+
+#[test]
 fn skills_beyond_the_first_64_count_and_only_shared_ones_do() {
     // 70 skills: each person's skills take two 64-bit words.
     let skills: Vec<String> = (0..70).map(|i| format!("skill{i}")).collect();
