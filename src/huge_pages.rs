@@ -6,9 +6,10 @@
 //! pages nearly every such read also misses the TLB. Linux leaves huge
 //! pages to the programs that ask for them (`madvise` is the usual
 //! setting of `/sys/kernel/mm/transparent_hugepage/enabled`), so large
-//! blocks ask: `tandem match` on the 100,000-row skewed roster takes
-//! about a tenth less time (`BENCHMARKS.md`, session 18). Small blocks
-//! are left alone: a huge page for a small vector would waste memory.
+//! blocks ask: `tandem match` on the 100,000-row skewed roster, median
+//! 7.7 s → 7.4 s on a noisy machine (`BENCHMARKS.md`, session 18). Small
+//! blocks are left alone: a huge page for a small vector would waste
+//! memory.
 //! Elsewhere, or where the kernel says no, this is the system allocator.
 
 use std::alloc::{GlobalAlloc, Layout, System};
