@@ -163,14 +163,13 @@ impl<'a> Scorer<'a> {
             })
             .collect();
         let words = roster.skills.len().div_ceil(64).max(1);
-        let mut skills = vec![
-            0u64;
-            if words > 1 {
-                people.len() * 2 * words
-            } else {
-                0
-            }
-        ];
+        // (Up to 64 skills the cards hold them all: no flat copy.)
+        let flat = if words > 1 {
+            people.len() * 2 * words
+        } else {
+            0
+        };
+        let mut skills = vec![0u64; flat];
         for (i, p) in people.iter().enumerate().filter(|_| words > 1) {
             let base = i * 2 * words;
             for id in p.offers.ids() {
