@@ -45,6 +45,11 @@ impl SkillSet {
             .sum()
     }
 
+    /// Word `i` of the set: skills `64 i` to `64 i + 63`, one bit each.
+    pub fn word(&self, i: usize) -> u64 {
+        self.0.get(i).copied().unwrap_or(0)
+    }
+
     pub fn intersection(&self, other: &SkillSet) -> SkillSet {
         SkillSet(self.0.iter().zip(&other.0).map(|(a, b)| a & b).collect())
     }

@@ -172,11 +172,9 @@ impl<'a> Scorer<'a> {
         let mut skills = vec![0u64; flat];
         for (i, p) in people.iter().enumerate().filter(|_| words > 1) {
             let base = i * 2 * words;
-            for id in p.offers.ids() {
-                skills[base + id / 64] |= 1 << (id % 64);
-            }
-            for id in p.wants.ids() {
-                skills[base + words + id / 64] |= 1 << (id % 64);
+            for w in 0..words {
+                skills[base + w] = p.offers.word(w);
+                skills[base + words + w] = p.wants.word(w);
             }
         }
         let do_not_pair: Vec<Vec<usize>> = people
@@ -215,15 +213,12 @@ impl<'a> Scorer<'a> {
                 }
             }
         }
-        let first_word = |ids: &mut dyn Iterator<Item = usize>| {
-            ids.filter(|&id| id < 64).fold(0u64, |w, id| w | 1 << id)
-        };
         let cards = people
             .iter()
             .enumerate()
             .map(|(i, p)| Card {
-                offers: first_word(&mut p.offers.ids()),
-                wants: first_word(&mut p.wants.ids()),
+                offers: p.offers.word(0),
+                wants: p.wants.word(0),
                 manager: p
                     .manager
                     .as_deref()
