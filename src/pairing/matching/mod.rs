@@ -25,6 +25,7 @@ mod records;
 mod sets;
 mod work;
 
+use duals::{Dual, Duals};
 use forest::Best;
 use inside::SetBest;
 use prepare::prepare;
@@ -125,45 +126,6 @@ const OUTER: u8 = 1; // "S": even distance from a free vertex
 const INNER: u8 = 2; // "T": odd distance
 const CRUMB: u8 = 5; // OUTER + breadcrumb while scanning for a blossom base
 
-/// A lazy dual: its value is `base + sign · total` (see `duals.rs`),
-/// packed in one `i64` as `4 · base + (sign + 1)`: a set's dual is read
-/// for nearly every edge looked at, and 8 bytes a set keep twice as many
-/// of them in cache as 16. (Duals stay far inside ±2^61: weights are at
-/// most 2^40, doubled and shifted.)
-#[derive(Clone, Copy)]
-struct Dual(i64);
-
-impl Dual {
-    fn pack(base: i64, sign: i64) -> Self {
-        debug_assert!((-1..=1).contains(&sign));
-        debug_assert!(base.unsigned_abs() < 1 << 60, "dual {base} out of range");
-        Self((base << 2) | (sign + 1))
-    }
-
-    fn base(self) -> i64 {
-        self.0 >> 2
-    }
-
-    fn sign(self) -> i64 {
-        (self.0 & 3) - 1
-    }
-
-    fn fixed(value: i64) -> Self {
-        Self::pack(value, 0)
-    }
-
-    /// Its value once the dual changes add up to `total`.
-    fn at(self, total: i64) -> i64 {
-        self.base() + self.sign() * total
-    }
-
-    /// From now on it moves with `sign`, keeping its value at `total`.
-    fn turn(&mut self, sign: i8, total: i64) {
-        let sign = i64::from(sign);
-        *self = Self::pack(self.base() + (self.sign() - sign) * total, sign);
-    }
-}
-
 /// How a vertex dual moves with the total dual change, by the label of its
 /// top-level blossom: OUTER vertices go down, INNER ones up.
 fn vertex_sign(label: u8) -> i8 {
@@ -201,7 +163,6 @@ struct Solver {
     set_of: Vec<u32>,
     set_top: Vec<u32>,
     set_root: Vec<u32>,
-    set_dual: Vec<Dual>,
     /// Per vertex and blossom (0..2n): its set while top-level, else NONE.
     set_of_top: Vec<usize>,
     free_sets: Vec<usize>,
@@ -218,16 +179,14 @@ struct Solver {
     blossom_base: Vec<usize>,
     /// Endpoints joining consecutive children, for non-trivial blossoms.
     blossom_endpoints: Vec<Vec<usize>>,
-    /// For each vertex not labelled itself: its least-slack edge to an
-    /// OUTER vertex (see `forest.rs`).
-    best: Vec<Best>,
     unused_blossoms: Vec<usize>,
     /// Duals are lazy: the dual of blossom `x` (`n..2n`) is `base + sign
-    /// * total`; a vertex's is its own base (`vertex_base`, apart: read
-    /// for nearly every edge looked at, and half the size without a sign)
-    /// plus its set's (see `duals.rs`).
+    /// * total`; a vertex's is its own base (no sign) plus its set's (see
+    /// `duals.rs`).
     dual: Vec<Dual>,
-    vertex_base: Vec<i64>,
+    /// Per vertex (and set): its own dual base, the set's dual and the
+    /// vertex's least-slack edge to an OUTER vertex (see `Duals`).
+    duals: Vec<Duals>,
     /// Sum of every dual change so far.
     total: i64,
     /// Largest (doubled) weight: every vertex dual starts there.
@@ -300,7 +259,6 @@ impl Solver {
             set_of: (0..n as u32).map(|v| v | sets::SELF_TOP).collect(),
             set_top: (0..n as u32).collect(),
             set_root: vec![u32::MAX; n],
-            set_dual: vec![Dual::fixed(0); n],
             set_of_top: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
             free_sets: Vec::new(),
             set_best: vec![SetBest::new(); n],
@@ -311,10 +269,16 @@ impl Solver {
             blossom_children: vec![Vec::new(); 2 * n],
             blossom_base: (0..n).chain(std::iter::repeat_n(NONE, n)).collect(),
             blossom_endpoints: vec![Vec::new(); 2 * n],
-            best: vec![Best::NO_EDGE; n],
             unused_blossoms: (n..2 * n).rev().collect(),
             dual: vec![Dual::fixed(0); 2 * n],
-            vertex_base: vec![max_weight; n],
+            duals: vec![
+                Duals {
+                    vertex_base: max_weight,
+                    set: Dual::fixed(0),
+                    best: Best::NO_EDGE,
+                };
+                n
+            ],
             total: 0,
             max_weight,
             unmatched: n,
@@ -461,7 +425,7 @@ impl Solver {
         self.label[b] = t;
         self.label_end[w] = p;
         self.label_end[b] = p;
-        self.best[w] = Best::NO_EDGE;
+        self.duals[w].best = Best::NO_EDGE;
         let root = if p == NONE {
             w
         } else {
