@@ -20,5 +20,5 @@ pub mod skills;
 
 pub use matching::{
     matching_weight, max_weight_matching, max_weight_max_cardinality_matching,
-    max_weight_max_cardinality_matching_counted, Work,
+    max_weight_max_cardinality_matching_counted, max_weight_max_cardinality_matching_of, Work,
 };

@@ -1,7 +1,7 @@
 //! One pairing round: candidate edges (pruned for large programs), an exact
 //! maximum-cardinality maximum-weight matching, then the odd one out.
 
-use super::matching::max_weight_max_cardinality_matching;
+use super::matching::max_weight_max_cardinality_matching_of;
 use super::score::{Blocked, Scorer};
 use crate::config::OddOneOut;
 use std::cmp::Reverse;
@@ -229,31 +229,32 @@ pub fn round_graph(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, 
     // equally good matchings the choice depends on the people's order and
     // on the seed's candidates, never on chance.
     edges.sort();
+    // In place: a large round's list is hundreds of megabytes (a copy was
+    // that much memory written for the first time).
+    for edge in &mut edges {
+        let (a, b, s) = *edge;
+        let mut w = s;
+        if !scorer.met_before(a, b) {
+            w += NEW_PARTNER_BONUS;
+            if scheduled[a] == b {
+                w += SCHEDULE_BONUS;
+            }
+        }
+        if scorer.sat_out_last_round(a) {
+            w += PRIORITY_BONUS;
+        }
+        if scorer.sat_out_last_round(b) {
+            w += PRIORITY_BONUS;
+        }
+        *edge = (position[a], position[b], w);
+    }
     edges
-        .iter()
-        .map(|&(a, b, s)| {
-            let mut w = s;
-            if !scorer.met_before(a, b) {
-                w += NEW_PARTNER_BONUS;
-                if scheduled[a] == b {
-                    w += SCHEDULE_BONUS;
-                }
-            }
-            if scorer.sat_out_last_round(a) {
-                w += PRIORITY_BONUS;
-            }
-            if scorer.sat_out_last_round(b) {
-                w += PRIORITY_BONUS;
-            }
-            (position[a], position[b], w)
-        })
-        .collect()
 }
 
 /// Plans one round for the `people` who take part (indices into the roster).
 pub fn plan_round(scorer: &Scorer, people: &[usize], seed: u64) -> RoundPlan {
     let weighted = round_graph(scorer, people, seed);
-    let mates = max_weight_max_cardinality_matching(people.len(), &weighted);
+    let mates = max_weight_max_cardinality_matching_of(people.len(), weighted);
 
     let mut groups = Vec::new();
     let mut unmatched = Vec::new();

@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tandem::pairing::{
     matching_weight, max_weight_matching, max_weight_max_cardinality_matching,
-    max_weight_max_cardinality_matching_counted, Work,
+    max_weight_max_cardinality_matching_counted, max_weight_max_cardinality_matching_of, Work,
 };
 
 type Edges = Vec<(usize, usize, i64)>;
@@ -259,6 +259,30 @@ fn edge_cases() {
         cardinality(&max_weight_max_cardinality_matching(4, &negative)),
         2
     );
+}
+
+/// The variant that takes the list (rounds use it, to spare a copy of a
+/// large one) finds the same matching as the one that borrows it, on lists
+/// out of order, with repeats, self-loops and ends either way round.
+#[test]
+fn taking_the_list_finds_the_same_matching() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for n in [7, 40, 120] {
+        let mut edges = random_graph(&mut rng, n, 0.3, -3, 20);
+        let repeats: Edges = edges
+            .iter()
+            .step_by(3)
+            .map(|&(a, b, w)| (b, a, w - 1))
+            .collect();
+        edges.extend(repeats);
+        edges.push((1, 1, 50));
+        edges.reverse();
+        assert_eq!(
+            max_weight_max_cardinality_matching_of(n, edges.clone()),
+            max_weight_max_cardinality_matching(n, &edges),
+            "n = {n}"
+        );
+    }
 }
 
 #[test]

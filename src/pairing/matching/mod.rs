@@ -48,7 +48,7 @@ pub const MAX_ABS_WEIGHT: i64 = 1 << 40;
 /// If an edge names a vertex `>= n` or a weight's magnitude exceeds
 /// [`MAX_ABS_WEIGHT`] — both are programming errors, not data errors.
 pub fn max_weight_matching(n: usize, edges: &[(usize, usize, i64)]) -> Vec<Option<usize>> {
-    solve(n, edges, false).0
+    solve(n, edges.to_vec(), false).0
 }
 
 /// Maximum-cardinality matching of maximum weight: among the matchings that
@@ -62,6 +62,16 @@ pub fn max_weight_max_cardinality_matching(
     n: usize,
     edges: &[(usize, usize, i64)],
 ) -> Vec<Option<usize>> {
+    solve(n, edges.to_vec(), true).0
+}
+
+/// [`max_weight_max_cardinality_matching`] on a list it may take apart: a
+/// large round's (3 million edges at 100,000 members) is not copied, and
+/// its memory is free again before the matching starts.
+pub fn max_weight_max_cardinality_matching_of(
+    n: usize,
+    edges: Vec<(usize, usize, i64)>,
+) -> Vec<Option<usize>> {
     solve(n, edges, true).0
 }
 
@@ -70,7 +80,7 @@ pub fn max_weight_max_cardinality_matching_counted(
     n: usize,
     edges: &[(usize, usize, i64)],
 ) -> (Vec<Option<usize>>, Work) {
-    solve(n, edges, true)
+    solve(n, edges.to_vec(), true)
 }
 
 /// Total weight of `mates` under `edges` (largest weight per pair).
@@ -92,7 +102,7 @@ pub fn matching_weight(mates: &[Option<usize>], edges: &[(usize, usize, i64)]) -
 
 fn solve(
     n: usize,
-    edges: &[(usize, usize, i64)],
+    edges: Vec<(usize, usize, i64)>,
     max_cardinality: bool,
 ) -> (Vec<Option<usize>>, Work) {
     solve_numbered(n, edges, max_cardinality, n >= order::RENUMBER_FROM)
@@ -102,7 +112,7 @@ fn solve(
 /// (`order.rs`).
 fn solve_numbered(
     n: usize,
-    edges: &[(usize, usize, i64)],
+    edges: Vec<(usize, usize, i64)>,
     max_cardinality: bool,
     renumber: bool,
 ) -> (Vec<Option<usize>>, Work) {

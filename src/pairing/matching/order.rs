@@ -120,8 +120,8 @@ mod tests {
             }
         }
         for max_cardinality in [true, false] {
-            let (plain, _) = solve_numbered(n, &edges, max_cardinality, false);
-            let (renumbered, _) = solve_numbered(n, &edges, max_cardinality, true);
+            let (plain, _) = solve_numbered(n, edges.clone(), max_cardinality, false);
+            let (renumbered, _) = solve_numbered(n, edges.clone(), max_cardinality, true);
             assert_ne!(plain, renumbered, "ties should be broken differently");
             for mates in [&plain, &renumbered] {
                 for (v, m) in mates.iter().enumerate() {

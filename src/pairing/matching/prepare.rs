@@ -3,24 +3,23 @@
 
 use super::MAX_ABS_WEIGHT;
 
-/// Validates, de-duplicates and rescales the edges: positive, doubled weights.
+/// Validates, de-duplicates and rescales the edges: positive, doubled
+/// weights. In place: a large round's list is hundreds of megabytes, and a
+/// copy of it was that much more memory written for the first time.
 pub(super) fn prepare(
     n: usize,
-    edges: &[(usize, usize, i64)],
+    mut list: Vec<(usize, usize, i64)>,
     max_cardinality: bool,
 ) -> Vec<(usize, usize, i64)> {
-    let mut list: Vec<(usize, usize, i64)> = Vec::with_capacity(edges.len());
-    for &(a, b, w) in edges {
+    list.retain_mut(|(a, b, w)| {
         assert!(
-            a < n && b < n,
+            *a < n && *b < n,
             "edge ({a}, {b}) names a vertex outside 0..{n}"
         );
         assert!(w.abs() <= MAX_ABS_WEIGHT, "edge weight {w} exceeds ±2^40");
-        if a == b || (!max_cardinality && w <= 0) {
-            continue;
-        }
-        list.push((a.min(b), a.max(b), w));
-    }
+        (*a, *b) = ((*a).min(*b), (*a).max(*b));
+        *a != *b && (max_cardinality || *w > 0)
+    });
     // Keep the heaviest copy of each pair (nothing to do for a list in
     // order without repeats, as a round's is: a check is one pass, a sort
     // of millions of edges a tenth of the cache misses).
