@@ -92,6 +92,10 @@ pub fn indexed_edges_on(
     let sorted_part = |t: usize| {
         let mut part = search.edges_of(t * slice..((t + 1) * slice).min(n));
         part.sort_unstable();
+        // Two people of the same slice who picked each other: once is
+        // enough before the parts are joined (a smaller list to copy and
+        // merge); the pairs picked across slices go below.
+        part.dedup_by_key(|e| (e.0, e.1));
         part
     };
     let mut edges = if threads == 1 {
