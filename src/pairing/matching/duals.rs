@@ -34,7 +34,6 @@
 //! alone (at 100,000 members they were most of the queue, and checking
 //! each one's best edge was 40 % of the time spent on dual changes).
 
-use super::forest::Best;
 use super::{FreeEntry, OuterEdge, Queue, Solver, FREE, INNER, NONE};
 
 /// A lazy dual: its value is `base + sign · total` (see the module comment),
@@ -76,24 +75,6 @@ impl Dual {
     }
 }
 
-/// What an edge visit reads of its far end `i` besides its set and label,
-/// in one 32-byte slot (half a cache line) instead of three arrays: `i`'s
-/// own dual base; the dual of set `i`, which is `i`'s own set from the
-/// start until it joins a blossom (`sets.rs`), so that a vertex's whole
-/// dual is mostly one read; and `i`'s least-slack edge to an OUTER vertex
-/// (`forest.rs`), read whenever `i` is free. On a 30,000-member round
-/// (callgrind, the matcher only, 32 KiB D1 and 1 MiB LL) this took a
-/// sixth of the D1 read misses and a tenth of the LL ones. (`set_of` in
-/// the slot too took a few more D1 misses off but put LL ones back on:
-/// `top` needs its 4 bytes far more often than the rest.)
-#[derive(Clone, Copy)]
-#[repr(C, align(32))]
-pub(super) struct Duals {
-    pub(super) vertex_base: i64,
-    pub(super) set: Dual,
-    pub(super) best: Best,
-}
-
 /// What the next dual change leads to.
 enum Next {
     /// The free vertices' duals reach zero (maximum weight): done.
@@ -117,7 +98,7 @@ impl Solver {
     /// The dual of vertex `v`: its own base, moved as its set moves (see
     /// `sets.rs`).
     pub(super) fn vertex_dual(&self, v: usize) -> i64 {
-        self.duals[v].vertex_base + self.set_dual_of(v).at(self.total)
+        self.slots[v].vertex_base + self.set_dual_of(v).at(self.total)
     }
 
     /// From now on the dual of blossom `x` moves with `sign` (keeping its
@@ -148,10 +129,10 @@ impl Solver {
         if self.label[self.top(w)] != FREE {
             return;
         }
-        if !self.duals[w].best.is_empty() && !self.best_is_current(w) {
+        if !self.slots[w].best.is_empty() && !self.best_is_current(w) {
             self.refresh_best_edge(w);
         }
-        let e = self.duals[w].best.edge();
+        let e = self.slots[w].best.edge();
         if e != NONE {
             self.queue_free(self.total + self.slack(e), w);
         }
@@ -184,7 +165,7 @@ impl Solver {
             return None;
         }
         let w = entry.vertex as usize;
-        let best = self.duals[w].best;
+        let best = self.slots[w].best;
         let b = self.top(w);
         if self.label[b] != FREE || best.is_empty() {
             return None;
@@ -198,7 +179,7 @@ impl Solver {
                 return None;
             }
         }
-        let e = self.duals[w].best.edge();
+        let e = self.slots[w].best.edge();
         (e != NONE).then(|| self.total + self.slack(e))
     }
 
@@ -285,7 +266,7 @@ impl Solver {
         // end allows it and acts on it, as a change of 0 would have.
         while let Some((0, w)) = self.least_free_edge() {
             self.free_queue.pop();
-            let e = self.duals[w].best.edge();
+            let e = self.slots[w].best.edge();
             let toward_w = 2 * e + usize::from(self.end(2 * e + 1) == w);
             self.tight.push((self.other_end(e, w), toward_w));
         }

@@ -53,10 +53,10 @@ impl Solver {
     /// to an OUTER vertex: the least-slack such edge of `w` is kept (and
     /// queued, while `w` is free) for the next dual change.
     pub(super) fn note_free_edge(&mut self, w: usize, k: usize, slack: i64) {
-        let best = self.duals[w].best;
+        let best = self.slots[w].best;
         let record = self.best_record(w, k, slack);
         if best.edge() == NONE || record.key < best.key {
-            self.duals[w].best = record;
+            self.slots[w].best = record;
             self.note_best_in_set(w);
             if self.label[self.top(w)] == FREE {
                 self.queue_free(self.total + slack, w);
@@ -77,7 +77,7 @@ impl Solver {
     /// living OUTER vertex: its far end is one, and its key has not grown
     /// since it was noted (see `Best::key`). Reads the edge.
     pub(super) fn best_is_current(&self, w: usize) -> bool {
-        let best = self.duals[w].best;
+        let best = self.slots[w].best;
         let e = best.edge();
         e != NONE
             && self.live_outer(self.other_end(e, w))
@@ -100,7 +100,7 @@ impl Solver {
     /// bound, its best edge is checked when it comes up).
     pub(super) fn requeue_free_end(&mut self, p: usize) {
         let w = self.end(p);
-        if self.label[self.top(w)] == FREE && !self.duals[w].best.is_empty() {
+        if self.label[self.top(w)] == FREE && !self.slots[w].best.is_empty() {
             self.queue_free(self.total, w);
         }
     }
@@ -159,7 +159,7 @@ impl Solver {
         // Unlabel them, with every blossom around them; their duals stay.
         for &v in &gone {
             self.label[v] = FREE;
-            self.duals[v].best = Best::NO_EDGE;
+            self.slots[v].best = Best::NO_EDGE;
             self.set_vertex_sign(self.top(v), 0);
         }
         // (Around them now: expanding changed some.)
@@ -237,7 +237,7 @@ impl Solver {
         for w in relabel {
             self.label[w] = FREE;
             self.label_end[w] = NONE;
-            self.duals[w].best = Best::NO_EDGE;
+            self.slots[w].best = Best::NO_EDGE;
             for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
                 let (q, u) = self.neighbour(idx);
                 let k = q / 2;
@@ -286,7 +286,7 @@ impl Solver {
                 }
             }
         }
-        self.duals[w].best = match best {
+        self.slots[w].best = match best {
             (NONE, _) => Best::NO_EDGE,
             (k, slack) => self.best_record(w, k, slack),
         };
@@ -308,7 +308,7 @@ impl Solver {
             queue.retain(|entry| {
                 let w = entry.vertex as usize;
                 self.is_latest(entry)
-                    && !self.duals[w].best.is_empty()
+                    && !self.slots[w].best.is_empty()
                     && self.label[self.top(w)] == FREE
             });
             self.free_queue = queue;

@@ -73,7 +73,7 @@ impl Solver {
 
     /// Vertex `x`'s best edge as its set's heap keys it, if it has one.
     fn heap_key(&self, x: usize) -> Option<i64> {
-        (!self.duals[x].best.is_empty()).then(|| self.duals[x].best.key + self.duals[x].vertex_base)
+        (!self.slots[x].best.is_empty()).then(|| self.slots[x].best.key + self.slots[x].vertex_base)
     }
 
     fn best_in(&self, s: usize, key: i64, x: usize) -> bool {
@@ -123,7 +123,7 @@ impl Solver {
     pub(super) fn queue_free_blossom(&mut self, b: usize) {
         let s = self.set_of_top[b];
         if let Some((key, x)) = self.set_first_due(s) {
-            let due = key + self.duals[s].set.at(self.total);
+            let due = key + self.slots[s].set.at(self.total);
             self.pending_free.push((due, x));
         }
     }

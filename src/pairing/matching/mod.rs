@@ -25,12 +25,12 @@ mod records;
 mod sets;
 mod work;
 
-use duals::{Dual, Duals};
+use duals::Dual;
 use forest::Best;
 use inside::SetBest;
 use prepare::prepare;
 use queue::Queue;
-use records::{adjacency, Edge, FreeEntry, Neighbour, OuterEdge, WIDE};
+use records::{adjacency, Edge, FreeEntry, Neighbour, OuterEdge, Slot, WIDE};
 use std::collections::VecDeque;
 pub use work::Work;
 
@@ -195,8 +195,8 @@ struct Solver {
     /// `duals.rs`).
     dual: Vec<Dual>,
     /// Per vertex (and set): its own dual base, the set's dual and the
-    /// vertex's least-slack edge to an OUTER vertex (see `Duals`).
-    duals: Vec<Duals>,
+    /// vertex's least-slack edge to an OUTER vertex (see `Slot`).
+    slots: Vec<Slot>,
     /// Sum of every dual change so far.
     total: i64,
     /// Largest (doubled) weight: every vertex dual starts there.
@@ -281,8 +281,8 @@ impl Solver {
             blossom_endpoints: vec![Vec::new(); 2 * n],
             unused_blossoms: (n..2 * n).rev().collect(),
             dual: vec![Dual::fixed(0); 2 * n],
-            duals: vec![
-                Duals {
+            slots: vec![
+                Slot {
                     vertex_base: max_weight,
                     set: Dual::fixed(0),
                     best: Best::NO_EDGE,
@@ -435,7 +435,7 @@ impl Solver {
         self.label[b] = t;
         self.label_end[w] = p;
         self.label_end[b] = p;
-        self.duals[w].best = Best::NO_EDGE;
+        self.slots[w].best = Best::NO_EDGE;
         let root = if p == NONE {
             w
         } else {

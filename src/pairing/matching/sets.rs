@@ -79,7 +79,7 @@ impl Solver {
     /// How vertex `x`'s dual moves with its set: its dual is its own base
     /// plus this one's `base + sign · total`.
     pub(super) fn set_dual_of(&self, x: usize) -> Dual {
-        self.duals[self.set_index(x)].set
+        self.slots[self.set_index(x)].set
     }
 
     /// Vertex `x` joins set `s`, as that set's top-level blossom itself
@@ -98,7 +98,7 @@ impl Solver {
     /// (each keeping its value).
     pub(super) fn set_vertex_sign(&mut self, b: usize, sign: i8) {
         let s = self.set_of_top[b];
-        self.duals[s].set.turn(sign, self.total);
+        self.slots[s].set.turn(sign, self.total);
     }
 
     /// The child with the most vertices.
@@ -132,10 +132,10 @@ impl Solver {
             let leaves = self.leaves(c);
             // Same value: own base + the old set's part before, own base'
             // + the new set's part after.
-            let shift = self.duals[old].set.at(self.total) - self.duals[set].set.at(self.total);
+            let shift = self.slots[old].set.at(self.total) - self.slots[set].set.at(self.total);
             for &x in &leaves {
                 self.put_in_set(x, set, false);
-                self.duals[x].vertex_base += shift;
+                self.slots[x].vertex_base += shift;
             }
             self.give_back(leaves);
         }
@@ -161,7 +161,7 @@ impl Solver {
                 .expect("at most n top-level blossoms exist");
             self.set_top[fresh] = small(c);
             self.set_root[fresh] = self.set_root[set];
-            self.duals[fresh].set = self.duals[set].set;
+            self.slots[fresh].set = self.slots[set].set;
             self.set_of_top[c] = fresh;
             let leaves = self.leaves(c);
             for &x in &leaves {
