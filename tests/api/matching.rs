@@ -262,13 +262,16 @@ fn edge_cases() {
 }
 
 /// The variant that takes the list (rounds use it, to spare a copy of a
-/// large one) finds the same matching as the one that borrows it, on lists
-/// out of order, with repeats, self-loops and ends either way round.
+/// large one) checks, orders and rescales it in place: on lists out of
+/// order, with lighter repeats the other way round and a self-loop, it
+/// finds a matching as heavy (and as large) as brute force or the oracle
+/// find on the clean graph, and the same one the borrowing variant finds.
 #[test]
 fn taking_the_list_finds_the_same_matching() {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
-    for n in [7, 40, 120] {
-        let mut edges = random_graph(&mut rng, n, 0.3, -3, 20);
+    for n in [7, 10, 40, 120] {
+        let clean = random_graph(&mut rng, n, 0.3, -3, 20);
+        let mut edges = clean.clone();
         let repeats: Edges = edges
             .iter()
             .step_by(3)
@@ -277,8 +280,22 @@ fn taking_the_list_finds_the_same_matching() {
         edges.extend(repeats);
         edges.push((1, 1, 50));
         edges.reverse();
+        let mates = max_weight_max_cardinality_matching_of(n, edges.clone());
+        assert_valid(n, &edges, &mates);
+        let weight = if n <= 12 {
+            let (card, weight) = brute_force(n, &clean, true);
+            assert_eq!(
+                cardinality(&mates),
+                card,
+                "n = {n}: not maximum cardinality"
+            );
+            weight
+        } else {
+            oracle(n, &clean, true)
+        };
+        assert_eq!(matching_weight(&mates, &edges), weight, "n = {n}");
         assert_eq!(
-            max_weight_max_cardinality_matching_of(n, edges.clone()),
+            mates,
             max_weight_max_cardinality_matching(n, &edges),
             "n = {n}"
         );
