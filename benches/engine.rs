@@ -312,9 +312,10 @@ fn main() {
             // method is judged by it where times are noisy.
             let per_edge = work.edge_visits as f64 / graph.len() as f64;
             println!(
-                "  work n={n}: {} edge visits ({per_edge:.1} per edge), {} scans, {} dual changes, {} sweeps that augmented, {} vertices taken apart, {} OUTER edges queued, {} vertices walked inside blossoms",
+                "  work n={n}: {} edge visits ({per_edge:.1} per edge), {} scans, {} scans gone on later, {} dual changes, {} sweeps that augmented, {} vertices taken apart, {} OUTER edges queued, {} vertices walked inside blossoms",
                 work.edge_visits,
                 work.scans,
+                work.resumes,
                 work.dual_changes,
                 work.augmenting_sweeps,
                 work.vertices_taken_apart,

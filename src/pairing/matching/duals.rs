@@ -34,7 +34,7 @@
 //! alone (at 100,000 members they were most of the queue, and checking
 //! each one's best edge was 40 % of the time spent on dual changes).
 
-use super::{FreeEntry, OuterEdge, Queue, Solver, FREE, INNER, NONE};
+use super::{FreeEntry, OuterEdge, Queue, Resume, Solver, FREE, INNER, NONE};
 
 /// A lazy dual: its value is `base + sign · total` (see the module comment),
 /// packed in one `i64` as `4 · base + (sign + 1)`: a set's dual is read
@@ -224,6 +224,11 @@ impl Solver {
         }
     }
 
+    /// How far off the next scan to go on is, and its entry.
+    fn least_resume(&mut self) -> Option<(i64, Resume)> {
+        self.least_due(|s| &mut s.resume_queue, Self::resume_due)
+    }
+
     /// Half the least slack of an edge between OUTER blossoms, and that edge.
     fn least_outer_edge(&mut self) -> Option<(i64, OuterEdge)> {
         self.least_due(|s| &mut s.outer_queue, Self::outer_edge_due)
@@ -246,8 +251,9 @@ impl Solver {
         let inner = self
             .least_due(|s| &mut s.inner_queue, Self::inner_blossom_due)
             .map(|(d, b)| (d, Next::Expand(b)));
+        let resume = self.least_resume().map(|(d, _)| (d, Next::Tighten));
         // In this order, a later kind only where strictly sooner.
-        for candidate in [free, outer, inner].into_iter().flatten() {
+        for candidate in [free, outer, inner, resume].into_iter().flatten() {
             if next.as_ref().is_none_or(|(d, _)| candidate.0 < *d) {
                 next = Some(candidate);
             }
@@ -273,6 +279,10 @@ impl Solver {
         while let Some((0, e)) = self.least_outer_edge() {
             self.outer_queue.pop();
             self.tight.push((e.from as usize, e.endpoint as usize));
+        }
+        while let Some((0, entry)) = self.least_resume() {
+            self.resume_queue.pop();
+            self.resumed.push(entry);
         }
         if let Next::Expand(b) = next {
             self.expand_blossom(b, false);

@@ -313,5 +313,10 @@ impl Solver {
             });
             self.free_queue = queue;
         }
+        if self.resume_queue.len() > limit {
+            let mut queue = std::mem::take(&mut self.resume_queue);
+            queue.retain(|entry| self.resume_stands(entry));
+            self.resume_queue = queue;
+        }
     }
 }

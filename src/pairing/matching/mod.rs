@@ -11,10 +11,13 @@
 //! Dual changes are lazy and the next one is found through priority
 //! queues (as in Galil, Micali and Gabow's O(nm log n) variant): a change
 //! costs a few queue operations instead of a walk over every labelled
-//! vertex and blossom — see `duals.rs`.
+//! vertex and blossom — see `duals.rs`. A scan looks at a vertex's edges
+//! only as far as they can be tight yet, and goes on later if its tree
+//! still grows then (`defer.rs`).
 //!
 //! Pure: no I/O.
 
+mod defer;
 mod duals;
 mod forest;
 mod inside;
@@ -30,7 +33,7 @@ use forest::Best;
 use inside::SetBest;
 use prepare::prepare;
 use queue::Queue;
-use records::{adjacency, Edge, FreeEntry, Neighbour, OuterEdge, Slot, WIDE};
+use records::{adjacency, Edge, FreeEntry, Neighbour, OuterEdge, Resume, Slot, WIDE};
 use std::collections::VecDeque;
 pub use work::Work;
 
@@ -213,6 +216,12 @@ struct Solver {
     outer_queue: Queue<OuterEdge>,
     /// INNER blossoms by when their dual reaches zero.
     inner_queue: Queue,
+    /// The rest of OUTER vertices' scans by when their next edge can be
+    /// tight (`defer.rs`), and those due now.
+    resume_queue: Queue<Resume>,
+    resumed: Vec<Resume>,
+    /// Per vertex: how many times it has been scanned afresh.
+    scan_round: Vec<u32>,
     /// Edges found tight this stage, one bit each (a byte each was 3.6 MB
     /// read at random on a 100,000-member round).
     allowed: Vec<u64>,
@@ -257,7 +266,7 @@ impl Solver {
             .collect();
         let (first_neighbour, neighbours) = adjacency(n, &edges, Neighbour::new);
         let max_weight = edges.iter().map(|e| e.2).max().unwrap_or(0).max(0);
-        Self {
+        let mut solver = Self {
             n,
             max_cardinality,
             edges: records,
@@ -296,6 +305,9 @@ impl Solver {
             free_entry: vec![0; n],
             outer_queue: Queue::default(),
             inner_queue: Queue::default(),
+            resume_queue: Queue::default(),
+            resumed: Vec::new(),
+            scan_round: vec![0; n],
             allowed: vec![0; m.div_ceil(64)],
             queue: VecDeque::new(),
             queued: vec![false; n],
@@ -305,7 +317,9 @@ impl Solver {
             dead_roots: Vec::new(),
             scratch_leaves: Vec::new(),
             work: Work::default(),
-        }
+        };
+        solver.order_heaviest_first();
+        solver
     }
 
     fn mates(&self) -> Vec<Option<usize>> {
@@ -762,6 +776,14 @@ impl Solver {
                     {
                         augmented = true;
                     }
+                } else if let Some(entry) = self.resumed.pop() {
+                    if self.resume_stands(entry) {
+                        self.work.resumes += 1;
+                        let (v, at) = (entry.vertex as usize, entry.at as usize);
+                        if self.scan_from(v, at) {
+                            augmented = true;
+                        }
+                    }
                 } else if let Some(v) = self.queue.pop_front() {
                     self.queued[v] = false;
                     if !self.in_dead_tree(v) && self.scan(v) {
@@ -779,24 +801,6 @@ impl Solver {
                 break;
             }
         }
-    }
-
-    /// Scans the edges of OUTER vertex `v`: labels, blossoms, augmentations
-    /// on tight edges, and least-slack edges for the next dual change.
-    /// Whether it augmented.
-    fn scan(&mut self, v: usize) -> bool {
-        self.work.scans += 1;
-        let dv = self.vertex_dual(v);
-        for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
-            let x = self.neighbours[idx];
-            // (`v`'s dual cannot change during the scan: no dual change
-            // happens, and a blossom formed keeps every vertex's dual.)
-            let weight = self.neighbour_weight(x);
-            if self.edge(v, dv, x.endpoint as usize, x.vertex as usize, weight) {
-                return true;
-            }
-        }
-        false
     }
 
     /// Looks at one edge of OUTER vertex `v` (whose dual is `dv`), to

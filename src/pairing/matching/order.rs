@@ -8,8 +8,7 @@
 //! nearby numbers: on the 100,000-member skewed round the matching took a
 //! fifth less time for 3 % more work (`BENCHMARKS.md`, session 13). Below
 //! [`RENUMBER_FROM`] vertices the arrays fit in cache anyway, and the
-//! order is left as given, so small programs keep their choices between
-//! equally good matchings.
+//! order is left as given.
 
 use super::records::adjacency;
 

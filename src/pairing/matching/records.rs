@@ -49,6 +49,16 @@ pub(super) struct OuterEdge {
     pub(super) to: u32,
 }
 
+/// The rest of a scan, as queued (`defer.rs`): OUTER vertex `vertex`'s
+/// edges from position `at` (into `Solver::neighbours`) on, for its fresh
+/// scan number `round`.
+#[derive(Clone, Copy)]
+pub(super) struct Resume {
+    pub(super) vertex: u32,
+    pub(super) at: u32,
+    pub(super) round: u32,
+}
+
 /// A free vertex as queued by when its best edge falls due, with the
 /// number of its latest entry (`Solver::free_entry`): an older entry of
 /// the same vertex is dropped on that alone, without reading its best edge

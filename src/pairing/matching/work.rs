@@ -9,6 +9,8 @@ pub struct Work {
     pub edge_visits: u64,
     /// OUTER vertices whose edges were scanned.
     pub scans: u64,
+    /// Scans taken up again where they stopped (`defer.rs`).
+    pub resumes: u64,
     /// Dual changes.
     pub dual_changes: u64,
     /// Sweeps that augmented (each followed by taking trees apart).
