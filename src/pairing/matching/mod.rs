@@ -765,7 +765,9 @@ impl Solver {
             // trees last): the trees that can augment do so before the
             // others grow, and the forest grows a layer at a time (`queue`).
             // On the 100,000-member round that took 12 % fewer edge visits
-            // than scanning first.
+            // than scanning first. Scans that stopped at an edge not yet
+            // tight and may go on now (`defer.rs`) come next, before the
+            // scans of vertices labelled since.
             let mut augmented = false;
             loop {
                 if let Some((v, p)) = self.tight.pop() {
