@@ -71,9 +71,8 @@ impl Solver {
                     at: idx as u32,
                     round: self.scan_round[v],
                 };
-                // Half the bound, rounded up: before that the slack is
-                // still positive.
-                self.resume_queue.push(self.total + (bound + 1) / 2, entry);
+                self.resume_queue
+                    .push(self.when_bound_runs_out(bound), entry);
                 return false;
             }
             if self.edge(v, dv, x.endpoint as usize, x.vertex as usize, weight) {
@@ -103,6 +102,13 @@ impl Solver {
         let x = self.neighbours[entry.at as usize];
         let bound =
             self.vertex_dual(v) + self.max_weight - self.total - 2 * self.neighbour_weight(x);
-        Some(self.total + (bound.max(0) + 1) / 2)
+        Some(self.when_bound_runs_out(bound))
+    }
+
+    /// The `total` at which a slack bound of `bound` now may have run out:
+    /// half of it (both ends' duals may fall) from now, rounded up — before
+    /// that the slack is still positive; now if it is not positive.
+    fn when_bound_runs_out(&self, bound: i64) -> i64 {
+        self.total + (bound.max(0) + 1) / 2
     }
 }
