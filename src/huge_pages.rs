@@ -61,8 +61,8 @@ fn advise(block: *mut u8, len: usize) {
     #[cfg(target_os = "linux")]
     {
         const PAGE: usize = 4096;
-        let start = (block as usize).next_multiple_of(PAGE);
-        let end = (block as usize + len) & !(PAGE - 1);
+        let start = block as usize & !(PAGE - 1);
+        let end = (block as usize + len).next_multiple_of(PAGE);
         if end > start {
             // SAFETY: [start, end) lies inside the block just allocated,
             // page-aligned as madvise requires; MADV_HUGEPAGE changes how
