@@ -27,16 +27,52 @@
 
 use super::records::{Neighbour, Resume};
 use super::{Solver, OUTER};
+use std::cmp::Reverse;
+
+/// Edge ends (neighbour records) from which the per-vertex sort runs on
+/// two threads; below, starting one costs more than it saves.
+const TWO_THREADS_FROM: usize = 1 << 20;
 
 impl Solver {
     /// Orders each vertex's edges heaviest first (ties by far endpoint,
-    /// so the order never depends on the sort).
+    /// so the order never depends on the sort). A large graph's vertices
+    /// are sorted in two halves on two threads: millions of short sorts
+    /// (at 100,000 members, a tenth of a second on one core), each on its
+    /// own vertex's edges.
     pub(super) fn order_heaviest_first(&mut self) {
+        let threads = if self.neighbours.len() < TWO_THREADS_FROM {
+            1
+        } else {
+            2
+        };
+        self.order_heaviest_first_on(threads);
+    }
+
+    /// [`Self::order_heaviest_first`] on one thread or two: the same order.
+    fn order_heaviest_first_on(&mut self, threads: usize) {
         let mut neighbours = std::mem::take(&mut self.neighbours);
-        for v in 0..self.n {
-            let list = &mut neighbours[self.first_neighbour[v]..self.first_neighbour[v + 1]];
-            list.sort_unstable_by_key(|&x: &Neighbour| {
-                (std::cmp::Reverse(self.neighbour_weight(x)), x.endpoint)
+        let (first, edges) = (&self.first_neighbour, &self.edges);
+        // Sorts the lists of `vertices`, which start at `offset` in `lists`.
+        let sort = |vertices: std::ops::Range<usize>, lists: &mut [Neighbour]| {
+            let offset = first[vertices.start];
+            for v in vertices {
+                lists[first[v] - offset..first[v + 1] - offset]
+                    .sort_unstable_by_key(|&x| (Reverse(x.weight_in(edges)), x.endpoint));
+            }
+        };
+        let n = self.n;
+        if threads < 2 {
+            sort(0..n, &mut neighbours);
+        } else {
+            let half = n / 2;
+            let (low, high) = neighbours.split_at_mut(first[half]);
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| sort(half..n, high));
+                sort(0..half, low);
+                // A panic in a sort is a bug: pass it on as it was.
+                other
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
             });
         }
         self.neighbours = neighbours;
@@ -59,11 +95,9 @@ impl Solver {
         // (`v`'s dual cannot change during the scan: no dual change
         // happens, and a blossom formed keeps every vertex's dual.)
         let dv = self.vertex_dual(v);
-        let least_dual = self.max_weight - self.total;
         for idx in from..self.first_neighbour[v + 1] {
             let x = self.neighbours[idx];
-            let weight = self.neighbour_weight(x);
-            let bound = dv + least_dual - 2 * weight;
+            let bound = self.slack_bound(dv, x);
             if bound > 0 {
                 let entry = Resume {
                     // (Fits: `Solver::new` checks.)
@@ -75,6 +109,7 @@ impl Solver {
                     .push(self.when_bound_runs_out(bound), entry);
                 return false;
             }
+            let weight = self.neighbour_weight(x);
             if self.edge(v, dv, x.endpoint as usize, x.vertex as usize, weight) {
                 return true;
             }
@@ -100,9 +135,15 @@ impl Solver {
         }
         let v = entry.vertex as usize;
         let x = self.neighbours[entry.at as usize];
-        let bound =
-            self.vertex_dual(v) + self.max_weight - self.total - 2 * self.neighbour_weight(x);
+        let bound = self.slack_bound(self.vertex_dual(v), x);
         Some(self.when_bound_runs_out(bound))
+    }
+
+    /// A lower bound on the slack of neighbour record `x`'s edge from a
+    /// vertex whose dual is `dv`, without reading the far end (see the
+    /// module comment).
+    pub(super) fn slack_bound(&self, dv: i64, x: Neighbour) -> i64 {
+        dv + self.max_weight - self.total - 2 * self.neighbour_weight(x)
     }
 
     /// The `total` at which a slack bound of `bound` now may have run out:
@@ -110,5 +151,39 @@ impl Solver {
     /// that the slack is still positive; now if it is not positive.
     fn when_bound_runs_out(&self, bound: i64) -> i64 {
         self.total + (bound.max(0) + 1) / 2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Solver;
+
+    #[test]
+    fn two_threads_order_every_vertex_s_edges_as_one_does() {
+        let n = 200;
+        let edges: Vec<(usize, usize, i64)> = (0..n)
+            .flat_map(|a| {
+                (1..12).map(move |d| (a, (a + d * 7) % n, ((a * 31 + d * 17) % 9) as i64))
+            })
+            .filter(|&(a, b, _)| a < b)
+            .collect();
+        let mut one = Solver::new(n, edges.clone(), true);
+        let mut two = Solver::new(n, edges, true);
+        one.order_heaviest_first_on(1);
+        two.order_heaviest_first_on(2);
+        let records = |s: &Solver| -> Vec<(u32, u32, i32)> {
+            s.neighbours
+                .iter()
+                .map(|x| (x.endpoint, x.vertex, x.weight))
+                .collect()
+        };
+        assert_eq!(records(&one), records(&two));
+        for v in 0..n {
+            let list = &one.neighbours[one.first_neighbour[v]..one.first_neighbour[v + 1]];
+            assert!(
+                list.windows(2).all(|w| w[0].weight >= w[1].weight),
+                "vertex {v}'s edges are heaviest first"
+            );
+        }
     }
 }

@@ -169,39 +169,60 @@ impl Solver {
             self.set_sign(b, 0);
             stack.extend(self.blossom_children[b].iter().filter(|&&c| c >= self.n));
         }
-        // One pass over their edges, while `dead` still says who is gone:
-        // - (living vertices whose least-slack edge reaches a dead tree
-        //   keep it: checked when used, see `Best::key`; the queues drop
-        //   whatever else the dead trees leave in them when they come to
-        //   it);
-        // - vertices inside a living INNER blossom that carry a label of
-        //   their own from a dead tree's vertex (they were reachable from
-        //   there, for when the blossom is expanded): reachable from the
-        //   living only, now (`relabel`);
-        // - the dead trees' vertices, FREE now: their least-slack edges to
-        //   the living OUTER vertices, and a rescan of any such edge that
-        //   is already tight.
+        // Vertices inside a living INNER blossom that carry a label of their
+        // own from a dead tree's vertex (they were reachable from there,
+        // for when the blossom is expanded) must be reachable from the
+        // living only, now (`relabel`): each dead tree listed those it
+        // labelled so (`labelled_inside`), read while `dead` still says who
+        // is gone.
         let mut relabel: Vec<usize> = Vec::new();
+        for i in 0..self.dead_roots.len() {
+            let r = self.dead_roots[i];
+            for w in std::mem::take(&mut self.labelled_inside[r]) {
+                let w = w as usize;
+                if self.labelled_from_dead_tree(w) {
+                    relabel.push(w);
+                }
+            }
+        }
+        // One pass over the dead trees' vertices' edges (FREE now): every
+        // edge loses its mark (the tree that found it tight is gone), and
+        // each vertex's least-slack edge to a living OUTER vertex is
+        // noted, with a rescan of any such edge already tight. (Living
+        // vertices whose least-slack edge reaches a dead tree keep it:
+        // checked when used, see `Best::key`; the queues drop whatever
+        // else the dead trees leave in them when they come to it.) Edges
+        // are heaviest first, so once an edge's slack bound (`defer.rs`)
+        // is positive and no less than the least slack found, no edge
+        // after it can be tight or less slack: only their marks are
+        // cleared (at 100,000 members, 39 % of these edges).
         for &v in &gone {
             let dv = self.vertex_dual(v);
-            // Its least-slack edge to a living OUTER vertex, noted once
-            // when all are seen (one queue entry, not one per better edge).
+            // Noted once when all are seen (one queue entry, not one per
+            // better edge).
             let mut least: Option<(usize, i64)> = None;
-            for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
+            let (from, to) = (self.first_neighbour[v], self.first_neighbour[v + 1]);
+            let mut idx = from;
+            while idx < to {
                 let x = self.neighbours[idx];
+                idx += 1;
                 let (p, w) = (x.endpoint as usize, x.vertex as usize);
                 let k = p / 2;
                 self.disallow(k);
+                let bound = self.slack_bound(dv, x);
+                if bound > 0 && least.is_some_and(|(_, s)| bound >= s) {
+                    break;
+                }
                 // The dead trees are unlabelled by now, so a labelled
                 // blossom is in a living tree: its label says enough,
                 // without reading its tree (two more misses an edge).
                 let bw = self.top(w);
-                let label = self.label[bw];
                 debug_assert!(
-                    label == FREE || self.root_of(w) != NONE && !self.dead[self.root_of(w)],
+                    self.label[bw] == FREE
+                        || self.root_of(w) != NONE && !self.dead[self.root_of(w)],
                     "a labelled blossom in no living tree"
                 );
-                if label == OUTER {
+                if self.label[bw] == OUTER {
                     let slack = self.neighbour_slack(dv, x);
                     if slack <= 0 {
                         // Looked at again from `w`, toward `v`.
@@ -210,17 +231,10 @@ impl Solver {
                     if least.is_none_or(|(_, s)| slack < s) {
                         least = Some((k, slack));
                     }
-                } else if label == INNER && bw != w && self.label[w] == INNER {
-                    let from = self.label_end[w];
-                    let by = if from == NONE {
-                        NONE
-                    } else {
-                        self.root_of(self.end(from))
-                    };
-                    if from != NONE && (by == NONE || self.dead[by]) {
-                        relabel.push(w);
-                    }
                 }
+            }
+            for rest in idx..to {
+                self.disallow(self.neighbours[rest].endpoint as usize / 2);
             }
             if let Some((k, slack)) = least {
                 self.note_free_edge(v, k, slack);
@@ -247,15 +261,38 @@ impl Solver {
                 let slack = self.slack(k);
                 if self.label[w] == FREE && slack <= 0 {
                     self.allow(k);
-                    self.label[w] = INNER;
-                    self.label_end[w] = q;
-                    self.note_labelled_in_set(w);
+                    self.label_inside(w, q);
                 } else if self.label[w] == FREE {
                     self.note_free_edge(w, k, slack);
                 }
             }
         }
         self.compact_queues();
+    }
+
+    /// Whether `w`, inside a living INNER blossom, carries a label of its
+    /// own given from a tree now dead (or from no tree).
+    fn labelled_from_dead_tree(&self, w: usize) -> bool {
+        let bw = self.top(w);
+        if bw == w || self.label[bw] != INNER || self.label[w] != INNER {
+            return false;
+        }
+        let from = self.label_end[w];
+        if from == NONE {
+            return false;
+        }
+        let by = self.root_of(self.end(from));
+        by == NONE || self.dead[by]
+    }
+
+    /// Labels `w`, inside an INNER blossom, INNER on its own from endpoint
+    /// `p` (of an OUTER vertex), listed in that vertex's tree.
+    pub(super) fn label_inside(&mut self, w: usize, p: usize) {
+        self.label[w] = INNER;
+        self.label_end[w] = p;
+        self.note_labelled_in_set(w);
+        let root = self.root_of(self.end(p));
+        self.labelled_inside[root].push(w as u32); // (fits: n < 2^32)
     }
 
     /// The non-trivial top-level blossoms that hold `vertices`, each once,

@@ -33,7 +33,7 @@ use forest::Best;
 use inside::SetBest;
 use prepare::prepare;
 use queue::Queue;
-use records::{adjacency, Edge, FreeEntry, Neighbour, OuterEdge, Resume, Slot, WIDE};
+use records::{adjacency, Edge, FreeEntry, Neighbour, OuterEdge, Resume, Slot};
 use std::collections::VecDeque;
 pub use work::Work;
 
@@ -242,6 +242,11 @@ struct Solver {
     /// of it coming apart — so that an augmentation takes apart only its
     /// own two trees. Some listed may have left it since.
     members: Vec<Vec<usize>>,
+    /// Each tree's vertices labelled INNER from it on their own, inside a
+    /// blossom that may be another tree's (by root; some may have lost
+    /// that label since): when the tree is taken apart, they are the ones
+    /// whose label must be worked out again (`dissolve_dead_trees`).
+    labelled_inside: Vec<Vec<u32>>,
     /// Trees that already augmented this stage; their labels are stale.
     dead: Vec<bool>,
     dead_roots: Vec<usize>,
@@ -313,6 +318,7 @@ impl Solver {
             queued: vec![false; n],
             tight: Vec::new(),
             members: vec![Vec::new(); n],
+            labelled_inside: vec![Vec::new(); n],
             dead: vec![false; n],
             dead_roots: Vec::new(),
             scratch_leaves: Vec::new(),
@@ -347,11 +353,7 @@ impl Solver {
 
     /// The weight of neighbour record `x`'s edge.
     fn neighbour_weight(&self, x: Neighbour) -> i64 {
-        if x.weight == WIDE {
-            self.weight(x.endpoint as usize / 2)
-        } else {
-            i64::from(x.weight)
-        }
+        x.weight_in(&self.edges)
     }
 
     /// The slack of neighbour record `x`'s edge from a vertex whose dual is
@@ -851,9 +853,7 @@ impl Solver {
                     }
                 } else if self.label[w] == FREE {
                     // w sits inside an INNER blossom without a label of its own.
-                    self.label[w] = INNER;
-                    self.label_end[w] = p ^ 1;
-                    self.note_labelled_in_set(w);
+                    self.label_inside(w, p ^ 1);
                 }
             } else if self.label[bw] == OUTER {
                 // (If `w` waits to be scanned, its scan queues this edge:

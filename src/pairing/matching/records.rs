@@ -30,6 +30,16 @@ pub(super) struct Neighbour {
 pub(super) const WIDE: i32 = i32::MIN;
 
 impl Neighbour {
+    /// The weight of this record's edge: from the record, else (`WIDE`)
+    /// from `edges`.
+    pub(super) fn weight_in(self, edges: &[Edge]) -> i64 {
+        if self.weight == WIDE {
+            edges[self.endpoint as usize / 2].weight
+        } else {
+            i64::from(self.weight)
+        }
+    }
+
     pub(super) fn new(endpoint: usize, vertex: usize, weight: i64) -> Self {
         Self {
             // (Fits: `Solver::new` checks.)
