@@ -51,9 +51,16 @@ unsafe impl GlobalAlloc for HugePages {
     }
 }
 
-/// Asks for huge pages under the whole pages of `len` bytes at `block`
-/// (nothing for a small or failed block). Only a hint: if the kernel
-/// refuses, the block is as good as ever.
+/// Asks for huge pages under every page that `len` bytes at `block`
+/// touch (nothing for a small or failed block). Only a hint: if the
+/// kernel refuses, the block is as good as ever.
+///
+/// Every page it touches, not only those wholly inside it: a large block
+/// is its own mapping, starting a few bytes into its first page, and a
+/// mapping advised in part is split in two or three, which a later
+/// `realloc` cannot move in one piece (`mremap` fails on it and the
+/// allocator copies the block instead: at 100,000 members, the candidate
+/// list's 48 MB grown to 84 MB).
 fn advise(block: *mut u8, len: usize) {
     if block.is_null() || len < ADVISE_FROM {
         return;
@@ -64,9 +71,11 @@ fn advise(block: *mut u8, len: usize) {
         let start = block as usize & !(PAGE - 1);
         let end = (block as usize + len).next_multiple_of(PAGE);
         if end > start {
-            // SAFETY: [start, end) lies inside the block just allocated,
-            // page-aligned as madvise requires; MADV_HUGEPAGE changes how
-            // those pages are backed, never their contents.
+            // SAFETY: [start, end) holds the block just allocated, widened
+            // to whole pages as madvise requires (the pages are mapped: the
+            // block is in them); MADV_HUGEPAGE changes how pages are
+            // backed, never their contents, so a neighbour sharing the
+            // first or last page loses nothing.
             unsafe {
                 libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
             }
