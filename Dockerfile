@@ -3,6 +3,11 @@
 # as a non-root user.
 
 FROM rust:1.95-slim-bookworm AS build
+# jemalloc, the binary's allocator, is built from source with make (the slim
+# image has gcc but not make).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends make \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Build the dependencies once, against stub sources, so that code changes do
 # not rebuild them.
