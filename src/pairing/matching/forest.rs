@@ -309,12 +309,17 @@ impl Solver {
     }
 
     /// Works out vertex `w`'s least-slack edge to a living OUTER vertex
-    /// again, from its edges.
+    /// again, from its edges — heaviest first, so only as far as an edge
+    /// could still be less slack than the least found (its slack bound,
+    /// `defer.rs`).
     pub(super) fn refresh_best_edge(&mut self, w: usize) {
         let mut best = (NONE, 0);
         let dw = self.vertex_dual(w);
         for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
             let x = self.neighbours[idx];
+            if best.0 != NONE && self.slack_bound(dw, x) >= best.1 {
+                break;
+            }
             let (k, u) = (x.endpoint as usize / 2, x.vertex as usize);
             if self.live_outer(u) && self.top(u) != self.top(w) {
                 let slack = self.neighbour_slack(dw, x);
