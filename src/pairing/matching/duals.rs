@@ -269,7 +269,7 @@ impl Solver {
         // Every edge this change made tight is acted on at once: with many
         // equal weights, dozens tie, and taking them one zero-sized change
         // at a time is most of the work. Scanning an edge from its OUTER
-        // end allows it and acts on it, as a change of 0 would have.
+        // end finds it tight and acts on it, as a change of 0 would have.
         while let Some((0, w)) = self.least_free_edge() {
             self.free_queue.pop();
             let e = self.slots[w].best.edge();

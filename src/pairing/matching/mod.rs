@@ -222,9 +222,6 @@ struct Solver {
     resumed: Vec<Resume>,
     /// Per vertex: how many times it has been scanned afresh.
     scan_round: Vec<u32>,
-    /// Edges found tight this stage, one bit each (a byte each was 3.6 MB
-    /// read at random on a 100,000-member round).
-    allowed: Vec<u64>,
     /// OUTER vertices to scan, first labelled first: trees grow breadth
     /// first, so two trees meet while they are small, and an augmentation
     /// takes apart fewer vertices to be labelled and scanned again (on the
@@ -313,7 +310,6 @@ impl Solver {
             resume_queue: Queue::default(),
             resumed: Vec::new(),
             scan_round: vec![0; n],
-            allowed: vec![0; m.div_ceil(64)],
             queue: VecDeque::new(),
             queued: vec![false; n],
             tight: Vec::new(),
@@ -366,18 +362,6 @@ impl Solver {
     fn slack(&self, k: usize) -> i64 {
         let e = self.edges[k];
         self.vertex_dual(e.ends[0] as usize) + self.vertex_dual(e.ends[1] as usize) - 2 * e.weight
-    }
-
-    fn allow(&mut self, k: usize) {
-        self.allowed[k >> 6] |= 1 << (k & 63);
-    }
-
-    fn disallow(&mut self, k: usize) {
-        self.allowed[k >> 6] &= !(1 << (k & 63));
-    }
-
-    fn is_allowed(&self, k: usize) -> bool {
-        self.allowed[k >> 6] >> (k & 63) & 1 == 1
     }
 
     /// Whether labelled vertex `x`'s tree augmented this sweep. Most sweeps
@@ -619,10 +603,12 @@ impl Solver {
                 let e2 = self.end(q ^ 1);
                 self.label[e2] = FREE;
                 self.assign_label(e1, INNER, p);
-                self.allow(q / 2);
+                // (The cycle's edges are tight: with the blossom's dual at
+                // zero, their ends' duals alone make them so.)
+                debug_assert_eq!(self.slack(q / 2), 0, "a blossom edge not tight");
                 j += jstep;
                 p = endp(j);
-                self.allow(p / 2);
+                debug_assert_eq!(self.slack(p / 2), 0, "a blossom edge not tight");
                 j += jstep;
             }
             // The child the path ends at takes over the blossom's place:
@@ -822,21 +808,19 @@ impl Solver {
             if label == INNER && self.label[w] != FREE {
                 // A labelled vertex of an INNER blossom: nothing to do,
                 // tight or not, in a living tree or not — decided without
-                // reading its tree, its dual or the edge's bit (misses on a
+                // reading its tree or its dual (misses on a
                 // large round; a tenth of all visits).
                 return false;
             }
             if label != FREE && self.in_dead_tree(w) {
                 return false;
             }
-            let mut kslack = 0;
-            if !self.is_allowed(k) {
-                kslack = dv + self.vertex_dual(w) - 2 * weight;
-                if kslack <= 0 {
-                    self.allow(k);
-                }
-            }
-            if self.is_allowed(k) {
+            // Its slack from the two ends' duals alone is the whole of it:
+            // the ends are in different top-level blossoms, so no blossom's
+            // dual counts, and it is never below zero.
+            let kslack = dv + self.vertex_dual(w) - 2 * weight;
+            debug_assert!(kslack >= 0, "an edge between blossoms below zero slack");
+            if kslack == 0 {
                 if self.label[bw] == FREE {
                     self.assign_label(w, INNER, p ^ 1);
                 } else if self.label[bw] == OUTER {
