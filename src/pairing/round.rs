@@ -157,11 +157,15 @@ pub fn best_of_all_pairs(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(u
 /// roster order): over n − 1 rounds (n even; one more with a bye when odd)
 /// everyone meets everyone exactly once.
 pub fn round_robin(scorer: &Scorer, people: &[usize], round: usize) -> HashMap<usize, usize> {
-    let mut order: Vec<Option<usize>> = people.iter().copied().map(Some).collect();
-    order.sort_by(|a, b| {
-        let id = |p: &Option<usize>| p.map(|i| scorer.person(i).id.as_str());
-        id(a).cmp(&id(b))
-    });
+    // Each id beside its person, so that a comparison reads the two ids
+    // only (looking them up through the roster was two more cache misses
+    // for each of the 1.7 million comparisons at 100,000 members).
+    let mut by_id: Vec<(&str, usize)> = people
+        .iter()
+        .map(|&p| (scorer.person(p).id.as_str(), p))
+        .collect();
+    by_id.sort_by(|a, b| a.0.cmp(b.0));
+    let mut order: Vec<Option<usize>> = by_id.into_iter().map(|(_, p)| Some(p)).collect();
     if order.len() % 2 == 1 {
         order.push(None); // the bye
     }
