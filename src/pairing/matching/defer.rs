@@ -26,6 +26,7 @@
 //! taken apart): `scan_round` counts each vertex's fresh scans.
 
 use super::records::{Neighbour, Resume};
+use super::threads::side_by_side;
 use super::{Solver, OUTER};
 use std::cmp::Reverse;
 
@@ -66,14 +67,7 @@ impl Solver {
         } else {
             let half = n / 2;
             let (low, high) = neighbours.split_at_mut(first[half]);
-            std::thread::scope(|scope| {
-                let other = scope.spawn(|| sort(half..n, high));
-                sort(0..half, low);
-                // A panic in a sort is a bug: pass it on as it was.
-                other
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            });
+            side_by_side(|| sort(0..half, low), || sort(half..n, high));
         }
         self.neighbours = neighbours;
     }

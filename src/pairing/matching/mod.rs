@@ -26,6 +26,7 @@ mod prepare;
 mod queue;
 mod records;
 mod sets;
+mod threads;
 mod work;
 
 use duals::Dual;

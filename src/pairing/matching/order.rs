@@ -11,6 +11,7 @@
 //! order is left as given.
 
 use super::records::adjacency;
+use super::threads::side_by_side;
 
 /// Graphs with at least this many vertices are renumbered.
 pub(super) const RENUMBER_FROM: usize = 4000;
@@ -76,14 +77,10 @@ fn sort_by_ends(n: usize, edges: &mut [(usize, usize, i64)], threads: usize) {
         }
     }
     let (low, high) = edges.split_at_mut(i);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| high.sort_unstable_by_key(|e| (e.0, e.1)));
-        low.sort_unstable_by_key(|e| (e.0, e.1));
-        // A panic in a sort is a bug: pass it on as it was.
-        other
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-    });
+    side_by_side(
+        || low.sort_unstable_by_key(|e| (e.0, e.1)),
+        || high.sort_unstable_by_key(|e| (e.0, e.1)),
+    );
 }
 
 /// Mates found on the renumbered graph, in the caller's numbering.
