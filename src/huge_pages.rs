@@ -36,7 +36,7 @@ const ADVISE_FROM: usize = 4 << 20;
 pub struct HugePages;
 
 // SAFETY: every call is passed to `Jemalloc` unchanged; `advise` only
-// gives the kernel a hint about pages inside the block just returned.
+// gives the kernel a hint about the pages the block just returned lies in.
 unsafe impl GlobalAlloc for HugePages {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract is `Jemalloc`'s.

@@ -26,13 +26,9 @@
 //! taken apart): `scan_round` counts each vertex's fresh scans.
 
 use super::records::{Neighbour, Resume};
-use super::threads::side_by_side;
+use super::threads::{side_by_side, threads_for};
 use super::{Solver, OUTER};
 use std::cmp::Reverse;
-
-/// Edge ends (neighbour records) from which the per-vertex sort runs on
-/// two threads; below, starting one costs more than it saves.
-const TWO_THREADS_FROM: usize = 1 << 20;
 
 impl Solver {
     /// Orders each vertex's edges heaviest first (ties by far endpoint,
@@ -41,12 +37,7 @@ impl Solver {
     /// (at 100,000 members, a tenth of a second on one core), each on its
     /// own vertex's edges.
     pub(super) fn order_heaviest_first(&mut self) {
-        let threads = if self.neighbours.len() < TWO_THREADS_FROM {
-            1
-        } else {
-            2
-        };
-        self.order_heaviest_first_on(threads);
+        self.order_heaviest_first_on(threads_for(self.edges.len()));
     }
 
     /// [`Self::order_heaviest_first`] on one thread or two: the same order.

@@ -185,49 +185,15 @@ impl Solver {
                 }
             }
         }
-        // One pass over the dead trees' vertices' edges (FREE now): each
-        // vertex's least-slack edge to a living OUTER vertex is noted, with
-        // a rescan of any such edge already tight. (Living vertices whose
-        // least-slack edge reaches a dead tree keep it: checked when used,
-        // see `Best::key`; the queues drop whatever else the dead trees
-        // leave in them when they come to it.) Edges are heaviest first,
-        // so once an edge's slack bound (`defer.rs`) is positive and no
-        // less than the least slack found, no edge after it can be tight
-        // or less slack, and the rest are not read (at 100,000 members,
-        // 39 % of these edges).
+        // The dead trees' vertices (FREE now): each one's least-slack edge
+        // to a living OUTER vertex is noted, once all are seen (one queue
+        // entry, not one per better edge), with a rescan of any such edge
+        // already tight. (Living vertices whose least-slack edge reaches a
+        // dead tree keep it: checked when used, see `Best::key`; the queues
+        // drop whatever else the dead trees leave in them when they come
+        // to it.)
         for &v in &gone {
-            let dv = self.vertex_dual(v);
-            // Noted once when all are seen (one queue entry, not one per
-            // better edge).
-            let mut least: Option<(usize, i64)> = None;
-            for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
-                let x = self.neighbours[idx];
-                let (p, w) = (x.endpoint as usize, x.vertex as usize);
-                let bound = self.slack_bound(dv, x);
-                if bound > 0 && least.is_some_and(|(_, s)| bound >= s) {
-                    break;
-                }
-                // The dead trees are unlabelled by now, so a labelled
-                // blossom is in a living tree: its label says enough,
-                // without reading its tree (two more misses an edge).
-                let bw = self.top(w);
-                debug_assert!(
-                    self.label[bw] == FREE
-                        || self.root_of(w) != NONE && !self.dead[self.root_of(w)],
-                    "a labelled blossom in no living tree"
-                );
-                if self.label[bw] == OUTER {
-                    let slack = self.neighbour_slack(dv, x);
-                    if slack <= 0 {
-                        // Looked at again from `w`, toward `v`.
-                        self.tight.push((w, p ^ 1));
-                    }
-                    if least.is_none_or(|(_, s)| slack < s) {
-                        least = Some((p / 2, slack));
-                    }
-                }
-            }
-            if let Some((k, slack)) = least {
+            if let Some((k, slack)) = self.least_edge_to_outer(v, true) {
                 self.note_free_edge(v, k, slack);
             }
         }
@@ -299,30 +265,54 @@ impl Solver {
     }
 
     /// Works out vertex `w`'s least-slack edge to a living OUTER vertex
-    /// again, from its edges — heaviest first, so only as far as an edge
-    /// could still be less slack than the least found (its slack bound,
-    /// `defer.rs`).
+    /// again, from its edges.
     pub(super) fn refresh_best_edge(&mut self, w: usize) {
-        let mut best = (NONE, 0);
-        let dw = self.vertex_dual(w);
-        for idx in self.first_neighbour[w]..self.first_neighbour[w + 1] {
-            let x = self.neighbours[idx];
-            if best.0 != NONE && self.slack_bound(dw, x) >= best.1 {
-                break;
-            }
-            let (k, u) = (x.endpoint as usize / 2, x.vertex as usize);
-            if self.live_outer(u) && self.top(u) != self.top(w) {
-                let slack = self.neighbour_slack(dw, x);
-                if best.0 == NONE || slack < best.1 {
-                    best = (k, slack);
-                }
-            }
-        }
-        self.slots[w].best = match best {
-            (NONE, _) => Best::NO_EDGE,
-            (k, slack) => self.best_record(w, k, slack),
+        self.slots[w].best = match self.least_edge_to_outer(w, false) {
+            None => Best::NO_EDGE,
+            Some((k, slack)) => self.best_record(w, k, slack),
         };
         self.note_best_in_set(w);
+    }
+
+    /// Vertex `v`'s least-slack edge to an OUTER vertex of another
+    /// top-level blossom, as (edge, slack), with each such edge already
+    /// tight queued to be looked at again from its OUTER end if
+    /// `rescan_tight`. Asked when no dead tree carries a label (between
+    /// sweeps, or once the dead ones are unlabelled), so a labelled
+    /// blossom is in a living tree: its label says enough, without
+    /// reading its tree (two more misses an edge). Edges are heaviest
+    /// first, so once an edge's slack bound (`defer.rs`) is positive and
+    /// no less than the least slack found, no edge after it can be tight
+    /// or less slack, and the rest are not read (at 100,000 members, 39 %
+    /// of a dead tree's vertices' edges).
+    fn least_edge_to_outer(&mut self, v: usize, rescan_tight: bool) -> Option<(usize, i64)> {
+        let (dv, bv) = (self.vertex_dual(v), self.top(v));
+        let mut least: Option<(usize, i64)> = None;
+        for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
+            let x = self.neighbours[idx];
+            let bound = self.slack_bound(dv, x);
+            if bound > 0 && least.is_some_and(|(_, s)| bound >= s) {
+                break;
+            }
+            let (p, w) = (x.endpoint as usize, x.vertex as usize);
+            let bw = self.top(w);
+            debug_assert!(
+                self.label[bw] == FREE || self.root_of(w) != NONE && !self.dead[self.root_of(w)],
+                "a labelled blossom in no living tree"
+            );
+            if bw == bv || self.label[bw] != OUTER {
+                continue;
+            }
+            let slack = self.neighbour_slack(dv, x);
+            if rescan_tight && slack <= 0 {
+                // Looked at again from `w`, toward `v`.
+                self.tight.push((w, p ^ 1));
+            }
+            if least.is_none_or(|(_, s)| slack < s) {
+                least = Some((p / 2, slack));
+            }
+        }
+        least
     }
 
     /// Drops what the queues hold for nothing, once they have grown to

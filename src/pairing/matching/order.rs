@@ -11,7 +11,7 @@
 //! order is left as given.
 
 use super::records::adjacency;
-use super::threads::side_by_side;
+use super::threads::{side_by_side, threads_for};
 
 /// Graphs with at least this many vertices are renumbered.
 pub(super) const RENUMBER_FROM: usize = 4000;
@@ -32,13 +32,9 @@ pub(super) fn renumber(n: usize, edges: &mut [(usize, usize, i64)]) -> Vec<u32> 
     }
     // In order, so that a vertex's edges are numbered together too (the
     // solver reads an edge's record by its number).
-    sort_by_ends(n, edges, if edges.len() < TWO_THREADS_FROM { 1 } else { 2 });
+    sort_by_ends(n, edges, threads_for(edges.len()));
     order
 }
-
-/// Edge lists from which [`sort_by_ends`] runs on two threads; below,
-/// starting one costs more than it saves.
-const TWO_THREADS_FROM: usize = 1 << 19;
 
 /// Sorts `edges` (ends below `n`, no pair twice) by their ends, on one
 /// thread or two: the edges whose first end is below a split vertex, and
