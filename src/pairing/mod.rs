@@ -13,6 +13,7 @@ pub mod candidates;
 pub mod circles;
 pub mod history;
 pub mod matching;
+mod prefetch;
 pub mod roster;
 pub mod round;
 pub mod score;

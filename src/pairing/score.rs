@@ -323,11 +323,11 @@ impl<'a> Scorer<'a> {
         x.iter().zip(y).map(|(p, q)| (p & q).count_ones()).sum()
     }
 
-    /// Reads the parts of person `b`'s records that scoring reads, and
-    /// nothing else: a caller about to score many far-apart people reads
+    /// Asks for person `b`'s card, which scoring reads first, without
+    /// reading it: a caller about to score many far-apart people asks for
     /// them all first, so that their cache misses overlap.
-    pub fn fetch(&self, b: usize) -> u64 {
-        u64::from(self.cards[b].level) ^ self.cards[b].offers
+    pub fn prefetch(&self, b: usize) {
+        super::prefetch::line_of(&self.cards[b]);
     }
 
     /// The first hard constraint that forbids pairing `a` and `b`, if any.

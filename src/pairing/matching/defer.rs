@@ -25,6 +25,7 @@
 //! has been scanned afresh since (labelled OUTER again after its tree was
 //! taken apart): `scan_round` counts each vertex's fresh scans.
 
+use super::prefetch::AHEAD;
 use super::records::{Neighbour, Resume};
 use super::threads::{side_by_side, threads_for};
 use super::{Solver, OUTER};
@@ -80,7 +81,14 @@ impl Solver {
         // (`v`'s dual cannot change during the scan: no dual change
         // happens, and a blossom formed keeps every vertex's dual.)
         let dv = self.vertex_dual(v);
-        for idx in from..self.first_neighbour[v + 1] {
+        let end = self.first_neighbour[v + 1];
+        for idx in from..(from + AHEAD).min(end) {
+            self.prefetch_far_end(self.neighbours[idx].vertex as usize);
+        }
+        for idx in from..end {
+            if idx + AHEAD < end {
+                self.prefetch_far_end(self.neighbours[idx + AHEAD].vertex as usize);
+            }
             let x = self.neighbours[idx];
             let bound = self.slack_bound(dv, x);
             if bound > 0 {

@@ -4,6 +4,7 @@
 //! edges alone (rebuilding every tree after each sweep made large sparse
 //! graphs slow). Plus the small edge helpers this needs.
 
+use super::prefetch::{AHEAD, AHEAD_VERTICES};
 use super::{Solver, FREE, INNER, NONE, OUTER};
 
 /// A vertex's least-slack edge to an OUTER vertex, with what it takes to
@@ -192,7 +193,10 @@ impl Solver {
         // dead tree keep it: checked when used, see `Best::key`; the queues
         // drop whatever else the dead trees leave in them when they come
         // to it.)
-        for &v in &gone {
+        for (i, &v) in gone.iter().enumerate() {
+            if let Some(&next) = gone.get(i + AHEAD_VERTICES) {
+                self.prefetch_edges_of(next);
+            }
             if let Some((k, slack)) = self.least_edge_to_outer(v, true) {
                 self.note_free_edge(v, k, slack);
             }
@@ -288,7 +292,14 @@ impl Solver {
     fn least_edge_to_outer(&mut self, v: usize, rescan_tight: bool) -> Option<(usize, i64)> {
         let (dv, bv) = (self.vertex_dual(v), self.top(v));
         let mut least: Option<(usize, i64)> = None;
-        for idx in self.first_neighbour[v]..self.first_neighbour[v + 1] {
+        let (from, end) = (self.first_neighbour[v], self.first_neighbour[v + 1]);
+        for idx in from..(from + AHEAD).min(end) {
+            self.prefetch_far_end(self.neighbours[idx].vertex as usize);
+        }
+        for idx in from..end {
+            if idx + AHEAD < end {
+                self.prefetch_far_end(self.neighbours[idx + AHEAD].vertex as usize);
+            }
             let x = self.neighbours[idx];
             let bound = self.slack_bound(dv, x);
             if bound > 0 && least.is_some_and(|(_, s)| bound >= s) {

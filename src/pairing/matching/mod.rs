@@ -22,6 +22,7 @@ mod duals;
 mod forest;
 mod inside;
 mod order;
+mod prefetch;
 mod prepare;
 mod queue;
 mod records;

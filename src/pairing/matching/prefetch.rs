@@ -1,0 +1,41 @@
+//! What the matcher asks for ahead (see `pairing/prefetch.rs`): a scan
+//! streams an OUTER vertex's neighbour records, and each sends it to its
+//! far end's records at random.
+
+use super::super::prefetch::line_of;
+use super::Solver;
+
+/// How many neighbour records ahead a scan asks for the far end's
+/// records: far enough for a miss to the shared cache to arrive, near
+/// enough that most scans (they stop at the first edge that cannot be
+/// tight yet) get that far.
+pub(super) const AHEAD: usize = 4;
+
+/// How many vertices ahead taking a tree apart asks for a vertex's dual
+/// slot and the start of its neighbour records (the vertices are in
+/// order, but far apart: a miss each, the hottest line of that pass).
+pub(super) const AHEAD_VERTICES: usize = 2;
+
+impl Solver {
+    /// Asks for what visiting an edge to vertex `w` reads of it first: its
+    /// set, its label, its set's tree and its dual slot (for a vertex in no
+    /// blossom, the set is its own).
+    #[inline(always)]
+    pub(super) fn prefetch_far_end(&self, w: usize) {
+        line_of(&self.set_of[w]);
+        line_of(&self.label[w]);
+        line_of(&self.set_root[w]);
+        line_of(&self.slots[w]);
+    }
+
+    /// Asks for what reading vertex `v`'s edges reads first: its dual slot,
+    /// its set and its first neighbour records.
+    #[inline(always)]
+    pub(super) fn prefetch_edges_of(&self, v: usize) {
+        line_of(&self.slots[v]);
+        line_of(&self.set_of[v]);
+        if let Some(first) = self.neighbours.get(self.first_neighbour[v]) {
+            line_of(first);
+        }
+    }
+}
