@@ -25,7 +25,6 @@
 //! has been scanned afresh since (labelled OUTER again after its tree was
 //! taken apart): `scan_round` counts each vertex's fresh scans.
 
-use super::prefetch::AHEAD;
 use super::records::{Neighbour, Resume};
 use super::threads::{side_by_side, threads_for};
 use super::{Solver, OUTER};
@@ -82,13 +81,9 @@ impl Solver {
         // happens, and a blossom formed keeps every vertex's dual.)
         let dv = self.vertex_dual(v);
         let end = self.first_neighbour[v + 1];
-        for idx in from..(from + AHEAD).min(end) {
-            self.prefetch_far_end(self.neighbours[idx].vertex as usize);
-        }
+        self.prefetch_first_far_ends(from, end);
         for idx in from..end {
-            if idx + AHEAD < end {
-                self.prefetch_far_end(self.neighbours[idx + AHEAD].vertex as usize);
-            }
+            self.prefetch_far_end_ahead(idx, end);
             let x = self.neighbours[idx];
             let bound = self.slack_bound(dv, x);
             if bound > 0 {

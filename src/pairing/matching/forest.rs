@@ -4,7 +4,7 @@
 //! edges alone (rebuilding every tree after each sweep made large sparse
 //! graphs slow). Plus the small edge helpers this needs.
 
-use super::prefetch::{AHEAD, AHEAD_VERTICES};
+use super::prefetch::AHEAD_VERTICES;
 use super::{Solver, FREE, INNER, NONE, OUTER};
 
 /// A vertex's least-slack edge to an OUTER vertex, with what it takes to
@@ -293,13 +293,9 @@ impl Solver {
         let (dv, bv) = (self.vertex_dual(v), self.top(v));
         let mut least: Option<(usize, i64)> = None;
         let (from, end) = (self.first_neighbour[v], self.first_neighbour[v + 1]);
-        for idx in from..(from + AHEAD).min(end) {
-            self.prefetch_far_end(self.neighbours[idx].vertex as usize);
-        }
+        self.prefetch_first_far_ends(from, end);
         for idx in from..end {
-            if idx + AHEAD < end {
-                self.prefetch_far_end(self.neighbours[idx + AHEAD].vertex as usize);
-            }
+            self.prefetch_far_end_ahead(idx, end);
             let x = self.neighbours[idx];
             let bound = self.slack_bound(dv, x);
             if bound > 0 && least.is_some_and(|(_, s)| bound >= s) {

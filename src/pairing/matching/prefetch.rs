@@ -9,7 +9,7 @@ use super::Solver;
 /// records: far enough for a miss to the shared cache to arrive, near
 /// enough that most scans (they stop at the first edge that cannot be
 /// tight yet) get that far.
-pub(super) const AHEAD: usize = 4;
+const AHEAD: usize = 4;
 
 /// How many vertices ahead taking a tree apart asks for a vertex's dual
 /// slot and the start of its neighbour records (the vertices are in
@@ -17,11 +17,30 @@ pub(super) const AHEAD: usize = 4;
 pub(super) const AHEAD_VERTICES: usize = 2;
 
 impl Solver {
-    /// Asks for what visiting an edge to vertex `w` reads of it first: its
-    /// set, its label, its set's tree and its dual slot (for a vertex in no
-    /// blossom, the set is its own).
+    /// Before a loop over neighbour records `from..end`: asks for the far
+    /// ends of the first [`AHEAD`] of them.
     #[inline(always)]
-    pub(super) fn prefetch_far_end(&self, w: usize) {
+    pub(super) fn prefetch_first_far_ends(&self, from: usize, end: usize) {
+        for idx in from..(from + AHEAD).min(end) {
+            self.prefetch_far_end(self.neighbours[idx].vertex as usize);
+        }
+    }
+
+    /// In a loop over neighbour records up to `end`, at record `idx`: asks
+    /// for the far end of the record [`AHEAD`] on, if there is one.
+    #[inline(always)]
+    pub(super) fn prefetch_far_end_ahead(&self, idx: usize, end: usize) {
+        if idx + AHEAD < end {
+            self.prefetch_far_end(self.neighbours[idx + AHEAD].vertex as usize);
+        }
+    }
+
+    /// Asks for what visiting an edge to vertex `w` reads of it first: its
+    /// set, its label, its set's tree and its dual slot (the set is read
+    /// at `w`'s own index: a vertex that has never been in a blossom is
+    /// its own set, as most are).
+    #[inline(always)]
+    fn prefetch_far_end(&self, w: usize) {
         line_of(&self.set_of[w]);
         line_of(&self.label[w]);
         line_of(&self.set_root[w]);
