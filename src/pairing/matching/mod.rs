@@ -785,13 +785,10 @@ impl Solver {
                     break;
                 }
             }
-            if augmented {
-                if self.unmatched == 0 {
-                    // Everyone is matched: the trees that augmented last
-                    // need not be taken apart (at 100,000 members, 34,000
-                    // vertices; at 10,000, half of them).
-                    break;
-                }
+            // Once everyone is matched, the trees that augmented last need
+            // not be taken apart (at 100,000 members, 34,000 vertices; at
+            // 10,000, half of them): `adjust_duals` ends the run.
+            if augmented && self.unmatched > 0 {
                 self.dissolve_dead_trees();
                 continue;
             }

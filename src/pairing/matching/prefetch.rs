@@ -36,14 +36,12 @@ impl Solver {
     }
 
     /// Asks for what visiting an edge to vertex `w` reads of it first: its
-    /// set, its label, its set's tree and its dual slot (the set is read
-    /// at `w`'s own index: a vertex that has never been in a blossom is
-    /// its own set, as most are).
+    /// set, its label and its dual slot. (Not its tree: that is read only
+    /// in the rare sweeps after a tree has augmented, `in_dead_tree`.)
     #[inline(always)]
     fn prefetch_far_end(&self, w: usize) {
         line_of(&self.set_of[w]);
         line_of(&self.label[w]);
-        line_of(&self.set_root[w]);
         line_of(&self.slots[w]);
     }
 
