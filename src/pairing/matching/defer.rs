@@ -27,7 +27,7 @@
 
 use super::records::{Neighbour, Resume};
 use super::threads::{side_by_side, threads_for};
-use super::{Solver, OUTER};
+use super::Solver;
 use std::cmp::Reverse;
 
 impl Solver {
@@ -110,9 +110,7 @@ impl Solver {
     /// mid-sweep too, so a tree that augmented this sweep counts as gone.)
     pub(super) fn resume_stands(&self, entry: Resume) -> bool {
         let v = entry.vertex as usize;
-        self.scan_round[v] == entry.round
-            && self.label[self.top(v)] == OUTER
-            && !self.in_dead_tree(v)
+        self.scan_round[v] == entry.round && self.is_outer(v) && !self.in_dead_tree(v)
     }
 
     /// When `entry`'s scan goes on: exactly at its key while it stands

@@ -232,6 +232,15 @@ struct Solver {
     queue: VecDeque<usize>,
     /// Per vertex: whether it waits in `queue`.
     queued: Vec<bool>,
+    /// Per vertex: whether its top-level blossom is OUTER (in a tree
+    /// still growing, or one that augmented this sweep and is not taken
+    /// apart yet) — `label[top(v)] == OUTER` in one read of a small
+    /// array instead of three dependent ones. Taking a tree apart asks
+    /// it of every neighbour of every vertex it frees (at 100,000
+    /// members, 45 million times, most of them not OUTER). A vertex
+    /// becomes OUTER only when it is queued to be scanned (`enqueue`) and
+    /// stops only when its tree is taken apart.
+    outer: Vec<bool>,
     /// Single edges to look at again: (OUTER vertex, remote endpoint) — an
     /// edge a dual change made tight, without rescanning all of the
     /// vertex's edges.
@@ -250,6 +259,9 @@ struct Solver {
     dead: Vec<bool>,
     dead_roots: Vec<usize>,
     scratch_leaves: Vec<usize>,
+    /// How many vertices freed at once are read on two threads
+    /// (`forest.rs`); `usize::MAX`: never, on a small graph.
+    split_freed_from: usize,
     work: Work,
 }
 
@@ -314,12 +326,14 @@ impl Solver {
             scan_round: vec![0; n],
             queue: VecDeque::new(),
             queued: vec![false; n],
+            outer: vec![false; n],
             tight: Vec::new(),
             members: vec![Vec::new(); n],
             labelled_inside: vec![Vec::new(); n],
             dead: vec![false; n],
             dead_roots: Vec::new(),
             scratch_leaves: Vec::new(),
+            split_freed_from: forest::split_freed_from(m),
             work: Work::default(),
         };
         solver.order_heaviest_first();
@@ -373,10 +387,11 @@ impl Solver {
         !self.dead_roots.is_empty() && self.dead[self.root_of(x)]
     }
 
-    /// Puts OUTER vertices in the queue to be scanned.
+    /// Puts vertices just made OUTER in the queue to be scanned.
     fn enqueue(&mut self, vertices: &[usize]) {
         for &v in vertices {
             self.queued[v] = true;
+            self.outer[v] = true;
         }
         self.queue.extend(vertices.iter().copied());
     }
@@ -761,7 +776,7 @@ impl Solver {
             let mut augmented = false;
             loop {
                 if let Some((v, p)) = self.tight.pop() {
-                    let live = self.label[self.top(v)] == OUTER && !self.in_dead_tree(v);
+                    let live = self.is_outer(v) && !self.in_dead_tree(v);
                     if !live {
                         self.requeue_free_end(p);
                     } else if self.edge(v, self.vertex_dual(v), p, self.end(p), self.weight(p / 2))
