@@ -92,7 +92,7 @@ pub(super) fn restore(order: &[u32], mates: Vec<Option<usize>>) -> Vec<Option<us
 /// component in turn, neighbours in the order the edges list them.
 fn breadth_first(n: usize, edges: &[(usize, usize, i64)]) -> Vec<u32> {
     // (`u32`: a 100,000-member round has 7 million entries.)
-    let (first, adjacent) = adjacency(n, edges, |_, vertex, _| vertex as u32);
+    let (first, adjacent) = adjacency(n, edges, |e| e, |_, vertex, _| vertex as u32);
     let mut seen = vec![false; n];
     let mut order: Vec<u32> = Vec::with_capacity(n);
     for start in 0..n {
