@@ -236,8 +236,9 @@ struct Solver {
     /// still growing, or one that augmented this sweep and is not taken
     /// apart yet) — `label[top(v)] == OUTER` in one read of a small
     /// array instead of three dependent ones. Taking a tree apart asks
-    /// it of every neighbour of every vertex it frees (at 100,000
-    /// members, 45 million times, most of them not OUTER). A vertex
+    /// it of every neighbour it reads of every vertex it frees (at
+    /// 100,000 members, 35 million times; 10 million more where a best
+    /// edge is worked out again). A vertex
     /// becomes OUTER only when it is queued to be scanned (`enqueue`) and
     /// stops only when its tree is taken apart.
     outer: Vec<bool>,
@@ -273,10 +274,11 @@ impl Solver {
             "the matcher takes up to 2^31 vertices and 2^31 edges"
         );
         let max_weight = edges.iter().map(|e| e.2).max().unwrap_or(0).max(0);
-        // In the list's own memory (`collect` reuses it): a large round's
-        // list is fresh memory written for the first time, and on a
-        // virtual machine that is slow (at 100,000 members 58 MB, about
-        // 0.08 s). (Fits: checked above.)
+        // In the list's own memory (the standard library's `collect`
+        // reuses it here: at 100,000 members the peak fell from 311 to
+        // 283 MB): a new 58 MB list would be fresh memory, written for
+        // the first time, and on a virtual machine that is slow. (Fits:
+        // checked above.)
         let records: Vec<Edge> = edges
             .into_iter()
             .map(|(a, b, w)| Edge {
