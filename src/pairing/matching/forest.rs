@@ -362,7 +362,7 @@ impl Solver {
         v: usize,
         mut tight: Option<&mut Vec<(usize, usize)>>,
     ) -> Option<(usize, i64)> {
-        let (dv, bv) = (self.vertex_dual(v), self.top(v));
+        let dv = self.vertex_dual(v);
         debug_assert!(!self.is_outer(v), "a free vertex's edges are read");
         let mut least: Option<(usize, i64)> = None;
         let (from, end) = (self.first_neighbour[v], self.first_neighbour[v + 1]);
@@ -385,7 +385,7 @@ impl Solver {
             if !self.is_outer(w) {
                 continue;
             }
-            debug_assert_ne!(self.top(w), bv);
+            debug_assert_ne!(self.top(w), self.top(v));
             let slack = self.neighbour_slack(dv, x);
             if let Some(tight) = tight.as_deref_mut().filter(|_| slack <= 0) {
                 // Looked at again from `w`, toward `v`.
