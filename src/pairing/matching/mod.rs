@@ -17,6 +17,7 @@
 //!
 //! Pure: no I/O.
 
+mod augment;
 mod defer;
 mod duals;
 mod forest;
@@ -169,6 +170,11 @@ struct Solver {
     first_neighbour: Vec<usize>,
     /// For each vertex, the remote endpoint of its matched edge, or NONE.
     mate: Vec<usize>,
+    /// For each vertex, its mate (the vertex at `mate`), or `u32::MAX`:
+    /// labelling an INNER blossom goes on to its base's mate, and reading
+    /// that through the edge records was a miss to main memory each time
+    /// at 100,000 members (the records are 48 MB; this is 400 kB).
+    partner: Vec<u32>,
     /// Per vertex and blossom (0..2n).
     label: Vec<u8>,
     label_end: Vec<usize>,
@@ -294,6 +300,7 @@ impl Solver {
             neighbours,
             first_neighbour,
             mate: vec![NONE; n],
+            partner: vec![u32::MAX; n],
             label: vec![FREE; 2 * n],
             label_end: vec![NONE; 2 * n],
             set_of: (0..n as u32).map(|v| v | sets::SELF_TOP).collect(),
@@ -433,16 +440,26 @@ impl Solver {
 
     /// Labels the top-level blossom containing `w` with `t`, reached through
     /// endpoint `p`; an INNER blossom passes OUTER on to its base's mate.
-    fn assign_label(&mut self, mut w: usize, mut t: u8, mut p: usize) {
+    fn assign_label(&mut self, w: usize, t: u8, p: usize) {
+        let root = self.root_through(w, p);
+        self.assign_label_in(w, t, p, root);
+    }
+
+    /// [`Self::assign_label`] in the tree of `root`, which the caller
+    /// knows: the root of endpoint `p`'s vertex (or `w`, for a new root).
+    /// The base's mate joins the same tree, so neither label reads the
+    /// edge records.
+    fn assign_label_in(&mut self, mut w: usize, mut t: u8, mut p: usize, root: usize) {
+        debug_assert_eq!(root, self.root_through(w, p));
         loop {
-            let b = self.label_blossom(w, t, p);
+            let b = self.label_blossom_in(w, t, p, root);
             if t == OUTER {
                 return;
             }
-            let mate = self.mate[self.blossom_base[b]];
-            w = self.end(mate);
+            let base = self.blossom_base[b];
+            w = self.partner[base] as usize;
             t = OUTER;
-            p = mate ^ 1;
+            p = self.mate[base] ^ 1;
         }
     }
 
@@ -452,17 +469,28 @@ impl Solver {
     /// is queued by its dual, OUTER vertices are queued for scanning.
     /// Returns the blossom.
     fn label_blossom(&mut self, w: usize, t: u8, p: usize) -> usize {
+        let root = self.root_through(w, p);
+        self.label_blossom_in(w, t, p, root)
+    }
+
+    /// The tree that labelling `w` through endpoint `p` puts it in: that
+    /// of `p`'s vertex, or `w`'s own for a new root (`p` is NONE).
+    fn root_through(&self, w: usize, p: usize) -> usize {
+        if p == NONE {
+            w
+        } else {
+            self.root_of(self.end(p))
+        }
+    }
+
+    /// [`Self::label_blossom`] in the tree of `root`.
+    fn label_blossom_in(&mut self, w: usize, t: u8, p: usize, root: usize) -> usize {
         let b = self.top(w);
         self.label[w] = t;
         self.label[b] = t;
         self.label_end[w] = p;
         self.label_end[b] = p;
         self.slots[w].best = Best::NO_EDGE;
-        let root = if p == NONE {
-            w
-        } else {
-            self.root_of(self.end(p))
-        };
         // Listed in the tree when it joins it (a blossom may change trees:
         // expanding an INNER blossom can hand part of it to the tree that
         // reached it from outside).
@@ -685,76 +713,6 @@ impl Solver {
         self.unused_blossoms.push(b);
     }
 
-    /// Swaps matched and unmatched edges inside blossom `b` so that vertex
-    /// `v` becomes its base.
-    fn augment_blossom(&mut self, b: usize, v: usize) {
-        let mut t = v;
-        while self.blossom_parent[t] != b {
-            t = self.blossom_parent[t];
-        }
-        if t >= self.n {
-            self.augment_blossom(t, v);
-        }
-        let len = self.blossom_children[b].len() as isize;
-        let i = self.blossom_children[b]
-            .iter()
-            .position(|&c| c == t)
-            .unwrap();
-        let mut j = i as isize;
-        let (jstep, trick): (isize, usize) = if i & 1 == 1 {
-            j -= len;
-            (1, 0)
-        } else {
-            (-1, 1)
-        };
-        while j != 0 {
-            j += jstep;
-            let t1 = Self::at(&self.blossom_children[b], j);
-            let p = Self::at(&self.blossom_endpoints[b], j - trick as isize) ^ trick;
-            if t1 >= self.n {
-                self.augment_blossom(t1, self.end(p));
-            }
-            j += jstep;
-            let t2 = Self::at(&self.blossom_children[b], j);
-            if t2 >= self.n {
-                self.augment_blossom(t2, self.end(p ^ 1));
-            }
-            let (a, b) = (self.end(p), self.end(p ^ 1));
-            self.mate[a] = p ^ 1;
-            self.mate[b] = p;
-        }
-        self.blossom_children[b].rotate_left(i);
-        self.blossom_endpoints[b].rotate_left(i);
-        self.blossom_base[b] = self.blossom_base[self.blossom_children[b][0]];
-    }
-
-    /// Flips the augmenting path through edge `k` between two trees.
-    fn augment_matching(&mut self, k: usize) {
-        self.unmatched -= 2;
-        let (v, w) = (self.end(2 * k), self.end(2 * k + 1));
-        for (mut s, mut p) in [(v, 2 * k + 1), (w, 2 * k)] {
-            loop {
-                let bs = self.top(s);
-                if bs >= self.n {
-                    self.augment_blossom(bs, s);
-                }
-                self.mate[s] = p;
-                if self.label_end[bs] == NONE {
-                    break; // reached the root
-                }
-                let t = self.end(self.label_end[bs]);
-                let bt = self.top(t);
-                s = self.end(self.label_end[bt]);
-                let j = self.end(self.label_end[bt] ^ 1);
-                if bt >= self.n {
-                    self.augment_blossom(bt, j);
-                }
-                self.mate[j] = self.label_end[bt];
-                p = self.label_end[bt] ^ 1;
-            }
-        }
-    }
-
     fn run(&mut self) {
         let n = self.n;
         for v in 0..n {
@@ -780,6 +738,7 @@ impl Solver {
             // scans of vertices labelled since.
             let mut augmented = false;
             loop {
+                self.prefetch_popped_ahead();
                 if let Some((v, p)) = self.tight.pop() {
                     let live = self.is_outer(v) && !self.in_dead_tree(v);
                     if !live {
@@ -797,6 +756,7 @@ impl Solver {
                         }
                     }
                 } else if let Some(v) = self.queue.pop_front() {
+                    self.prefetch_queued_ahead();
                     self.queued[v] = false;
                     if !self.in_dead_tree(v) && self.scan(v) {
                         augmented = true;
@@ -847,7 +807,9 @@ impl Solver {
             debug_assert!(kslack >= 0, "an edge between blossoms below zero slack");
             if kslack == 0 {
                 if self.label[bw] == FREE {
-                    self.assign_label(w, INNER, p ^ 1);
+                    // (`w` joins `v`'s tree: known without reading the edge.)
+                    let root = self.root_of(v);
+                    self.assign_label_in(w, INNER, p ^ 1, root);
                 } else if self.label[bw] == OUTER {
                     let base = self.scan_blossom(v, w);
                     if base != NONE {

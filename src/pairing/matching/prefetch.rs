@@ -3,13 +3,34 @@
 //! far end's records at random.
 
 use super::super::prefetch::line_of;
+use super::records::Neighbour;
 use super::Solver;
 
 /// How many neighbour records ahead a scan asks for the far end's
 /// records: far enough for a miss to the shared cache to arrive, near
 /// enough that most scans (they stop at the first edge that cannot be
-/// tight yet) get that far.
-const AHEAD: usize = 4;
+/// tight yet) get that far. (4 until session 24: with the scans' own
+/// records asked for ahead, below, 8 was a little faster at 100,000.)
+const AHEAD: usize = 8;
+
+/// How many places ahead in the scan queue a vertex's own records are
+/// asked for (its dual slot, set, scan number and where its list
+/// starts), and how many its first neighbour records: the queue is known
+/// in advance, and each scan began with a miss on each of them (perf at
+/// 100,000 members: a fifth of the run loop's own samples on the first).
+const QUEUED_AHEAD: usize = 4;
+const QUEUED_LIST_AHEAD: usize = 2;
+
+/// How many entries ahead of the one popped the tight edges and resumed
+/// scans, each a stack, have their first records asked for.
+const POPPED_AHEAD: usize = 4;
+
+/// How many cache lines of a freed vertex's neighbour records are asked
+/// for ahead of reading them: its list is read from the start, at a
+/// random place in 72 MB, and most stop within a few lines — too short
+/// a run for the processor's own prefetcher to catch up (perf: half of
+/// the freed-vertex pass's samples waited on the list itself).
+const LIST_LINES: usize = 4;
 
 /// How many vertices ahead taking a tree apart asks for a vertex's dual
 /// slot and the start of its neighbour records (the vertices are in
@@ -46,13 +67,51 @@ impl Solver {
     }
 
     /// Asks for what reading vertex `v`'s edges reads first: its dual slot,
-    /// its set and its first neighbour records.
+    /// its set and its first [`LIST_LINES`] lines of neighbour records.
     #[inline(always)]
     pub(super) fn prefetch_edges_of(&self, v: usize) {
         line_of(&self.slots[v]);
         line_of(&self.set_of[v]);
-        if let Some(first) = self.neighbours.get(self.first_neighbour[v]) {
-            line_of(first);
+        let (from, end) = (self.first_neighbour[v], self.first_neighbour[v + 1]);
+        let per_line = (64 / std::mem::size_of::<Neighbour>()).max(1);
+        for idx in (from..end).step_by(per_line).take(LIST_LINES) {
+            line_of(&self.neighbours[idx]);
+        }
+    }
+
+    /// Before the scan of the vertex at the queue's front: asks for what
+    /// the scans of the next ones in the queue read first.
+    #[inline(always)]
+    pub(super) fn prefetch_queued_ahead(&self) {
+        if let Some(&u) = self.queue.get(QUEUED_AHEAD) {
+            line_of(&self.scan_round[u]);
+            line_of(&self.first_neighbour[u]);
+            line_of(&self.slots[u]);
+            line_of(&self.set_of[u]);
+        }
+        if let Some(&u) = self.queue.get(QUEUED_LIST_AHEAD) {
+            if let Some(first) = self.neighbours.get(self.first_neighbour[u]) {
+                line_of(first);
+            }
+        }
+    }
+
+    /// Before popping a tight edge or a resumed scan: asks for what the
+    /// ones [`POPPED_AHEAD`] further down each stack read first.
+    #[inline(always)]
+    pub(super) fn prefetch_popped_ahead(&self) {
+        if let Some(&(v, p)) = self.tight.iter().rev().nth(POPPED_AHEAD) {
+            line_of(&self.edges[p >> 1]);
+            line_of(&self.slots[v]);
+            line_of(&self.set_of[v]);
+            line_of(&self.outer[v]);
+        }
+        if let Some(entry) = self.resumed.iter().rev().nth(POPPED_AHEAD) {
+            let v = entry.vertex as usize;
+            line_of(&self.scan_round[v]);
+            line_of(&self.neighbours[entry.at as usize]);
+            line_of(&self.slots[v]);
+            line_of(&self.set_of[v]);
         }
     }
 }
