@@ -238,8 +238,14 @@ impl Solver {
     /// it, and acts on what became tight. Returns false when the algorithm
     /// is finished.
     pub(super) fn adjust_duals(&mut self) -> bool {
-        if self.unmatched == 0 {
-            return false; // nobody is free: nothing left to augment
+        if self.unmatched < 2 {
+            // Nobody is free, or one person: an augmenting path joins two
+            // free vertices, so the matching cannot change any more (and
+            // it is the best of its size, as after every augmentation).
+            // An odd-sized round ends here instead of growing the last
+            // free vertex's tree over everything it can reach only to find
+            // no partner for it.
+            return false;
         }
         // Every free vertex has been OUTER throughout, so theirs is the
         // least vertex dual: for maximum weight it may fall to zero and no
