@@ -450,8 +450,8 @@ impl Solver {
     /// The base's mate joins the same tree, so neither label reads the
     /// edge records.
     fn assign_label_in(&mut self, mut w: usize, mut t: u8, mut p: usize, root: usize) {
-        debug_assert_eq!(root, self.root_through(w, p));
         loop {
+            debug_assert_eq!(root, self.root_through(w, p));
             let b = self.label_blossom_in(w, t, p, root);
             if t == OUTER {
                 return;
