@@ -240,6 +240,24 @@ fn max_cardinality_pairs_as_many_as_possible() {
 }
 
 #[test]
+fn an_odd_round_ends_at_its_last_augmentation() {
+    // 0–1 is tight from the start and pairs at once, leaving 2 alone: no
+    // augmenting path can remain with one free vertex, so no dual change
+    // is made to grow 2's tree towards 1 (it used to take two here, and
+    // on a 99,999-member round a tree over most of the graph).
+    let edges = vec![(0, 1, 10), (1, 2, 1)];
+    let (mates, work) = max_weight_max_cardinality_matching_counted(3, &edges);
+    assert_eq!(mates, vec![Some(1), Some(0), None]);
+    assert_eq!(work.dual_changes, 0, "{work:?}");
+    // With two left free, the run goes on and pairs them through the
+    // lighter edges: the best matching of the most pairs.
+    let edges = vec![(0, 1, 10), (1, 2, 1), (0, 3, 1)];
+    let (mates, work) = max_weight_max_cardinality_matching_counted(4, &edges);
+    assert_eq!(mates, vec![Some(3), Some(2), Some(1), Some(0)]);
+    assert!(work.dual_changes > 0, "{work:?}");
+}
+
+#[test]
 fn edge_cases() {
     assert_eq!(max_weight_matching(0, &[]), Vec::<Option<usize>>::new());
     assert_eq!(max_weight_matching(3, &[]), vec![None, None, None]);
