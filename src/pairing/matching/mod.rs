@@ -695,8 +695,9 @@ impl Solver {
                 if let Some(x) = labelled {
                     debug_assert_eq!(self.label[x], INNER);
                     self.label[x] = FREE;
-                    let mate_of_base = self.mate[self.blossom_base[bv]];
-                    let partner = self.end(mate_of_base);
+                    let base = self.blossom_base[bv];
+                    let partner = self.partner[base] as usize;
+                    debug_assert_eq!(partner, self.end(self.mate[base]));
                     self.label[partner] = FREE;
                     let end = self.label_end[x];
                     self.assign_label(x, INNER, end);
