@@ -23,8 +23,9 @@ use super::score::Scorer;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-/// Positions (into the people taking part) ordered by level, then by a
-/// seeded key, with where each level starts: finding a level was a binary
+/// People taking part (roster indices, once ordered: see `build_index`)
+/// ordered by level, then by a seeded key, with where each level starts:
+/// finding a level was a binary
 /// search through a list of tens of thousands, a cache miss per step, for
 /// each of the ~15 lists of every person (a fifth of a 100,000-member
 /// round's candidate search).
@@ -191,7 +192,7 @@ impl Search<'_, '_> {
                 read(index.wanted_by.get(&t), skill_tag(t));
             }
             for i in 0..reach as u64 {
-                pool.push((mix(seed ^ 0x0C0F_FEE0, x, i as usize) % n as u64) as usize);
+                pool.push(people[(mix(seed ^ 0x0C0F_FEE0, x, i as usize) % n as u64) as usize]);
             }
             pool.sort_unstable();
             pool.dedup();
@@ -202,27 +203,25 @@ impl Search<'_, '_> {
             // cache misses overlap: in a large program each is far away in
             // memory, and scoring them one after the other waited for each
             // miss in turn.
-            for &y in pool.iter().take(CARDS_AHEAD) {
-                scorer.prefetch(people[y]);
+            for &b in pool.iter().take(CARDS_AHEAD) {
+                scorer.prefetch(b);
             }
-            for (i, &y) in pool.iter().enumerate() {
+            for (i, &b) in pool.iter().enumerate() {
                 if let Some(&ahead) = pool.get(i + CARDS_AHEAD) {
-                    scorer.prefetch(people[ahead]);
+                    scorer.prefetch(ahead);
                 }
-                if y == x {
+                if b == a {
                     continue;
                 }
-                let b = people[y];
                 if let Some(s) = scorer.score(a, b) {
-                    scored.push((s, mix(seed, a, b), y));
+                    scored.push((s, mix(seed, a, b), b));
                 }
             }
             if scored.len() > k {
                 scored.select_nth_unstable_by_key(k, |&(s, tie, _)| Reverse((s, tie)));
                 scored.truncate(k);
             }
-            for &(s, _, y) in &scored {
-                let b = people[y];
+            for &(s, _, b) in &scored {
                 edges.push((a.min(b), a.max(b), s));
             }
             // A few random eligible partners, so that nobody is stranded when
@@ -267,14 +266,20 @@ fn build_index(scorer: &Scorer, people: &[usize], levels: &[u8], seed: u64) -> I
             index.wanted_by.entry(t).or_default().people.push(x32);
         }
     }
+    // Ordered by position, then each position replaced by the person it
+    // holds: a search reads hundreds of list entries a person, each at a
+    // random place, and looking every one up in `people` was a cache miss
+    // of its own at 100,000 members (perf: half of the search loop's own
+    // samples).
     let order = |list: &mut List, tag: u64| {
         list.people
             .sort_unstable_by_key(|&x| (levels[x as usize], place(seed, tag, x as usize)));
-        for (i, &x) in list.people.iter().enumerate() {
-            let level = levels[x as usize];
+        for (i, x) in list.people.iter_mut().enumerate() {
+            let level = levels[*x as usize];
             if list.starts.last().is_none_or(|s| s.0 != level) {
                 list.starts.push((level, i));
             }
+            *x = u32::try_from(people[*x as usize]).expect("a roster of fewer than 2^32 people");
         }
     };
     index
