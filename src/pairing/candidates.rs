@@ -22,6 +22,7 @@ use super::round::{mix, EXTRA_CANDIDATES};
 use super::score::Scorer;
 use std::cmp::Reverse;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// People taking part (roster indices, once ordered: see `build_index`)
 /// ordered by level, then by a seeded key, with where each level starts:
@@ -60,10 +61,11 @@ struct Index {
 /// Each person's best candidates found through the skill index, plus
 /// random extras: `(a, b, points)` with `a < b` roster indices, sorted.
 ///
-/// Each person's search reads only the index and the scorer, so slices of
+/// Each person's search reads only the index and the scorer, so chunks of
 /// people are searched on separate threads in a large program (the
 /// candidate search was a quarter of a 100,000-member round); the result
-/// is sorted afterwards, so it does not depend on the number of threads.
+/// is sorted afterwards, so it does not depend on the number of threads
+/// or on which thread searched whom.
 pub fn indexed_edges(scorer: &Scorer, people: &[usize], seed: u64) -> Vec<(usize, usize, i64)> {
     let threads = if people.len() < PARALLEL_FROM {
         1
@@ -92,23 +94,35 @@ pub fn indexed_edges_on(
         levels: &levels,
         index: &index,
     };
-    let slice = n.div_ceil(threads);
-    let sorted_part = |t: usize| {
-        let mut part = search.edges_of(t * slice..((t + 1) * slice).min(n));
+    // People are handed out a chunk at a time to whichever thread is free:
+    // with a half each, one thread finished a tenth later than the other at
+    // 100,000 members, run after run, and the search waited for it.
+    // (At least eight chunks a thread, so a small program shares out
+    // evenly too.)
+    let chunk = n.div_ceil(8 * threads).clamp(1, CHUNK);
+    let next_chunk = AtomicUsize::new(0);
+    let sorted_part = || {
+        let per_person = scorer.rules.candidates_per_person + EXTRA_CANDIDATES;
+        let mut part = Vec::with_capacity(n.div_ceil(threads) * per_person * 5 / 4);
+        loop {
+            let from = next_chunk.fetch_add(chunk, Ordering::Relaxed);
+            if from >= n {
+                break;
+            }
+            search.edges_into(from..(from + chunk).min(n), &mut part);
+        }
         part.sort_unstable();
-        // Two people of the same slice who picked each other: once is
+        // Two people of the same part who picked each other: once is
         // enough before the parts are joined (a smaller list to copy and
-        // merge); the pairs picked across slices go below.
+        // merge); the pairs picked across parts go below.
         part.dedup_by_key(|e| (e.0, e.1));
         part
     };
     let mut edges = if threads == 1 {
-        sorted_part(0)
+        sorted_part()
     } else {
         let parts: Vec<Vec<(usize, usize, i64)>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|t| scope.spawn(move || sorted_part(t)))
-                .collect();
+            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(&sorted_part)).collect();
             workers
                 .into_iter()
                 // A panic in a search is a bug: pass it on as it was.
@@ -139,6 +153,9 @@ const CARDS_AHEAD: usize = 16;
 /// Below this many people the search runs on the calling thread: starting
 /// threads would cost more than it saves.
 const PARALLEL_FROM: usize = 4_000;
+/// People handed to a search thread at a time, at most: few enough that
+/// the threads finish together, enough that taking one costs nothing.
+const CHUNK: usize = 512;
 /// Threads for one candidate search at most (the search is bound by memory
 /// reads; more threads mostly wait on each other's).
 const MAX_THREADS: usize = 8;
@@ -153,9 +170,9 @@ struct Search<'s, 'a> {
 }
 
 impl Search<'_, '_> {
-    /// The candidate edges of the people at positions `range` (unsorted,
-    /// with repeats).
-    fn edges_of(&self, range: std::ops::Range<usize>) -> Vec<(usize, usize, i64)> {
+    /// Appends the candidate edges of the people at positions `range`
+    /// (unsorted, with repeats) to `edges`.
+    fn edges_into(&self, range: std::ops::Range<usize>, edges: &mut Vec<(usize, usize, i64)>) {
         let (scorer, people, seed, levels, index) =
             (self.scorer, self.people, self.seed, self.levels, self.index);
         let n = people.len();
@@ -166,8 +183,6 @@ impl Search<'_, '_> {
         // quarters with mirrored places keep 99.996 % on fewer edges, see
         // BENCHMARKS.md.)
         let reach = (3 * k / 4).max(8);
-        let mut edges: Vec<(usize, usize, i64)> =
-            Vec::with_capacity(range.len() * (k + EXTRA_CANDIDATES));
         let mut pool: Vec<usize> = Vec::new();
         let mut scored: Vec<(i64, u64, usize)> = Vec::new();
         for x in range {
@@ -242,7 +257,6 @@ impl Search<'_, '_> {
                 }
             }
         }
-        edges
     }
 }
 
