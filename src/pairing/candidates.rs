@@ -122,7 +122,7 @@ pub fn indexed_edges_on(
         sorted_part()
     } else {
         let parts: Vec<Vec<(usize, usize, i64)>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(&sorted_part)).collect();
+            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(sorted_part)).collect();
             workers
                 .into_iter()
                 // A panic in a search is a bug: pass it on as it was.
