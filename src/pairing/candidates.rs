@@ -18,6 +18,7 @@
 //! O(n · lists · reach), not O(n²). The loss against the complete graph is
 //! measured in `benches/engine.rs` (and `BENCHMARKS.md`).
 
+use super::prefetch::line_of;
 use super::round::{mix, EXTRA_CANDIDATES};
 use super::score::Scorer;
 use std::cmp::Reverse;
@@ -153,6 +154,9 @@ const CARDS_AHEAD: usize = 16;
 /// Below this many people the search runs on the calling thread: starting
 /// threads would cost more than it saves.
 const PARALLEL_FROM: usize = 4_000;
+/// How many of a person's random extras are asked for ahead: twice as
+/// many as are kept, as some are not eligible.
+const EXTRAS_AHEAD: usize = 2 * EXTRA_CANDIDATES;
 /// People handed to a search thread at a time, at most: few enough that
 /// the threads finish together, enough that taking one costs nothing.
 const CHUNK: usize = 512;
@@ -186,6 +190,13 @@ impl Search<'_, '_> {
         let mut pool: Vec<usize> = Vec::new();
         let mut scored: Vec<(i64, u64, usize)> = Vec::new();
         for x in range {
+            // The random extras' people (below): each is two misses in a
+            // row at 100,000 members (where they sit in `people`, then
+            // their card), so both are asked for well before they are read.
+            let extra = |i: usize| (mix(!seed, x, i + n) % n as u64) as usize;
+            for i in 0..EXTRAS_AHEAD {
+                line_of(&people[extra(i)]);
+            }
             let me = scorer.person(people[x]);
             let (offers, wants): (Vec<usize>, Vec<usize>) =
                 (me.offers.ids().collect(), me.wants.ids().collect());
@@ -214,6 +225,9 @@ impl Search<'_, '_> {
 
             scored.clear();
             let a = people[x];
+            for i in 0..EXTRAS_AHEAD {
+                scorer.prefetch(people[extra(i)]);
+            }
             // Ask for candidates' cards ahead of scoring them, so that their
             // cache misses overlap: in a large program each is far away in
             // memory, and scoring them one after the other waited for each
@@ -242,11 +256,11 @@ impl Search<'_, '_> {
             // A few random eligible partners, so that nobody is stranded when
             // their best candidates are taken by others.
             let mut found = 0;
-            for i in 0..(8 * EXTRA_CANDIDATES) as u64 {
+            for i in 0..8 * EXTRA_CANDIDATES {
                 if found == EXTRA_CANDIDATES {
                     break;
                 }
-                let y = (mix(!seed, x, i as usize + n) % n as u64) as usize;
+                let y = extra(i);
                 if y == x {
                     continue;
                 }
