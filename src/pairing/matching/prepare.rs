@@ -41,3 +41,22 @@ pub(super) fn prepare(
     list.iter_mut().for_each(|e| e.2 *= 2);
     list
 }
+
+#[cfg(test)]
+mod tests {
+    use super::prepare;
+
+    #[test]
+    fn each_pair_once_heaviest_kept_then_shifted_and_doubled() {
+        // Out of order, with a lighter copy that is the least weight of
+        // all: once dropped, the least left is positive, so no shift.
+        let edges = vec![(1, 0, -5), (2, 3, 4), (0, 1, 3), (2, 2, 9)];
+        assert_eq!(prepare(4, edges, true), vec![(0, 1, 6), (2, 3, 8)]);
+        // In order: the least weight (−2) shifts every weight to 1 and up.
+        let edges = vec![(0, 1, -2), (2, 3, 4)];
+        assert_eq!(prepare(4, edges.clone(), true), vec![(0, 1, 2), (2, 3, 14)]);
+        // Maximum weight only: what cannot add weight is dropped instead.
+        assert_eq!(prepare(4, edges, false), vec![(2, 3, 8)]);
+        assert!(prepare(4, Vec::new(), true).is_empty());
+    }
+}
