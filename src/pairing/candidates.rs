@@ -27,10 +27,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// People taking part (roster indices, once ordered: see `build_index`)
 /// ordered by level, then by a seeded key, with where each level starts:
-/// finding a level was a binary
-/// search through a list of tens of thousands, a cache miss per step, for
-/// each of the ~15 lists of every person (a fifth of a 100,000-member
-/// round's candidate search).
+/// finding a level was a binary search through a list of tens of
+/// thousands, a cache miss per step, for each of the ~15 lists of every
+/// person (a fifth of a 100,000-member round's candidate search).
 #[derive(Default)]
 struct List {
     /// (`u32`: a 100,000-member program's lists hold 1.5 million entries,
